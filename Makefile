@@ -1,0 +1,38 @@
+# The user's commands.  `make run` and `make test` install what they need
+# (scripts/setup) and build from scratch into build/ and build-test/.
+JOBS ?= $(shell nproc)
+DB ?= pairaid.db
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build run test fuzz bench setup clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+build: setup
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_TESTS=OFF >/dev/null
+	@cmake --build build -j$(JOBS)
+
+run: build
+	@test -f "$(DB)" || build/pairaid --db "$(DB)" --as demo demo
+	@build/pairaid --db "$(DB)" summary
+
+test: setup
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON >/dev/null
+	@cmake --build build-test -j$(JOBS)
+	@cd build-test && ctest --output-on-failure -j$(JOBS)
+
+fuzz: setup
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_FUZZ=ON -DPA_TESTS=OFF >/dev/null
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_csv_import
+	@mkdir -p fuzz/corpus-work/csv_import
+	@build-fuzz/fuzz/fuzz_csv_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    fuzz/corpus-work/csv_import fuzz/corpus/csv_import
+
+bench: build
+	@bench/run
+
+clean:
+	rm -rf build build-test build-fuzz

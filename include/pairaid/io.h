@@ -1,0 +1,58 @@
+/*
+ * io.h - exchange with the spreadsheets programme offices already keep: CSV
+ * import (atomic: every row is checked, every bad row reported, and nothing is
+ * stored unless all are good) and CSV/JSON export; the built-in demo dataset.
+ */
+#ifndef PAIRAID_IO_H
+#define PAIRAID_IO_H
+
+#include <stdio.h>
+
+#include "pairaid/registry.h"
+
+#define PA_IMPORT_ERRORS_KEPT 100
+
+struct pa_import_options {
+    const char *encoding; /* NULL, "utf-8" or "gb18030" */
+    const char *base_dir; /* where photo file names are looked up; NULL = "." */
+};
+
+struct pa_row_error {
+    long line;        /* physical line where the record starts, 1-based */
+    char column[64];  /* empty when the problem is not one column's */
+    char message[512];
+};
+
+struct pa_import_report {
+    long rows, created, updated, skipped;
+    long nerrors;                /* every problem found */
+    struct pa_row_error *errors; /* the first PA_IMPORT_ERRORS_KEPT of them */
+    int kept;
+};
+void pa_import_report_release(struct pa_import_report *report);
+
+/* Imports CSV text of `kind` in one transaction.  Returns 0 when every row was
+ * good and the transaction committed; PA_EINVAL when any row was bad (the
+ * report lists them, nothing was stored); another code for a runtime failure. */
+int pa_import(struct pa_db *db, const char *kind, const void *data, size_t len,
+              const struct pa_import_options *opts, struct pa_import_report *report,
+              struct pa_error *err);
+/* The same for a file; photos are looked up beside it. */
+int pa_import_file(struct pa_db *db, const char *kind, const char *path,
+                   const struct pa_import_options *opts, struct pa_import_report *report,
+                   struct pa_error *err);
+
+enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON };
+int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err);
+
+/* Writes every record of `kind` (including "regions") to out. */
+int pa_export(struct pa_db *db, const char *kind, enum pa_format format, FILE *out,
+              struct pa_error *err);
+
+/* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
+ * transaction; loading it twice changes nothing.  `file` names the demo file at
+ * fault when the report has errors. */
+int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
+                 struct pa_error *err);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * registry.h - the programme registry: regions (built in, read only), pairings,
+ * organisations, projects, milestones (定格时刻) and people exchanges.
+ *
+ * Every kind of record is described by a table of columns (struct pa_kind), and
+ * one generic path serves them all: parse a column's text, check the record
+ * against what is stored, append a `<kind>.create` event and apply it.  The CSV
+ * importer, the exporter and (later) the HTTP API use the same descriptions, so a
+ * column means the same thing everywhere.
+ */
+#ifndef PAIRAID_REGISTRY_H
+#define PAIRAID_REGISTRY_H
+
+#include "pairaid/tlog.h"
+
+#define PA_MAX_COLUMNS 16
+#define PA_NAME_MAX_CHARS 200
+#define PA_MEMO_MAX_CHARS 1000
+
+enum pa_col_type {
+    PA_COL_CODE,     /* [A-Za-z0-9][A-Za-z0-9:._-]{0,63} */
+    PA_COL_NAME,     /* one line of text, at most 200 characters */
+    PA_COL_MEMO,     /* text with line breaks, at most 1,000 characters */
+    PA_COL_MONEY,    /* yuan in text, int64 fen inside */
+    PA_COL_DATE,     /* YYYY-MM-DD */
+    PA_COL_COUNT,    /* a whole number >= 0 */
+    PA_COL_BOOL,     /* true/false (also 1/0, yes/no, 是/否 on input) */
+    PA_COL_ENUM,     /* one of `values` (or its Chinese name on input) */
+    PA_COL_REGION,   /* a GB/T 2260 code that exists */
+    PA_COL_CREDIT,   /* a unified social credit code */
+    PA_COL_PHOTO,    /* an image file; stored as <sha256>.<ext> in the media folder */
+};
+
+enum pa_col_flags {
+    PA_COL_REQUIRED = 1 << 0,
+    PA_COL_KEY = 1 << 1, /* part of the record's identity */
+};
+
+struct pa_enum_value {
+    const char *name; /* what is stored and exported */
+    const char *zh;   /* accepted on input as well; used in Chinese reports */
+};
+
+struct pa_column {
+    const char *name;
+    enum pa_col_type type;
+    unsigned flags;
+    const struct pa_enum_value *values; /* PA_COL_ENUM only; ends with {NULL, NULL} */
+};
+
+/* One column's value.  Text is borrowed from whoever filled the record. */
+struct pa_value {
+    bool null;
+    int64_t i; /* MONEY (fen), COUNT, BOOL */
+    const char *s;
+};
+
+struct pa_kind;
+
+struct pa_record {
+    const struct pa_kind *kind;
+    struct pa_value v[PA_MAX_COLUMNS];
+    char photo[80]; /* backing store for a PHOTO value */
+};
+
+enum pa_put_result {
+    PA_PUT_CREATED, /* new: one event appended */
+    PA_PUT_SAME,    /* identical to what is stored: nothing appended */
+    PA_PUT_UPDATED, /* an allowed change (a project's status moving forward) */
+};
+
+struct pa_kind {
+    const char *name;         /* "projects": the CSV/export KIND */
+    const char *event_create; /* "project.create" */
+    const struct pa_column *columns;
+    int ncolumns;
+    const char *sql_insert;     /* binds ?1..?n in column order */
+    const char *sql_select_key; /* all columns in order, WHERE key columns = ?1.. */
+    const char *sql_export;     /* all columns in order, in export order */
+    /* Checks the record against the stored state (references, regions, dates). */
+    int (*check)(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
+    /* Called when a stored record differs from rec in column `col` only (and maybe
+     * others after it); may accept the change (PA_PUT_UPDATED) or refuse it. */
+    int (*on_change)(struct pa_db *db, const struct pa_record *stored,
+                     const struct pa_record *rec, int col, enum pa_put_result *result,
+                     struct pa_error *err);
+};
+
+/* Registers the registry's event types with the log; pa_open() does this. */
+void pa_registry_init(void);
+
+/* The kind called `name` ("pairings", "orgs", "projects", "milestones",
+ * "exchanges"), or NULL.  Regions are exported through pa_region_kind. */
+const struct pa_kind *pa_kind_find(const char *name);
+extern const struct pa_kind pa_region_kind;
+int pa_kind_column(const struct pa_kind *kind, const char *name);
+
+/* Parses a column's text.  Empty text is null (an error if the column is
+ * required).  Borrowed text in `out` points into `text` or into static tables. */
+int pa_value_parse(const struct pa_column *col, const char *text, size_t len,
+                   struct pa_value *out, struct pa_error *err);
+/* Formats a value as the CSV export writes it; "" for null.  buf of 64 bytes
+ * suffices for everything but text, which is returned borrowed. */
+const char *pa_value_format(const struct pa_column *col, const struct pa_value *v,
+                            char *buf, size_t size);
+/* The JSON form used by exports and the HTTP API (money as a "0.00" string). */
+json_t *pa_value_json(const struct pa_column *col, const struct pa_value *v);
+/* Fills a record from a row of kind->sql_select_key or sql_export. */
+void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlite3_stmt *stmt);
+
+/* Adds one record: refuses it (with err->field naming the column) if it is
+ * invalid, skips it if identical to what is stored, refuses a different record
+ * under the same key unless the kind allows that change.  Must run inside a
+ * transaction; appends at most one event. */
+int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
+                  struct pa_error *err);
+
+/* Copies an image into the media folder under its SHA-256 and writes the stored
+ * name ("<64 hex>.<ext>") to name.  A file already there under that name is kept. */
+int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_error *err);
+
+/* Regions: does `code` exist, and is it `ancestor` or below it? */
+int pa_region_lookup(struct pa_db *db, const char *code, int *level, struct pa_error *err);
+int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, bool *within,
+                     struct pa_error *err);
+
+/* Moves a project's status forward (never back), as its own event. */
+int pa_project_advance(struct pa_db *db, const char *code, const char *status,
+                       struct pa_error *err);
+
+/* ---- the programme at a glance ----------------------------------------- */
+
+struct pa_summary_row {
+    char key[32];
+    int64_t count;
+    int64_t budget_fen;
+};
+
+struct pa_summary_moment {
+    char date[PA_DATE_LEN + 1];
+    char project[PA_CODE_MAX + 1];
+    char title[4 * PA_NAME_MAX_CHARS + 1];
+};
+
+struct pa_summary {
+    int64_t pairings, county_pairings, orgs, projects, milestones, exchanges, people;
+    int64_t budget_fen;
+    struct pa_summary_row by_kind[8], by_status[8], by_domain[12];
+    int nkind, nstatus, ndomain;
+    struct pa_summary_moment moments[5];
+    int nmoments;
+};
+
+int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err);
+
+/* ---- internal to src/registry ------------------------------------------- */
+
+extern const struct pa_kind *const pa_registry__kinds[]; /* ends with NULL */
+int pa_registry__apply_create(struct pa_db *db, const char *type, const json_t *data,
+                              struct pa_error *err);
+int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,
+                                  int from);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * store.h - the SQLite database: opening (WAL, foreign keys, STRICT tables),
+ * migrations built into the binary, transactions and a prepared-statement cache.
+ *
+ * Only the library's own modules use the SQL handle; front ends go through the
+ * service calls of registry.h, io.h and later modules.
+ */
+#ifndef PAIRAID_STORE_H
+#define PAIRAID_STORE_H
+
+#include <sqlite3.h>
+
+#include "pairaid/core.h"
+
+struct pa_db;
+
+enum pa_db_flags {
+    PA_DB_CREATE = 1 << 0,   /* create the file if it does not exist */
+    PA_DB_READONLY = 1 << 1, /* open for reading only (no migrations) */
+};
+
+/* Opens (and with PA_DB_CREATE, creates) the database at path, ":memory:" for a
+ * private in-memory one, and applies every migration it has not seen, loading the
+ * built-in GB/T 2260 region list on the way.  Missing file without PA_DB_CREATE is
+ * PA_ENOTFOUND. */
+int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err);
+/* Finalises cached statements and closes; NULL is allowed. */
+void pa_db_free(struct pa_db *db);
+
+sqlite3 *pa_db_sqlite(struct pa_db *db);
+const char *pa_db_path(const struct pa_db *db);
+/* The folder beside the database where photos are kept under their SHA-256:
+ * "<dir of db>/media".  Empty for in-memory databases. */
+const char *pa_db_media_dir(const struct pa_db *db);
+
+/* Who is acting: recorded in every event.  The string is copied. */
+int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err);
+const char *pa_db_actor(const struct pa_db *db);
+
+/* BEGIN IMMEDIATE, so a writer learns at once (PA_EBUSY) that another holds the lock. */
+int pa_db_begin(struct pa_db *db, struct pa_error *err);
+int pa_db_commit(struct pa_db *db, struct pa_error *err);
+/* Rolls back if a transaction is open; safe to call on any error path. */
+void pa_db_rollback(struct pa_db *db);
+bool pa_db_in_transaction(struct pa_db *db);
+
+/* A prepared statement for a static SQL string, cached by the string's address,
+ * reset and with bindings cleared.  Borrowed: do not finalise it. */
+int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt,
+                  struct pa_error *err);
+/* Turns SQLite's last error into PA_EDB/PA_EBUSY with `what` as context. */
+int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what);
+
+/* Runs SQL with no results (several statements allowed). */
+int pa_db_exec(struct pa_db *db, const char *sql, struct pa_error *err);
+
+/* The number of migrations applied (PRAGMA user_version). */
+int pa_db_schema_version(struct pa_db *db);
+
+/* Binds text of unknown length, or NULL when text is NULL. */
+int pa_db_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+
+#endif

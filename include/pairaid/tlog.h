@@ -1,0 +1,71 @@
+/*
+ * tlog.h - the event log, pairaid's source of truth.  Every change is one event:
+ * canonical bytes (docs/events.md) appended to the `events` table and applied to
+ * the projection tables in the same transaction.  Replay rebuilds the projection
+ * from the events alone.
+ *
+ * The log knows events as typed bytes, not what they mean: modules such as the
+ * registry register the functions that apply their event types, so that replay
+ * lives here without including them.
+ */
+#ifndef PAIRAID_TLOG_H
+#define PAIRAID_TLOG_H
+
+#include <jansson.h>
+
+#include "pairaid/store.h"
+
+#define PA_EVENT_VERSION 1
+
+/* Applies one event's data to the projection.  Must be deterministic: it may read
+ * the projection but nothing else (no clock, no environment). */
+typedef int (*pa_event_apply_fn)(struct pa_db *db, const char *type, const json_t *data,
+                                 struct pa_error *err);
+
+struct pa_event_type {
+    const char *name; /* "project.create" */
+    pa_event_apply_fn apply;
+};
+
+struct pa_event_module {
+    const char *name;
+    const struct pa_event_type *types; /* ends with {NULL, NULL} */
+    const char *const *tables;         /* projection tables, children first; ends with NULL */
+};
+
+/* Registers a module's event types for the whole process.  Registering the same
+ * module again is a no-op; modules are cleared in reverse order on replay, so
+ * register them in dependency order (registry before ledger). */
+void pa_tlog_register(const struct pa_event_module *module);
+
+/* A decoded event.  `data` and the strings are owned by `root`. */
+struct pa_event {
+    int64_t seq;
+    int version;
+    const char *type;
+    const char *actor;
+    int64_t time;
+    const json_t *data;
+    json_t *root;
+};
+void pa_event_release(struct pa_event *ev);
+
+/* Canonical bytes of an event: compact JSON, keys sorted, integers only, UTF-8
+ * unescaped.  *out is malloc'd and owned by the caller. */
+int pa_tlog_encode(const char *type, const char *actor, int64_t time, const json_t *data,
+                   char **out, size_t *len, struct pa_error *err);
+/* Parses entry bytes and checks they are canonical (re-encoding gives the same bytes). */
+int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err);
+
+/* Appends an event with the database's actor and the current time, then applies
+ * it.  Takes ownership of `data`.  Must run inside a transaction. */
+int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *seq,
+                   struct pa_error *err);
+
+/* Empties every registered projection table and re-applies all events in order,
+ * in one transaction. */
+int pa_tlog_replay(struct pa_db *db, struct pa_error *err);
+
+int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err);
+
+#endif

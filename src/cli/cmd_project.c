@@ -1,0 +1,34 @@
+/*
+ * cmd_project.c - `pairaid project advance CODE STATUS`: move a project along
+ * 申报 -> 立项 -> 实施 -> 竣工 -> 验收, one step or more, never back.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_project(struct pa_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
+        if (pa_cli_global_option(cli, opt, optarg) <= 0)
+            return PA_EXIT_INPUT;
+    if (argc - optind != 3 || strcmp(argv[optind], "advance") != 0)
+        return pa_cli_usage("usage: pairaid project advance CODE STATUS");
+    struct pa_db *db;
+    int rc = pa_cli_open(cli, 0, &db);
+    if (rc != PA_EXIT_OK)
+        return rc;
+    struct pa_error err;
+    pa_error_clear(&err);
+    rc = pa_db_begin(db, &err);
+    if (rc == 0)
+        rc = pa_project_advance(db, argv[optind + 1], argv[optind + 2], &err);
+    if (rc == 0)
+        rc = pa_db_commit(db, &err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    pa_db_free(db);
+    return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
+}

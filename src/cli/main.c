@@ -1,0 +1,183 @@
+/*
+ * main.c - the `pairaid` command: global options, the table of sub-commands,
+ * and the mapping of library errors to exit codes (0 ok, 1 runtime, 2 bad input,
+ * 3 verification failed), all in this one file.
+ */
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(struct pa_cli *cli, int argc, char **argv);
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"init", cmd_init, "create an empty database (an existing one is left as it is)"},
+    {"demo", cmd_demo, "create the database if needed and load the Wuxi-Lianyungang demo"},
+    {"import", cmd_import, "import KIND FILE: pairings, orgs, projects, milestones, exchanges"},
+    {"export", cmd_export, "export KIND [--format csv|json] [-o FILE] (also regions)"},
+    {"summary", cmd_summary, "the programme at a glance"},
+    {"project", cmd_project, "project advance CODE STATUS: move a project's status forward"},
+    {"rebuild", cmd_rebuild, "rebuild every table from the event log"},
+};
+
+int pa_cli_exit_code(int code)
+{
+    switch (code) {
+    case PA_OK:
+        return PA_EXIT_OK;
+    case PA_EINVAL:
+    case PA_ENOTFOUND:
+    case PA_EEXIST:
+    case PA_ERANGE:
+    case PA_EDENIED:
+        return PA_EXIT_INPUT;
+    case PA_ETAMPER:
+        return PA_EXIT_VERIFY;
+    default:
+        return PA_EXIT_RUNTIME;
+    }
+}
+
+int pa_cli_fail(const struct pa_error *err)
+{
+    if (err->field[0])
+        fprintf(stderr, "pairaid: %s: %s\n", err->field, err->message);
+    else
+        fprintf(stderr, "pairaid: %s\n", err->message[0] ? err->message : pa_strerror(err->code));
+    return pa_cli_exit_code(err->code);
+}
+
+int pa_cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pairaid: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see 'pairaid help')\n", stderr);
+    va_end(ap);
+    return PA_EXIT_INPUT;
+}
+
+const char *pa_cli_label(const struct pa_cli *cli, const char *zh, const char *en)
+{
+    return cli->lang == PA_LANG_EN ? en : zh;
+}
+
+int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg)
+{
+    switch (opt) {
+    case 0x100:
+        cli->db_path = arg;
+        return 1;
+    case 0x101:
+        cli->actor = arg;
+        return 1;
+    case 0x102:
+        if (strcmp(arg, "zh") == 0 || strcmp(arg, "en") == 0) {
+            cli->lang = arg[0] == 'e' ? PA_LANG_EN : PA_LANG_ZH;
+            return 1;
+        }
+        pa_cli_usage("--lang takes zh or en");
+        return -1;
+    }
+    return 0;
+}
+
+int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
+{
+    struct pa_error err;
+    pa_error_clear(&err);
+    int rc = pa_open(db, cli->db_path, flags, &err);
+    if (rc == 0)
+        rc = pa_db_set_actor(*db, cli->actor, &err);
+    if (rc != 0) {
+        pa_db_free(*db);
+        *db = NULL;
+        return pa_cli_fail(&err);
+    }
+    return PA_EXIT_OK;
+}
+
+void pa_cli_print_report(const char *file, const struct pa_import_report *report)
+{
+    for (int i = 0; i < report->kept; i++) {
+        const struct pa_row_error *e = &report->errors[i];
+        if (e->column[0])
+            fprintf(stderr, "pairaid: %s:%ld: column %s: %s\n", file, e->line, e->column,
+                    e->message);
+        else
+            fprintf(stderr, "pairaid: %s:%ld: %s\n", file, e->line, e->message);
+    }
+    if (report->nerrors > report->kept)
+        fprintf(stderr, "pairaid: %s: and %ld more\n", file, report->nerrors - report->kept);
+}
+
+static void help(void)
+{
+    printf("pairaid %s - paired assistance programmes, funds and audit (结对帮扶)\n\n"
+           "usage: pairaid [--db PATH] [--as NAME] [--lang zh|en] COMMAND [ARGS]\n\n",
+           PA_VERSION);
+    for (size_t i = 0; i < PA_ARRAY_LEN(commands); i++)
+        printf("  %-9s %s\n", commands[i].name, commands[i].help);
+    printf("\nThe database is --db PATH, else $PAIRAID_DB, else ./pairaid.db.\n"
+           "Exit codes: 0 ok, 1 runtime failure, 2 bad input (nothing changed), "
+           "3 verification failed.\n");
+}
+
+static const char *default_actor(void)
+{
+    const char *user = getenv("USER");
+    struct passwd *pw = getpwuid(getuid());
+    if (pw && pw->pw_name && pw->pw_name[0])
+        return pw->pw_name;
+    return user && user[0] ? user : "unknown";
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS, {"help", no_argument, NULL, 'h'},
+                                            {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0}};
+    struct pa_cli cli = {.db_path = getenv("PAIRAID_DB"), .actor = default_actor()};
+    if (cli.db_path == NULL || cli.db_path[0] == '\0')
+        cli.db_path = "pairaid.db";
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+        int g = pa_cli_global_option(&cli, opt, optarg);
+        if (g < 0)
+            return PA_EXIT_INPUT;
+        if (g > 0)
+            continue;
+        if (opt == 'h') {
+            help();
+            return PA_EXIT_OK;
+        }
+        if (opt == 'V') {
+            printf("pairaid %s\n", PA_VERSION);
+            return PA_EXIT_OK;
+        }
+        return pa_cli_usage("unknown option");
+    }
+    if (optind >= argc)
+        return pa_cli_usage("a command is needed");
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0) {
+        help();
+        return PA_EXIT_OK;
+    }
+    for (size_t i = 0; i < PA_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            int sub_argc = argc - optind;
+            optind = 0; /* re-initialise getopt: each command parses its own arguments */
+            return commands[i].run(&cli, sub_argc, argv + (argc - sub_argc));
+        }
+    }
+    return pa_cli_usage("unknown command '%s'", name);
+}

@@ -1,0 +1,102 @@
+/*
+ * export.c - writing records out as CSV (the same columns the importer reads, so
+ * an export re-imports into an empty database and exports again byte for byte)
+ * or as a JSON array with the same field names.
+ */
+#include <string.h>
+
+#include "pairaid/io.h"
+
+int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err)
+{
+    if (strcmp(name, "csv") == 0)
+        *format = PA_FORMAT_CSV;
+    else if (strcmp(name, "json") == 0)
+        *format = PA_FORMAT_JSON;
+    else
+        return pa_error_set(err, PA_EINVAL, "unknown format '%.40s' (csv or json)", name);
+    return 0;
+}
+
+/* RFC 4180: quote a field only when it holds a comma, a quote or a line break. */
+static void write_csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void write_csv_row(FILE *out, const struct pa_record *rec)
+{
+    for (int i = 0; i < rec->kind->ncolumns; i++) {
+        char buf[64];
+        if (i)
+            fputc(',', out);
+        write_csv_field(out, pa_value_format(&rec->kind->columns[i], &rec->v[i], buf, sizeof(buf)));
+    }
+    fputc('\n', out);
+}
+
+static int write_json_row(FILE *out, const struct pa_record *rec, bool first)
+{
+    json_t *obj = json_object();
+    for (int i = 0; obj && i < rec->kind->ncolumns; i++)
+        if (json_object_set_new(obj, rec->kind->columns[i].name,
+                                pa_value_json(&rec->kind->columns[i], &rec->v[i])) != 0) {
+            json_decref(obj);
+            obj = NULL;
+        }
+    if (obj == NULL)
+        return PA_ENOMEM;
+    fputs(first ? "[\n  " : ",\n  ", out);
+    int rc = json_dumpf(obj, out, JSON_PRESERVE_ORDER | JSON_COMPACT) == 0 ? 0 : PA_EIO;
+    json_decref(obj);
+    return rc;
+}
+
+int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FILE *out,
+              struct pa_error *err)
+{
+    const struct pa_kind *kind = pa_kind_find(kind_name);
+    if (kind == NULL && strcmp(kind_name, "regions") == 0)
+        kind = &pa_region_kind;
+    if (kind == NULL)
+        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (regions, pairings, orgs, "
+                            "projects, milestones, exchanges)", kind_name);
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, kind->sql_export, &stmt, err);
+    if (rc != 0)
+        return rc;
+    if (format == PA_FORMAT_CSV)
+        for (int i = 0; i < kind->ncolumns; i++)
+            fprintf(out, "%s%s", i ? "," : "", kind->columns[i].name);
+    if (format == PA_FORMAT_CSV)
+        fputc('\n', out);
+    bool first = true;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct pa_record rec;
+        pa_record_from_row(&rec, kind, stmt);
+        if (format == PA_FORMAT_CSV)
+            write_csv_row(out, &rec);
+        else
+            rc = write_json_row(out, &rec, first);
+        first = false;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "export");
+    sqlite3_reset(stmt);
+    if (rc == 0 && format == PA_FORMAT_JSON)
+        fputs(first ? "[]\n" : "\n]\n", out);
+    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+        rc = pa_error_set(err, PA_EIO, "cannot write the export");
+    return rc != 0 && err && err->code == 0 ? pa_error_set(err, rc, "export failed") : rc;
+}

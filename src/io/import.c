@@ -1,0 +1,548 @@
+/*
+ * import.c - CSV import.  The whole file is checked and applied in one
+ * transaction; every bad row is reported with its line and column, and if there
+ * is any, the transaction is rolled back so the database is left as it was.
+ *
+ * libcsv does the RFC 4180 parsing.  We feed it one physical line at a time so we
+ * always know on which line a record began, even when quoted fields hold line
+ * breaks.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pairaid/io.h"
+
+#define FILE_MAX_BYTES ((size_t)1 << 31)
+
+struct field {
+    size_t offset, len;
+};
+
+struct importer {
+    struct pa_db *db;
+    const struct pa_kind *kind;
+    const struct pa_import_options *opts;
+    struct pa_import_report *report;
+    struct pa_error *err; /* a runtime failure that stops the import */
+    int fatal;            /* nonzero: stop (runtime failure or a bad header) */
+
+    long line, record_line;
+    /* the record being assembled */
+    char *buf;
+    size_t buf_len, buf_cap;
+    struct field *fields;
+    size_t nfields, fields_cap;
+    /* the header: for each file column, the kind's column (-1 unknown) */
+    bool have_header;
+    int *column_of;
+    size_t ncolumns;
+    struct pa_strmap *keys;
+};
+
+void pa_import_report_release(struct pa_import_report *report)
+{
+    if (report == NULL)
+        return;
+    free(report->errors);
+    memset(report, 0, sizeof(*report));
+}
+
+static void add_error(struct importer *im, long line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_error(struct importer *im, long line, const char *column, const char *fmt, ...)
+{
+    struct pa_import_report *r = im->report;
+    r->nerrors++;
+    if (r->kept >= PA_IMPORT_ERRORS_KEPT)
+        return;
+    if (r->errors == NULL) {
+        r->errors = calloc(PA_IMPORT_ERRORS_KEPT, sizeof(*r->errors));
+        if (r->errors == NULL) {
+            im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+            return;
+        }
+    }
+    struct pa_row_error *e = &r->errors[r->kept++];
+    e->line = line;
+    snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    va_end(ap);
+}
+
+/* ---- assembling records from libcsv's callbacks ----------------------------- */
+
+static void on_field(void *s, size_t len, void *data)
+{
+    struct importer *im = data;
+    if (im->fatal)
+        return;
+    if (im->nfields == im->fields_cap) {
+        size_t cap = im->fields_cap ? im->fields_cap * 2 : 16;
+        struct field *f = realloc(im->fields, cap * sizeof(*f));
+        if (f == NULL) {
+            im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+            return;
+        }
+        im->fields = f;
+        im->fields_cap = cap;
+    }
+    if (im->buf_len + len + 1 > im->buf_cap) {
+        size_t cap = (im->buf_len + len + 1) * 2;
+        char *b = realloc(im->buf, cap);
+        if (b == NULL) {
+            im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+            return;
+        }
+        im->buf = b;
+        im->buf_cap = cap;
+    }
+    if (len)
+        memcpy(im->buf + im->buf_len, s, len);
+    im->buf[im->buf_len + len] = '\0';
+    im->fields[im->nfields++] = (struct field){im->buf_len, len};
+    im->buf_len += len + 1;
+}
+
+/* Field text with surrounding spaces and tabs removed (as Excel users expect),
+ * NUL-terminated in place; *len is updated. */
+static char *field_text(struct importer *im, size_t i, size_t *len)
+{
+    char *s = im->buf + im->fields[i].offset;
+    size_t n = im->fields[i].len;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    while (n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    s[n] = '\0';
+    *len = n;
+    return s;
+}
+
+/* ---- the header ----------------------------------------------------------- */
+
+static void printable(const char *in, char *out, size_t size)
+{
+    size_t j = 0;
+    for (size_t i = 0; in[i] && j + 1 < size; i++)
+        out[j++] = ((unsigned char)in[i] < 0x20 || in[i] == 0x7F) ? '?' : in[i];
+    out[j] = '\0';
+}
+
+static void take_header(struct importer *im)
+{
+    const struct pa_kind *kind = im->kind;
+    bool seen[PA_MAX_COLUMNS] = {false};
+    im->ncolumns = im->nfields;
+    im->column_of = calloc(im->nfields ? im->nfields : 1, sizeof(int));
+    if (im->column_of == NULL) {
+        im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+        return;
+    }
+    long before = im->report->nerrors;
+    for (size_t i = 0; i < im->nfields; i++) {
+        size_t len;
+        char name[80];
+        printable(field_text(im, i, &len), name, sizeof(name));
+        int col = pa_kind_column(kind, name);
+        im->column_of[i] = col;
+        if (col < 0)
+            add_error(im, im->record_line, name, "unknown column (%s has no such column)",
+                      kind->name);
+        else if (seen[col])
+            add_error(im, im->record_line, name, "column appears twice in the header");
+        else
+            seen[col] = true;
+    }
+    for (int c = 0; c < kind->ncolumns; c++)
+        if (!seen[c] && (kind->columns[c].flags & PA_COL_REQUIRED))
+            add_error(im, im->record_line, kind->columns[c].name, "missing required column");
+    im->have_header = true;
+    if (im->report->nerrors > before)
+        im->fatal = PA_EINVAL; /* rows cannot be read against a wrong header */
+}
+
+/* ---- one data row ------------------------------------------------------- */
+
+/* A photo is looked up beside the CSV file first, then (for re-imported exports,
+ * which name photos by content) in the database's media folder. */
+static int resolve_photo(struct importer *im, struct pa_record *rec, int col,
+                         struct pa_error *err)
+{
+    const char *name = rec->v[col].s;
+    if (name[0] == '/' || strstr(name, "..") != NULL)
+        return pa_error_setf(err, PA_EINVAL, "photo",
+                             "photo must be a file name relative to the CSV file");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", im->opts->base_dir ? im->opts->base_dir : ".", name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        snprintf(path, sizeof(path), "%s/%s", pa_db_media_dir(im->db), name);
+    else
+        fclose(f);
+    int rc = pa_media_store(im->db, path, rec->photo, err);
+    if (rc != 0 && err)
+        snprintf(err->field, sizeof(err->field), "photo");
+    rec->v[col].s = rec->photo;
+    return rc;
+}
+
+static bool parse_row(struct importer *im, struct pa_record *rec)
+{
+    bool ok = true;
+    memset(rec, 0, sizeof(*rec));
+    rec->kind = im->kind;
+    for (int c = 0; c < im->kind->ncolumns; c++)
+        rec->v[c].null = true;
+    for (int c = 0; c < im->kind->ncolumns; c++) {
+        /* A column missing from the header is the same as an empty one. */
+        size_t i, len = 0;
+        for (i = 0; i < im->ncolumns && im->column_of[i] != c; i++)
+            ;
+        const char *text = i < im->ncolumns ? field_text(im, i, &len) : "";
+        struct pa_error err;
+        if (pa_value_parse(&im->kind->columns[c], text, len, &rec->v[c], &err) != 0) {
+            add_error(im, im->record_line, im->kind->columns[c].name, "%s", err.message);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Two rows of one file with the same key are a mistake even if identical. */
+static bool key_is_new(struct importer *im, const struct pa_record *rec)
+{
+    char key[512] = "";
+    const char *first = NULL;
+    for (int c = 0; c < im->kind->ncolumns; c++) {
+        if (!(im->kind->columns[c].flags & PA_COL_KEY))
+            continue;
+        first = first ? first : im->kind->columns[c].name;
+        snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s\x1f", rec->v[c].s);
+    }
+    long line = 0;
+    int put = pa_strmap_put(im->keys, key, im->record_line, &line);
+    if (put < 0) {
+        im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+        return false;
+    }
+    if (put == 0)
+        add_error(im, im->record_line, first, "duplicate of the record on line %ld", line);
+    return put == 1;
+}
+
+static bool is_input_error(int rc)
+{
+    return rc == PA_EINVAL || rc == PA_ENOTFOUND || rc == PA_EEXIST || rc == PA_ERANGE;
+}
+
+static void take_row(struct importer *im)
+{
+    if (im->nfields != im->ncolumns) {
+        add_error(im, im->record_line, NULL, "row has %zu fields but the header has %zu",
+                  im->nfields, im->ncolumns);
+        return;
+    }
+    struct pa_record rec;
+    if (!parse_row(im, &rec) || !key_is_new(im, &rec))
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    int rc = 0;
+    int photo = pa_kind_column(im->kind, "photo");
+    if (photo >= 0 && im->kind->columns[photo].type == PA_COL_PHOTO && !rec.v[photo].null)
+        rc = resolve_photo(im, &rec, photo, &err);
+    enum pa_put_result result = PA_PUT_SAME;
+    if (rc == 0)
+        rc = pa_record_put(im->db, &rec, &result, &err);
+    if (rc == 0) {
+        im->report->created += result == PA_PUT_CREATED;
+        im->report->updated += result == PA_PUT_UPDATED;
+        im->report->skipped += result == PA_PUT_SAME;
+    } else if (is_input_error(rc)) {
+        add_error(im, im->record_line, err.field, "%s", err.message);
+    } else {
+        im->fatal = pa_error_set(im->err, rc, "line %ld: %s", im->record_line, err.message);
+    }
+}
+
+static void on_record(int terminator, void *data)
+{
+    struct importer *im = data;
+    (void)terminator;
+    if (!im->fatal) {
+        if (!im->have_header)
+            take_header(im);
+        else {
+            im->report->rows++;
+            take_row(im);
+        }
+    }
+    im->nfields = 0;
+    im->buf_len = 0;
+}
+
+/* ---- feeding the parser ------------------------------------------------- */
+
+static void parse_lines(struct importer *im, struct csv_parser *p, const char *data, size_t len)
+{
+    const char *end = data + len;
+    im->line = 0;
+    for (const char *s = data; s < end && !im->fatal;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+        im->line++;
+        if (p->pstate == 0) /* between records: one starts on this line */
+            im->record_line = im->line;
+        if (csv_parse(p, s, n, on_field, on_record, im) != n) {
+            add_error(im, im->line, NULL, "malformed CSV (%s): a quote inside an unquoted "
+                      "field, or text after a closing quote", csv_strerror(csv_error(p)));
+            im->fatal = PA_EINVAL;
+            return;
+        }
+        s += n;
+    }
+    if (!im->fatal && csv_fini(p, on_field, on_record, im) != 0) {
+        add_error(im, im->record_line, NULL, "malformed CSV: a quoted field is never closed");
+        im->fatal = PA_EINVAL;
+    }
+}
+
+static bool blank(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+            return false;
+    return true;
+}
+
+static int run_import(struct importer *im, const char *data, size_t len)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return pa_error_set(im->err, PA_ENOMEM, "out of memory");
+    if (pa_strmap_new(&im->keys) != 0) {
+        csv_free(&p);
+        return pa_error_set(im->err, PA_ENOMEM, "out of memory");
+    }
+    if (blank(data, len))
+        add_error(im, 1, NULL, "the file is empty; a header line is expected");
+    else
+        parse_lines(im, &p, data, len);
+    if (!im->fatal && !im->have_header)
+        add_error(im, 1, NULL, "the file is empty; a header line is expected");
+    csv_free(&p);
+    pa_strmap_free(im->keys);
+    free(im->buf);
+    free(im->fields);
+    free(im->column_of);
+    if (im->fatal && im->fatal != PA_EINVAL)
+        return im->fatal;
+    return im->report->nerrors ? PA_EINVAL : 0;
+}
+
+/* Converts GB18030 (what Chinese Excel saves as "CSV") to UTF-8. */
+static int from_gb18030(const char *data, size_t len, char **out, size_t *out_len,
+                        struct pa_import_report *report, struct pa_error *err)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return pa_error_set(err, PA_EIO, "this system cannot convert from GB18030");
+    size_t cap = len * 2 + 16, in_left = len, out_left = cap;
+    char *buf = malloc(cap), *in = (char *)data, *o = buf;
+    int rc = buf ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (rc == 0 && iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
+        long line = 1;
+        for (const char *s = data; s < in; s++)
+            line += *s == '\n';
+        report->nerrors++;
+        report->errors = calloc(PA_IMPORT_ERRORS_KEPT, sizeof(*report->errors));
+        if (report->errors) {
+            report->kept = 1;
+            report->errors[0].line = line;
+            snprintf(report->errors[0].message, sizeof(report->errors[0].message),
+                     "not valid GB18030 text (byte %zu)", (size_t)(in - data) + 1);
+        }
+        rc = PA_EINVAL;
+    }
+    iconv_close(cd);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = cap - out_left;
+    return 0;
+}
+
+static int import_in_transaction(struct pa_db *db, const struct pa_kind *kind, const char *data,
+                                 size_t len, const struct pa_import_options *opts,
+                                 struct pa_import_report *report, struct pa_error *err)
+{
+    static const struct pa_import_options defaults = {NULL, NULL};
+    struct importer im = {.db = db, .kind = kind, .opts = opts ? opts : &defaults,
+                          .report = report, .err = err};
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    return run_import(&im, data, len);
+}
+
+static int check_kind(const char *name, const struct pa_kind **kind, struct pa_error *err)
+{
+    *kind = pa_kind_find(name);
+    if (*kind == NULL && strcmp(name, "regions") == 0)
+        return pa_error_set(err, PA_EINVAL, "regions are built in and cannot be imported");
+    if (*kind == NULL)
+        return pa_error_set(err, PA_EINVAL,
+                            "unknown kind '%.40s' (pairings, orgs, projects, milestones, exchanges)",
+                            name);
+    return 0;
+}
+
+static int decode(const void *data, size_t len, const struct pa_import_options *opts,
+                  char **converted, size_t *converted_len, struct pa_import_report *report,
+                  struct pa_error *err)
+{
+    const char *enc = opts ? opts->encoding : NULL;
+    *converted = NULL;
+    if (enc == NULL || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
+        return 0;
+    if (strcasecmp(enc, "gb18030") != 0 && strcasecmp(enc, "gbk") != 0)
+        return pa_error_set(err, PA_EINVAL, "unknown encoding '%.40s' (utf-8 or gb18030)", enc);
+    return from_gb18030(data, len, converted, converted_len, report, err);
+}
+
+int pa_import(struct pa_db *db, const char *kind_name, const void *data, size_t len,
+              const struct pa_import_options *opts, struct pa_import_report *report,
+              struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && kind_name != NULL && data != NULL && report != NULL);
+    memset(report, 0, sizeof(*report));
+    const struct pa_kind *kind;
+    char *converted = NULL;
+    size_t converted_len = 0;
+    int rc = check_kind(kind_name, &kind, err);
+    if (rc == 0)
+        rc = decode(data, len, opts, &converted, &converted_len, report, err);
+    if (rc != 0)
+        return rc;
+    rc = pa_db_begin(db, err);
+    if (rc == 0)
+        rc = import_in_transaction(db, kind, converted ? converted : data,
+                                   converted ? converted_len : len, opts, report, err);
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    free(converted);
+    return rc;
+}
+
+static int read_file(const char *path, char **data, size_t *len, struct pa_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return pa_error_set(err, errno == ENOENT ? PA_ENOTFOUND : PA_EIO, "cannot open '%s': %s",
+                            path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    int rc = buf ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
+    while (rc == 0) {
+        if (n == cap) {
+            char *bigger = cap < FILE_MAX_BYTES ? realloc(buf, cap * 2) : NULL;
+            if (bigger == NULL) {
+                rc = pa_error_set(err, PA_EINVAL, "'%s' is too large to import", path);
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = pa_error_set(err, PA_EIO, "cannot read '%s'", path);
+            break;
+        }
+    }
+    fclose(f);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+int pa_import_file(struct pa_db *db, const char *kind, const char *path,
+                   const struct pa_import_options *opts, struct pa_import_report *report,
+                   struct pa_error *err)
+{
+    char *data = NULL, *dir_copy = strdup(path);
+    size_t len = 0;
+    memset(report, 0, sizeof(*report));
+    if (dir_copy == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    struct pa_import_options o = opts ? *opts : (struct pa_import_options){NULL, NULL};
+    if (o.base_dir == NULL)
+        o.base_dir = dirname(dir_copy);
+    int rc = read_file(path, &data, &len, err);
+    if (rc == 0)
+        rc = pa_import(db, kind, data, len, &o, report, err);
+    free(data);
+    free(dir_copy);
+    return rc;
+}
+
+/* ---- the demo ------------------------------------------------------------ */
+
+extern const struct pa_blob pa_demo_data[];
+
+int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
+                 struct pa_error *err)
+{
+    static const char *const order[] = {"pairings", "orgs", "projects", "milestones",
+                                        "exchanges", NULL};
+    memset(report, 0, sizeof(*report));
+    int rc = pa_db_begin(db, err);
+    for (int i = 0; rc == 0 && order[i]; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%s.csv", order[i]);
+        const struct pa_blob *b = pa_demo_data;
+        while (b->name && strcmp(b->name, name) != 0)
+            b++;
+        PA_ASSERT(b->name != NULL);
+        struct pa_import_report part = {0};
+        rc = import_in_transaction(db, pa_kind_find(order[i]), (const char *)b->data, b->len,
+                                   NULL, &part, err);
+        report->rows += part.rows;
+        report->created += part.created;
+        report->skipped += part.skipped;
+        report->updated += part.updated;
+        if (rc != 0) {
+            pa_import_report_release(report);
+            *report = part;
+            *file = b->name;
+        } else {
+            pa_import_report_release(&part);
+        }
+    }
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    return rc;
+}

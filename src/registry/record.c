@@ -1,0 +1,371 @@
+/*
+ * record.c - the one generic path every registry record takes: text to typed
+ * value, typed value to CSV text and JSON, record to event, event to projection
+ * row.  Keeping it in one place is what lets an export re-import byte for byte and
+ * a replay rebuild exactly the rows the live path wrote.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pairaid/registry.h"
+
+int pa_kind_column(const struct pa_kind *kind, const char *name)
+{
+    for (int i = 0; i < kind->ncolumns; i++)
+        if (strcmp(kind->columns[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_enum(const struct pa_column *col, const char *text, struct pa_value *out,
+                      struct pa_error *err)
+{
+    for (const struct pa_enum_value *e = col->values; e->name; e++) {
+        if (strcmp(text, e->name) == 0 || (e->zh && strcmp(text, e->zh) == 0)) {
+            out->s = e->name;
+            return 0;
+        }
+    }
+    char list[256] = "";
+    for (const struct pa_enum_value *e = col->values; e->name; e++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                 list[0] ? ", " : "", e->name);
+    return pa_error_set(err, PA_EINVAL, "'%.40s' is not one of %s", text, list);
+}
+
+static int parse_bool(const char *text, struct pa_value *out, struct pa_error *err)
+{
+    static const char *const yes[] = {"true", "1", "yes", "是", NULL};
+    static const char *const no[] = {"false", "0", "no", "否", NULL};
+    for (int i = 0; yes[i]; i++) {
+        if (strcmp(text, yes[i]) == 0) {
+            out->i = 1;
+            return 0;
+        }
+        if (strcmp(text, no[i]) == 0) {
+            out->i = 0;
+            return 0;
+        }
+    }
+    return pa_error_set(err, PA_EINVAL, "'%.40s' is not true or false", text);
+}
+
+static int parse_count(const char *text, struct pa_value *out, struct pa_error *err)
+{
+    int64_t n = 0;
+    if (*text == '\0')
+        return pa_error_set(err, PA_EINVAL, "not a whole number");
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return pa_error_set(err, PA_EINVAL, "'%.40s' is not a whole number", text);
+        if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, *p - '0', &n))
+            return pa_error_set(err, PA_ERANGE, "number too large");
+    }
+    out->i = n;
+    return 0;
+}
+
+static int parse_typed(const struct pa_column *col, const char *text, size_t len,
+                       struct pa_value *out, struct pa_error *err)
+{
+    switch (col->type) {
+    case PA_COL_CODE:
+        return pa_code_check(text, err);
+    case PA_COL_NAME:
+        return pa_text_check(text, len, PA_NAME_MAX_CHARS, 0, err);
+    case PA_COL_MEMO:
+        return pa_text_check(text, len, PA_MEMO_MAX_CHARS, PA_TEXT_MULTILINE, err);
+    case PA_COL_MONEY:
+        return pa_money_parse(text, &out->i, err);
+    case PA_COL_DATE:
+        return pa_date_parse(text, NULL, err);
+    case PA_COL_COUNT:
+        return parse_count(text, out, err);
+    case PA_COL_BOOL:
+        return parse_bool(text, out, err);
+    case PA_COL_ENUM:
+        return parse_enum(col, text, out, err);
+    case PA_COL_REGION:
+        return pa_region_code_check(text, err);
+    case PA_COL_CREDIT:
+        return pa_credit_code_check(text, err);
+    case PA_COL_PHOTO:
+        return pa_text_check(text, len, PA_NAME_MAX_CHARS, 0, err);
+    }
+    return pa_error_set(err, PA_EINTERNAL, "unknown column type");
+}
+
+int pa_value_parse(const struct pa_column *col, const char *text, size_t len,
+                   struct pa_value *out, struct pa_error *err)
+{
+    PA_ASSERT(col != NULL && text != NULL && out != NULL);
+    memset(out, 0, sizeof(*out));
+    if (len == 0) {
+        out->null = true;
+        if (col->flags & PA_COL_REQUIRED)
+            return pa_error_setf(err, PA_EINVAL, col->name, "a value is required");
+        return 0;
+    }
+    if (memchr(text, '\0', len) != NULL)
+        return pa_error_setf(err, PA_EINVAL, col->name, "contains a NUL byte");
+    out->s = text;
+    int rc = parse_typed(col, text, len, out, err);
+    if (rc != 0 && err)
+        snprintf(err->field, sizeof(err->field), "%s", col->name);
+    return rc;
+}
+
+const char *pa_value_format(const struct pa_column *col, const struct pa_value *v, char *buf,
+                            size_t size)
+{
+    if (v->null)
+        return "";
+    switch (col->type) {
+    case PA_COL_MONEY:
+        pa_money_format(v->i, PA_YUAN, 0, buf, size);
+        return buf;
+    case PA_COL_COUNT:
+        snprintf(buf, size, "%lld", (long long)v->i);
+        return buf;
+    case PA_COL_BOOL:
+        return v->i ? "true" : "false";
+    default:
+        return v->s;
+    }
+}
+
+json_t *pa_value_json(const struct pa_column *col, const struct pa_value *v)
+{
+    char buf[64];
+    if (v->null)
+        return json_null();
+    switch (col->type) {
+    case PA_COL_MONEY:
+        return json_string(pa_value_format(col, v, buf, sizeof(buf)));
+    case PA_COL_COUNT:
+        return json_integer(v->i);
+    case PA_COL_BOOL:
+        return json_boolean(v->i);
+    default:
+        return json_string(v->s);
+    }
+}
+
+void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlite3_stmt *stmt)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->kind = kind;
+    for (int i = 0; i < kind->ncolumns; i++) {
+        struct pa_value *v = &rec->v[i];
+        v->null = sqlite3_column_type(stmt, i) == SQLITE_NULL;
+        enum pa_col_type t = kind->columns[i].type;
+        if (t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL)
+            v->i = sqlite3_column_int64(stmt, i);
+        else
+            v->s = (const char *)sqlite3_column_text(stmt, i);
+    }
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* In events, money is an integer of fen under "<column>_fen" so nobody reads
+ * fen as yuan; null values are left out. */
+static void event_key(const struct pa_column *col, char *key, size_t size)
+{
+    snprintf(key, size, "%s%s", col->name, col->type == PA_COL_MONEY ? "_fen" : "");
+}
+
+static json_t *record_event_data(const struct pa_record *rec)
+{
+    json_t *data = json_object();
+    for (int i = 0; data && i < rec->kind->ncolumns; i++) {
+        const struct pa_column *col = &rec->kind->columns[i];
+        const struct pa_value *v = &rec->v[i];
+        if (v->null)
+            continue;
+        char key[80];
+        event_key(col, key, sizeof(key));
+        json_t *value = pa_value_json(col, v);
+        if (col->type == PA_COL_MONEY) {
+            json_decref(value);
+            value = json_integer(v->i);
+        }
+        if (value == NULL || json_object_set_new(data, key, value) != 0) {
+            json_decref(data);
+            return NULL;
+        }
+    }
+    return data;
+}
+
+static int bind_event_value(sqlite3_stmt *stmt, int index, const struct pa_column *col,
+                            const json_t *value, struct pa_error *err)
+{
+    bool integer = col->type == PA_COL_MONEY || col->type == PA_COL_COUNT;
+    if (value == NULL)
+        return sqlite3_bind_null(stmt, index) == SQLITE_OK ? 0 : PA_EDB;
+    if (integer && json_is_integer(value))
+        sqlite3_bind_int64(stmt, index, json_integer_value(value));
+    else if (col->type == PA_COL_BOOL && json_is_boolean(value))
+        sqlite3_bind_int(stmt, index, json_is_true(value));
+    else if (!integer && col->type != PA_COL_BOOL && json_is_string(value))
+        sqlite3_bind_text(stmt, index, json_string_value(value), (int)json_string_length(value),
+                          SQLITE_STATIC);
+    else
+        return pa_error_setf(err, PA_ETAMPER, col->name, "event field '%s' has the wrong type",
+                             col->name);
+    return 0;
+}
+
+static const struct pa_kind *kind_for_event(const char *type);
+
+/* The apply function of every `<kind>.create` event. */
+int pa_registry__apply_create(struct pa_db *db, const char *type, const json_t *data,
+                              struct pa_error *err)
+{
+    const struct pa_kind *kind = kind_for_event(type);
+    PA_ASSERT(kind != NULL);
+    if (json_object_size(data) > (size_t)kind->ncolumns)
+        return pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", type);
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, kind->sql_insert, &stmt, err);
+    size_t seen = 0;
+    for (int i = 0; rc == 0 && i < kind->ncolumns; i++) {
+        char key[80];
+        event_key(&kind->columns[i], key, sizeof(key));
+        const json_t *value = json_object_get(data, key);
+        seen += value != NULL;
+        rc = bind_event_value(stmt, i + 1, &kind->columns[i], value, err);
+    }
+    if (rc == 0 && seen != json_object_size(data))
+        rc = pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", type);
+    if (rc == 0 && sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, type);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* ---- put ---------------------------------------------------------------- */
+
+static bool values_equal(const struct pa_column *col, const struct pa_value *a,
+                         const struct pa_value *b)
+{
+    if (a->null || b->null)
+        return a->null == b->null;
+    enum pa_col_type t = col->type;
+    if (t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL)
+        return a->i == b->i;
+    return strcmp(a->s, b->s) == 0;
+}
+
+static int bind_key(sqlite3_stmt *stmt, const struct pa_record *rec)
+{
+    int n = 0;
+    for (int i = 0; i < rec->kind->ncolumns; i++)
+        if (rec->kind->columns[i].flags & PA_COL_KEY)
+            pa_db_bind_text(stmt, ++n, rec->v[i].s);
+    return n;
+}
+
+/* Explains how the stored record differs, in the words of the CSV column. */
+static int refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
+                         struct pa_error *err)
+{
+    const struct pa_column *c = &rec->kind->columns[col];
+    char a[64], b[64];
+    const char *was = pa_value_format(c, &stored->v[col], a, sizeof(a));
+    const char *now = pa_value_format(c, &rec->v[col], b, sizeof(b));
+    return pa_error_setf(err, PA_EEXIST, c->name,
+                         "already stored with %s '%.60s', not '%.60s' (imports never overwrite)",
+                         c->name, was, now);
+}
+
+int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,
+                                  int from)
+{
+    for (int i = from; i < rec->kind->ncolumns; i++)
+        if (!values_equal(&rec->kind->columns[i], &stored->v[i], &rec->v[i]))
+            return i;
+    return -1;
+}
+
+static int compare_with_stored(struct pa_db *db, sqlite3_stmt *stmt, const struct pa_record *rec,
+                               enum pa_put_result *result, struct pa_error *err)
+{
+    struct pa_record stored;
+    pa_record_from_row(&stored, rec->kind, stmt);
+    int col = pa_registry__first_difference(&stored, rec, 0);
+    if (col < 0) {
+        *result = PA_PUT_SAME;
+        return 0;
+    }
+    if (rec->kind->on_change)
+        return rec->kind->on_change(db, &stored, rec, col, result, err);
+    return refuse_change(&stored, rec, col, err);
+}
+
+static int check_common(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    const struct pa_kind *kind = rec->kind;
+    for (int i = 0; i < kind->ncolumns; i++) {
+        if (kind->columns[i].type != PA_COL_REGION || rec->v[i].null)
+            continue;
+        int rc = pa_region_lookup(db, rec->v[i].s, NULL, err);
+        if (rc != 0 && err)
+            snprintf(err->field, sizeof(err->field), "%s", kind->columns[i].name);
+        if (rc != 0)
+            return rc;
+    }
+    int start = pa_kind_column(kind, "start_date"), end = pa_kind_column(kind, "end_date");
+    if (start >= 0 && end >= 0 && !rec->v[start].null && !rec->v[end].null &&
+        strcmp(rec->v[end].s, rec->v[start].s) < 0)
+        return pa_error_setf(err, PA_EINVAL, "end_date", "end date %s is before start date %s",
+                             rec->v[end].s, rec->v[start].s);
+    return kind->check ? kind->check(db, rec, err) : 0;
+}
+
+int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
+                  struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && rec != NULL && rec->kind != NULL && result != NULL);
+    PA_ASSERT(pa_db_in_transaction(db));
+    int rc = check_common(db, rec, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *stmt;
+    rc = pa_db_prepare(db, rec->kind->sql_select_key, &stmt, err);
+    if (rc != 0)
+        return rc;
+    bind_key(stmt, rec);
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        rc = compare_with_stored(db, stmt, rec, result, err);
+        sqlite3_reset(stmt);
+        return rc;
+    }
+    sqlite3_reset(stmt);
+    if (step != SQLITE_DONE)
+        return pa_db_fail(db, err, "looking up a record");
+    json_t *data = record_event_data(rec);
+    if (data == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    *result = PA_PUT_CREATED;
+    return pa_tlog_append(db, rec->kind->event_create, data, NULL, err);
+}
+
+static const struct pa_kind *kind_for_event(const char *type)
+{
+    for (int i = 0; pa_registry__kinds[i]; i++)
+        if (strcmp(pa_registry__kinds[i]->event_create, type) == 0)
+            return pa_registry__kinds[i];
+    return NULL;
+}
+
+const struct pa_kind *pa_kind_find(const char *name)
+{
+    for (int i = 0; pa_registry__kinds[i]; i++)
+        if (strcmp(pa_registry__kinds[i]->name, name) == 0)
+            return pa_registry__kinds[i];
+    return NULL;
+}

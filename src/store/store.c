@@ -1,0 +1,315 @@
+/*
+ * store.c - opening the SQLite database the way pairaid needs it (WAL, full
+ * sync, foreign keys, a busy timeout), applying the migrations built into the
+ * binary, loading the GB/T 2260 region list, and caching prepared statements so
+ * that hot paths such as an import never re-parse SQL.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pairaid/store.h"
+
+#define STMT_CACHE_MAX 128
+#define BUSY_TIMEOUT_MS 5000
+
+extern const struct pa_blob pa_migrations[];
+extern const struct pa_blob pa_region_data[];
+
+struct cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct pa_db {
+    sqlite3 *sql;
+    char *path;
+    char *media_dir;
+    char *actor;
+    struct cached_stmt cache[STMT_CACHE_MAX];
+    int ncached;
+};
+
+int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what)
+{
+    int rc = sqlite3_errcode(db->sql);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return pa_error_set(err, PA_EBUSY, "%s: the database is locked by another program", what);
+    return pa_error_set(err, PA_EDB, "%s: %s", what, sqlite3_errmsg(db->sql));
+}
+
+int pa_db_exec(struct pa_db *db, const char *sql, struct pa_error *err)
+{
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "database");
+    return 0;
+}
+
+int pa_db_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+    if (text == NULL)
+        return sqlite3_bind_null(stmt, index);
+    return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+}
+
+int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt,
+                  struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && sql != NULL && stmt != NULL);
+    for (int i = 0; i < db->ncached; i++) {
+        if (db->cache[i].sql == sql) {
+            *stmt = db->cache[i].stmt;
+            sqlite3_reset(*stmt);
+            sqlite3_clear_bindings(*stmt);
+            return 0;
+        }
+    }
+    PA_ASSERT(db->ncached < STMT_CACHE_MAX);
+    if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "preparing a statement");
+    db->cache[db->ncached].sql = sql;
+    db->cache[db->ncached].stmt = *stmt;
+    db->ncached++;
+    return 0;
+}
+
+int pa_db_begin(struct pa_db *db, struct pa_error *err)
+{
+    PA_ASSERT(sqlite3_get_autocommit(db->sql));
+    return pa_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int pa_db_commit(struct pa_db *db, struct pa_error *err)
+{
+    PA_ASSERT(!sqlite3_get_autocommit(db->sql));
+    return pa_db_exec(db, "COMMIT", err);
+}
+
+void pa_db_rollback(struct pa_db *db)
+{
+    if (db != NULL && !sqlite3_get_autocommit(db->sql))
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool pa_db_in_transaction(struct pa_db *db)
+{
+    return !sqlite3_get_autocommit(db->sql);
+}
+
+sqlite3 *pa_db_sqlite(struct pa_db *db)
+{
+    return db->sql;
+}
+
+const char *pa_db_path(const struct pa_db *db)
+{
+    return db->path;
+}
+
+const char *pa_db_media_dir(const struct pa_db *db)
+{
+    return db->media_dir;
+}
+
+const char *pa_db_actor(const struct pa_db *db)
+{
+    return db->actor;
+}
+
+int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err)
+{
+    if (actor == NULL || actor[0] == '\0')
+        return pa_error_set(err, PA_EINVAL, "actor name is empty");
+    int rc = pa_text_check(actor, strlen(actor), 64, 0, err);
+    if (rc != 0)
+        return pa_error_set(err, rc, "actor name %s", err ? err->message : "is invalid");
+    char *copy = strdup(actor);
+    if (copy == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    free(db->actor);
+    db->actor = copy;
+    return 0;
+}
+
+int pa_db_schema_version(struct pa_db *db)
+{
+    sqlite3_stmt *stmt;
+    int version = -1;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        version = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return version;
+}
+
+/* Splits one line of data/regions.csv (code,name,level,parent; never quoted). */
+static int insert_region_line(sqlite3_stmt *stmt, char *line)
+{
+    char *fields[4];
+    for (int i = 0; i < 4; i++) {
+        fields[i] = line;
+        char *comma = i < 3 ? strchr(line, ',') : NULL;
+        if (i < 3 && comma == NULL)
+            return -1;
+        if (comma) {
+            *comma = '\0';
+            line = comma + 1;
+        }
+    }
+    sqlite3_reset(stmt);
+    sqlite3_bind_text(stmt, 1, fields[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, fields[1], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(stmt, 3, atoi(fields[2]));
+    if (fields[3][0])
+        sqlite3_bind_text(stmt, 4, fields[3], -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(stmt, 4);
+    return sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Loads the built-in region list.  It is sorted by code, so every parent is
+ * inserted before its children and the foreign key holds row by row. */
+static int load_regions(struct pa_db *db, struct pa_error *err)
+{
+    const struct pa_blob *blob = &pa_region_data[0];
+    PA_ASSERT(blob->data != NULL);
+    char *text = malloc(blob->len + 1);
+    if (text == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    memcpy(text, blob->data, blob->len);
+    text[blob->len] = '\0';
+
+    sqlite3_stmt *stmt = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db->sql, "INSERT INTO regions(code, name, level, parent) "
+                                    "VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK) {
+        rc = pa_db_fail(db, err, "loading regions");
+        goto out;
+    }
+    char *save = NULL;
+    strtok_r(text, "\n", &save); /* the header */
+    for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (insert_region_line(stmt, line) != 0) {
+            rc = pa_db_fail(db, err, "loading the built-in region list");
+            goto out;
+        }
+    }
+out:
+    sqlite3_finalize(stmt);
+    free(text);
+    return rc;
+}
+
+/* Applies migrations numbered after PRAGMA user_version, each in its own
+ * transaction together with the version bump. */
+static int migrate(struct pa_db *db, struct pa_error *err)
+{
+    int version = pa_db_schema_version(db);
+    int count = 0;
+    while (pa_migrations[count].name != NULL)
+        count++;
+    if (version > count)
+        return pa_error_set(err, PA_EDB,
+                            "database schema version %d is newer than this pairaid (%d)",
+                            version, count);
+    for (int i = version; i < count; i++) {
+        int rc = pa_db_begin(db, err);
+        if (rc == 0)
+            rc = pa_db_exec(db, (const char *)pa_migrations[i].data, err);
+        if (rc == 0 && i == 0)
+            rc = load_regions(db, err);
+        if (rc == 0) {
+            char pragma[64];
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
+            rc = pa_db_exec(db, pragma, err);
+        }
+        if (rc == 0)
+            rc = pa_db_commit(db, err);
+        if (rc != 0) {
+            pa_db_rollback(db);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int set_paths(struct pa_db *db, const char *path)
+{
+    db->path = strdup(path);
+    if (db->path == NULL)
+        return PA_ENOMEM;
+    if (strcmp(path, ":memory:") == 0) {
+        db->media_dir = strdup("");
+    } else {
+        char *copy = strdup(path);
+        if (copy == NULL)
+            return PA_ENOMEM;
+        const char *dir = dirname(copy);
+        size_t n = strlen(dir) + sizeof("/media");
+        db->media_dir = malloc(n);
+        if (db->media_dir)
+            snprintf(db->media_dir, n, "%s/media", dir);
+        free(copy);
+    }
+    db->actor = strdup("system");
+    return db->media_dir && db->actor ? 0 : PA_ENOMEM;
+}
+
+static int configure(struct pa_db *db, unsigned flags, struct pa_error *err)
+{
+    sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db->sql, 0);
+    int rc = pa_db_exec(db, "PRAGMA foreign_keys = ON", err);
+    if (rc == 0 && !(flags & PA_DB_READONLY) && strcmp(db->path, ":memory:") != 0)
+        rc = pa_db_exec(db, "PRAGMA journal_mode = WAL", err);
+    if (rc == 0)
+        rc = pa_db_exec(db, "PRAGMA synchronous = FULL", err);
+    if (rc == 0 && !(flags & PA_DB_READONLY))
+        rc = migrate(db, err);
+    return rc;
+}
+
+int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
+{
+    PA_ASSERT(out != NULL && path != NULL);
+    struct stat st;
+    bool memory = strcmp(path, ":memory:") == 0;
+    if (!memory && !(flags & PA_DB_CREATE) && stat(path, &st) != 0)
+        return pa_error_set(err, PA_ENOTFOUND,
+                            "no database at '%s' (run 'pairaid init' or 'pairaid demo')", path);
+    struct pa_db *db = calloc(1, sizeof(*db));
+    if (db == NULL || set_paths(db, path) != 0) {
+        pa_db_free(db);
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    int open_flags = (flags & PA_DB_READONLY) ? SQLITE_OPEN_READONLY
+                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc;
+    if (sqlite3_open_v2(path, &db->sql, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        rc = pa_error_set(err, PA_EIO, "cannot open database '%s': %s", path,
+                          db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+    else
+        rc = configure(db, flags, err);
+    if (rc != 0) {
+        pa_db_free(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void pa_db_free(struct pa_db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < db->ncached; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    if (db->sql)
+        sqlite3_close(db->sql);
+    free(db->path);
+    free(db->media_dir);
+    free(db->actor);
+    free(db);
+}

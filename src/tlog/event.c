@@ -1,0 +1,209 @@
+/*
+ * event.c - canonical event bytes, appending to the log, and replay.
+ *
+ * The bytes of an event are what a later Merkle tree hashes, so they must be the
+ * same on every machine: jansson with sorted keys and compact separators, integers
+ * only (amounts in fen), and text that input validation has already restricted to
+ * UTF-8 without control characters other than TAB, LF and CR.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "pairaid/tlog.h"
+
+#define MAX_MODULES 8
+#define CANONICAL_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
+
+static const struct pa_event_module *modules[MAX_MODULES];
+static int nmodules;
+
+void pa_tlog_register(const struct pa_event_module *module)
+{
+    PA_ASSERT(module != NULL);
+    for (int i = 0; i < nmodules; i++)
+        if (modules[i] == module)
+            return;
+    PA_ASSERT(nmodules < MAX_MODULES);
+    modules[nmodules++] = module;
+}
+
+static pa_event_apply_fn find_apply(const char *type)
+{
+    for (int i = 0; i < nmodules; i++)
+        for (const struct pa_event_type *t = modules[i]->types; t->name; t++)
+            if (strcmp(t->name, type) == 0)
+                return t->apply;
+    return NULL;
+}
+
+int pa_tlog_encode(const char *type, const char *actor, int64_t time_s, const json_t *data,
+                   char **out, size_t *len, struct pa_error *err)
+{
+    PA_ASSERT(type != NULL && actor != NULL && data != NULL && out != NULL);
+    json_t *root = json_pack("{s:i, s:s, s:s, s:I, s:O}", "v", PA_EVENT_VERSION, "type", type,
+                             "actor", actor, "time", (json_int_t)time_s, "data", data);
+    if (root == NULL)
+        return pa_error_set(err, PA_EINTERNAL, "cannot build event '%s'", type);
+    *out = json_dumps(root, CANONICAL_FLAGS);
+    json_decref(root);
+    if (*out == NULL)
+        return pa_error_set(err, PA_ENOMEM, "cannot encode event '%s'", type);
+    *len = strlen(*out);
+    return 0;
+}
+
+void pa_event_release(struct pa_event *ev)
+{
+    if (ev == NULL)
+        return;
+    json_decref(ev->root);
+    memset(ev, 0, sizeof(*ev));
+}
+
+int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err)
+{
+    PA_ASSERT(entry != NULL && ev != NULL);
+    memset(ev, 0, sizeof(*ev));
+    json_error_t jerr;
+    ev->root = json_loadb(entry, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (ev->root == NULL)
+        return pa_error_set(err, PA_ETAMPER, "event is not JSON: %s", jerr.text);
+    json_int_t version = 0, time_s = 0;
+    json_t *data = NULL;
+    if (json_unpack(ev->root, "{s:I, s:s, s:s, s:I, s:o !}", "v", &version, "type", &ev->type,
+                    "actor", &ev->actor, "time", &time_s, "data", &data) != 0 ||
+        !json_is_object(data)) {
+        pa_event_release(ev);
+        return pa_error_set(err, PA_ETAMPER, "event does not have the fields v, type, actor, time, data");
+    }
+    ev->version = (int)version;
+    ev->time = time_s;
+    ev->data = data;
+    char *again = json_dumps(ev->root, CANONICAL_FLAGS);
+    bool canonical = again && strlen(again) == len && memcmp(again, entry, len) == 0;
+    free(again);
+    if (!canonical) {
+        pa_event_release(ev);
+        return pa_error_set(err, PA_ETAMPER, "event bytes are not in canonical form");
+    }
+    if (ev->version != PA_EVENT_VERSION) {
+        pa_event_release(ev);
+        return pa_error_set(err, PA_ETAMPER, "event version %d is not known", (int)version);
+    }
+    return 0;
+}
+
+static int apply_event(struct pa_db *db, const char *type, const json_t *data,
+                       struct pa_error *err)
+{
+    pa_event_apply_fn apply = find_apply(type);
+    if (apply == NULL)
+        return pa_error_set(err, PA_EINTERNAL, "no module applies events of type '%s'", type);
+    return apply(db, type, data, err);
+}
+
+static const char sql_append[] =
+    "INSERT INTO events(type, actor, time, entry) VALUES (?1, ?2, ?3, ?4)";
+
+int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *seq,
+                   struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && pa_db_in_transaction(db));
+    char *entry = NULL;
+    size_t len = 0;
+    int64_t now = (int64_t)time(NULL);
+    sqlite3_stmt *stmt;
+    int rc = pa_tlog_encode(type, pa_db_actor(db), now, data, &entry, &len, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_append, &stmt, err);
+    if (rc == 0) {
+        sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, pa_db_actor(db), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, now);
+        sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "appending to the event log");
+        else if (seq)
+            *seq = sqlite3_last_insert_rowid(pa_db_sqlite(db));
+        sqlite3_reset(stmt);
+    }
+    if (rc == 0)
+        rc = apply_event(db, type, data, err);
+    free(entry);
+    json_decref(data);
+    return rc;
+}
+
+int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err)
+{
+    static const char sql[] = "SELECT count(*) FROM events";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        return pa_db_fail(db, err, "counting events");
+    *size = sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    return 0;
+}
+
+static int clear_projection(struct pa_db *db, struct pa_error *err)
+{
+    for (int i = nmodules - 1; i >= 0; i--) {
+        for (const char *const *t = modules[i]->tables; *t; t++) {
+            /* Table names come from the modules' static lists, never from input. */
+            char sql[128];
+            snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", *t);
+            int rc = pa_db_exec(db, sql, err);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int replay_all(struct pa_db *db, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = clear_projection(db, err);
+    if (rc == 0 && sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq",
+                                      -1, &stmt, NULL) != SQLITE_OK)
+        rc = pa_db_fail(db, err, "reading the event log");
+    if (rc != 0)
+        return rc;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct pa_event ev;
+        int64_t seq = sqlite3_column_int64(stmt, 0);
+        rc = pa_tlog_decode(sqlite3_column_blob(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1),
+                            &ev, err);
+        if (rc == 0) {
+            rc = apply_event(db, ev.type, ev.data, err);
+            pa_event_release(&ev);
+        }
+        if (rc != 0 && err) {
+            char why[sizeof(err->message)];
+            memcpy(why, err->message, sizeof(why));
+            pa_error_set(err, rc, "event %lld: %.400s", (long long)seq, why);
+        }
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the event log");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int pa_tlog_replay(struct pa_db *db, struct pa_error *err)
+{
+    int rc = pa_db_begin(db, err);
+    if (rc != 0)
+        return rc;
+    rc = replay_all(db, err);
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    return rc;
+}
