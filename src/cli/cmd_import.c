@@ -34,8 +34,6 @@ int cmd_import(struct pa_cli *cli, int argc, char **argv)
     rc = pa_import_file(db, kind, path, &opts, &report, &err);
     if (rc == PA_EINVAL && report.nerrors > 0) {
         pa_cli_print_report(path, &report);
-        fprintf(stderr, "pairaid: %s: nothing was imported (%ld problem%s)\n", path,
-                report.nerrors, report.nerrors == 1 ? "" : "s");
         rc = PA_EXIT_INPUT;
     } else if (rc != 0) {
         rc = pa_cli_fail(&err);
