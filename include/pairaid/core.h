@@ -124,6 +124,10 @@ enum pa_text_flags {
 int pa_text_check(const char *text, size_t len, size_t max_chars, unsigned flags,
                   struct pa_error *err);
 size_t pa_utf8_chars(const char *text, size_t len);
+/* A short one-line excerpt of text for an error message: line breaks and tabs
+ * shown as \n \r \t, never cut inside a UTF-8 character, "..." when cut.
+ * Returns buf. */
+const char *pa_text_excerpt(const char *text, char *buf, size_t size);
 
 /* ---- region codes and credit codes --------------------------------------- */
 

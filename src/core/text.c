@@ -70,6 +70,31 @@ size_t pa_utf8_chars(const char *text, size_t len)
     return chars;
 }
 
+const char *pa_text_excerpt(const char *text, char *buf, size_t size)
+{
+    PA_ASSERT(buf != NULL && size >= 8);
+    size_t j = 0, room = size - 4; /* room for "..." and the NUL */
+    for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+        const char *esc = *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : *s == '\t' ? "\\t" : NULL;
+        size_t n = esc ? 2 : (*s & 0xC0) == 0x80 ? 1 : utf8_sequence(s, strlen((const char *)s));
+        if (n == 0)
+            n = 1;
+        /* a character's continuation bytes are copied with it; stop before one that does not fit */
+        if (((*s & 0xC0) != 0x80 && j + n > room) || j + (esc ? 2 : 1) > room) {
+            memcpy(buf + j, "...", 4);
+            return buf;
+        }
+        if (esc) {
+            memcpy(buf + j, esc, 2);
+            j += 2;
+        } else {
+            buf[j++] = (char)*s;
+        }
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
 int pa_text_check(const char *text, size_t len, size_t max_chars, unsigned flags,
                   struct pa_error *err)
 {

@@ -233,14 +233,8 @@ static int project_changed(struct pa_db *db, const struct pa_record *stored,
                            struct pa_error *err)
 {
     int other = col == J_STATUS ? pa_registry__first_difference(stored, rec, J_STATUS + 1) : col;
-    if (other >= 0) {
-        char a[64], b[64];
-        const struct pa_column *c = &project_columns[other];
-        return pa_error_setf(err, PA_EEXIST, c->name,
-                             "already stored with %s '%.60s', not '%.60s' (imports never "
-                             "overwrite)", c->name, pa_value_format(c, &stored->v[other], a, sizeof(a)),
-                             pa_value_format(c, &rec->v[other], b, sizeof(b)));
-    }
+    if (other >= 0)
+        return pa_registry__refuse_change(stored, rec, other, err);
     const char *from = stored->v[J_STATUS].s, *to = rec->v[J_STATUS].s;
     if (status_rank(to) < status_rank(from))
         return pa_error_setf(err, PA_EINVAL, "status", "status cannot move back from '%s' to '%s'",
@@ -281,7 +275,7 @@ static const struct pa_kind project_kind = {
     .ncolumns = PA_ARRAY_LEN(project_columns),
     .sql_insert = "INSERT INTO projects(code, name, pairing, region, domain, kind, status, "
                   "budget, start_date, end_date, beneficiaries, public, source) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, coalesce(?12, 0), ?13)",
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     .sql_select_key = "SELECT code, name, pairing, region, domain, kind, status, budget, "
                       "start_date, end_date, beneficiaries, public, source FROM projects "
                       "WHERE code = ?1",

@@ -101,6 +101,8 @@ int pa_value_parse(const struct pa_column *col, const char *text, size_t len,
 {
     PA_ASSERT(col != NULL && text != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
+    if (len == 0 && col->type == PA_COL_BOOL)
+        return 0; /* an empty flag is false, never unknown */
     if (len == 0) {
         out->null = true;
         if (col->flags & PA_COL_REQUIRED)
@@ -268,16 +270,15 @@ static int bind_key(sqlite3_stmt *stmt, const struct pa_record *rec)
     return n;
 }
 
-/* Explains how the stored record differs, in the words of the CSV column. */
-static int refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
-                         struct pa_error *err)
+int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec,
+                               int col, struct pa_error *err)
 {
     const struct pa_column *c = &rec->kind->columns[col];
-    char a[64], b[64];
-    const char *was = pa_value_format(c, &stored->v[col], a, sizeof(a));
-    const char *now = pa_value_format(c, &rec->v[col], b, sizeof(b));
+    char a[64], b[64], was[80], now[80];
+    pa_text_excerpt(pa_value_format(c, &stored->v[col], a, sizeof(a)), was, sizeof(was));
+    pa_text_excerpt(pa_value_format(c, &rec->v[col], b, sizeof(b)), now, sizeof(now));
     return pa_error_setf(err, PA_EEXIST, c->name,
-                         "already stored with %s '%.60s', not '%.60s' (imports never overwrite)",
+                         "already stored with %s '%s', not '%s' (imports never overwrite)",
                          c->name, was, now);
 }
 
@@ -302,7 +303,7 @@ static int compare_with_stored(struct pa_db *db, sqlite3_stmt *stmt, const struc
     }
     if (rec->kind->on_change)
         return rec->kind->on_change(db, &stored, rec, col, result, err);
-    return refuse_change(&stored, rec, col, err);
+    return pa_registry__refuse_change(&stored, rec, col, err);
 }
 
 static int check_common(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)

@@ -61,6 +61,21 @@ void pa_event_release(struct pa_event *ev)
     memset(ev, 0, sizeof(*ev));
 }
 
+/* Integers only: a real number would not hash the same on every machine. */
+static bool has_real(const json_t *value)
+{
+    const char *key;
+    const json_t *item;
+    size_t i;
+    if (json_is_real(value))
+        return true;
+    if (json_is_object(value))
+        json_object_foreach((json_t *)value, key, item) if (has_real(item)) return true;
+    if (json_is_array(value))
+        json_array_foreach(value, i, item) if (has_real(item)) return true;
+    return false;
+}
+
 int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err)
 {
     PA_ASSERT(entry != NULL && ev != NULL);
@@ -86,6 +101,10 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
     if (!canonical) {
         pa_event_release(ev);
         return pa_error_set(err, PA_ETAMPER, "event bytes are not in canonical form");
+    }
+    if (has_real(data)) {
+        pa_event_release(ev);
+        return pa_error_set(err, PA_ETAMPER, "event holds a number that is not an integer");
     }
     if (ev->version != PA_EVENT_VERSION) {
         pa_event_release(ev);
