@@ -18,8 +18,7 @@
 
 /* Assertions stay on in release builds: they guard programmer errors and ledger
  * invariants, never bad input. */
-#define PA_ASSERT(cond)                                                        \
-    ((cond) ? (void)0 : pa_assert_fail(#cond, __FILE__, __LINE__))
+#define PA_ASSERT(cond) ((cond) ? (void)0 : pa_assert_fail(#cond, __FILE__, __LINE__))
 _Noreturn void pa_assert_fail(const char *what, const char *file, int line);
 
 #define PA_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -28,18 +27,18 @@ _Noreturn void pa_assert_fail(const char *what, const char *file, int line);
 
 /* X(NAME, value, description).  The CLI maps these to exit codes and the HTTP
  * layer to statuses, each in exactly one place. */
-#define PA_ERRNO_MAP(X)                                                        \
-    X(OK, 0, "success")                                                        \
-    X(EINVAL, -1, "invalid input")                                             \
-    X(ENOTFOUND, -2, "not found")                                              \
-    X(EEXIST, -3, "conflicts with what is stored")                             \
-    X(ERANGE, -4, "value out of range")                                        \
-    X(ENOMEM, -5, "out of memory")                                             \
-    X(EIO, -6, "input/output error")                                           \
-    X(EDB, -7, "database error")                                               \
-    X(EBUSY, -8, "database is locked")                                         \
-    X(ETAMPER, -9, "verification failed")                                      \
-    X(EDENIED, -10, "not allowed")                                             \
+#define PA_ERRNO_MAP(X)                                                                            \
+    X(OK, 0, "success")                                                                            \
+    X(EINVAL, -1, "invalid input")                                                                 \
+    X(ENOTFOUND, -2, "not found")                                                                  \
+    X(EEXIST, -3, "conflicts with what is stored")                                                 \
+    X(ERANGE, -4, "value out of range")                                                            \
+    X(ENOMEM, -5, "out of memory")                                                                 \
+    X(EIO, -6, "input/output error")                                                               \
+    X(EDB, -7, "database error")                                                                   \
+    X(EBUSY, -8, "database is locked")                                                             \
+    X(ETAMPER, -9, "verification failed")                                                          \
+    X(EDENIED, -10, "not allowed")                                                                 \
     X(EINTERNAL, -11, "internal error")
 
 enum pa_errno {
@@ -63,15 +62,15 @@ void pa_error_clear(struct pa_error *err);
 /* Fills err (if not NULL) and returns code, so `return pa_error_set(...)` reads well. */
 int pa_error_set(struct pa_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pa_error_setf(struct pa_error *err, int code, const char *field,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pa_error_setf(struct pa_error *err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ---- money ------------------------------------------------------------- */
 
 /* Money is always int64 fen (分, 1/100 yuan); never a float anywhere. */
 #define PA_FEN_PER_YUAN INT64_C(100)
-#define PA_FEN_PER_WAN INT64_C(1000000)      /* 万元 = 10,000 yuan */
-#define PA_FEN_PER_YI INT64_C(10000000000)   /* 亿元 = 100,000,000 yuan */
+#define PA_FEN_PER_WAN  INT64_C(1000000)     /* 万元 = 10,000 yuan */
+#define PA_FEN_PER_YI   INT64_C(10000000000) /* 亿元 = 100,000,000 yuan */
 
 enum pa_money_unit { PA_YUAN, PA_WAN, PA_YI };
 
@@ -89,8 +88,7 @@ int pa_money_parse(const char *text, int64_t *fen, struct pa_error *err);
 /* Writes fen in the unit asked for, rounded half away from zero to two decimals
  * (四舍五入).  Returns the length written, or a negative PA_ERANGE if buf is too
  * small (64 bytes always suffice). */
-int pa_money_format(int64_t fen, enum pa_money_unit unit, unsigned flags,
-                    char *buf, size_t size);
+int pa_money_format(int64_t fen, enum pa_money_unit unit, unsigned flags, char *buf, size_t size);
 /* The unit a Chinese report would choose: 亿元 from 1亿, 万元 from 1万, else 元. */
 enum pa_money_unit pa_money_unit_for(int64_t fen);
 

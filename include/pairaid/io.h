@@ -18,8 +18,8 @@ struct pa_import_options {
 };
 
 struct pa_row_error {
-    long line;        /* physical line where the record starts, 1-based */
-    char column[64];  /* empty when the problem is not one column's */
+    long line;       /* physical line where the record starts, 1-based */
+    char column[64]; /* empty when the problem is not one column's */
     char message[512];
 };
 

@@ -13,22 +13,22 @@
 
 #include "pairaid/tlog.h"
 
-#define PA_MAX_COLUMNS 16
+#define PA_MAX_COLUMNS    16
 #define PA_NAME_MAX_CHARS 200
 #define PA_MEMO_MAX_CHARS 1000
 
 enum pa_col_type {
-    PA_COL_CODE,     /* [A-Za-z0-9][A-Za-z0-9:._-]{0,63} */
-    PA_COL_NAME,     /* one line of text, at most 200 characters */
-    PA_COL_MEMO,     /* text with line breaks, at most 1,000 characters */
-    PA_COL_MONEY,    /* yuan in text, int64 fen inside */
-    PA_COL_DATE,     /* YYYY-MM-DD */
-    PA_COL_COUNT,    /* a whole number >= 0 */
-    PA_COL_BOOL,     /* true/false (also 1/0, yes/no, 是/否 on input) */
-    PA_COL_ENUM,     /* one of `values` (or its Chinese name on input) */
-    PA_COL_REGION,   /* a GB/T 2260 code that exists */
-    PA_COL_CREDIT,   /* a unified social credit code */
-    PA_COL_PHOTO,    /* an image file; stored as <sha256>.<ext> in the media folder */
+    PA_COL_CODE,   /* [A-Za-z0-9][A-Za-z0-9:._-]{0,63} */
+    PA_COL_NAME,   /* one line of text, at most 200 characters */
+    PA_COL_MEMO,   /* text with line breaks, at most 1,000 characters */
+    PA_COL_MONEY,  /* yuan in text, int64 fen inside */
+    PA_COL_DATE,   /* YYYY-MM-DD */
+    PA_COL_COUNT,  /* a whole number >= 0 */
+    PA_COL_BOOL,   /* true/false (also 1/0, yes/no, 是/否 on input) */
+    PA_COL_ENUM,   /* one of `values` (or its Chinese name on input) */
+    PA_COL_REGION, /* a GB/T 2260 code that exists */
+    PA_COL_CREDIT, /* a unified social credit code */
+    PA_COL_PHOTO,  /* an image file; stored as <sha256>.<ext> in the media folder */
 };
 
 enum pa_col_flags {
@@ -81,9 +81,8 @@ struct pa_kind {
     int (*check)(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
     /* Called when a stored record differs from rec in column `col` only (and maybe
      * others after it); may accept the change (PA_PUT_UPDATED) or refuse it. */
-    int (*on_change)(struct pa_db *db, const struct pa_record *stored,
-                     const struct pa_record *rec, int col, enum pa_put_result *result,
-                     struct pa_error *err);
+    int (*on_change)(struct pa_db *db, const struct pa_record *stored, const struct pa_record *rec,
+                     int col, enum pa_put_result *result, struct pa_error *err);
 };
 
 /* Registers the registry's event types with the log; pa_open() does this. */
@@ -97,12 +96,12 @@ int pa_kind_column(const struct pa_kind *kind, const char *name);
 
 /* Parses a column's text.  Empty text is null (an error if the column is
  * required).  Borrowed text in `out` points into `text` or into static tables. */
-int pa_value_parse(const struct pa_column *col, const char *text, size_t len,
-                   struct pa_value *out, struct pa_error *err);
+int pa_value_parse(const struct pa_column *col, const char *text, size_t len, struct pa_value *out,
+                   struct pa_error *err);
 /* Formats a value as the CSV export writes it; "" for null.  buf of 64 bytes
  * suffices for everything but text, which is returned borrowed. */
-const char *pa_value_format(const struct pa_column *col, const struct pa_value *v,
-                            char *buf, size_t size);
+const char *pa_value_format(const struct pa_column *col, const struct pa_value *v, char *buf,
+                            size_t size);
 /* The JSON form used by exports and the HTTP API (money as a "0.00" string). */
 json_t *pa_value_json(const struct pa_column *col, const struct pa_value *v);
 /* Fills a record from a row of kind->sql_select_key or sql_export. */
@@ -159,8 +158,8 @@ extern const struct pa_kind *const pa_registry__kinds[]; /* ends with NULL */
 int pa_registry__apply_create(struct pa_db *db, const char *type, const json_t *data,
                               struct pa_error *err);
 /* Refuses a change to column col, explaining stored vs new value (PA_EEXIST). */
-int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec,
-                               int col, struct pa_error *err);
+int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
+                               struct pa_error *err);
 int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,
                                   int from);
 

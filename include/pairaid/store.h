@@ -46,8 +46,7 @@ bool pa_db_in_transaction(struct pa_db *db);
 
 /* A prepared statement for a static SQL string, cached by the string's address,
  * reset and with bindings cleared.  Borrowed: do not finalise it. */
-int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt,
-                  struct pa_error *err);
+int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt, struct pa_error *err);
 /* Turns SQLite's last error into PA_EDB/PA_EBUSY with `what` as context. */
 int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what);
 

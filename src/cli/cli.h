@@ -25,9 +25,11 @@ struct pa_cli {
 };
 
 /* Long options every command accepts, and their handling. */
-#define PA_CLI_GLOBAL_OPTIONS                                                  \
-    {"db", required_argument, NULL, 0x100}, {"as", required_argument, NULL, 0x101}, \
-        {"lang", required_argument, NULL, 0x102}
+#define PA_CLI_GLOBAL_OPTIONS                                                                      \
+    {"db", required_argument, NULL, 0x100}, {"as", required_argument, NULL, 0x101},                \
+    {                                                                                              \
+        "lang", required_argument, NULL, 0x102                                                     \
+    }
 /* Returns 1 if opt was a global option (and took it), 0 if not, -1 if bad. */
 int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg);
 

@@ -31,9 +31,8 @@ static void print_rows(const struct pa_cli *cli, const char *title, const char *
         const char *label = value_label(cli, column, rows[i].key);
         int width = (int)pa_utf8_chars(label, strlen(label));
         int cjk = (int)(strlen(label) - (size_t)width) / 2;
-        printf("  %s%*s %5lld %s %14s %s\n", label, 16 - width - cjk, "",
-               (long long)rows[i].count, pa_cli_label(cli, "个", "  "), wan,
-               pa_cli_label(cli, "万元", "x10k yuan"));
+        printf("  %s%*s %5lld %s %14s %s\n", label, 16 - width - cjk, "", (long long)rows[i].count,
+               pa_cli_label(cli, "个", "  "), wan, pa_cli_label(cli, "万元", "x10k yuan"));
     }
 }
 

@@ -143,8 +143,10 @@ static const char *default_actor(void)
 
 int main(int argc, char **argv)
 {
-    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS, {"help", no_argument, NULL, 'h'},
-                                            {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0}};
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
+                                            {"help", no_argument, NULL, 'h'},
+                                            {"version", no_argument, NULL, 'V'},
+                                            {0, 0, 0, 0}};
     struct pa_cli cli = {.db_path = getenv("PAIRAID_DB"), .actor = default_actor()};
     if (cli.db_path == NULL || cli.db_path[0] == '\0')
         cli.db_path = "pairaid.db";

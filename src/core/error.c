@@ -12,8 +12,8 @@
 const char *pa_strerror(int code)
 {
     switch (code) {
-#define PA_ERRNO_TEXT(name, value, text)                                       \
-    case value:                                                                \
+#define PA_ERRNO_TEXT(name, value, text)                                                           \
+    case value:                                                                                    \
         return text;
         PA_ERRNO_MAP(PA_ERRNO_TEXT)
 #undef PA_ERRNO_TEXT
@@ -24,8 +24,8 @@ const char *pa_strerror(int code)
 const char *pa_errname(int code)
 {
     switch (code) {
-#define PA_ERRNO_NAME(name, value, text)                                       \
-    case value:                                                                \
+#define PA_ERRNO_NAME(name, value, text)                                                           \
+    case value:                                                                                    \
         return #name;
         PA_ERRNO_MAP(PA_ERRNO_NAME)
 #undef PA_ERRNO_NAME
@@ -42,8 +42,8 @@ void pa_error_clear(struct pa_error *err)
     err->message[0] = '\0';
 }
 
-static int error_vset(struct pa_error *err, int code, const char *field,
-                      const char *fmt, va_list ap)
+static int error_vset(struct pa_error *err, int code, const char *field, const char *fmt,
+                      va_list ap)
 {
     PA_ASSERT(code < 0);
     if (err == NULL)
@@ -63,8 +63,7 @@ int pa_error_set(struct pa_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int pa_error_setf(struct pa_error *err, int code, const char *field,
-                  const char *fmt, ...)
+int pa_error_setf(struct pa_error *err, int code, const char *field, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

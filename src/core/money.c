@@ -27,8 +27,7 @@ int pa_money_sub(int64_t a, int64_t b, int64_t *difference)
 /* Accumulates one digit into *value, refusing anything beyond INT64_MAX. */
 static int push_digit(int64_t *value, char c)
 {
-    if (__builtin_mul_overflow(*value, 10, value) ||
-        __builtin_add_overflow(*value, c - '0', value))
+    if (__builtin_mul_overflow(*value, 10, value) || __builtin_add_overflow(*value, c - '0', value))
         return PA_ERANGE;
     return 0;
 }
@@ -84,8 +83,7 @@ int pa_money_parse(const char *text, int64_t *fen, struct pa_error *err)
     if (*s == '.') {
         for (s++; is_digit(*s); s++) {
             if (++decimals > 2)
-                return pa_error_set(err, PA_EINVAL,
-                                    "amount has more than two decimals");
+                return pa_error_set(err, PA_EINVAL, "amount has more than two decimals");
             cents = cents * 10 + (*s - '0');
         }
         if (decimals == 0)
@@ -133,8 +131,7 @@ enum pa_money_unit pa_money_unit_for(int64_t fen)
     return PA_YUAN;
 }
 
-int pa_money_format(int64_t fen, enum pa_money_unit unit, unsigned flags,
-                    char *buf, size_t size)
+int pa_money_format(int64_t fen, enum pa_money_unit unit, unsigned flags, char *buf, size_t size)
 {
     static const uint64_t per_hundredth[] = {1, PA_FEN_PER_WAN / 100, PA_FEN_PER_YI / 100};
     static const char *const suffix[] = {"元", "万元", "亿元"};
@@ -148,8 +145,8 @@ int pa_money_format(int64_t fen, enum pa_money_unit unit, unsigned flags,
         group_thousands(whole, grouped);
     else
         memcpy(grouped, whole, strlen(whole) + 1);
-    int n = snprintf(buf, size, "%s%s.%02llu%s", fen < 0 && hundredths > 0 ? "-" : "",
-                     grouped, (unsigned long long)(hundredths % 100),
+    int n = snprintf(buf, size, "%s%s.%02llu%s", fen < 0 && hundredths > 0 ? "-" : "", grouped,
+                     (unsigned long long)(hundredths % 100),
                      (flags & PA_MONEY_SUFFIX) ? suffix[unit] : "");
     if (n < 0 || (size_t)n >= size)
         return PA_ERANGE;

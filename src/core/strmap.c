@@ -54,8 +54,7 @@ void pa_strmap_free(struct pa_strmap *map)
     free(map);
 }
 
-static struct pa_strmap_slot *find_slot(struct pa_strmap_slot *slots, size_t cap,
-                                        const char *key)
+static struct pa_strmap_slot *find_slot(struct pa_strmap_slot *slots, size_t cap, const char *key)
 {
     size_t i = hash_key(key) & (cap - 1);
     while (slots[i].key != NULL && strcmp(slots[i].key, key) != 0)

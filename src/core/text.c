@@ -26,8 +26,7 @@ int pa_code_check(const char *text, struct pa_error *err)
         unsigned char c = (unsigned char)text[i];
         if (!is_alnum(c) && c != ':' && c != '.' && c != '_' && c != '-')
             return pa_error_set(err, PA_EINVAL,
-                                "code '%.64s' has a character outside A-Z a-z 0-9 : . _ -",
-                                text);
+                                "code '%.64s' has a character outside A-Z a-z 0-9 : . _ -", text);
     }
     return 0;
 }
@@ -114,8 +113,8 @@ int pa_text_check(const char *text, size_t len, size_t max_chars, unsigned flags
         chars++;
     }
     if (chars > max_chars)
-        return pa_error_set(err, PA_EINVAL, "is %zu characters long; at most %zu allowed",
-                            chars, max_chars);
+        return pa_error_set(err, PA_EINVAL, "is %zu characters long; at most %zu allowed", chars,
+                            max_chars);
     return 0;
 }
 
@@ -141,8 +140,7 @@ static int credit_value(char c)
 
 char pa_credit_code_check_char(const char first17[17])
 {
-    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20,
-                                    29, 25, 13, 8, 24, 10, 30, 28};
+    static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
     static_assert(sizeof(credit_charset) - 1 == 31, "31 characters, values 0-30");
     int sum = 0;
     for (int i = 0; i < 17; i++) {
@@ -164,15 +162,15 @@ int pa_credit_code_check(const char *text, struct pa_error *err)
     for (size_t i = 0; i < n; i++)
         if (credit_value(text[i]) < 0)
             return pa_error_set(err, PA_EINVAL,
-                                "character %zu ('%c') is not allowed in a credit code",
-                                i + 1, text[i] > 0x20 && text[i] < 0x7F ? text[i] : '?');
+                                "character %zu ('%c') is not allowed in a credit code", i + 1,
+                                text[i] > 0x20 && text[i] < 0x7F ? text[i] : '?');
     for (size_t i = 2; i < 8; i++)
         if (text[i] < '0' || text[i] > '9')
             return pa_error_set(err, PA_EINVAL,
                                 "characters 3-8 of a credit code are a region code (digits)");
     char expected = pa_credit_code_check_char(text);
     if (expected != text[17])
-        return pa_error_set(err, PA_EINVAL,
-                            "check character is '%c' but should be '%c'", text[17], expected);
+        return pa_error_set(err, PA_EINVAL, "check character is '%c' but should be '%c'", text[17],
+                            expected);
     return 0;
 }

@@ -69,8 +69,10 @@ int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FI
     if (kind == NULL && strcmp(kind_name, "regions") == 0)
         kind = &pa_region_kind;
     if (kind == NULL)
-        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (regions, pairings, orgs, "
-                            "projects, milestones, exchanges)", kind_name);
+        return pa_error_set(err, PA_EINVAL,
+                            "unknown kind '%.40s' (regions, pairings, orgs, "
+                            "projects, milestones, exchanges)",
+                            kind_name);
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, kind->sql_export, &stmt, err);
     if (rc != 0)

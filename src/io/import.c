@@ -176,8 +176,7 @@ static void take_header(struct importer *im)
 
 /* A photo is looked up beside the CSV file first, then (for re-imported exports,
  * which name photos by content) in the database's media folder. */
-static int resolve_photo(struct importer *im, struct pa_record *rec, int col,
-                         struct pa_error *err)
+static int resolve_photo(struct importer *im, struct pa_record *rec, int col, struct pa_error *err)
 {
     const char *name = rec->v[col].s;
     if (name[0] == '/' || strstr(name, "..") != NULL)
@@ -305,8 +304,10 @@ static void parse_lines(struct importer *im, struct csv_parser *p, const char *d
         if (p->pstate == 0) /* between records: one starts on this line */
             im->record_line = im->line;
         if (csv_parse(p, s, n, on_field, on_record, im) != n) {
-            add_error(im, im->line, NULL, "malformed CSV (%s): a quote inside an unquoted "
-                      "field, or text after a closing quote", csv_strerror(csv_error(p)));
+            add_error(im, im->line, NULL,
+                      "malformed CSV (%s): a quote inside an unquoted "
+                      "field, or text after a closing quote",
+                      csv_strerror(csv_error(p)));
             im->fatal = PA_EINVAL;
             return;
         }
@@ -390,8 +391,8 @@ static int import_in_transaction(struct pa_db *db, const struct pa_kind *kind, c
                                  struct pa_import_report *report, struct pa_error *err)
 {
     static const struct pa_import_options defaults = {NULL, NULL};
-    struct importer im = {.db = db, .kind = kind, .opts = opts ? opts : &defaults,
-                          .report = report, .err = err};
+    struct importer im = {
+        .db = db, .kind = kind, .opts = opts ? opts : &defaults, .report = report, .err = err};
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         len -= 3;
@@ -405,9 +406,9 @@ static int check_kind(const char *name, const struct pa_kind **kind, struct pa_e
     if (*kind == NULL && strcmp(name, "regions") == 0)
         return pa_error_set(err, PA_EINVAL, "regions are built in and cannot be imported");
     if (*kind == NULL)
-        return pa_error_set(err, PA_EINVAL,
-                            "unknown kind '%.40s' (pairings, orgs, projects, milestones, exchanges)",
-                            name);
+        return pa_error_set(
+            err, PA_EINVAL,
+            "unknown kind '%.40s' (pairings, orgs, projects, milestones, exchanges)", name);
     return 0;
 }
 
@@ -514,8 +515,8 @@ extern const struct pa_blob pa_demo_data[];
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err)
 {
-    static const char *const order[] = {"pairings", "orgs", "projects", "milestones",
-                                        "exchanges", NULL};
+    static const char *const order[] = {"pairings",   "orgs",      "projects",
+                                        "milestones", "exchanges", NULL};
     memset(report, 0, sizeof(*report));
     int rc = pa_db_begin(db, err);
     for (int i = 0; rc == 0 && order[i]; i++) {
@@ -526,8 +527,8 @@ int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char *
             b++;
         PA_ASSERT(b->name != NULL);
         struct pa_import_report part = {0};
-        rc = import_in_transaction(db, pa_kind_find(order[i]), (const char *)b->data, b->len,
-                                   NULL, &part, err);
+        rc = import_in_transaction(db, pa_kind_find(order[i]), (const char *)b->data, b->len, NULL,
+                                   &part, err);
         report->rows += part.rows;
         report->created += part.created;
         report->skipped += part.skipped;

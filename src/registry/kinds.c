@@ -16,22 +16,23 @@ static const struct pa_enum_value sources[] = {
     {"article", "原文"}, {"synthetic", "虚构"}, {NULL, NULL}};
 
 static const struct pa_enum_value domains[] = {
-    {"industry", "产业"},   {"technology", "科技"},    {"education", "教育"},
-    {"health", "卫健"},     {"employment", "人社"},    {"culture_tourism", "文旅康养"},
-    {"transport", "交通"},  {"other", "其他"},         {NULL, NULL}};
+    {"industry", "产业"},  {"technology", "科技"}, {"education", "教育"},
+    {"health", "卫健"},    {"employment", "人社"}, {"culture_tourism", "文旅康养"},
+    {"transport", "交通"}, {"other", "其他"},      {NULL, NULL}};
 
 static const struct pa_enum_value project_kinds[] = {
     {"livelihood", "小而美"}, {"park", "共建园区"}, {"chain", "产业链合作"},
     {"talent", "人才交流"},   {"other", "其他"},    {NULL, NULL}};
 
 /* In the order a project moves through them. */
-static const struct pa_enum_value statuses[] = {
-    {"proposed", "申报"}, {"approved", "立项"}, {"in_progress", "实施"},
-    {"completed", "竣工"}, {"accepted", "验收"}, {NULL, NULL}};
+static const struct pa_enum_value statuses[] = {{"proposed", "申报"},    {"approved", "立项"},
+                                                {"in_progress", "实施"}, {"completed", "竣工"},
+                                                {"accepted", "验收"},    {NULL, NULL}};
 
 static const struct pa_enum_value org_kinds[] = {
-    {"government", "政府机关"}, {"enterprise", "企业"},   {"school", "学校"},
-    {"hospital", "医院"},       {"institute", "科研院所"}, {"park_company", "园区公司"},
+    {"government", "政府机关"}, {"enterprise", "企业"},
+    {"school", "学校"},         {"hospital", "医院"},
+    {"institute", "科研院所"},  {"park_company", "园区公司"},
     {"other", "其他"},          {NULL, NULL}};
 
 static const struct pa_enum_value milestone_kinds[] = {
@@ -39,9 +40,9 @@ static const struct pa_enum_value milestone_kinds[] = {
     {"in_use", "投用"},  {"completion", "竣工"}, {"acceptance", "验收"},
     {"visit", "考察"},   {"other", "其他"},      {NULL, NULL}};
 
-static const struct pa_enum_value roles[] = {
-    {"cadre", "挂职干部"}, {"teacher", "教师"}, {"doctor", "医生"},
-    {"technician", "技术人员"}, {"other", "其他"}, {NULL, NULL}};
+static const struct pa_enum_value roles[] = {{"cadre", "挂职干部"}, {"teacher", "教师"},
+                                             {"doctor", "医生"},    {"technician", "技术人员"},
+                                             {"other", "其他"},     {NULL, NULL}};
 
 /* ---- shared lookups ----------------------------------------------------- */
 
@@ -87,10 +88,10 @@ static int require_within(struct pa_db *db, const char *code, const char *ancest
 enum { P_CODE, P_NAME, P_DONOR, P_RECIPIENT, P_START, P_END, P_PARENT, P_SOURCE };
 
 static const struct pa_column pairing_columns[] = {
-    {"code", PA_COL_CODE, KEY, NULL},         {"name", PA_COL_NAME, REQ, NULL},
-    {"donor", PA_COL_REGION, REQ, NULL},      {"recipient", PA_COL_REGION, REQ, NULL},
-    {"start_date", PA_COL_DATE, REQ, NULL},   {"end_date", PA_COL_DATE, 0, NULL},
-    {"parent", PA_COL_CODE, 0, NULL},         {"source", PA_COL_ENUM, 0, sources},
+    {"code", PA_COL_CODE, KEY, NULL},       {"name", PA_COL_NAME, REQ, NULL},
+    {"donor", PA_COL_REGION, REQ, NULL},    {"recipient", PA_COL_REGION, REQ, NULL},
+    {"start_date", PA_COL_DATE, REQ, NULL}, {"end_date", PA_COL_DATE, 0, NULL},
+    {"parent", PA_COL_CODE, 0, NULL},       {"source", PA_COL_ENUM, 0, sources},
 };
 
 static int check_pairing(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
@@ -103,7 +104,8 @@ static int check_pairing(struct pa_db *db, const struct pa_record *rec, struct p
     if (rc == 0 && (a || b))
         rc = pa_error_setf(err, PA_EINVAL, "recipient",
                            "donor %s and recipient %s must be different regions, neither "
-                           "inside the other", donor, recipient);
+                           "inside the other",
+                           donor, recipient);
     if (rc != 0 || rec->v[P_PARENT].null)
         return rc;
     const char *parent = rec->v[P_PARENT].s;
@@ -114,15 +116,16 @@ static int check_pairing(struct pa_db *db, const struct pa_record *rec, struct p
     if (rc == PA_ENOTFOUND)
         return pa_error_setf(err, PA_ENOTFOUND, "parent",
                              "unknown parent pairing '%s' (it must be stored already or "
-                             "come on an earlier line)", parent);
+                             "come on an earlier line)",
+                             parent);
     if (rc == 0 && sides.has_parent)
-        rc = pa_error_setf(err, PA_EINVAL, "parent",
-                           "parent '%s' is itself a county-level pairing", parent);
+        rc = pa_error_setf(err, PA_EINVAL, "parent", "parent '%s' is itself a county-level pairing",
+                           parent);
     if (rc == 0)
         rc = require_within(db, donor, sides.donor, "donor", "the parent's donor", err);
     if (rc == 0)
-        rc = require_within(db, recipient, sides.recipient, "recipient",
-                            "the parent's recipient", err);
+        rc = require_within(db, recipient, sides.recipient, "recipient", "the parent's recipient",
+                            err);
     return rc;
 }
 
@@ -146,9 +149,9 @@ static const struct pa_kind pairing_kind = {
 enum { O_CODE, O_NAME, O_CREDIT, O_REGION, O_KIND, O_SOURCE };
 
 static const struct pa_column org_columns[] = {
-    {"code", PA_COL_CODE, KEY, NULL},      {"name", PA_COL_NAME, REQ, NULL},
+    {"code", PA_COL_CODE, KEY, NULL},        {"name", PA_COL_NAME, REQ, NULL},
     {"credit_code", PA_COL_CREDIT, 0, NULL}, {"region", PA_COL_REGION, REQ, NULL},
-    {"kind", PA_COL_ENUM, REQ, org_kinds}, {"source", PA_COL_ENUM, 0, sources},
+    {"kind", PA_COL_ENUM, REQ, org_kinds},   {"source", PA_COL_ENUM, 0, sources},
 };
 
 static int check_org(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
@@ -191,12 +194,12 @@ static const struct pa_kind org_kind = {
 enum { J_CODE, J_NAME, J_PAIRING, J_REGION, J_DOMAIN, J_KIND, J_STATUS, J_BUDGET };
 
 static const struct pa_column project_columns[] = {
-    {"code", PA_COL_CODE, KEY, NULL},          {"name", PA_COL_NAME, REQ, NULL},
-    {"pairing", PA_COL_CODE, REQ, NULL},       {"region", PA_COL_REGION, REQ, NULL},
-    {"domain", PA_COL_ENUM, REQ, domains},     {"kind", PA_COL_ENUM, REQ, project_kinds},
-    {"status", PA_COL_ENUM, REQ, statuses},    {"budget", PA_COL_MONEY, REQ, NULL},
-    {"start_date", PA_COL_DATE, REQ, NULL},    {"end_date", PA_COL_DATE, 0, NULL},
-    {"beneficiaries", PA_COL_COUNT, 0, NULL},  {"public", PA_COL_BOOL, 0, NULL},
+    {"code", PA_COL_CODE, KEY, NULL},         {"name", PA_COL_NAME, REQ, NULL},
+    {"pairing", PA_COL_CODE, REQ, NULL},      {"region", PA_COL_REGION, REQ, NULL},
+    {"domain", PA_COL_ENUM, REQ, domains},    {"kind", PA_COL_ENUM, REQ, project_kinds},
+    {"status", PA_COL_ENUM, REQ, statuses},   {"budget", PA_COL_MONEY, REQ, NULL},
+    {"start_date", PA_COL_DATE, REQ, NULL},   {"end_date", PA_COL_DATE, 0, NULL},
+    {"beneficiaries", PA_COL_COUNT, 0, NULL}, {"public", PA_COL_BOOL, 0, NULL},
     {"source", PA_COL_ENUM, 0, sources},
 };
 
@@ -251,7 +254,8 @@ static int apply_advance(struct pa_db *db, const char *type, const json_t *data,
     static const char sql[] = "UPDATE projects SET status = ?2 WHERE code = ?1 AND status = ?3";
     const char *code, *from, *to;
     if (json_unpack((json_t *)data, "{s:s, s:s, s:s !}", "code", &code, "from", &from, "status",
-                    &to) != 0 || status_rank(to) <= status_rank(from))
+                    &to) != 0 ||
+        status_rank(to) <= status_rank(from))
         return pa_error_set(err, PA_ETAMPER, "event '%s' is malformed", type);
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
@@ -286,8 +290,7 @@ static const struct pa_kind project_kind = {
     .on_change = project_changed,
 };
 
-int pa_project_advance(struct pa_db *db, const char *code, const char *status,
-                       struct pa_error *err)
+int pa_project_advance(struct pa_db *db, const char *code, const char *status, struct pa_error *err)
 {
     struct pa_value v;
     int rc = pa_value_parse(&project_columns[J_STATUS], status, strlen(status), &v, err);
@@ -359,11 +362,11 @@ static const struct pa_kind milestone_kind = {
 enum { X_CODE, X_PAIRING, X_ROLE, X_FROM, X_TO, X_START, X_END, X_PEOPLE };
 
 static const struct pa_column exchange_columns[] = {
-    {"code", PA_COL_CODE, KEY, NULL},         {"pairing", PA_COL_CODE, REQ, NULL},
-    {"role", PA_COL_ENUM, REQ, roles},        {"from_region", PA_COL_REGION, REQ, NULL},
-    {"to_region", PA_COL_REGION, REQ, NULL},  {"start_date", PA_COL_DATE, REQ, NULL},
-    {"end_date", PA_COL_DATE, 0, NULL},       {"people", PA_COL_COUNT, REQ, NULL},
-    {"description", PA_COL_MEMO, 0, NULL},    {"source", PA_COL_ENUM, 0, sources},
+    {"code", PA_COL_CODE, KEY, NULL},        {"pairing", PA_COL_CODE, REQ, NULL},
+    {"role", PA_COL_ENUM, REQ, roles},       {"from_region", PA_COL_REGION, REQ, NULL},
+    {"to_region", PA_COL_REGION, REQ, NULL}, {"start_date", PA_COL_DATE, REQ, NULL},
+    {"end_date", PA_COL_DATE, 0, NULL},      {"people", PA_COL_COUNT, REQ, NULL},
+    {"description", PA_COL_MEMO, 0, NULL},   {"source", PA_COL_ENUM, 0, sources},
 };
 
 /* People move between the two sides of the pairing, in either direction. */
@@ -387,7 +390,8 @@ static int check_exchange(struct pa_db *db, const struct pa_record *rec, struct 
     if (rc == 0 && !(from_donor && to_recipient) && !(from_recipient && to_donor))
         rc = pa_error_setf(err, PA_EINVAL, "to_region",
                            "an exchange goes between the pairing's sides (%s and %s), not "
-                           "from %s to %s", sides.donor, sides.recipient, from, to);
+                           "from %s to %s",
+                           sides.donor, sides.recipient, from, to);
     return rc;
 }
 
@@ -408,8 +412,8 @@ static const struct pa_kind exchange_kind = {
 
 /* ---- the module --------------------------------------------------------- */
 
-const struct pa_kind *const pa_registry__kinds[] = {
-    &pairing_kind, &org_kind, &project_kind, &milestone_kind, &exchange_kind, NULL};
+const struct pa_kind *const pa_registry__kinds[] = {&pairing_kind,   &org_kind,      &project_kind,
+                                                    &milestone_kind, &exchange_kind, NULL};
 
 static const struct pa_event_type registry_events[] = {
     {"pairing.create", pa_registry__apply_create},
@@ -421,8 +425,8 @@ static const struct pa_event_type registry_events[] = {
     {NULL, NULL},
 };
 
-static const char *const registry_tables[] = {"milestones", "exchanges", "projects", "orgs",
-                                              "pairings", NULL};
+static const char *const registry_tables[] = {"milestones", "exchanges", "projects",
+                                              "orgs",       "pairings",  NULL};
 
 static const struct pa_event_module registry_module = {
     .name = "registry", .types = registry_events, .tables = registry_tables};

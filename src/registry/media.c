@@ -59,7 +59,8 @@ static int write_media(const char *dir, const char *name, const unsigned char *d
     if (access(path, F_OK) == 0)
         return 0;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return pa_error_set(err, PA_EIO, "cannot create media folder '%s': %s", dir, strerror(errno));
+        return pa_error_set(err, PA_EIO, "cannot create media folder '%s': %s", dir,
+                            strerror(errno));
     snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
     FILE *f = fopen(tmp, "wb");
     bool ok = f && fwrite(data, 1, len, f) == len;
@@ -77,7 +78,8 @@ int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_
     PA_ASSERT(db != NULL && path != NULL && name != NULL);
     const char *ext = photo_extension(path);
     if (ext == NULL)
-        return pa_error_set(err, PA_EINVAL, "photo must be a .jpg, .jpeg, .png, .webp or .gif file");
+        return pa_error_set(err, PA_EINVAL,
+                            "photo must be a .jpg, .jpeg, .png, .webp or .gif file");
     if (pa_db_media_dir(db)[0] == '\0')
         return pa_error_set(err, PA_EINVAL, "an in-memory database has no media folder");
     unsigned char *data = NULL, hash[crypto_hash_sha256_BYTES];

@@ -29,8 +29,8 @@ static int parse_enum(const struct pa_column *col, const char *text, struct pa_v
     }
     char list[256] = "";
     for (const struct pa_enum_value *e = col->values; e->name; e++)
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-                 list[0] ? ", " : "", e->name);
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? ", " : "",
+                 e->name);
     return pa_error_set(err, PA_EINVAL, "'%.40s' is not one of %s", text, list);
 }
 
@@ -96,8 +96,8 @@ static int parse_typed(const struct pa_column *col, const char *text, size_t len
     return pa_error_set(err, PA_EINTERNAL, "unknown column type");
 }
 
-int pa_value_parse(const struct pa_column *col, const char *text, size_t len,
-                   struct pa_value *out, struct pa_error *err)
+int pa_value_parse(const struct pa_column *col, const char *text, size_t len, struct pa_value *out,
+                   struct pa_error *err)
 {
     PA_ASSERT(col != NULL && text != NULL && out != NULL);
     memset(out, 0, sizeof(*out));
@@ -270,16 +270,16 @@ static int bind_key(sqlite3_stmt *stmt, const struct pa_record *rec)
     return n;
 }
 
-int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec,
-                               int col, struct pa_error *err)
+int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
+                               struct pa_error *err)
 {
     const struct pa_column *c = &rec->kind->columns[col];
     char a[64], b[64], was[80], now[80];
     pa_text_excerpt(pa_value_format(c, &stored->v[col], a, sizeof(a)), was, sizeof(was));
     pa_text_excerpt(pa_value_format(c, &rec->v[col], b, sizeof(b)), now, sizeof(now));
     return pa_error_setf(err, PA_EEXIST, c->name,
-                         "already stored with %s '%s', not '%s' (imports never overwrite)",
-                         c->name, was, now);
+                         "already stored with %s '%s', not '%s' (imports never overwrite)", c->name,
+                         was, now);
 }
 
 int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,

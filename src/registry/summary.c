@@ -22,8 +22,8 @@ static int scalar(struct pa_db *db, const char *sql, int64_t *out, struct pa_err
     return rc;
 }
 
-static int grouped(struct pa_db *db, const char *sql, struct pa_summary_row *rows, int max,
-                   int *n, struct pa_error *err)
+static int grouped(struct pa_db *db, const char *sql, struct pa_summary_row *rows, int max, int *n,
+                   struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);

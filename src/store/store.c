@@ -12,7 +12,7 @@
 
 #include "pairaid/store.h"
 
-#define STMT_CACHE_MAX 128
+#define STMT_CACHE_MAX  128
 #define BUSY_TIMEOUT_MS 5000
 
 extern const struct pa_blob pa_migrations[];
@@ -54,8 +54,7 @@ int pa_db_bind_text(sqlite3_stmt *stmt, int index, const char *text)
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
 }
 
-int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt,
-                  struct pa_error *err)
+int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt, struct pa_error *err)
 {
     PA_ASSERT(db != NULL && sql != NULL && stmt != NULL);
     for (int i = 0; i < db->ncached; i++) {
@@ -183,8 +182,10 @@ static int load_regions(struct pa_db *db, struct pa_error *err)
 
     sqlite3_stmt *stmt = NULL;
     int rc = 0;
-    if (sqlite3_prepare_v2(db->sql, "INSERT INTO regions(code, name, level, parent) "
-                                    "VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->sql,
+                           "INSERT INTO regions(code, name, level, parent) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           -1, &stmt, NULL) != SQLITE_OK) {
         rc = pa_db_fail(db, err, "loading regions");
         goto out;
     }
@@ -212,8 +213,8 @@ static int migrate(struct pa_db *db, struct pa_error *err)
         count++;
     if (version > count)
         return pa_error_set(err, PA_EDB,
-                            "database schema version %d is newer than this pairaid (%d)",
-                            version, count);
+                            "database schema version %d is newer than this pairaid (%d)", version,
+                            count);
     for (int i = version; i < count; i++) {
         int rc = pa_db_begin(db, err);
         if (rc == 0)
@@ -285,7 +286,7 @@ int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_e
         return pa_error_set(err, PA_ENOMEM, "out of memory");
     }
     int open_flags = (flags & PA_DB_READONLY) ? SQLITE_OPEN_READONLY
-                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc;
     if (sqlite3_open_v2(path, &db->sql, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = pa_error_set(err, PA_EIO, "cannot open database '%s': %s", path,

@@ -12,7 +12,7 @@
 
 #include "pairaid/tlog.h"
 
-#define MAX_MODULES 8
+#define MAX_MODULES     8
 #define CANONICAL_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
 static const struct pa_event_module *modules[MAX_MODULES];
@@ -90,7 +90,8 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
                     "actor", &ev->actor, "time", &time_s, "data", &data) != 0 ||
         !json_is_object(data)) {
         pa_event_release(ev);
-        return pa_error_set(err, PA_ETAMPER, "event does not have the fields v, type, actor, time, data");
+        return pa_error_set(err, PA_ETAMPER,
+                            "event does not have the fields v, type, actor, time, data");
     }
     ev->version = (int)version;
     ev->time = time_s;
@@ -113,8 +114,7 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
     return 0;
 }
 
-static int apply_event(struct pa_db *db, const char *type, const json_t *data,
-                       struct pa_error *err)
+static int apply_event(struct pa_db *db, const char *type, const json_t *data, struct pa_error *err)
 {
     pa_event_apply_fn apply = find_apply(type);
     if (apply == NULL)
@@ -187,8 +187,9 @@ static int replay_all(struct pa_db *db, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     int rc = clear_projection(db, err);
-    if (rc == 0 && sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq",
-                                      -1, &stmt, NULL) != SQLITE_OK)
+    if (rc == 0 &&
+        sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq", -1,
+                           &stmt, NULL) != SQLITE_OK)
         rc = pa_db_fail(db, err, "reading the event log");
     if (rc != 0)
         return rc;

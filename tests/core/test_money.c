@@ -30,9 +30,22 @@ static void parses_what_finance_staff_type(void **state)
 static void refuses_what_is_not_an_amount(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"", "-1", "1.234", "abc", "1,40,000", "1400,000.0,0",
-                                      "1,4000", ",100", "1.", ".5", "+5", "1e6", "1 000",
-                                      "92233720368547758.08", "99999999999999999999", "1,000,",
+    static const char *const bad[] = {"",
+                                      "-1",
+                                      "1.234",
+                                      "abc",
+                                      "1,40,000",
+                                      "1400,000.0,0",
+                                      "1,4000",
+                                      ",100",
+                                      "1.",
+                                      ".5",
+                                      "+5",
+                                      "1e6",
+                                      "1 000",
+                                      "92233720368547758.08",
+                                      "99999999999999999999",
+                                      "1,000,",
                                       NULL};
     for (int i = 0; bad[i]; i++) {
         int64_t fen = 0;

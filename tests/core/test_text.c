@@ -35,7 +35,8 @@ static void utf8_text(void **state)
 {
     (void)state;
     assert_int_equal(text("东海县桃林镇第二中心小学", 12, 0), 0);
-    assert_int_equal(text("东海县桃林镇第二中心小学", 11, 0), PA_EINVAL); /* characters, not bytes */
+    assert_int_equal(text("东海县桃林镇第二中心小学", 11, 0),
+                     PA_EINVAL); /* characters, not bytes */
     assert_int_equal(text("line\nbreak", 100, 0), PA_EINVAL);
     assert_int_equal(text("line\nbreak\ttab\r\n", 100, PA_TEXT_MULTILINE), 0);
     assert_int_equal(text("bell\a", 100, PA_TEXT_MULTILINE), PA_EINVAL);
@@ -96,7 +97,7 @@ static void credit_codes(void **state)
     for (int i = 0; published[i]; i++)
         assert_int_equal(pa_credit_code_check(published[i], NULL), 0);
     assert_int_equal(pa_credit_code_check_char("91320200MA1MXXXX0"), 'E');
-    assert_int_equal(pa_credit_code_check("91320200MA1MXXXX", NULL), PA_EINVAL); /* 16 chars */
+    assert_int_equal(pa_credit_code_check("91320200MA1MXXXX", NULL), PA_EINVAL);   /* 16 chars */
     assert_int_equal(pa_credit_code_check("91320200MA1MXXXXIZ", NULL), PA_EINVAL); /* I, Z */
     assert_int_equal(pa_credit_code_check("913A0200MA1MXXXX00", NULL), PA_EINVAL); /* region */
 }
@@ -108,9 +109,11 @@ static void demo_credit_codes(void **state)
     struct pa_db *db = test_db();
     test_load_demo(db);
     sqlite3_stmt *stmt;
-    assert_int_equal(sqlite3_prepare_v2(pa_db_sqlite(db),
-                                        "SELECT credit_code FROM orgs WHERE credit_code IS NOT NULL",
-                                        -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT credit_code FROM orgs WHERE credit_code IS NOT NULL", -1, &stmt,
+                           NULL),
+        SQLITE_OK);
     int n = 0;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         assert_int_equal(pa_credit_code_check((const char *)sqlite3_column_text(stmt, 0), NULL), 0);
@@ -143,9 +146,10 @@ static void string_map(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(codes),          cmocka_unit_test(utf8_text),
-        cmocka_unit_test(excerpts),       cmocka_unit_test(region_codes),   cmocka_unit_test(credit_codes),
-        cmocka_unit_test(demo_credit_codes), cmocka_unit_test(string_map),
+        cmocka_unit_test(codes),        cmocka_unit_test(utf8_text),
+        cmocka_unit_test(excerpts),     cmocka_unit_test(region_codes),
+        cmocka_unit_test(credit_codes), cmocka_unit_test(demo_credit_codes),
+        cmocka_unit_test(string_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

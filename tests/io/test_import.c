@@ -19,11 +19,11 @@ static void line_numbers_follow_physical_lines(void **state)
     struct pa_import_report report;
     const char *csv = "\xEF\xBB\xBF"
                       "code,name,donor,recipient,start_date\r\n"
-                      "A,\"two\r\nlines\",320200,320700,2022-01-01\r\n"   /* lines 2-3: bad name */
-                      "\r\n"                                              /* line 4: blank */
-                      "B,ok,320200,320700,2022-13-01\r\n"                 /* line 5: bad date */
+                      "A,\"two\r\nlines\",320200,320700,2022-01-01\r\n" /* lines 2-3: bad name */
+                      "\r\n"                                            /* line 4: blank */
+                      "B,ok,320200,320700,2022-13-01\r\n"               /* line 5: bad date */
                       "C,\"quote \"\"inside\"\"\",320200,320700,2022-01-01\r\n" /* line 6: fine */
-                      "D,ok,320200,320700\r\n";                           /* line 7: short row */
+                      "D,ok,320200,320700\r\n"; /* line 7: short row */
     assert_int_equal(test_import(db, "pairings", csv, &report), PA_EINVAL);
     assert_int_equal(report.nerrors, 3);
     assert_int_equal(report.errors[0].line, 2);
@@ -91,8 +91,8 @@ static void reads_gb18030(void **state)
 
 static char *export_all(struct pa_db *db, enum pa_format format)
 {
-    static const char *const kinds[] = {"pairings", "orgs", "projects", "milestones",
-                                        "exchanges", NULL};
+    static const char *const kinds[] = {"pairings",   "orgs",      "projects",
+                                        "milestones", "exchanges", NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -117,8 +117,8 @@ static char *export_one(struct pa_db *db, const char *kind)
 static void exports_reimport_byte_for_byte(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"pairings", "orgs", "projects", "milestones",
-                                        "exchanges", NULL};
+    static const char *const kinds[] = {"pairings",   "orgs",      "projects",
+                                        "milestones", "exchanges", NULL};
     struct pa_db *demo = test_db(), *copy = test_db();
     test_load_demo(demo);
     for (int i = 0; kinds[i]; i++) {

@@ -10,10 +10,9 @@
 
 #include "support.h"
 
-static const char pairings_csv[] =
-    "code,name,donor,recipient,start_date,end_date,parent\n"
-    "WX-LYG,无锡—连云港,320200,320700,2022-01-01,2025-12-31,\n"
-    "HS-GY,惠山—赣榆,320206,320707,2022-01-01,,WX-LYG\n";
+static const char pairings_csv[] = "code,name,donor,recipient,start_date,end_date,parent\n"
+                                   "WX-LYG,无锡—连云港,320200,320700,2022-01-01,2025-12-31,\n"
+                                   "HS-GY,惠山—赣榆,320206,320707,2022-01-01,,WX-LYG\n";
 
 static struct pa_db *db_with_pairings(void)
 {
@@ -51,18 +50,27 @@ static void pairing_rules(void **state)
     const char *h = "code,name,donor,recipient,start_date,parent";
     int rc;
     /* donor and recipient the same, or one inside the other */
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320200,320200,2022-01-01,", &rc), "recipient");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320200,320206,2022-01-01,", &rc), "recipient");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320200,320200,2022-01-01,", &rc),
+                        "recipient");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320200,320206,2022-01-01,", &rc),
+                        "recipient");
     /* unknown region, unknown parent, grandchild, county outside the parent's sides */
-    assert_string_equal(import_one(db, "pairings", h, "X,x,999999,320707,2022-01-01,", &rc), "donor");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320707,2022-01-01,NOPE", &rc), "parent");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320707,2022-01-01,HS-GY", &rc), "parent");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320802,2022-01-01,WX-LYG", &rc), "recipient");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320506,320707,2022-01-01,WX-LYG", &rc), "donor");
-    assert_string_equal(import_one(db, "pairings", h, "X,x,320211,320703,2022-01-01,X", &rc), "parent");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,999999,320707,2022-01-01,", &rc),
+                        "donor");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320707,2022-01-01,NOPE", &rc),
+                        "parent");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320707,2022-01-01,HS-GY", &rc),
+                        "parent");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320206,320802,2022-01-01,WX-LYG", &rc),
+                        "recipient");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320506,320707,2022-01-01,WX-LYG", &rc),
+                        "donor");
+    assert_string_equal(import_one(db, "pairings", h, "X,x,320211,320703,2022-01-01,X", &rc),
+                        "parent");
     assert_int_equal(rc, PA_EINVAL);
     /* a good county pairing */
-    assert_string_equal(import_one(db, "pairings", h, "BH-LY,滨湖—连云,320211,320703,2022-01-01,WX-LYG", &rc), "");
+    assert_string_equal(
+        import_one(db, "pairings", h, "BH-LY,滨湖—连云,320211,320703,2022-01-01,WX-LYG", &rc), "");
     assert_int_equal(rc, 0);
     pa_db_free(db);
 }
@@ -73,17 +81,28 @@ static void project_must_lie_in_the_recipient_region(void **state)
     struct pa_db *db = db_with_pairings();
     int rc;
     assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,x,HS-GY,320722,industry,park,proposed,1.00,2024-01-01,", &rc), "region");
+                                   "P1,x,HS-GY,320722,industry,park,proposed,1.00,2024-01-01,",
+                                   &rc),
+                        "region");
     assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,x,WX-LYG,320206,industry,park,proposed,1.00,2024-01-01,", &rc), "region");
+                                   "P1,x,WX-LYG,320206,industry,park,proposed,1.00,2024-01-01,",
+                                   &rc),
+                        "region");
     assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,x,NOPE,320707,industry,park,proposed,1.00,2024-01-01,", &rc), "pairing");
+                                   "P1,x,NOPE,320707,industry,park,proposed,1.00,2024-01-01,", &rc),
+                        "pairing");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P1,x,HS-GY,320707,industry,park,proposed,1.00,2024-01-01,2023-12-31", &rc),
+        "end_date");
     assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,x,HS-GY,320707,industry,park,proposed,1.00,2024-01-01,2023-12-31", &rc), "end_date");
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,x,WX-LYG,320707,industry,park,proposed,1.00,2024-01-01,", &rc), "");
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P2,x,HS-GY,320707,industry,park,proposed,1.00,2024-01-01,2024-01-01", &rc), "");
+                                   "P1,x,WX-LYG,320707,industry,park,proposed,1.00,2024-01-01,",
+                                   &rc),
+                        "");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P2,x,HS-GY,320707,industry,park,proposed,1.00,2024-01-01,2024-01-01", &rc),
+        "");
     pa_db_free(db);
 }
 
@@ -106,23 +125,38 @@ static void same_is_skipped_different_is_refused_status_moves_forward(void **sta
     assert_string_equal(import_one(db, "projects", PROJECT_HEADER, row, &rc), "");
     int64_t events = count(db, "SELECT count(*) FROM events");
     /* identical (even written differently: 1,400,000 and 教育) -> nothing appended */
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,食堂,HS-GY,320707,教育,livelihood,approved,\"1,400,000\",2022-07-01,", &rc), "");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P1,食堂,HS-GY,320707,教育,livelihood,approved,\"1,400,000\",2022-07-01,", &rc),
+        "");
     assert_int_equal(count(db, "SELECT count(*) FROM events"), events);
     /* a different budget is refused, naming the column */
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,食堂,HS-GY,320707,education,livelihood,approved,1400000.01,2022-07-01,", &rc), "budget");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P1,食堂,HS-GY,320707,education,livelihood,approved,1400000.01,2022-07-01,",
+                   &rc),
+        "budget");
     assert_int_equal(rc, PA_EINVAL);
     /* status back: refused; forward (skipping steps): one event */
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,食堂,HS-GY,320707,education,livelihood,proposed,1400000.00,2022-07-01,", &rc), "status");
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,食堂,HS-GY,320707,education,livelihood,completed,1400000.00,2022-07-01,", &rc), "");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P1,食堂,HS-GY,320707,education,livelihood,proposed,1400000.00,2022-07-01,",
+                   &rc),
+        "status");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P1,食堂,HS-GY,320707,education,livelihood,completed,1400000.00,2022-07-01,",
+                   &rc),
+        "");
     assert_int_equal(count(db, "SELECT count(*) FROM events"), events + 1);
     assert_int_equal(count(db, "SELECT count(*) FROM projects WHERE status = 'completed'"), 1);
     /* status forward together with another change: refused, the other column named */
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P1,食堂,HS-GY,320707,education,livelihood,accepted,1400000.00,2022-07-01,2023-08-31", &rc), "end_date");
+    assert_string_equal(
+        import_one(
+            db, "projects", PROJECT_HEADER,
+            "P1,食堂,HS-GY,320707,education,livelihood,accepted,1400000.00,2022-07-01,2023-08-31",
+            &rc),
+        "end_date");
     /* the service call */
     struct pa_error err;
     assert_int_equal(pa_db_begin(db, NULL), 0);
@@ -140,18 +174,30 @@ static void orgs_and_exchanges(void **state)
     struct pa_db *db = db_with_pairings();
     const char *oh = "code,name,credit_code,region,kind";
     int rc;
-    assert_string_equal(import_one(db, "orgs", oh, "A,甲公司,914403001922038216,440300,enterprise", &rc), "");
-    assert_string_equal(import_one(db, "orgs", oh, "B,乙公司,914403001922038216,440300,enterprise", &rc), "credit_code");
-    assert_string_equal(import_one(db, "orgs", oh, "B,乙公司,914403001922038217,440300,enterprise", &rc), "credit_code");
+    assert_string_equal(
+        import_one(db, "orgs", oh, "A,甲公司,914403001922038216,440300,enterprise", &rc), "");
+    assert_string_equal(
+        import_one(db, "orgs", oh, "B,乙公司,914403001922038216,440300,enterprise", &rc),
+        "credit_code");
+    assert_string_equal(
+        import_one(db, "orgs", oh, "B,乙公司,914403001922038217,440300,enterprise", &rc),
+        "credit_code");
     assert_string_equal(import_one(db, "orgs", oh, "B,乙公司,,440300,bank", &rc), "kind");
     assert_string_equal(import_one(db, "orgs", oh, "B,乙学校,,320707,学校", &rc), "");
 
     const char *xh = "code,pairing,role,from_region,to_region,start_date,people";
-    assert_string_equal(import_one(db, "exchanges", xh, "X1,HS-GY,doctor,320206,320707,2023-01-01,3", &rc), "");
-    assert_string_equal(import_one(db, "exchanges", xh, "X2,HS-GY,teacher,320707,320206,2023-01-01,2", &rc), "");
-    assert_string_equal(import_one(db, "exchanges", xh, "X3,HS-GY,teacher,320206,320722,2023-01-01,2", &rc), "to_region");
-    assert_string_equal(import_one(db, "exchanges", xh, "X3,HS-GY,teacher,320206,320707,2023-01-01,0", &rc), "people");
-    assert_string_equal(import_one(db, "exchanges", xh, "X3,HS-GY,pilot,320206,320707,2023-01-01,1", &rc), "role");
+    assert_string_equal(
+        import_one(db, "exchanges", xh, "X1,HS-GY,doctor,320206,320707,2023-01-01,3", &rc), "");
+    assert_string_equal(
+        import_one(db, "exchanges", xh, "X2,HS-GY,teacher,320707,320206,2023-01-01,2", &rc), "");
+    assert_string_equal(
+        import_one(db, "exchanges", xh, "X3,HS-GY,teacher,320206,320722,2023-01-01,2", &rc),
+        "to_region");
+    assert_string_equal(
+        import_one(db, "exchanges", xh, "X3,HS-GY,teacher,320206,320707,2023-01-01,0", &rc),
+        "people");
+    assert_string_equal(
+        import_one(db, "exchanges", xh, "X3,HS-GY,pilot,320206,320707,2023-01-01,1", &rc), "role");
     pa_db_free(db);
 }
 
@@ -161,11 +207,16 @@ static void milestones_need_their_project(void **state)
     struct pa_db *db = db_with_pairings();
     int rc;
     const char *mh = "project,date,kind,title,description";
-    assert_string_equal(import_one(db, "milestones", mh, "NOPE,2024-08-23,start,开工,", &rc), "project");
-    assert_string_equal(import_one(db, "projects", PROJECT_HEADER,
-                                   "P,园区,HS-GY,320707,industry,park,in_progress,560000000,2024-08-23,", &rc), "");
-    assert_string_equal(import_one(db, "milestones", mh, "P,2024-08-23,开工,正式开工,\"第一行\n第二行\"", &rc), "");
-    assert_string_equal(import_one(db, "milestones", mh, "P,2024-08-23,start,正式开工,改了", &rc), "description");
+    assert_string_equal(import_one(db, "milestones", mh, "NOPE,2024-08-23,start,开工,", &rc),
+                        "project");
+    assert_string_equal(
+        import_one(db, "projects", PROJECT_HEADER,
+                   "P,园区,HS-GY,320707,industry,park,in_progress,560000000,2024-08-23,", &rc),
+        "");
+    assert_string_equal(
+        import_one(db, "milestones", mh, "P,2024-08-23,开工,正式开工,\"第一行\n第二行\"", &rc), "");
+    assert_string_equal(import_one(db, "milestones", mh, "P,2024-08-23,start,正式开工,改了", &rc),
+                        "description");
     pa_db_free(db);
 }
 

@@ -37,8 +37,8 @@ static void append(char **buf, size_t *len, const char *s)
 
 char *test_dump(struct pa_db *db)
 {
-    static const char *const tables[] = {"pairings", "orgs", "projects", "milestones",
-                                         "exchanges", NULL};
+    static const char *const tables[] = {"pairings",   "orgs",      "projects",
+                                         "milestones", "exchanges", NULL};
     char *buf = NULL;
     size_t len = 0;
     append(&buf, &len, "");

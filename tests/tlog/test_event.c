@@ -18,7 +18,8 @@ static void encodes_canonically(void **state)
                              (json_int_t)140000000, "code", "LYG-MS-001", "public", 1);
     char *out = NULL;
     size_t len = 0;
-    assert_int_equal(pa_tlog_encode("project.create", "alice", 1700000000, data, &out, &len, NULL), 0);
+    assert_int_equal(pa_tlog_encode("project.create", "alice", 1700000000, data, &out, &len, NULL),
+                     0);
     assert_string_equal(out, "{\"actor\":\"alice\",\"data\":{\"budget_fen\":140000000,"
                              "\"code\":\"LYG-MS-001\",\"name\":\"桃林镇第二中心小学食堂\","
                              "\"public\":true},\"time\":1700000000,\"type\":\"project.create\","
@@ -43,8 +44,9 @@ static void escapes_only_what_json_requires(void **state)
     char *out = NULL;
     size_t len = 0;
     assert_int_equal(pa_tlog_encode("t", "a", 0, data, &out, &len, NULL), 0);
-    assert_string_equal(out, "{\"actor\":\"a\",\"data\":{\"description\":"
-                             "\"line one\\nsaid \\\"hi\\\" \\\\ /路\"},\"time\":0,\"type\":\"t\",\"v\":1}");
+    assert_string_equal(
+        out, "{\"actor\":\"a\",\"data\":{\"description\":"
+             "\"line one\\nsaid \\\"hi\\\" \\\\ /路\"},\"time\":0,\"type\":\"t\",\"v\":1}");
     free(out);
     json_decref(data);
 }
@@ -53,15 +55,17 @@ static void refuses_non_canonical_entries(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "{\"v\":1,\"type\":\"t\",\"actor\":\"a\",\"time\":0,\"data\":{}}",          /* unsorted */
-        "{\"actor\":\"a\", \"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}",         /* a space */
-        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":2}",          /* version */
+        "{\"v\":1,\"type\":\"t\",\"actor\":\"a\",\"time\":0,\"data\":{}}",  /* unsorted */
+        "{\"actor\":\"a\", \"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}", /* a space */
+        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":2}",  /* version */
         "{\"actor\":\"a\",\"data\":{},\"extra\":1,\"time\":0,\"type\":\"t\",\"v\":1}", /* field */
-        "{\"actor\":\"a\",\"data\":[],\"time\":0,\"type\":\"t\",\"v\":1}",          /* data */
-        "{\"actor\":\"a\",\"data\":{\"x\":1.5},\"time\":0,\"type\":\"t\",\"v\":1}", /* a real */
-        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}\n",        /* newline */
+        "{\"actor\":\"a\",\"data\":[],\"time\":0,\"type\":\"t\",\"v\":1}",             /* data */
+        "{\"actor\":\"a\",\"data\":{\"x\":1.5},\"time\":0,\"type\":\"t\",\"v\":1}",    /* a real */
+        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}\n",           /* newline */
         "{\"actor\":\"a\",\"actor\":\"b\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}",
-        "not json", "", NULL};
+        "not json",
+        "",
+        NULL};
     for (int i = 0; bad[i]; i++) {
         struct pa_event ev;
         struct pa_error err;
@@ -93,8 +97,11 @@ static void replay_rebuilds_the_demo(void **state)
     assert_true(events > 200);
     /* Break the projection behind pairaid's back: replay must restore it. */
     char *good = test_dump(db);
-    assert_int_equal(pa_db_exec(db, "UPDATE projects SET budget = 1 WHERE code = "
-                                    "'LYG-MS-TAOLIN-CANTEEN'; DELETE FROM exchanges", NULL), 0);
+    assert_int_equal(pa_db_exec(db,
+                                "UPDATE projects SET budget = 1 WHERE code = "
+                                "'LYG-MS-TAOLIN-CANTEEN'; DELETE FROM exchanges",
+                                NULL),
+                     0);
     assert_int_equal(pa_tlog_replay(db, NULL), 0);
     char *restored = test_dump(db);
     assert_string_equal(good, restored);
@@ -116,24 +123,29 @@ static void replay_rebuilds_random_data(void **state)
         seed = (unsigned)strtoul(env, NULL, 10);
     print_message("seed %u (set PA_SEED to repeat)\n", seed);
     srand(seed);
-    static const char *const counties[] = {"320703", "320706", "320707", "320722", "320723", "320724"};
-    static const char *const statuses[] = {"proposed", "approved", "in_progress", "completed", "accepted"};
+    static const char *const counties[] = {"320703", "320706", "320707",
+                                           "320722", "320723", "320724"};
+    static const char *const statuses[] = {"proposed", "approved", "in_progress", "completed",
+                                           "accepted"};
     static const char *const domains[] = {"industry", "education", "health", "教育", "交通"};
     struct pa_db *db = test_db();
     struct pa_import_report report;
     assert_int_equal(test_import(db, "pairings",
                                  "code,name,donor,recipient,start_date\n"
-                                 "P,无锡—连云港,320200,320700,2022-01-01\n", &report), 0);
+                                 "P,无锡—连云港,320200,320700,2022-01-01\n",
+                                 &report),
+                     0);
     pa_import_report_release(&report);
     int ok = 0, refused = 0;
     for (int op = 0; op < 2000; op++) {
         int n = rand() % 300;
         char csv[512];
-        snprintf(csv, sizeof(csv),
-                 "code,name,pairing,region,domain,kind,status,budget,start_date,public,beneficiaries\n"
-                 "R%d,\"项目 %d, \"\"小而美\"\"\",P,%s,%s,livelihood,%s,%d.%02d,2023-0%d-1%d,%s,%s\n",
-                 n, n, counties[n % 6], domains[n % 5], statuses[rand() % 5], n * 1000 + 1,
-                 n % 100, 1 + n % 9, n % 10, n % 2 ? "true" : "false", n % 3 ? "120" : "");
+        snprintf(
+            csv, sizeof(csv),
+            "code,name,pairing,region,domain,kind,status,budget,start_date,public,beneficiaries\n"
+            "R%d,\"项目 %d, \"\"小而美\"\"\",P,%s,%s,livelihood,%s,%d.%02d,2023-0%d-1%d,%s,%s\n",
+            n, n, counties[n % 6], domains[n % 5], statuses[rand() % 5], n * 1000 + 1, n % 100,
+            1 + n % 9, n % 10, n % 2 ? "true" : "false", n % 3 ? "120" : "");
         if (test_import(db, "projects", csv, &report) == 0)
             ok++;
         else
