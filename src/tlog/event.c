@@ -69,10 +69,18 @@ static bool has_real(const json_t *value)
     size_t i;
     if (json_is_real(value))
         return true;
-    if (json_is_object(value))
-        json_object_foreach((json_t *)value, key, item) if (has_real(item)) return true;
-    if (json_is_array(value))
-        json_array_foreach(value, i, item) if (has_real(item)) return true;
+    if (json_is_object(value)) {
+        json_object_foreach((json_t *)value, key, item) {
+            if (has_real(item))
+                return true;
+        }
+    }
+    if (json_is_array(value)) {
+        json_array_foreach(value, i, item) {
+            if (has_real(item))
+                return true;
+        }
+    }
     return false;
 }
 
