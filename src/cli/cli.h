@@ -22,6 +22,7 @@ struct pa_cli {
     const char *db_path;
     const char *actor;
     enum pa_lang lang;
+    char **argv; /* of the command being parsed, for messages about options */
 };
 
 /* Long options every command accepts, and their handling. */
@@ -30,7 +31,8 @@ struct pa_cli {
     {                                                                                              \
         "lang", required_argument, NULL, 0x102                                                     \
     }
-/* Returns 1 if opt was a global option (and took it), 0 if not, -1 if bad. */
+/* Returns 1 if opt was a global option (and took it), 0 if not, -1 if it was
+ * bad ('?' or ':' from getopt: the message is printed). */
 int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg);
 
 /* Opens the database with the actor set; prints and returns an exit code on failure. */

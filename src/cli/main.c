@@ -74,6 +74,15 @@ const char *pa_cli_label(const struct pa_cli *cli, const char *zh, const char *e
 int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg)
 {
     switch (opt) {
+    case '?':
+        if (optopt)
+            pa_cli_usage("unknown option '-%c' or it needs a value", optopt);
+        else
+            pa_cli_usage("unknown option '%s'", optind > 0 ? cli->argv[optind - 1] : "?");
+        return -1;
+    case ':':
+        pa_cli_usage("option '%s' needs a value", optind > 0 ? cli->argv[optind - 1] : "?");
+        return -1;
     case 0x100:
         cli->db_path = arg;
         return 1;
@@ -95,6 +104,7 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 {
     struct pa_error err;
     pa_error_clear(&err);
+    *db = NULL;
     int rc = pa_open(db, cli->db_path, flags, &err);
     if (rc == 0)
         rc = pa_db_set_actor(*db, cli->actor, &err);
@@ -147,7 +157,8 @@ int main(int argc, char **argv)
                                             {"help", no_argument, NULL, 'h'},
                                             {"version", no_argument, NULL, 'V'},
                                             {0, 0, 0, 0}};
-    struct pa_cli cli = {.db_path = getenv("PAIRAID_DB"), .actor = default_actor()};
+    struct pa_cli cli = {.db_path = getenv("PAIRAID_DB"), .actor = default_actor(), .argv = argv};
+    opterr = 0; /* we print our own one-line messages */
     if (cli.db_path == NULL || cli.db_path[0] == '\0')
         cli.db_path = "pairaid.db";
     int opt;
@@ -165,7 +176,7 @@ int main(int argc, char **argv)
             printf("pairaid %s\n", PA_VERSION);
             return PA_EXIT_OK;
         }
-        return pa_cli_usage("unknown option");
+        return PA_EXIT_INPUT;
     }
     if (optind >= argc)
         return pa_cli_usage("a command is needed");
@@ -178,7 +189,8 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, name) == 0) {
             int sub_argc = argc - optind;
             optind = 0; /* re-initialise getopt: each command parses its own arguments */
-            return commands[i].run(&cli, sub_argc, argv + (argc - sub_argc));
+            cli.argv = argv + (argc - sub_argc);
+            return commands[i].run(&cli, sub_argc, cli.argv);
         }
     }
     return pa_cli_usage("unknown command '%s'", name);

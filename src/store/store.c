@@ -275,6 +275,7 @@ static int configure(struct pa_db *db, unsigned flags, struct pa_error *err)
 int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
     PA_ASSERT(out != NULL && path != NULL);
+    *out = NULL;
     struct stat st;
     bool memory = strcmp(path, ":memory:") == 0;
     if (!memory && !(flags & PA_DB_CREATE) && stat(path, &st) != 0)
