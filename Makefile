@@ -27,8 +27,9 @@ test: setup
 fuzz: setup
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_FUZZ=ON -DPA_TESTS=OFF >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_csv_import
-	@mkdir -p fuzz/corpus-work/csv_import
+	@mkdir -p fuzz/corpus-work/csv_import fuzz/crashes
 	@build-fuzz/fuzz/fuzz_csv_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=fuzz/crashes/ \
 	    fuzz/corpus-work/csv_import fuzz/corpus/csv_import
 
 bench: build

@@ -158,7 +158,9 @@ static void take_header(struct importer *im)
         printable(field_text(im, i, &len), name, sizeof(name));
         int col = pa_kind_column(kind, name);
         im->column_of[i] = col;
-        if (col < 0)
+        if (name[0] == '\0')
+            add_error(im, im->record_line, NULL, "header column %zu has no name", i + 1);
+        else if (col < 0)
             add_error(im, im->record_line, name, "unknown column (%s has no such column)",
                       kind->name);
         else if (seen[col])
