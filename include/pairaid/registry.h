@@ -155,8 +155,7 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
 /* ---- internal to src/registry ------------------------------------------- */
 
 extern const struct pa_kind *const pa_registry__kinds[]; /* ends with NULL */
-int pa_registry__apply_create(struct pa_db *db, const char *type, const json_t *data,
-                              struct pa_error *err);
+int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 /* Refuses a change to column col, explaining stored vs new value (PA_EEXIST). */
 int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
                                struct pa_error *err);

@@ -17,10 +17,20 @@
 
 #define PA_EVENT_VERSION 1
 
-/* Applies one event's data to the projection.  Must be deterministic: it may read
- * the projection but nothing else (no clock, no environment). */
-typedef int (*pa_event_apply_fn)(struct pa_db *db, const char *type, const json_t *data,
-                                 struct pa_error *err);
+/* A decoded event.  `data` and the strings are owned by `root`. */
+struct pa_event {
+    int64_t seq;
+    int version;
+    const char *type;
+    const char *actor;
+    int64_t time;
+    const json_t *data;
+    json_t *root; /* NULL for an event being appended */
+};
+/* Applies one event to the projection.  Must be deterministic: it may read the
+ * event (its data, actor and position) and the projection, nothing else (no
+ * clock, no environment). */
+typedef int (*pa_event_apply_fn)(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 
 struct pa_event_type {
     const char *name; /* "project.create" */
@@ -38,16 +48,6 @@ struct pa_event_module {
  * register them in dependency order (registry before ledger). */
 void pa_tlog_register(const struct pa_event_module *module);
 
-/* A decoded event.  `data` and the strings are owned by `root`. */
-struct pa_event {
-    int64_t seq;
-    int version;
-    const char *type;
-    const char *actor;
-    int64_t time;
-    const json_t *data;
-    json_t *root;
-};
 void pa_event_release(struct pa_event *ev);
 
 /* Canonical bytes of an event: compact JSON, keys sorted, integers only, UTF-8

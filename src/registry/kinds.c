@@ -248,9 +248,10 @@ static int project_changed(struct pa_db *db, const struct pa_record *stored,
     return advance_event(db, rec->v[J_CODE].s, from_copy, to, err);
 }
 
-static int apply_advance(struct pa_db *db, const char *type, const json_t *data,
-                         struct pa_error *err)
+static int apply_advance(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
+    const char *type = ev->type;
+    const json_t *data = ev->data;
     static const char sql[] = "UPDATE projects SET status = ?2 WHERE code = ?1 AND status = ?3";
     const char *code, *from, *to;
     if (json_unpack((json_t *)data, "{s:s, s:s, s:s !}", "code", &code, "from", &from, "status",

@@ -223,9 +223,10 @@ static int bind_event_value(sqlite3_stmt *stmt, int index, const struct pa_colum
 static const struct pa_kind *kind_for_event(const char *type);
 
 /* The apply function of every `<kind>.create` event. */
-int pa_registry__apply_create(struct pa_db *db, const char *type, const json_t *data,
-                              struct pa_error *err)
+int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
+    const char *type = ev->type;
+    const json_t *data = ev->data;
     const struct pa_kind *kind = kind_for_event(type);
     PA_ASSERT(kind != NULL);
     if (json_object_size(data) > (size_t)kind->ncolumns)

@@ -70,13 +70,15 @@ static bool has_real(const json_t *value)
     if (json_is_real(value))
         return true;
     if (json_is_object(value)) {
-        json_object_foreach((json_t *)value, key, item) {
+        json_object_foreach((json_t *)value, key, item)
+        {
             if (has_real(item))
                 return true;
         }
     }
     if (json_is_array(value)) {
-        json_array_foreach(value, i, item) {
+        json_array_foreach(value, i, item)
+        {
             if (has_real(item))
                 return true;
         }
@@ -122,12 +124,12 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
     return 0;
 }
 
-static int apply_event(struct pa_db *db, const char *type, const json_t *data, struct pa_error *err)
+static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
-    pa_event_apply_fn apply = find_apply(type);
+    pa_event_apply_fn apply = find_apply(ev->type);
     if (apply == NULL)
-        return pa_error_set(err, PA_EINTERNAL, "no module applies events of type '%s'", type);
-    return apply(db, type, data, err);
+        return pa_error_set(err, PA_EINTERNAL, "no module applies events of type '%s'", ev->type);
+    return apply(db, ev, err);
 }
 
 static const char sql_append[] =
@@ -137,6 +139,7 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
                    struct pa_error *err)
 {
     PA_ASSERT(db != NULL && pa_db_in_transaction(db));
+    int64_t seq_local = 0, *seq_out = seq ? seq : &seq_local;
     char *entry = NULL;
     size_t len = 0;
     int64_t now = (int64_t)time(NULL);
@@ -151,12 +154,19 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
         sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
         if (sqlite3_step(stmt) != SQLITE_DONE)
             rc = pa_db_fail(db, err, "appending to the event log");
-        else if (seq)
-            *seq = sqlite3_last_insert_rowid(pa_db_sqlite(db));
+        else
+            *seq_out = sqlite3_last_insert_rowid(pa_db_sqlite(db));
         sqlite3_reset(stmt);
     }
-    if (rc == 0)
-        rc = apply_event(db, type, data, err);
+    if (rc == 0) {
+        struct pa_event ev = {.seq = *seq_out,
+                              .version = PA_EVENT_VERSION,
+                              .type = type,
+                              .actor = pa_db_actor(db),
+                              .time = now,
+                              .data = data};
+        rc = apply_event(db, &ev, err);
+    }
     free(entry);
     json_decref(data);
     return rc;
@@ -208,7 +218,8 @@ static int replay_all(struct pa_db *db, struct pa_error *err)
         rc = pa_tlog_decode(sqlite3_column_blob(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1),
                             &ev, err);
         if (rc == 0) {
-            rc = apply_event(db, ev.type, ev.data, err);
+            ev.seq = seq;
+            rc = apply_event(db, &ev, err);
             pa_event_release(&ev);
         }
         if (rc != 0 && err) {
