@@ -33,7 +33,8 @@ enum pa_col_type {
 
 enum pa_col_flags {
     PA_COL_REQUIRED = 1 << 0,
-    PA_COL_KEY = 1 << 1, /* part of the record's identity */
+    PA_COL_KEY = 1 << 1,   /* part of the record's identity */
+    PA_COL_EXTRA = 1 << 2, /* exported only when some record has a value in it */
 };
 
 struct pa_enum_value {
@@ -83,14 +84,28 @@ struct pa_kind {
      * others after it); may accept the change (PA_PUT_UPDATED) or refuse it. */
     int (*on_change)(struct pa_db *db, const struct pa_record *stored, const struct pa_record *rec,
                      int col, enum pa_put_result *result, struct pa_error *err);
+    /* Replaces the generic put entirely (transfers go through the ledger). */
+    int (*put)(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
+               struct pa_error *err);
+    /* SELECT returning one row with 1 if any PA_COL_EXTRA column has a value. */
+    const char *sql_has_extra;
+    /* The same key twice in one file is allowed (idempotent kinds: the second
+     * identical row is skipped, a different one refused). */
+    bool repeats_allowed;
 };
 
 /* Registers the registry's event types with the log; pa_open() does this. */
 void pa_registry_init(void);
 
 /* The kind called `name` ("pairings", "orgs", "projects", "milestones",
- * "exchanges"), or NULL.  Regions are exported through pa_region_kind. */
+ * "exchanges", and what other modules registered), or NULL.  Regions are
+ * exported through pa_region_kind. */
 const struct pa_kind *pa_kind_find(const char *name);
+/* Makes a kind importable and exportable, and routes its create event to the
+ * generic apply (modules call this from their init; a second call is a no-op). */
+void pa_kind_register(const struct pa_kind *kind);
+/* "pairings, orgs, ..." for messages. */
+const char *pa_kind_names(void);
 extern const struct pa_kind pa_region_kind;
 int pa_kind_column(const struct pa_kind *kind, const char *name);
 
@@ -154,7 +169,6 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
 
 /* ---- internal to src/registry ------------------------------------------- */
 
-extern const struct pa_kind *const pa_registry__kinds[]; /* ends with NULL */
 int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 /* Refuses a change to column col, explaining stored vs new value (PA_EEXIST). */
 int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,

@@ -53,6 +53,20 @@ int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what);
 /* Runs SQL with no results (several statements allowed). */
 int pa_db_exec(struct pa_db *db, const char *sql, struct pa_error *err);
 
+/* State a module keeps on a database connection for the length of a
+ * transaction (the ledger's account cache): flushed before COMMIT, forgotten
+ * after a rollback, freed with the database. */
+struct pa_db_extension {
+    int (*before_commit)(struct pa_db *db, void *state, struct pa_error *err);
+    void (*after_rollback)(struct pa_db *db, void *state);
+    void (*free)(void *state);
+};
+/* The state attached for ext, or NULL. */
+void *pa_db_extension_state(struct pa_db *db, const struct pa_db_extension *ext);
+/* Attaches state (owned by the database from now on) for ext. */
+int pa_db_extension_attach(struct pa_db *db, const struct pa_db_extension *ext, void *state,
+                           struct pa_error *err);
+
 /* The number of migrations applied (PRAGMA user_version). */
 int pa_db_schema_version(struct pa_db *db);
 

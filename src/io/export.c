@@ -34,22 +34,51 @@ static void write_csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void write_csv_row(FILE *out, const struct pa_record *rec)
+/* Whether column i is written: PA_COL_EXTRA columns only when some record uses them. */
+static bool column_shown(const struct pa_kind *kind, int i, bool extras)
 {
+    return extras || !(kind->columns[i].flags & PA_COL_EXTRA);
+}
+
+static int has_extras(struct pa_db *db, const struct pa_kind *kind, bool *extras,
+                      struct pa_error *err)
+{
+    *extras = false;
+    if (kind->sql_has_extra == NULL)
+        return 0;
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, kind->sql_has_extra, &stmt, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        *extras = sqlite3_column_int(stmt, 0) != 0;
+    else
+        rc = pa_db_fail(db, err, "export");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static void write_csv_row(FILE *out, const struct pa_record *rec, bool extras)
+{
+    bool first = true;
     for (int i = 0; i < rec->kind->ncolumns; i++) {
         char buf[64];
-        if (i)
+        if (!column_shown(rec->kind, i, extras))
+            continue;
+        if (!first)
             fputc(',', out);
+        first = false;
         write_csv_field(out, pa_value_format(&rec->kind->columns[i], &rec->v[i], buf, sizeof(buf)));
     }
     fputc('\n', out);
 }
 
-static int write_json_row(FILE *out, const struct pa_record *rec, bool first)
+static int write_json_row(FILE *out, const struct pa_record *rec, bool first, bool extras)
 {
     json_t *obj = json_object();
     for (int i = 0; obj && i < rec->kind->ncolumns; i++)
-        if (json_object_set_new(obj, rec->kind->columns[i].name,
+        if (column_shown(rec->kind, i, extras) &&
+            json_object_set_new(obj, rec->kind->columns[i].name,
                                 pa_value_json(&rec->kind->columns[i], &rec->v[i])) != 0) {
             json_decref(obj);
             obj = NULL;
@@ -69,17 +98,19 @@ int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FI
     if (kind == NULL && strcmp(kind_name, "regions") == 0)
         kind = &pa_region_kind;
     if (kind == NULL)
-        return pa_error_set(err, PA_EINVAL,
-                            "unknown kind '%.40s' (regions, pairings, orgs, "
-                            "projects, milestones, exchanges)",
-                            kind_name);
+        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (regions, %s)", kind_name,
+                            pa_kind_names());
+    bool extras;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, kind->sql_export, &stmt, err);
+    int rc = has_extras(db, kind, &extras, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, kind->sql_export, &stmt, err);
     if (rc != 0)
         return rc;
     if (format == PA_FORMAT_CSV)
-        for (int i = 0; i < kind->ncolumns; i++)
-            fprintf(out, "%s%s", i ? "," : "", kind->columns[i].name);
+        for (int i = 0, n = 0; i < kind->ncolumns; i++)
+            if (column_shown(kind, i, extras))
+                fprintf(out, "%s%s", n++ ? "," : "", kind->columns[i].name);
     if (format == PA_FORMAT_CSV)
         fputc('\n', out);
     bool first = true;
@@ -88,9 +119,9 @@ int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FI
         struct pa_record rec;
         pa_record_from_row(&rec, kind, stmt);
         if (format == PA_FORMAT_CSV)
-            write_csv_row(out, &rec);
+            write_csv_row(out, &rec, extras);
         else
-            rc = write_json_row(out, &rec, first);
+            rc = write_json_row(out, &rec, first, extras);
         first = false;
     }
     if (rc == 0 && step != SQLITE_DONE)

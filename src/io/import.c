@@ -257,7 +257,7 @@ static void take_row(struct importer *im)
         return;
     }
     struct pa_record rec;
-    if (!parse_row(im, &rec) || !key_is_new(im, &rec))
+    if (!parse_row(im, &rec) || (!im->kind->repeats_allowed && !key_is_new(im, &rec)))
         return;
     struct pa_error err;
     pa_error_clear(&err);
@@ -422,9 +422,7 @@ static int check_kind(const char *name, const struct pa_kind **kind, struct pa_e
     if (*kind == NULL && strcmp(name, "regions") == 0)
         return pa_error_set(err, PA_EINVAL, "regions are built in and cannot be imported");
     if (*kind == NULL)
-        return pa_error_set(
-            err, PA_EINVAL,
-            "unknown kind '%.40s' (pairings, orgs, projects, milestones, exchanges)", name);
+        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (%s)", name, pa_kind_names());
     return 0;
 }
 

@@ -413,7 +413,7 @@ static const struct pa_kind exchange_kind = {
 
 /* ---- the module --------------------------------------------------------- */
 
-const struct pa_kind *const pa_registry__kinds[] = {&pairing_kind,   &org_kind,      &project_kind,
+static const struct pa_kind *const registry_kinds[] = {&pairing_kind,   &org_kind,      &project_kind,
                                                     &milestone_kind, &exchange_kind, NULL};
 
 static const struct pa_event_type registry_events[] = {
@@ -434,5 +434,7 @@ static const struct pa_event_module registry_module = {
 
 void pa_registry_init(void)
 {
+    for (int i = 0; registry_kinds[i]; i++)
+        pa_kind_register(registry_kinds[i]);
     pa_tlog_register(&registry_module);
 }

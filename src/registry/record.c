@@ -332,6 +332,8 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
 {
     PA_ASSERT(db != NULL && rec != NULL && rec->kind != NULL && result != NULL);
     PA_ASSERT(pa_db_in_transaction(db));
+    if (rec->kind->put)
+        return rec->kind->put(db, rec, result, err);
     int rc = check_common(db, rec, err);
     if (rc != 0)
         return rc;
@@ -356,18 +358,40 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
     return pa_tlog_append(db, rec->kind->event_create, data, NULL, err);
 }
 
+#define KINDS_MAX 16
+
+static const struct pa_kind *kinds[KINDS_MAX];
+static int nkinds;
+static char kind_names[256];
+
+void pa_kind_register(const struct pa_kind *kind)
+{
+    for (int i = 0; i < nkinds; i++)
+        if (kinds[i] == kind)
+            return;
+    PA_ASSERT(nkinds < KINDS_MAX);
+    kinds[nkinds++] = kind;
+    size_t used = strlen(kind_names);
+    snprintf(kind_names + used, sizeof(kind_names) - used, "%s%s", used ? ", " : "", kind->name);
+}
+
+const char *pa_kind_names(void)
+{
+    return kind_names;
+}
+
 static const struct pa_kind *kind_for_event(const char *type)
 {
-    for (int i = 0; pa_registry__kinds[i]; i++)
-        if (strcmp(pa_registry__kinds[i]->event_create, type) == 0)
-            return pa_registry__kinds[i];
+    for (int i = 0; i < nkinds; i++)
+        if (kinds[i]->event_create && strcmp(kinds[i]->event_create, type) == 0)
+            return kinds[i];
     return NULL;
 }
 
 const struct pa_kind *pa_kind_find(const char *name)
 {
-    for (int i = 0; pa_registry__kinds[i]; i++)
-        if (strcmp(pa_registry__kinds[i]->name, name) == 0)
-            return pa_registry__kinds[i];
+    for (int i = 0; i < nkinds; i++)
+        if (strcmp(kinds[i]->name, name) == 0)
+            return kinds[i];
     return NULL;
 }

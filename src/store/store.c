@@ -13,6 +13,7 @@
 #include "pairaid/store.h"
 
 #define STMT_CACHE_MAX  128
+#define EXTENSIONS_MAX  4
 #define BUSY_TIMEOUT_MS 5000
 
 extern const struct pa_blob pa_migrations[];
@@ -30,7 +31,34 @@ struct pa_db {
     char *actor;
     struct cached_stmt cache[STMT_CACHE_MAX];
     int ncached;
+    struct {
+        const struct pa_db_extension *ext;
+        void *state;
+    } extensions[EXTENSIONS_MAX];
+    int nextensions;
 };
+
+void *pa_db_extension_state(struct pa_db *db, const struct pa_db_extension *ext)
+{
+    for (int i = 0; i < db->nextensions; i++)
+        if (db->extensions[i].ext == ext)
+            return db->extensions[i].state;
+    return NULL;
+}
+
+int pa_db_extension_attach(struct pa_db *db, const struct pa_db_extension *ext, void *state,
+                           struct pa_error *err)
+{
+    PA_ASSERT(pa_db_extension_state(db, ext) == NULL);
+    if (db->nextensions == EXTENSIONS_MAX) {
+        ext->free(state);
+        return pa_error_set(err, PA_EINTERNAL, "too many database extensions");
+    }
+    db->extensions[db->nextensions].ext = ext;
+    db->extensions[db->nextensions].state = state;
+    db->nextensions++;
+    return 0;
+}
 
 int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what)
 {
@@ -80,16 +108,33 @@ int pa_db_begin(struct pa_db *db, struct pa_error *err)
     return pa_db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
+static void forget_transaction(struct pa_db *db)
+{
+    for (int i = 0; i < db->nextensions; i++)
+        db->extensions[i].ext->after_rollback(db, db->extensions[i].state);
+}
+
 int pa_db_commit(struct pa_db *db, struct pa_error *err)
 {
     PA_ASSERT(!sqlite3_get_autocommit(db->sql));
-    return pa_db_exec(db, "COMMIT", err);
+    for (int i = 0; i < db->nextensions; i++) {
+        int rc = db->extensions[i].ext->before_commit(db, db->extensions[i].state, err);
+        if (rc != 0)
+            return rc;
+    }
+    int rc = pa_db_exec(db, "COMMIT", err);
+    if (rc != 0)
+        forget_transaction(db);
+    return rc;
 }
 
 void pa_db_rollback(struct pa_db *db)
 {
-    if (db != NULL && !sqlite3_get_autocommit(db->sql))
+    if (db == NULL)
+        return;
+    if (!sqlite3_get_autocommit(db->sql))
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    forget_transaction(db);
 }
 
 bool pa_db_in_transaction(struct pa_db *db)
@@ -308,6 +353,8 @@ void pa_db_free(struct pa_db *db)
         return;
     for (int i = 0; i < db->ncached; i++)
         sqlite3_finalize(db->cache[i].stmt);
+    for (int i = 0; i < db->nextensions; i++)
+        db->extensions[i].ext->free(db->extensions[i].state);
     if (db->sql)
         sqlite3_close(db->sql);
     free(db->path);
