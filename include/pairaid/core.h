@@ -145,6 +145,8 @@ void pa_strmap_free(struct pa_strmap *map);
 /* Inserts key -> value unless present. Returns 1 if inserted, 0 if present (with
  * *existing set to the stored value), negative PA_ENOMEM. */
 int pa_strmap_put(struct pa_strmap *map, const char *key, long value, long *existing);
+/* 1 and *value set if key is present, else 0. */
+int pa_strmap_get(const struct pa_strmap *map, const char *key, long *value);
 
 /* ---- files built into the binary (migrations, regions, the demo) -------- */
 

@@ -169,6 +169,8 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
 
 /* ---- internal to src/registry ------------------------------------------- */
 
+/* Writes a record into its projection table (live path and replay alike). */
+int pa_registry__insert(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
 int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 /* Refuses a change to column col, explaining stored vs new value (PA_EEXIST). */
 int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,

@@ -57,6 +57,36 @@ int pa_tlog_encode(const char *type, const char *actor, int64_t time, const json
 /* Parses entry bytes and checks they are canonical (re-encoding gives the same bytes). */
 int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err);
 
+/* ---- writing canonical bytes directly ------------------------------------ */
+
+/* Builds an event's canonical bytes without a JSON tree, for the hot paths
+ * (imports, transfers).  Keys within `data` must be added in ascending byte
+ * order, which is asserted; the result is byte-identical to pa_tlog_encode. */
+struct pa_canon {
+    char *buf;
+    size_t len, cap;
+    bool failed; /* out of memory: pa_canon_finish reports it */
+    const char *last_key;
+    bool first;
+};
+
+void pa_canon_init(struct pa_canon *c);
+void pa_canon_release(struct pa_canon *c);
+/* Starts an event: `{"actor":…,"data":{`. */
+void pa_canon_begin(struct pa_canon *c, const char *actor);
+void pa_canon_key(struct pa_canon *c, const char *key);
+void pa_canon_string(struct pa_canon *c, const char *s, size_t len);
+void pa_canon_int(struct pa_canon *c, int64_t v);
+void pa_canon_bool(struct pa_canon *c, bool v);
+/* Ends it: `},"time":…,"type":…,"v":1}`.  PA_ENOMEM if anything failed. */
+int pa_canon_finish(struct pa_canon *c, int64_t time, const char *type, struct pa_error *err);
+
+/* Appends canonical bytes built with pa_canon for the database's actor at `time`;
+ * the caller applies the event itself (with the same code replay reaches through
+ * the registered apply function).  Must run inside a transaction. */
+int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time, const struct pa_canon *c,
+                         int64_t *seq, struct pa_error *err);
+
 /* Appends an event with the database's actor and the current time, then applies
  * it.  Takes ownership of `data`.  Must run inside a transaction. */
 int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *seq,

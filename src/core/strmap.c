@@ -100,3 +100,14 @@ int pa_strmap_put(struct pa_strmap *map, const char *key, long value, long *exis
     map->used++;
     return 1;
 }
+
+int pa_strmap_get(const struct pa_strmap *map, const char *key, long *value)
+{
+    PA_ASSERT(map != NULL && key != NULL);
+    const struct pa_strmap_slot *slot = find_slot(map->slots, map->cap, key);
+    if (slot->key == NULL)
+        return 0;
+    if (value)
+        *value = slot->value;
+    return 1;
+}

@@ -413,8 +413,8 @@ static const struct pa_kind exchange_kind = {
 
 /* ---- the module --------------------------------------------------------- */
 
-static const struct pa_kind *const registry_kinds[] = {&pairing_kind,   &org_kind,      &project_kind,
-                                                    &milestone_kind, &exchange_kind, NULL};
+static const struct pa_kind *const registry_kinds[] = {
+    &pairing_kind, &org_kind, &project_kind, &milestone_kind, &exchange_kind, NULL};
 
 static const struct pa_event_type registry_events[] = {
     {"pairing.create", pa_registry__apply_create},

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pairaid/registry.h"
 
@@ -169,83 +170,185 @@ void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlit
     }
 }
 
-/* ---- events ------------------------------------------------------------- */
+/* ---- kinds and their event keys -------------------------------------- */
 
-/* In events, money is an integer of fen under "<column>_fen" so nobody reads
- * fen as yuan; null values are left out. */
-static void event_key(const struct pa_column *col, char *key, size_t size)
+#define KINDS_MAX 16
+
+/* In events, money is an integer of fen under "<column>_fen" so nobody reads fen
+ * as yuan.  Keys are written in sorted order; both are worked out once, when the
+ * kind is registered. */
+struct kind_info {
+    const struct pa_kind *kind;
+    char keys[PA_MAX_COLUMNS][PA_CODE_MAX + 8];
+    int order[PA_MAX_COLUMNS]; /* column indexes by ascending key */
+};
+
+static struct kind_info kinds[KINDS_MAX];
+static int nkinds;
+static char kind_names[256];
+
+static void work_out_keys(struct kind_info *info)
 {
-    snprintf(key, size, "%s%s", col->name, col->type == PA_COL_MONEY ? "_fen" : "");
+    const struct pa_kind *kind = info->kind;
+    PA_ASSERT(kind->ncolumns <= PA_MAX_COLUMNS);
+    for (int i = 0; i < kind->ncolumns; i++) {
+        const struct pa_column *col = &kind->columns[i];
+        snprintf(info->keys[i], sizeof(info->keys[i]), "%s%s", col->name,
+                 col->type == PA_COL_MONEY ? "_fen" : "");
+        int j = i;
+        for (; j > 0 && strcmp(info->keys[info->order[j - 1]], info->keys[i]) > 0; j--)
+            info->order[j] = info->order[j - 1];
+        info->order[j] = i;
+    }
 }
 
-static json_t *record_event_data(const struct pa_record *rec)
+void pa_kind_register(const struct pa_kind *kind)
 {
-    json_t *data = json_object();
-    for (int i = 0; data && i < rec->kind->ncolumns; i++) {
-        const struct pa_column *col = &rec->kind->columns[i];
+    for (int i = 0; i < nkinds; i++)
+        if (kinds[i].kind == kind)
+            return;
+    PA_ASSERT(nkinds < KINDS_MAX);
+    kinds[nkinds].kind = kind;
+    work_out_keys(&kinds[nkinds]);
+    nkinds++;
+    size_t used = strlen(kind_names);
+    snprintf(kind_names + used, sizeof(kind_names) - used, "%s%s", used ? ", " : "", kind->name);
+}
+
+const char *pa_kind_names(void)
+{
+    return kind_names;
+}
+
+static const struct kind_info *info_for_kind(const struct pa_kind *kind)
+{
+    for (int i = 0; i < nkinds; i++)
+        if (kinds[i].kind == kind)
+            return &kinds[i];
+    return NULL;
+}
+
+static const struct kind_info *info_for_event(const char *type)
+{
+    for (int i = 0; i < nkinds; i++)
+        if (kinds[i].kind->event_create && strcmp(kinds[i].kind->event_create, type) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+const struct pa_kind *pa_kind_find(const char *name)
+{
+    for (int i = 0; i < nkinds; i++)
+        if (strcmp(kinds[i].kind->name, name) == 0)
+            return kinds[i].kind;
+    return NULL;
+}
+
+static bool is_integer(enum pa_col_type t)
+{
+    return t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+/* The canonical data of a record's create event; null values are left out. */
+static void record_canon(struct pa_canon *c, const struct kind_info *info,
+                         const struct pa_record *rec)
+{
+    for (int k = 0; k < info->kind->ncolumns; k++) {
+        int i = info->order[k];
         const struct pa_value *v = &rec->v[i];
         if (v->null)
             continue;
-        char key[80];
-        event_key(col, key, sizeof(key));
-        json_t *value = pa_value_json(col, v);
-        if (col->type == PA_COL_MONEY) {
-            json_decref(value);
-            value = json_integer(v->i);
-        }
-        if (value == NULL || json_object_set_new(data, key, value) != 0) {
-            json_decref(data);
-            return NULL;
-        }
+        pa_canon_key(c, info->keys[i]);
+        enum pa_col_type t = info->kind->columns[i].type;
+        if (t == PA_COL_BOOL)
+            pa_canon_bool(c, v->i != 0);
+        else if (is_integer(t))
+            pa_canon_int(c, v->i);
+        else
+            pa_canon_string(c, v->s, strlen(v->s));
     }
-    return data;
 }
 
-static int bind_event_value(sqlite3_stmt *stmt, int index, const struct pa_column *col,
-                            const json_t *value, struct pa_error *err)
+/* Writes a record into its projection table: the one step shared by the live
+ * path and replay. */
+int pa_registry__insert(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
 {
-    bool integer = col->type == PA_COL_MONEY || col->type == PA_COL_COUNT;
+    const struct pa_kind *kind = rec->kind;
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, kind->sql_insert, &stmt, err);
+    if (rc != 0)
+        return rc;
+    for (int i = 0; i < kind->ncolumns; i++) {
+        const struct pa_value *v = &rec->v[i];
+        if (v->null)
+            sqlite3_bind_null(stmt, i + 1);
+        else if (is_integer(kind->columns[i].type))
+            sqlite3_bind_int64(stmt, i + 1, v->i);
+        else
+            sqlite3_bind_text(stmt, i + 1, v->s, -1, SQLITE_STATIC);
+    }
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, kind->event_create);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static int value_from_json(const struct pa_column *col, const json_t *value, struct pa_value *v,
+                           struct pa_error *err)
+{
+    memset(v, 0, sizeof(*v));
+    v->null = value == NULL;
     if (value == NULL)
-        return sqlite3_bind_null(stmt, index) == SQLITE_OK ? 0 : PA_EDB;
-    if (integer && json_is_integer(value))
-        sqlite3_bind_int64(stmt, index, json_integer_value(value));
-    else if (col->type == PA_COL_BOOL && json_is_boolean(value))
-        sqlite3_bind_int(stmt, index, json_is_true(value));
-    else if (!integer && col->type != PA_COL_BOOL && json_is_string(value))
-        sqlite3_bind_text(stmt, index, json_string_value(value), (int)json_string_length(value),
-                          SQLITE_STATIC);
+        return 0;
+    if (col->type == PA_COL_BOOL && json_is_boolean(value))
+        v->i = json_is_true(value);
+    else if (is_integer(col->type) && col->type != PA_COL_BOOL && json_is_integer(value))
+        v->i = json_integer_value(value);
+    else if (!is_integer(col->type) && json_is_string(value))
+        v->s = json_string_value(value);
     else
         return pa_error_setf(err, PA_ETAMPER, col->name, "event field '%s' has the wrong type",
                              col->name);
     return 0;
 }
 
-static const struct pa_kind *kind_for_event(const char *type);
-
-/* The apply function of every `<kind>.create` event. */
+/* The apply function of every `<kind>.create` event, used by replay. */
 int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
-    const char *type = ev->type;
-    const json_t *data = ev->data;
-    const struct pa_kind *kind = kind_for_event(type);
-    PA_ASSERT(kind != NULL);
-    if (json_object_size(data) > (size_t)kind->ncolumns)
-        return pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", type);
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, kind->sql_insert, &stmt, err);
+    const struct kind_info *info = info_for_event(ev->type);
+    PA_ASSERT(info != NULL);
+    struct pa_record rec = {.kind = info->kind};
     size_t seen = 0;
-    for (int i = 0; rc == 0 && i < kind->ncolumns; i++) {
-        char key[80];
-        event_key(&kind->columns[i], key, sizeof(key));
-        const json_t *value = json_object_get(data, key);
+    for (int i = 0; i < info->kind->ncolumns; i++) {
+        const json_t *value = json_object_get(ev->data, info->keys[i]);
         seen += value != NULL;
-        rc = bind_event_value(stmt, i + 1, &kind->columns[i], value, err);
+        int rc = value_from_json(&info->kind->columns[i], value, &rec.v[i], err);
+        if (rc != 0)
+            return rc;
     }
-    if (rc == 0 && seen != json_object_size(data))
-        rc = pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", type);
-    if (rc == 0 && sqlite3_step(stmt) != SQLITE_DONE)
-        rc = pa_db_fail(db, err, type);
-    sqlite3_reset(stmt);
+    if (seen != json_object_size(ev->data))
+        return pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", ev->type);
+    return pa_registry__insert(db, &rec, err);
+}
+
+/* Appends the create event of rec and applies it. */
+static int create_record(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    const struct kind_info *info = info_for_kind(rec->kind);
+    PA_ASSERT(info != NULL);
+    struct pa_canon c;
+    pa_canon_init(&c);
+    pa_canon_begin(&c, pa_db_actor(db));
+    record_canon(&c, info, rec);
+    int64_t now = (int64_t)time(NULL);
+    int rc = pa_canon_finish(&c, now, rec->kind->event_create, err);
+    if (rc == 0)
+        rc = pa_tlog_append_canon(db, rec->kind->event_create, now, &c, NULL, err);
+    if (rc == 0)
+        rc = pa_registry__insert(db, rec, err);
+    pa_canon_release(&c);
     return rc;
 }
 
@@ -351,47 +454,6 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
     sqlite3_reset(stmt);
     if (step != SQLITE_DONE)
         return pa_db_fail(db, err, "looking up a record");
-    json_t *data = record_event_data(rec);
-    if (data == NULL)
-        return pa_error_set(err, PA_ENOMEM, "out of memory");
     *result = PA_PUT_CREATED;
-    return pa_tlog_append(db, rec->kind->event_create, data, NULL, err);
-}
-
-#define KINDS_MAX 16
-
-static const struct pa_kind *kinds[KINDS_MAX];
-static int nkinds;
-static char kind_names[256];
-
-void pa_kind_register(const struct pa_kind *kind)
-{
-    for (int i = 0; i < nkinds; i++)
-        if (kinds[i] == kind)
-            return;
-    PA_ASSERT(nkinds < KINDS_MAX);
-    kinds[nkinds++] = kind;
-    size_t used = strlen(kind_names);
-    snprintf(kind_names + used, sizeof(kind_names) - used, "%s%s", used ? ", " : "", kind->name);
-}
-
-const char *pa_kind_names(void)
-{
-    return kind_names;
-}
-
-static const struct pa_kind *kind_for_event(const char *type)
-{
-    for (int i = 0; i < nkinds; i++)
-        if (kinds[i]->event_create && strcmp(kinds[i]->event_create, type) == 0)
-            return kinds[i];
-    return NULL;
-}
-
-const struct pa_kind *pa_kind_find(const char *name)
-{
-    for (int i = 0; i < nkinds; i++)
-        if (strcmp(kinds[i]->name, name) == 0)
-            return kinds[i];
-    return NULL;
+    return create_record(db, rec, err);
 }

@@ -132,8 +132,38 @@ static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_er
     return apply(db, ev, err);
 }
 
+static int insert_entry(struct pa_db *db, const char *type, int64_t time_s, const char *entry,
+                        size_t len, int64_t *seq, struct pa_error *err);
+
+int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time_s,
+                         const struct pa_canon *c, int64_t *seq, struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && pa_db_in_transaction(db) && !c->failed);
+    int64_t ignored;
+    return insert_entry(db, type, time_s, c->buf, c->len, seq ? seq : &ignored, err);
+}
+
 static const char sql_append[] =
     "INSERT INTO events(type, actor, time, entry) VALUES (?1, ?2, ?3, ?4)";
+
+static int insert_entry(struct pa_db *db, const char *type, int64_t time_s, const char *entry,
+                        size_t len, int64_t *seq, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_append, &stmt, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, pa_db_actor(db), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, time_s);
+    sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "appending to the event log");
+    else
+        *seq = sqlite3_last_insert_rowid(pa_db_sqlite(db));
+    sqlite3_reset(stmt);
+    return rc;
+}
 
 int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *seq,
                    struct pa_error *err)
@@ -143,21 +173,9 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
     char *entry = NULL;
     size_t len = 0;
     int64_t now = (int64_t)time(NULL);
-    sqlite3_stmt *stmt;
     int rc = pa_tlog_encode(type, pa_db_actor(db), now, data, &entry, &len, err);
     if (rc == 0)
-        rc = pa_db_prepare(db, sql_append, &stmt, err);
-    if (rc == 0) {
-        sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, pa_db_actor(db), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, now);
-        sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
-        if (sqlite3_step(stmt) != SQLITE_DONE)
-            rc = pa_db_fail(db, err, "appending to the event log");
-        else
-            *seq_out = sqlite3_last_insert_rowid(pa_db_sqlite(db));
-        sqlite3_reset(stmt);
-    }
+        rc = insert_entry(db, type, now, entry, len, seq_out, err);
     if (rc == 0) {
         struct pa_event ev = {.seq = *seq_out,
                               .version = PA_EVENT_VERSION,

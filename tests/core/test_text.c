@@ -139,7 +139,12 @@ static void string_map(void **state)
         snprintf(key, sizeof(key), "k%ld", i);
         assert_int_equal(pa_strmap_put(map, key, -1, &v), 0);
         assert_int_equal(v, i);
+        v = -1;
+        assert_int_equal(pa_strmap_get(map, key, &v), 1);
+        assert_int_equal(v, i);
     }
+    assert_int_equal(pa_strmap_get(map, "absent", NULL), 0);
+    assert_int_equal(pa_strmap_get(map, "absent", NULL), 0); /* a look-up adds nothing */
     pa_strmap_free(map);
 }
 

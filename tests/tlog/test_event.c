@@ -51,6 +51,47 @@ static void escapes_only_what_json_requires(void **state)
     json_decref(data);
 }
 
+/* The direct writer and the jansson path give the same bytes for random data:
+ * control characters, quotes, backslashes, multi-byte UTF-8, extreme integers. */
+static void direct_writer_matches_jansson(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a",    "\"",   "\\", "\n",   "\r", "\t", "\b",   "\f",
+                                         "\x01", "\x1f", "/",  "无锡", "😀",  " ",  "\x7f", "é"};
+    static const char *const keys[] = {"amount_fen", "code", "date", "memo", "public"};
+    srand(7);
+    struct pa_canon c;
+    pa_canon_init(&c);
+    for (int round = 0; round < 5000; round++) {
+        char text[256] = "";
+        for (int k = rand() % 12; k > 0; k--)
+            strcat(text, pieces[rand() % PA_ARRAY_LEN(pieces)]);
+        int64_t n = round % 3 == 0 ? INT64_MIN : round % 3 == 1 ? INT64_MAX : rand() - RAND_MAX / 2;
+        json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:b}", keys[0], (json_int_t)n, keys[1], "X1",
+                                 keys[2], "2024-08-23", keys[3], text, keys[4], round % 2);
+        char *expected = NULL;
+        size_t len = 0;
+        assert_int_equal(pa_tlog_encode("t.x", text, round, data, &expected, &len, NULL), 0);
+        pa_canon_begin(&c, text);
+        pa_canon_key(&c, keys[0]);
+        pa_canon_int(&c, n);
+        pa_canon_key(&c, keys[1]);
+        pa_canon_string(&c, "X1", 2);
+        pa_canon_key(&c, keys[2]);
+        pa_canon_string(&c, "2024-08-23", 10);
+        pa_canon_key(&c, keys[3]);
+        pa_canon_string(&c, text, strlen(text));
+        pa_canon_key(&c, keys[4]);
+        pa_canon_bool(&c, round % 2);
+        assert_int_equal(pa_canon_finish(&c, round, "t.x", NULL), 0);
+        assert_int_equal(c.len, len);
+        assert_memory_equal(c.buf, expected, len);
+        free(expected);
+        json_decref(data);
+    }
+    pa_canon_release(&c);
+}
+
 static void refuses_non_canonical_entries(void **state)
 {
     (void)state;
@@ -163,6 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(encodes_canonically),
         cmocka_unit_test(escapes_only_what_json_requires),
+        cmocka_unit_test(direct_writer_matches_jansson),
         cmocka_unit_test(refuses_non_canonical_entries),
         cmocka_unit_test(replay_rebuilds_the_demo),
         cmocka_unit_test(replay_rebuilds_random_data),
