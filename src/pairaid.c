@@ -6,6 +6,6 @@
 
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
-    pa_registry_init();
+    pa_ledger_init(); /* after the registry, which it initialises first */
     return pa_db_open(out, path, flags, err);
 }

@@ -63,6 +63,7 @@ struct pa_transfer {
     X(DATE_BEFORE_PENDING, "date", "date is before the pending transfer's date")                   \
     X(FROM_DIFFERS, "from", "from differs from the pending transfer's")                            \
     X(TO_DIFFERS, "to", "to differs from the pending transfer's")                                  \
+    X(PROJECT_DIFFERS, "project", "project differs from the pending transfer's")                   \
     X(EXCEEDS_PENDING_AMOUNT, "amount", "amount exceeds the pending amount")                       \
     X(SAME_ACTOR, NULL, "the person who requested a transfer cannot approve it")                   \
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
@@ -84,7 +85,7 @@ bool pa_transfer_result_ok(enum pa_transfer_result r);
 struct pa_transfer_outcome {
     enum pa_transfer_result result;
     char field[32];   /* EXISTS_DIFFERENT: the field that differs; otherwise the field at fault */
-    char detail[200]; /* e.g. the balance available for EXCEEDS_CREDITS */
+    char detail[320]; /* e.g. the balance available for EXCEEDS_CREDITS */
 };
 
 /* Submits n transfers in order, each checked against the balances left by the

@@ -7,6 +7,7 @@
 
 #include "pairaid/core.h"
 #include "pairaid/io.h"
+#include "pairaid/ledger.h"
 #include "pairaid/registry.h"
 #include "pairaid/store.h"
 #include "pairaid/tlog.h"

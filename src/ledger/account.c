@@ -1,0 +1,391 @@
+/*
+ * account.c - ledger accounts: the `accounts` kind (import, export, its checks),
+ * closing an account, and the per-transaction cache of their four counters that
+ * transfers work on (see ledger_int.h for why).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ledger_int.h"
+
+/* ---- the cache ------------------------------------------------------------ */
+
+struct saved_counters {
+    int index;
+    struct pa_account before;
+};
+
+struct ledger_cache {
+    struct pa_account *accounts;
+    bool *dirty;
+    int n, cap;
+    struct pa_strmap *index; /* code -> position in accounts */
+    struct saved_counters *saved;
+    int nsaved, saved_cap;
+    bool chain_open;
+};
+
+static void forget(struct ledger_cache *c)
+{
+    c->n = 0;
+    c->nsaved = 0;
+    c->chain_open = false;
+    pa_strmap_free(c->index);
+    c->index = NULL;
+}
+
+static void free_cache(void *state)
+{
+    struct ledger_cache *c = state;
+    if (c == NULL)
+        return;
+    forget(c);
+    free(c->accounts);
+    free(c->dirty);
+    free(c->saved);
+    free(c);
+}
+
+static const char sql_write_back[] =
+    "UPDATE accounts SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
+    "credits_posted = ?5, closed = ?6 WHERE code = ?1";
+
+/* The books must balance: every transfer debits one account what it credits
+ * another.  Checked over all accounts before every commit; a difference means
+ * the tables were changed behind pairaid's back. */
+static int check_balanced(struct pa_db *db, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT sum(debits_posted) - sum(credits_posted), sum(debits_pending) - "
+        "sum(credits_pending) FROM accounts";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        rc = pa_db_fail(db, err, "checking the books");
+    else if (sqlite3_column_int64(stmt, 0) != 0 || sqlite3_column_int64(stmt, 1) != 0)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "the books do not balance: total debits differ from total credits by "
+                          "%lld fen posted and %lld fen pending; nothing was committed",
+                          (long long)sqlite3_column_int64(stmt, 0),
+                          (long long)sqlite3_column_int64(stmt, 1));
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static int write_back(struct pa_db *db, void *state, struct pa_error *err)
+{
+    struct ledger_cache *c = state;
+    PA_ASSERT(!c->chain_open);
+    bool any = false;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < c->n; i++) {
+        if (!c->dirty[i])
+            continue;
+        const struct pa_account *a = &c->accounts[i];
+        sqlite3_stmt *stmt;
+        rc = pa_db_prepare(db, sql_write_back, &stmt, err);
+        if (rc != 0)
+            break;
+        sqlite3_bind_text(stmt, 1, a->code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 2, a->debits_pending);
+        sqlite3_bind_int64(stmt, 3, a->debits_posted);
+        sqlite3_bind_int64(stmt, 4, a->credits_pending);
+        sqlite3_bind_int64(stmt, 5, a->credits_posted);
+        sqlite3_bind_int(stmt, 6, a->closed);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "writing account balances");
+        sqlite3_reset(stmt);
+        any = true;
+    }
+    if (rc == 0 && any)
+        rc = check_balanced(db, err);
+    forget(c);
+    return rc;
+}
+
+static void after_rollback(struct pa_db *db, void *state)
+{
+    (void)db;
+    forget(state);
+}
+
+static const struct pa_db_extension ledger_extension = {write_back, after_rollback, free_cache};
+
+static int cache_of(struct pa_db *db, struct ledger_cache **out, struct pa_error *err)
+{
+    *out = pa_db_extension_state(db, &ledger_extension);
+    if (*out == NULL) {
+        struct ledger_cache *c = calloc(1, sizeof(*c));
+        if (c == NULL)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        int rc = pa_db_extension_attach(db, &ledger_extension, c, err);
+        if (rc != 0)
+            return rc;
+        *out = c;
+    }
+    if ((*out)->index == NULL && pa_strmap_new(&(*out)->index) != 0)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    return 0;
+}
+
+int pa_ledger__attach(struct pa_db *db, struct pa_error *err)
+{
+    struct ledger_cache *c;
+    return cache_of(db, &c, err);
+}
+
+static int grow(struct ledger_cache *c, struct pa_error *err)
+{
+    if (c->n < c->cap)
+        return 0;
+    int cap = c->cap ? c->cap * 2 : 64;
+    struct pa_account *accounts = realloc(c->accounts, (size_t)cap * sizeof(*accounts));
+    if (accounts)
+        c->accounts = accounts;
+    bool *dirty = realloc(c->dirty, (size_t)cap * sizeof(*dirty));
+    if (dirty)
+        c->dirty = dirty;
+    if (accounts == NULL || dirty == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    c->cap = cap;
+    return 0;
+}
+
+static const char sql_read_account[] =
+    "SELECT kind, closed, debits_pending, debits_posted, credits_pending, credits_posted "
+    "FROM accounts WHERE code = ?1";
+
+int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **acct,
+                       struct pa_error *err)
+{
+    struct ledger_cache *c;
+    int rc = cache_of(db, &c, err);
+    long i;
+    *acct = NULL;
+    if (rc != 0)
+        return rc;
+    if (pa_strmap_get(c->index, code, &i)) {
+        *acct = &c->accounts[i];
+        return 0;
+    }
+    sqlite3_stmt *stmt;
+    if ((rc = pa_db_prepare(db, sql_read_account, &stmt, err)) != 0 || (rc = grow(c, err)) != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        struct pa_account *a = &c->accounts[c->n];
+        snprintf(a->code, sizeof(a->code), "%s", code);
+        a->is_source = strcmp((const char *)sqlite3_column_text(stmt, 0), "source") == 0;
+        a->closed = sqlite3_column_int(stmt, 1) != 0;
+        a->debits_pending = sqlite3_column_int64(stmt, 2);
+        a->debits_posted = sqlite3_column_int64(stmt, 3);
+        a->credits_pending = sqlite3_column_int64(stmt, 4);
+        a->credits_posted = sqlite3_column_int64(stmt, 5);
+        c->dirty[c->n] = false;
+        if (pa_strmap_put(c->index, a->code, c->n, NULL) < 0)
+            rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+        else
+            *acct = &c->accounts[c->n++];
+    } else if (step != SQLITE_DONE) {
+        rc = pa_db_fail(db, err, "reading an account");
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+void pa_ledger__touch(struct pa_db *db, struct pa_account *acct)
+{
+    struct ledger_cache *c = pa_db_extension_state(db, &ledger_extension);
+    PA_ASSERT(c != NULL && acct >= c->accounts && acct < c->accounts + c->n);
+    int i = (int)(acct - c->accounts);
+    if (c->chain_open) {
+        if (c->nsaved == c->saved_cap) {
+            int cap = c->saved_cap ? c->saved_cap * 2 : 16;
+            struct saved_counters *saved = realloc(c->saved, (size_t)cap * sizeof(*saved));
+            PA_ASSERT(saved != NULL); /* a chain touches few accounts; cannot undo without it */
+            c->saved = saved;
+            c->saved_cap = cap;
+        }
+        c->saved[c->nsaved].index = i;
+        c->saved[c->nsaved].before = *acct;
+        c->nsaved++;
+    }
+    c->dirty[i] = true;
+}
+
+void pa_ledger__chain_begin(struct pa_db *db)
+{
+    struct ledger_cache *c = pa_db_extension_state(db, &ledger_extension);
+    PA_ASSERT(c != NULL && !c->chain_open);
+    c->chain_open = true;
+    c->nsaved = 0;
+}
+
+void pa_ledger__chain_end(struct pa_db *db, bool restore)
+{
+    struct ledger_cache *c = pa_db_extension_state(db, &ledger_extension);
+    PA_ASSERT(c != NULL && c->chain_open);
+    /* Newest first, so an account touched twice gets its oldest counters back. */
+    for (int k = c->nsaved - 1; restore && k >= 0; k--)
+        c->accounts[c->saved[k].index] = c->saved[k].before;
+    c->chain_open = false;
+    c->nsaved = 0;
+}
+
+/* ---- the accounts kind ------------------------------------------------------- */
+
+enum { A_CODE, A_NAME, A_KIND, A_REGION, A_PAIRING, A_PROJECT };
+
+static const struct pa_enum_value account_kinds[] = {{"source", "资金来源"},
+                                                     {"pool", "资金池"},
+                                                     {"project", "项目"},
+                                                     {"payee", "收款单位"},
+                                                     {NULL, NULL}};
+
+static const struct pa_column account_columns[] = {
+    {"code", PA_COL_CODE, PA_COL_KEY | PA_COL_REQUIRED, NULL},
+    {"name", PA_COL_NAME, PA_COL_REQUIRED, NULL},
+    {"kind", PA_COL_ENUM, PA_COL_REQUIRED, account_kinds},
+    {"region", PA_COL_REGION, PA_COL_REQUIRED, NULL},
+    {"pairing", PA_COL_CODE, 0, NULL},
+    {"project", PA_COL_CODE, 0, NULL},
+};
+
+static int lookup_text(struct pa_db *db, const char *sql, const char *key, char *out, size_t size,
+                       bool *found, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, key);
+    int step = sqlite3_step(stmt);
+    *found = step == SQLITE_ROW;
+    if (*found)
+        snprintf(out, size, "%s", sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "looking up");
+}
+
+/* A project account belongs to one project, in that project's region and
+ * pairing (or the city pairing above it). */
+static int check_project_account(struct pa_db *db, const struct pa_record *rec,
+                                 struct pa_error *err)
+{
+    static const char sql[] = "SELECT region || '|' || p.pairing || '|' || "
+                              "coalesce(g.parent, '') FROM projects p JOIN pairings g "
+                              "ON g.code = p.pairing WHERE p.code = ?1";
+    const char *project = rec->v[A_PROJECT].s;
+    char facts[160];
+    bool found;
+    int rc = lookup_text(db, sql, project, facts, sizeof(facts), &found, err);
+    if (rc != 0)
+        return rc;
+    if (!found)
+        return pa_error_setf(err, PA_ENOTFOUND, "project", "unknown project '%s'", project);
+    char *pairing = strchr(facts, '|');
+    *pairing++ = '\0';
+    char *parent = strchr(pairing, '|');
+    *parent++ = '\0';
+    if (strcmp(facts, rec->v[A_REGION].s) != 0)
+        return pa_error_setf(err, PA_EINVAL, "region",
+                             "a project account is in its project's region %s", facts);
+    const char *given = rec->v[A_PAIRING].null ? NULL : rec->v[A_PAIRING].s;
+    if (given && strcmp(given, pairing) != 0 && strcmp(given, parent) != 0)
+        return pa_error_setf(err, PA_EINVAL, "pairing",
+                             "project '%s' belongs to pairing '%s', not '%s'", project, pairing,
+                             given);
+    return 0;
+}
+
+static int check_account(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    static const char sql_pairing[] = "SELECT code FROM pairings WHERE code = ?1";
+    bool is_project = strcmp(rec->v[A_KIND].s, "project") == 0;
+    char ignored[8];
+    bool found;
+    if (!rec->v[A_PAIRING].null) {
+        int rc = lookup_text(db, sql_pairing, rec->v[A_PAIRING].s, ignored, sizeof(ignored), &found,
+                             err);
+        if (rc != 0)
+            return rc;
+        if (!found)
+            return pa_error_setf(err, PA_ENOTFOUND, "pairing", "unknown pairing '%s'",
+                                 rec->v[A_PAIRING].s);
+    }
+    if (is_project && rec->v[A_PROJECT].null)
+        return pa_error_setf(err, PA_EINVAL, "project", "a project account names its project");
+    if (!is_project && !rec->v[A_PROJECT].null)
+        return pa_error_setf(err, PA_EINVAL, "project",
+                             "only accounts of kind project belong to a project");
+    return is_project ? check_project_account(db, rec, err) : 0;
+}
+
+const struct pa_kind pa_ledger__account_kind = {
+    .name = "accounts",
+    .event_create = "account.create",
+    .columns = account_columns,
+    .ncolumns = PA_ARRAY_LEN(account_columns),
+    .sql_insert = "INSERT INTO accounts(code, name, kind, region, pairing, project) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    .sql_select_key = "SELECT code, name, kind, region, pairing, project FROM accounts "
+                      "WHERE code = ?1",
+    .sql_export = "SELECT code, name, kind, region, pairing, project FROM accounts ORDER BY code",
+    .check = check_account,
+};
+
+/* ---- closing ------------------------------------------------------------------ */
+
+static int close_cached(struct pa_db *db, const char *code, bool replaying, struct pa_error *err)
+{
+    struct pa_account *a;
+    int rc = pa_ledger__account(db, code, &a, err);
+    if (rc != 0)
+        return rc;
+    int bad = replaying ? PA_ETAMPER : PA_ENOTFOUND;
+    if (a == NULL)
+        return pa_error_setf(err, bad, "account", "unknown account '%s'", code);
+    bad = replaying ? PA_ETAMPER : PA_EINVAL;
+    if (a->closed)
+        return pa_error_setf(err, bad, "account", "account '%s' is already closed", code);
+    if (a->debits_pending != 0 || a->credits_pending != 0)
+        return pa_error_setf(err, bad, "account",
+                             "account '%s' has pending transfers: post or void them first", code);
+    a->closed = true;
+    pa_ledger__touch(db, a);
+    return 0;
+}
+
+int pa_ledger__apply_close(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
+{
+    const char *code = NULL;
+    if (json_unpack((json_t *)ev->data, "{s:s !}", "code", &code) != 0)
+        return pa_error_set(err, PA_ETAMPER, "event '%s' is malformed", ev->type);
+    return close_cached(db, code, true, err);
+}
+
+int pa_account_close(struct pa_db *db, const char *code, struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    int rc = pa_code_check(code, err);
+    if (rc == 0)
+        rc = close_cached(db, code, false, err);
+    if (rc != 0)
+        return rc;
+    struct pa_canon c;
+    pa_canon_init(&c);
+    pa_canon_begin(&c, pa_db_actor(db));
+    pa_canon_key(&c, "code");
+    pa_canon_string(&c, code, strlen(code));
+    int64_t now = (int64_t)time(NULL);
+    rc = pa_canon_finish(&c, now, "account.close", err);
+    if (rc == 0)
+        rc = pa_tlog_append_canon(db, "account.close", now, &c, NULL, err);
+    pa_canon_release(&c);
+    return rc;
+}

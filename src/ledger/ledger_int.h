@@ -1,0 +1,40 @@
+/*
+ * ledger_int.h - what the ledger's files share and nobody else sees: the
+ * per-transaction cache of account counters and the transfer kind for CSV.
+ *
+ * Transfers touch two accounts each; reading and writing both rows for every
+ * transfer would cost four statements.  Instead the counters of the accounts a
+ * transaction touches are kept here, checked and changed in memory, and written
+ * back once, just before COMMIT (pa_db_extension).  A rollback forgets them.
+ */
+#ifndef PAIRAID_LEDGER_INT_H
+#define PAIRAID_LEDGER_INT_H
+
+#include "pairaid/ledger.h"
+
+struct pa_account {
+    char code[PA_CODE_MAX + 1];
+    bool is_source; /* may go negative */
+    bool closed;
+    int64_t debits_pending, debits_posted, credits_pending, credits_posted;
+};
+
+/* Makes sure the cache is attached to db (before a chain may begin). */
+int pa_ledger__attach(struct pa_db *db, struct pa_error *err);
+/* The cached account `code`, loaded on first use; *acct = NULL if there is none. */
+int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **acct,
+                       struct pa_error *err);
+/* Marks an account changed (it is written back before COMMIT).  While a linked
+ * chain is open, its previous counters are remembered for pa_ledger__undo. */
+void pa_ledger__touch(struct pa_db *db, struct pa_account *acct);
+/* Starts remembering (chain begins), forgets (chain succeeded), or restores
+ * (chain failed) the counters touched since. */
+void pa_ledger__chain_begin(struct pa_db *db);
+void pa_ledger__chain_end(struct pa_db *db, bool restore);
+
+extern const struct pa_kind pa_ledger__account_kind;
+extern const struct pa_kind pa_ledger__transfer_kind;
+int pa_ledger__apply_transfer(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+int pa_ledger__apply_close(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+
+#endif
