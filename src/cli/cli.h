@@ -6,6 +6,7 @@
 #define PAIRAID_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "pairaid/pairaid.h"
 
@@ -53,6 +54,40 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv);
 int cmd_summary(struct pa_cli *cli, int argc, char **argv);
 int cmd_project(struct pa_cli *cli, int argc, char **argv);
 int cmd_rebuild(struct pa_cli *cli, int argc, char **argv);
+int cmd_balance(struct pa_cli *cli, int argc, char **argv);
+int cmd_transfer(struct pa_cli *cli, int argc, char **argv);
+int cmd_statement(struct pa_cli *cli, int argc, char **argv);
+int cmd_budget(struct pa_cli *cli, int argc, char **argv);
+int cmd_account(struct pa_cli *cli, int argc, char **argv);
+
+/* ---- output ----------------------------------------------------------------- */
+
+enum pa_out_format { PA_OUT_TABLE, PA_OUT_CSV, PA_OUT_JSON };
+/* table, csv or json; prints the usage message and returns -1 when unknown. */
+int pa_cli_out_format(const char *name, enum pa_out_format *format);
+
+#define PA_TABLE_MAX_COLS 12
+
+/* An aligned text table; cells are copied. */
+struct pa_table {
+    int ncols, nrows, cap;
+    const char *headers[PA_TABLE_MAX_COLS];
+    bool right[PA_TABLE_MAX_COLS];
+    char **cells;
+};
+void pa_table_init(struct pa_table *t, int ncols, const char *const *headers,
+                   const bool *right_aligned);
+int pa_table_add(struct pa_table *t, const char *const *cells);
+void pa_table_print(const struct pa_table *t, FILE *out);
+void pa_table_release(struct pa_table *t);
+/* Terminal columns a UTF-8 string takes (Chinese characters take two). */
+int pa_cli_width(const char *s);
+
+/* Amounts for people: one unit per table, 万元 once anything reaches 1万. */
+enum pa_money_unit pa_cli_unit(int64_t largest_fen);
+const char *pa_cli_unit_label(const struct pa_cli *cli, enum pa_money_unit unit);
+/* Writes a CSV field (quoted when needed). */
+void pa_cli_csv_field(FILE *out, const char *s, bool last);
 
 /* Prints an import report's errors as FILE:LINE: column NAME: message. */
 void pa_cli_print_report(const char *file, const struct pa_import_report *report);

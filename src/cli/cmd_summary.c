@@ -36,7 +36,32 @@ static void print_rows(const struct pa_cli *cli, const char *title, const char *
     }
 }
 
-static void print_summary(const struct pa_cli *cli, const struct pa_summary *s)
+static void print_funds(const struct pa_cli *cli, const struct pa_funds_summary *f)
+{
+    char arranged[64], pooled[64], allocated[64], paid[64], pending[64];
+    unsigned flags = PA_MONEY_GROUP | PA_MONEY_SUFFIX;
+    pa_money_format(f->arranged_fen, PA_WAN, flags, arranged, sizeof(arranged));
+    pa_money_format(f->pooled_fen, PA_WAN, flags, pooled, sizeof(pooled));
+    pa_money_format(f->allocated_fen, PA_WAN, flags, allocated, sizeof(allocated));
+    pa_money_format(f->paid_fen, PA_WAN, flags, paid, sizeof(paid));
+    pa_money_format(f->pending_fen, PA_WAN, flags, pending, sizeof(pending));
+    printf("\n%s\n", pa_cli_label(cli, "帮扶资金", "Assistance funds"));
+    if (f->accounts == 0) {
+        printf("  %s\n", pa_cli_label(cli, "(尚无资金账户)", "(no fund accounts yet)"));
+        return;
+    }
+    printf("  %s %s   %s %s\n", pa_cli_label(cli, "已安排", "arranged"), arranged,
+           pa_cli_label(cli, "资金池结余", "held in pools"), pooled);
+    printf("  %s %s   %s %s\n", pa_cli_label(cli, "已拨付项目", "allocated to projects"), allocated,
+           pa_cli_label(cli, "项目已支出", "paid by projects"), paid);
+    printf("  %s %lld %s (%s), %s %lld %s\n", pa_cli_label(cli, "待审批", "pending"),
+           (long long)f->pending_transfers, pa_cli_label(cli, "笔", "transfers"), pending,
+           pa_cli_label(cli, "其中已过期", "of which expired"), (long long)f->expired_pending,
+           pa_cli_label(cli, "笔", ""));
+}
+
+static void print_summary(const struct pa_cli *cli, const struct pa_summary *s,
+                          const struct pa_funds_summary *funds)
 {
     char total[64], yi[64];
     pa_money_format(s->budget_fen, PA_WAN, PA_MONEY_GROUP | PA_MONEY_SUFFIX, total, sizeof(total));
@@ -50,6 +75,7 @@ static void print_summary(const struct pa_cli *cli, const struct pa_summary *s)
     printf("  %s: %lld   %s: %lld (%lld %s)\n", pa_cli_label(cli, "单位", "organisations"),
            (long long)s->orgs, pa_cli_label(cli, "人才交流", "people exchanges"),
            (long long)s->exchanges, (long long)s->people, pa_cli_label(cli, "人次", "people"));
+    print_funds(cli, funds);
     print_rows(cli, pa_cli_label(cli, "按类别", "By kind"), "kind", s->by_kind, s->nkind);
     print_rows(cli, pa_cli_label(cli, "按状态", "By status"), "status", s->by_status, s->nstatus);
     print_rows(cli, pa_cli_label(cli, "按领域", "By domain"), "domain", s->by_domain, s->ndomain);
@@ -74,12 +100,15 @@ int cmd_summary(struct pa_cli *cli, int argc, char **argv)
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_summary s;
+    struct pa_funds_summary funds;
     struct pa_error err;
     pa_error_clear(&err);
     rc = pa_summary_load(db, &s, &err);
+    if (rc == 0)
+        rc = pa_funds_summary_load(db, &funds, &err);
     pa_db_free(db);
     if (rc != 0)
         return pa_cli_fail(&err);
-    print_summary(cli, &s);
+    print_summary(cli, &s, &funds);
     return PA_EXIT_OK;
 }

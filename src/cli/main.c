@@ -26,6 +26,11 @@ static const struct command commands[] = {
     {"summary", cmd_summary, "the programme at a glance"},
     {"project", cmd_project, "project advance CODE STATUS: move a project's status forward"},
     {"rebuild", cmd_rebuild, "rebuild every table from the event log"},
+    {"balance", cmd_balance, "balances per account [--account CODE] [--as-of DATE|--at N]"},
+    {"transfer", cmd_transfer, "transfer create|post|void: move money, request and approve"},
+    {"statement", cmd_statement, "statement ACCOUNT: movements with a running balance"},
+    {"budget", cmd_budget, "budget execution (预算数/已拨付/已支出/执行率) [--by GROUP]"},
+    {"account", cmd_account, "account close CODE: refuse new transfers"},
 };
 
 int pa_cli_exit_code(int code)
@@ -114,6 +119,47 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
         return pa_cli_fail(&err);
     }
     return PA_EXIT_OK;
+}
+
+int pa_cli_out_format(const char *name, enum pa_out_format *format)
+{
+    static const char *const names[] = {"table", "csv", "json"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *format = (enum pa_out_format)i;
+            return 0;
+        }
+    pa_cli_usage("unknown format '%.40s' (table, csv or json)", name);
+    return -1;
+}
+
+enum pa_money_unit pa_cli_unit(int64_t largest_fen)
+{
+    return pa_money_unit_for(largest_fen) == PA_YUAN ? PA_YUAN : PA_WAN;
+}
+
+const char *pa_cli_unit_label(const struct pa_cli *cli, enum pa_money_unit unit)
+{
+    static const char *const zh[] = {"元", "万元", "亿元"};
+    static const char *const en[] = {"yuan", "10k yuan", "100m yuan"};
+    return cli->lang == PA_LANG_EN ? en[unit] : zh[unit];
+}
+
+void pa_cli_csv_field(FILE *out, const char *s, bool last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+    } else {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    }
+    fputc(last ? '\n' : ',', out);
 }
 
 void pa_cli_print_report(const char *file, const struct pa_import_report *report)

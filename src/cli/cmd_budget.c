@@ -1,0 +1,192 @@
+/*
+ * cmd_budget.c - `pairaid budget [--by project|pairing|county|kind|domain|donor]
+ * [--format table|csv|json]`: the budget-execution table of Chinese finance
+ * reports: 预算数 (budget), 已拨付 (allocated to the project's accounts), 待审批
+ * (payments waiting for approval), 已支出 (paid) and 执行率 (paid / budget).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct rows {
+    struct pa_budget_row *items;
+    char **names;
+    size_t n, cap;
+};
+
+static int collect(const struct pa_budget_row *row, void *ctx)
+{
+    struct rows *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        struct pa_budget_row *items = realloc(r->items, cap * sizeof(*items));
+        char **names = items ? realloc(r->names, cap * sizeof(*names)) : NULL;
+        if (items)
+            r->items = items;
+        if (names)
+            r->names = names;
+        if (items == NULL || names == NULL)
+            return 1;
+        r->cap = cap;
+    }
+    r->items[r->n] = *row;
+    r->names[r->n] = strdup(row->name ? row->name : "");
+    r->items[r->n].name = r->names[r->n];
+    return r->names[r->n++] == NULL;
+}
+
+static void rate_text(int permille, char *buf, size_t size)
+{
+    if (permille < 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%d.%d%%", permille / 10, permille % 10);
+}
+
+static void print_csv(const struct rows *r)
+{
+    printf("key,name,projects,budget,allocated,committed,paid,rate\n");
+    for (size_t i = 0; i < r->n; i++) {
+        const struct pa_budget_row *row = &r->items[i];
+        char v[4][64], rate[16];
+        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
+                             row->paid_fen};
+        for (int k = 0; k < 4; k++)
+            pa_money_format(amounts[k], PA_YUAN, 0, v[k], sizeof(v[k]));
+        rate_text(row->rate_permille, rate, sizeof(rate));
+        pa_cli_csv_field(stdout, row->key, false);
+        pa_cli_csv_field(stdout, row->name, false);
+        printf("%lld,%s,%s,%s,%s,%s\n", (long long)row->projects, v[0], v[1], v[2], v[3],
+               row->rate_permille < 0 ? "" : rate);
+    }
+}
+
+static int print_json(const struct rows *r)
+{
+    json_t *array = json_array();
+    for (size_t i = 0; array && i < r->n; i++) {
+        const struct pa_budget_row *row = &r->items[i];
+        char v[4][64], rate[16];
+        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
+                             row->paid_fen};
+        for (int k = 0; k < 4; k++)
+            pa_money_format(amounts[k], PA_YUAN, 0, v[k], sizeof(v[k]));
+        rate_text(row->rate_permille, rate, sizeof(rate));
+        json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?}", "key", row->key, "name",
+                              row->name, "projects", (json_int_t)row->projects, "budget", v[0],
+                              "allocated", v[1], "committed", v[2], "paid", v[3], "rate",
+                              row->rate_permille < 0 ? NULL : rate);
+        if (o == NULL || json_array_append_new(array, o) != 0) {
+            json_decref(array);
+            array = NULL;
+        }
+    }
+    if (array == NULL)
+        return PA_EXIT_RUNTIME;
+    json_dumpf(array, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(array);
+    return PA_EXIT_OK;
+}
+
+static int print_table(const struct pa_cli *cli, const struct rows *r, enum pa_budget_group by)
+{
+    int64_t largest = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct pa_budget_row *row = &r->items[i];
+        int64_t v[] = {row->budget_fen, row->allocated_fen, row->committed_fen, row->paid_fen};
+        for (int k = 0; k < 4; k++)
+            largest = v[k] > largest ? v[k] : largest;
+    }
+    enum pa_money_unit unit = pa_cli_unit(largest);
+    /* Donors have no budget of their own: their table shows what they arranged. */
+    bool donor = by == PA_BUDGET_DONOR;
+    const char *headers[] = {by == PA_BUDGET_PROJECT ? pa_cli_label(cli, "项目", "project")
+                                                     : pa_cli_label(cli, "分组", "group"),
+                             pa_cli_label(cli, "名称", "name"),
+                             pa_cli_label(cli, "项目数", "projects"),
+                             donor ? pa_cli_label(cli, "已安排", "arranged")
+                                   : pa_cli_label(cli, "预算数", "budget"),
+                             pa_cli_label(cli, "已拨付", "allocated"),
+                             pa_cli_label(cli, "待审批", "pending"),
+                             pa_cli_label(cli, "已支出", "paid"),
+                             pa_cli_label(cli, "执行率", "rate")};
+    if (donor)
+        headers[2] = pa_cli_label(cli, "资金来源账户数", "source accounts");
+    const bool right[] = {false, false, true, true, true, true, true, true};
+    struct pa_table t;
+    pa_table_init(&t, donor ? 5 : 8, headers, right);
+    if (donor)
+        t.headers[4] = pa_cli_label(cli, "待审批", "pending");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
+        const struct pa_budget_row *row = &r->items[i];
+        char v[4][64], rate[16], count[24];
+        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
+                             row->paid_fen};
+        for (int k = 0; k < 4; k++)
+            pa_money_format(amounts[k], unit, PA_MONEY_GROUP, v[k], sizeof(v[k]));
+        rate_text(row->rate_permille, rate, sizeof(rate));
+        snprintf(count, sizeof(count), "%lld", (long long)row->projects);
+        const char *cells[] = {row->key, row->name, count, v[0], v[1], v[2], v[3], rate};
+        if (donor) {
+            cells[3] = v[1]; /* arranged */
+            cells[4] = v[2]; /* pending */
+        }
+        rc = pa_table_add(&t, cells);
+    }
+    printf("%s (%s)\n", pa_cli_label(cli, "预算执行情况", "Budget execution"),
+           pa_cli_unit_label(cli, unit));
+    pa_table_print(&t, stdout);
+    pa_table_release(&t);
+    return rc == 0 ? PA_EXIT_OK : PA_EXIT_RUNTIME;
+}
+
+int cmd_budget(struct pa_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
+                                            {"by", required_argument, NULL, 'b'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {0, 0, 0, 0}};
+    enum pa_budget_group by = PA_BUDGET_PROJECT;
+    enum pa_out_format format = PA_OUT_TABLE;
+    struct pa_error err;
+    pa_error_clear(&err);
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'b') {
+            if (pa_budget_group_parse(optarg, &by, &err) != 0)
+                return pa_cli_fail(&err);
+        } else if (opt == 'f') {
+            if (pa_cli_out_format(optarg, &format) != 0)
+                return PA_EXIT_INPUT;
+        } else if (pa_cli_global_option(cli, opt, optarg) <= 0) {
+            return PA_EXIT_INPUT;
+        }
+    }
+    if (optind != argc)
+        return pa_cli_usage("usage: pairaid budget [--by project|pairing|county|kind|domain|donor] "
+                            "[--format table|csv|json]");
+    struct pa_db *db;
+    int rc = pa_cli_open(cli, 0, &db);
+    if (rc != PA_EXIT_OK)
+        return rc;
+    struct rows r = {0};
+    rc = pa_ledger_budget(db, by, collect, &r, &err);
+    pa_db_free(db);
+    if (rc != 0)
+        rc = pa_cli_fail(&err);
+    else if (format == PA_OUT_CSV)
+        print_csv(&r);
+    else if (format == PA_OUT_JSON)
+        rc = print_json(&r);
+    else
+        rc = print_table(cli, &r, by);
+    for (size_t i = 0; i < r.n; i++)
+        free(r.names[i]);
+    free(r.names);
+    free(r.items);
+    return rc;
+}

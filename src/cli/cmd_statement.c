@@ -1,0 +1,106 @@
+/*
+ * cmd_statement.c - `pairaid statement ACCOUNT [--format table|csv|json]`: the
+ * account's movements in date order with a running posted balance, and what each
+ * pending request reserves or releases.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct printer {
+    const struct pa_cli *cli;
+    enum pa_out_format format;
+    struct pa_table table;
+    json_t *json;
+    int failed;
+};
+
+static int print_line(const struct pa_statement_line *l, void *ctx)
+{
+    struct printer *p = ctx;
+    char debit[64], credit[64], pending[64], balance[64];
+    bool people = p->format == PA_OUT_TABLE;
+    unsigned flags = people ? PA_MONEY_GROUP : 0;
+    pa_money_format(l->debit_fen, PA_YUAN, flags, debit, sizeof(debit));
+    pa_money_format(l->credit_fen, PA_YUAN, flags, credit, sizeof(credit));
+    pa_money_format(l->pending_fen, PA_YUAN, flags, pending, sizeof(pending));
+    pa_money_format(l->balance_fen, PA_YUAN, flags, balance, sizeof(balance));
+    const char *cells[] = {l->date,
+                           l->id,
+                           l->kind,
+                           l->counterparty,
+                           l->project ? l->project : "",
+                           people && l->debit_fen == 0 ? "" : debit,
+                           people && l->credit_fen == 0 ? "" : credit,
+                           people && l->pending_fen == 0 ? "" : pending,
+                           balance,
+                           l->memo ? l->memo : ""};
+    if (p->format == PA_OUT_TABLE) {
+        p->failed = pa_table_add(&p->table, cells);
+    } else if (p->format == PA_OUT_CSV) {
+        for (int i = 0; i < 10; i++)
+            pa_cli_csv_field(stdout, cells[i], i == 9);
+    } else {
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:I}", "date", l->date,
+                      "id", l->id, "kind", l->kind, "counterparty", l->counterparty, "project",
+                      l->project, "debit", debit, "credit", credit, "pending", pending, "balance",
+                      balance, "memo", l->memo, "seq", (json_int_t)l->seq);
+        p->failed = o == NULL || json_array_append_new(p->json, o) != 0;
+    }
+    return p->failed;
+}
+
+int cmd_statement(struct pa_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        PA_CLI_GLOBAL_OPTIONS, {"format", required_argument, NULL, 'f'}, {0, 0, 0, 0}};
+    struct printer p = {.cli = cli, .format = PA_OUT_TABLE};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'f') {
+            if (pa_cli_out_format(optarg, &p.format) != 0)
+                return PA_EXIT_INPUT;
+        } else if (pa_cli_global_option(cli, opt, optarg) <= 0) {
+            return PA_EXIT_INPUT;
+        }
+    }
+    if (argc - optind != 1)
+        return pa_cli_usage("usage: pairaid statement ACCOUNT [--format table|csv|json]");
+    struct pa_db *db;
+    int rc = pa_cli_open(cli, 0, &db);
+    if (rc != PA_EXIT_OK)
+        return rc;
+    const char *headers[] = {
+        pa_cli_label(cli, "日期", "date"),    pa_cli_label(cli, "编号", "id"),
+        pa_cli_label(cli, "类型", "kind"),    pa_cli_label(cli, "对方账户", "counterparty"),
+        pa_cli_label(cli, "项目", "project"), pa_cli_label(cli, "支出", "debit"),
+        pa_cli_label(cli, "收入", "credit"),  pa_cli_label(cli, "待审批", "pending"),
+        pa_cli_label(cli, "余额", "balance"), pa_cli_label(cli, "摘要", "memo")};
+    const bool right[] = {false, false, false, false, false, true, true, true, true, false};
+    pa_table_init(&p.table, 10, headers, right);
+    if (p.format == PA_OUT_CSV)
+        printf("date,id,kind,counterparty,project,debit,credit,pending,balance,memo\n");
+    p.json = json_array();
+    struct pa_error err;
+    pa_error_clear(&err);
+    rc = pa_ledger_statement(db, argv[optind], print_line, &p, &err);
+    pa_db_free(db);
+    if (rc != 0) {
+        rc = pa_cli_fail(&err);
+    } else if (p.failed) {
+        rc = PA_EXIT_RUNTIME;
+    } else if (p.format == PA_OUT_TABLE) {
+        printf("%s %s (%s)\n", pa_cli_label(cli, "账户明细", "Statement of"), argv[optind],
+               pa_cli_label(cli, "元", "yuan"));
+        pa_table_print(&p.table, stdout);
+    } else if (p.format == PA_OUT_JSON) {
+        json_dumpf(p.json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    }
+    json_decref(p.json);
+    pa_table_release(&p.table);
+    return rc;
+}

@@ -1,0 +1,276 @@
+/*
+ * report.c - what finance offices read from the ledger: balances (now, as of a
+ * business date, as of a log position), account statements with a running
+ * balance, budget execution (预算数 / 已拨付 / 已支出 / 执行率) per project or
+ * grouped, and the totals for the summary.
+ *
+ * Balances now are the accounts' counters.  Balances as of a point are worked
+ * out from the transfers themselves, so they also check the counters: for the
+ * latest point both must agree (tested).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_int.h"
+
+/* ---- balances ------------------------------------------------------------------- */
+
+static const char sql_balances_now[] =
+    "SELECT code, kind, debits_posted, credits_posted, debits_pending, credits_pending "
+    "FROM accounts WHERE ?1 IS NULL OR code = ?1 ORDER BY code";
+
+/* Movements up to the point: posted and post rows move posted money; a pending
+ * row is still reserved if what resolved it lies after the point. */
+static const char sql_balances_as_of[] =
+    "WITH t AS (SELECT id, kind, from_account, to_account, amount, pending_id FROM transfers "
+    "           WHERE (?2 IS NULL OR date <= ?2) AND (?3 = 0 OR seq <= ?3)), "
+    "resolved AS (SELECT pending_id FROM t WHERE kind IN ('post', 'void')), "
+    "open AS (SELECT t.* FROM t LEFT JOIN resolved r ON r.pending_id = t.id "
+    "         WHERE t.kind = 'pending' AND r.pending_id IS NULL), "
+    "moves(account, dpo, cpo, dp, cp) AS ("
+    "  SELECT from_account, amount, 0, 0, 0 FROM t WHERE kind IN ('posted', 'post') "
+    "  UNION ALL SELECT to_account, 0, amount, 0, 0 FROM t WHERE kind IN ('posted', 'post') "
+    "  UNION ALL SELECT from_account, 0, 0, amount, 0 FROM open "
+    "  UNION ALL SELECT to_account, 0, 0, 0, amount FROM open), "
+    "sums AS (SELECT account, sum(dpo) dpo, sum(cpo) cpo, sum(dp) dp, sum(cp) cp FROM moves "
+    "         GROUP BY account) "
+    "SELECT a.code, a.kind, coalesce(s.dpo, 0), coalesce(s.cpo, 0), coalesce(s.dp, 0), "
+    "coalesce(s.cp, 0) FROM accounts a LEFT JOIN sums s ON s.account = a.code "
+    "WHERE ?1 IS NULL OR a.code = ?1 ORDER BY a.code";
+
+int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as_of *as_of,
+                       int (*fn)(const struct pa_balance *b, void *ctx), void *ctx,
+                       struct pa_error *err)
+{
+    bool now = as_of == NULL || (as_of->date == NULL && as_of->seq == 0);
+    if (!now && as_of->date && pa_date_parse(as_of->date, NULL, err) != 0)
+        return pa_error_setf(err, PA_EINVAL, "as-of", "%s", err ? err->message : "bad date");
+    if (!now && as_of->seq < 0)
+        return pa_error_setf(err, PA_EINVAL, "at", "a log position is a number >= 1");
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, now ? sql_balances_now : sql_balances_as_of, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, account);
+    if (!now) {
+        pa_db_bind_text(stmt, 2, as_of->date);
+        sqlite3_bind_int64(stmt, 3, as_of->seq);
+    }
+    int step, rows = 0;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct pa_balance b;
+        snprintf(b.account, sizeof(b.account), "%s", sqlite3_column_text(stmt, 0));
+        snprintf(b.kind, sizeof(b.kind), "%s", sqlite3_column_text(stmt, 1));
+        b.debits_posted = sqlite3_column_int64(stmt, 2);
+        b.credits_posted = sqlite3_column_int64(stmt, 3);
+        b.debits_pending = sqlite3_column_int64(stmt, 4);
+        b.credits_pending = sqlite3_column_int64(stmt, 5);
+        rows++;
+        if (fn(&b, ctx) != 0)
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "computing balances");
+    sqlite3_reset(stmt);
+    if (rc == 0 && account && rows == 0)
+        rc = pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", account);
+    return rc;
+}
+
+/* ---- statements -------------------------------------------------------------- */
+
+static const char sql_statement[] =
+    "SELECT t.id, t.date, t.kind, t.from_account, t.to_account, t.amount, t.project, t.memo, "
+    "t.seq, p.amount FROM transfers t LEFT JOIN transfers p ON p.id = t.pending_id "
+    "WHERE t.from_account = ?1 OR t.to_account = ?1 ORDER BY t.date, t.seq";
+
+static int account_exists(struct pa_db *db, const char *code, struct pa_error *err)
+{
+    static const char sql[] = "SELECT 1 FROM accounts WHERE code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (step == SQLITE_DONE)
+        return pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", code);
+    return step == SQLITE_ROW ? 0 : pa_db_fail(db, err, "reading an account");
+}
+
+/* What one transfer does to `account`: posted debit/credit and pending change. */
+static void statement_effect(struct pa_statement_line *l, bool outgoing, int64_t amount,
+                             int64_t pending_amount)
+{
+    bool posts = strcmp(l->kind, "posted") == 0 || strcmp(l->kind, "post") == 0;
+    if (posts && outgoing)
+        l->debit_fen = amount;
+    else if (posts)
+        l->credit_fen = amount;
+    if (strcmp(l->kind, "pending") == 0)
+        l->pending_fen = amount;
+    else if (strcmp(l->kind, "post") == 0)
+        l->pending_fen = -pending_amount;
+    else if (strcmp(l->kind, "void") == 0)
+        l->pending_fen = -amount;
+}
+
+int pa_ledger_statement(struct pa_db *db, const char *account,
+                        int (*fn)(const struct pa_statement_line *line, void *ctx), void *ctx,
+                        struct pa_error *err)
+{
+    int rc = account_exists(db, account, err);
+    sqlite3_stmt *stmt;
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_statement, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, account);
+    int64_t balance = 0;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct pa_statement_line l = {0};
+        const char *from = (const char *)sqlite3_column_text(stmt, 3);
+        bool outgoing = strcmp(from, account) == 0;
+        l.id = (const char *)sqlite3_column_text(stmt, 0);
+        l.date = (const char *)sqlite3_column_text(stmt, 1);
+        l.kind = (const char *)sqlite3_column_text(stmt, 2);
+        l.counterparty = outgoing ? (const char *)sqlite3_column_text(stmt, 4) : from;
+        l.project = (const char *)sqlite3_column_text(stmt, 6);
+        l.memo = (const char *)sqlite3_column_text(stmt, 7);
+        l.seq = sqlite3_column_int64(stmt, 8);
+        statement_effect(&l, outgoing, sqlite3_column_int64(stmt, 5),
+                         sqlite3_column_int64(stmt, 9));
+        if (__builtin_add_overflow(balance, l.credit_fen - l.debit_fen, &balance))
+            rc = pa_error_set(err, PA_ERANGE, "the running balance overflows");
+        l.balance_fen = balance;
+        if (rc == 0 && fn(&l, ctx) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading a statement");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* ---- budget execution ------------------------------------------------------------ */
+
+/* One row per project: its budget and what its project accounts received
+ * (allocated), reserved for payments waiting for approval (committed) and paid. */
+#define PER_PROJECT                                                                                \
+    "SELECT p.code, p.name, p.pairing, p.region, p.kind, p.domain, p.budget, "                     \
+    "coalesce(sum(a.credits_posted), 0) AS allocated, coalesce(sum(a.debits_pending), 0) AS "      \
+    "committed, coalesce(sum(a.debits_posted), 0) AS paid FROM projects p LEFT JOIN accounts a "   \
+    "ON a.project = p.code AND a.kind = 'project' GROUP BY p.code"
+
+#define GROUPED(key, name)                                                                         \
+    "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid) "  \
+    "FROM (" PER_PROJECT ") x GROUP BY 1 ORDER BY 1"
+
+static const char *const budget_sql[] = {
+    [PA_BUDGET_PROJECT] =
+        "SELECT code, name, 1, budget, allocated, committed, paid FROM (" PER_PROJECT
+        ") x ORDER BY code",
+    [PA_BUDGET_PAIRING] = GROUPED("pairing", "(SELECT name FROM pairings WHERE code = pairing)"),
+    [PA_BUDGET_COUNTY] = GROUPED("region", "(SELECT name FROM regions WHERE code = region)"),
+    [PA_BUDGET_KIND] = GROUPED("kind", "NULL"),
+    [PA_BUDGET_DOMAIN] = GROUPED("domain", "NULL"),
+    /* Donors have no budget: what their sources arranged, and what waits. */
+    [PA_BUDGET_DONOR] = "SELECT a.region, r.name, count(*), 0, sum(a.debits_posted), "
+                        "sum(a.debits_pending), 0 FROM accounts a JOIN regions r ON r.code = "
+                        "a.region WHERE a.kind = 'source' GROUP BY a.region ORDER BY a.region",
+};
+
+int pa_budget_group_parse(const char *name, enum pa_budget_group *group, struct pa_error *err)
+{
+    static const char *const names[] = {"project", "pairing", "county", "kind", "domain", "donor"};
+    for (size_t i = 0; i < PA_ARRAY_LEN(names); i++)
+        if (strcmp(name, names[i]) == 0) {
+            *group = (enum pa_budget_group)i;
+            return 0;
+        }
+    return pa_error_setf(err, PA_EINVAL, "by",
+                         "'%.40s' is not one of project, pairing, county, kind, domain, donor",
+                         name);
+}
+
+/* 执行率 = 已支出 / 预算数, in tenths of a percent, rounded half up. */
+static int rate_permille(int64_t paid, int64_t budget)
+{
+    if (budget <= 0)
+        return -1;
+    int64_t scaled, r;
+    if (!__builtin_mul_overflow(paid, 2000, &scaled) &&
+        !__builtin_add_overflow(scaled, budget, &scaled) && budget <= INT64_MAX / 2)
+        r = scaled / (budget * 2);
+    else /* amounts near the int64 limit: exact to a tenth of a percent is enough */
+        r = paid / (budget / 1000 > 0 ? budget / 1000 : 1);
+    return r > 1000000 ? 1000000 : (int)r;
+}
+
+int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
+                     int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
+                     struct pa_error *err)
+{
+    PA_ASSERT((size_t)group < PA_ARRAY_LEN(budget_sql));
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
+    if (rc != 0)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct pa_budget_row row = {0};
+        snprintf(row.key, sizeof(row.key), "%s", sqlite3_column_text(stmt, 0));
+        row.name = (const char *)sqlite3_column_text(stmt, 1);
+        row.projects = sqlite3_column_int64(stmt, 2);
+        row.budget_fen = sqlite3_column_int64(stmt, 3);
+        row.allocated_fen = sqlite3_column_int64(stmt, 4);
+        row.committed_fen = sqlite3_column_int64(stmt, 5);
+        row.paid_fen = sqlite3_column_int64(stmt, 6);
+        row.rate_permille =
+            group == PA_BUDGET_DONOR ? -1 : rate_permille(row.paid_fen, row.budget_fen);
+        if (fn(&row, ctx) != 0)
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "computing budget execution");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* ---- totals for the summary ---------------------------------------------------------- */
+
+int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transfers), "
+        "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL), "
+        "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL AND "
+        " expires < ?1), "
+        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'source'), 0), "
+        "coalesce((SELECT sum(credits_posted - debits_posted) FROM accounts WHERE kind = 'pool'), "
+        "0), "
+        "coalesce((SELECT sum(credits_posted) FROM accounts WHERE kind = 'project'), 0), "
+        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'project'), 0), "
+        "coalesce((SELECT sum(debits_pending) FROM accounts), 0)";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    char today[PA_DATE_LEN + 1];
+    pa_date_format(pa_date_today(), today);
+    pa_db_bind_text(stmt, 1, today);
+    memset(s, 0, sizeof(*s));
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        int64_t *fields[] = {&s->accounts,        &s->transfers,    &s->pending_transfers,
+                             &s->expired_pending, &s->arranged_fen, &s->pooled_fen,
+                             &s->allocated_fen,   &s->paid_fen,     &s->pending_fen};
+        for (size_t i = 0; i < PA_ARRAY_LEN(fields); i++)
+            *fields[i] = sqlite3_column_int64(stmt, (int)i);
+    } else {
+        rc = pa_db_fail(db, err, "summing the funds");
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
