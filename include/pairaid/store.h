@@ -50,6 +50,8 @@ int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt, struct
 /* Turns SQLite's last error into PA_EDB/PA_EBUSY with `what` as context. */
 int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what);
 
+/* Runs one static statement without results through the statement cache. */
+int pa_db_run(struct pa_db *db, const char *sql, struct pa_error *err);
 /* Runs SQL with no results (several statements allowed). */
 int pa_db_exec(struct pa_db *db, const char *sql, struct pa_error *err);
 

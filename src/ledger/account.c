@@ -52,28 +52,51 @@ static const char sql_write_back[] =
     "UPDATE accounts SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
     "credits_posted = ?5, closed = ?6 WHERE code = ?1";
 
+/* A 128-bit running sum, since totals over many accounts may pass int64 even
+ * when every account's counters fit. */
+struct wide_sum {
+    uint64_t lo;
+    int64_t hi;
+};
+
+static void wide_add(struct wide_sum *s, int64_t v)
+{
+    uint64_t before = s->lo;
+    s->lo += (uint64_t)v;
+    if (v >= 0 && s->lo < before)
+        s->hi++;
+    else if (v < 0 && s->lo > before)
+        s->hi--;
+}
+
 /* The books must balance: every transfer debits one account what it credits
  * another.  Checked over all accounts before every commit; a difference means
- * the tables were changed behind pairaid's back. */
+ * the tables were changed behind pairaid's back, and nothing is committed. */
 static int check_balanced(struct pa_db *db, struct pa_error *err)
 {
-    static const char sql[] =
-        "SELECT sum(debits_posted) - sum(credits_posted), sum(debits_pending) - "
-        "sum(credits_pending) FROM accounts";
+    static const char sql[] = "SELECT debits_posted, credits_posted, debits_pending, "
+                              "credits_pending FROM accounts";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        rc = pa_db_fail(db, err, "checking the books");
-    else if (sqlite3_column_int64(stmt, 0) != 0 || sqlite3_column_int64(stmt, 1) != 0)
-        rc = pa_error_set(err, PA_ETAMPER,
-                          "the books do not balance: total debits differ from total credits by "
-                          "%lld fen posted and %lld fen pending; nothing was committed",
-                          (long long)sqlite3_column_int64(stmt, 0),
-                          (long long)sqlite3_column_int64(stmt, 1));
+    struct wide_sum posted = {0, 0}, pending = {0, 0};
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        wide_add(&posted, sqlite3_column_int64(stmt, 0));
+        wide_add(&posted, -sqlite3_column_int64(stmt, 1));
+        wide_add(&pending, sqlite3_column_int64(stmt, 2));
+        wide_add(&pending, -sqlite3_column_int64(stmt, 3));
+    }
     sqlite3_reset(stmt);
-    return rc;
+    if (step != SQLITE_DONE)
+        return pa_db_fail(db, err, "checking the books");
+    if (posted.lo != 0 || posted.hi != 0 || pending.lo != 0 || pending.hi != 0)
+        return pa_error_set(err, PA_ETAMPER,
+                            "the books do not balance: total debits differ from total credits "
+                            "(posted by %lld fen, pending by %lld fen); nothing was committed",
+                            (long long)posted.lo, (long long)pending.lo);
+    return 0;
 }
 
 static int write_back(struct pa_db *db, void *state, struct pa_error *err)
@@ -356,8 +379,8 @@ static int close_cached(struct pa_db *db, const char *code, bool replaying, stru
     if (a->debits_pending != 0 || a->credits_pending != 0)
         return pa_error_setf(err, bad, "account",
                              "account '%s' has pending transfers: post or void them first", code);
-    a->closed = true;
     pa_ledger__touch(db, a);
+    a->closed = true;
     return 0;
 }
 

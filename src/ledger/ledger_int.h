@@ -24,8 +24,9 @@ int pa_ledger__attach(struct pa_db *db, struct pa_error *err);
 /* The cached account `code`, loaded on first use; *acct = NULL if there is none. */
 int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **acct,
                        struct pa_error *err);
-/* Marks an account changed (it is written back before COMMIT).  While a linked
- * chain is open, its previous counters are remembered for pa_ledger__undo. */
+/* Marks an account about to change (it is written back before COMMIT); call it
+ * before changing the counters: while a linked chain is open, the counters as
+ * they are now are remembered so pa_ledger__chain_end can restore them. */
 void pa_ledger__touch(struct pa_db *db, struct pa_account *acct);
 /* Starts remembering (chain begins), forgets (chain succeeded), or restores
  * (chain failed) the counters touched since. */

@@ -390,29 +390,33 @@ static int move_counters(struct pa_db *db, const struct effect *e, struct pa_err
     int rc = load_accounts(db, e->from, e->to, &a, &b, err);
     if (rc != 0)
         return rc;
-    if (a == NULL || b == NULL)
-        return pa_error_set(err, PA_ETAMPER, "transfer '%s' names an unknown account", e->id);
+    if (a == NULL || b == NULL || a == b)
+        return pa_error_set(err, PA_ETAMPER, "transfer '%s' names unknown or equal accounts",
+                            e->id);
+    struct pa_account na = *a, nb = *b; /* changed copies: the cache keeps the old until ok */
     int64_t amount = e->amount_fen, pending = e->pending_amount_fen;
     bool ok = true;
     switch (e->kind) {
     case PA_TRANSFER_POSTED:
-        ok = add(&a->debits_posted, amount) && add(&b->credits_posted, amount);
+        ok = add(&na.debits_posted, amount) && add(&nb.credits_posted, amount);
         break;
     case PA_TRANSFER_PENDING:
-        ok = add(&a->debits_pending, amount) && add(&b->credits_pending, amount);
+        ok = add(&na.debits_pending, amount) && add(&nb.credits_pending, amount);
         break;
     case PA_TRANSFER_POST:
-        ok = add(&a->debits_pending, -pending) && add(&a->debits_posted, amount) &&
-             add(&b->credits_pending, -pending) && add(&b->credits_posted, amount);
+        ok = add(&na.debits_pending, -pending) && add(&na.debits_posted, amount) &&
+             add(&nb.credits_pending, -pending) && add(&nb.credits_posted, amount);
         break;
     case PA_TRANSFER_VOID:
-        ok = add(&a->debits_pending, -pending) && add(&b->credits_pending, -pending);
+        ok = add(&na.debits_pending, -pending) && add(&nb.credits_pending, -pending);
         break;
     }
     if (!ok)
         return pa_error_set(err, PA_ETAMPER, "transfer '%s' breaks an account's counters", e->id);
     pa_ledger__touch(db, a);
     pa_ledger__touch(db, b);
+    *a = na;
+    *b = nb;
     return 0;
 }
 
@@ -551,6 +555,10 @@ static int submit_one(struct pa_db *db, struct pa_canon *c, const struct pa_tran
     return rc;
 }
 
+static const char sql_savepoint[] = "SAVEPOINT chain";
+static const char sql_rollback_to[] = "ROLLBACK TO chain";
+static const char sql_release[] = "RELEASE chain";
+
 /* Ends a chain [first, last]: kept if every member is in the books, otherwise
  * undone, with every member but the one that failed marked LINKED_FAILED. */
 static int end_chain(struct pa_db *db, size_t first, size_t last, bool open,
@@ -561,7 +569,9 @@ static int end_chain(struct pa_db *db, size_t first, size_t last, bool open,
         if (!pa_transfer_result_ok(out[i].result))
             failed = i;
     bool undo = open || failed <= last;
-    int rc = pa_db_exec(db, undo ? "ROLLBACK TO chain; RELEASE chain" : "RELEASE chain", err);
+    int rc = undo ? pa_db_run(db, sql_rollback_to, err) : 0;
+    if (rc == 0)
+        rc = pa_db_run(db, sql_release, err);
     pa_ledger__chain_end(db, undo);
     for (size_t i = first; undo && i <= last; i++) {
         if (i == failed && !open)
@@ -584,7 +594,7 @@ int pa_ledger_submit(struct pa_db *db, const struct pa_transfer *transfers, size
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct pa_transfer *t = &transfers[i];
         if (t->linked && !in_chain) {
-            rc = pa_db_exec(db, "SAVEPOINT chain", err);
+            rc = pa_db_run(db, sql_savepoint, err);
             pa_ledger__chain_begin(db);
             in_chain = true;
             chain_failed = false;

@@ -26,40 +26,48 @@ int test_import(struct pa_db *db, const char *kind, const char *csv,
     return pa_import(db, kind, csv, strlen(csv), NULL, report, &err);
 }
 
-static void append(char **buf, size_t *len, const char *s)
+struct text {
+    char *buf;
+    size_t len, cap;
+};
+
+/* Grows by doubling: the dump of a large database is appended to many times. */
+static void append(struct text *t, const char *s)
 {
     size_t n = strlen(s);
-    *buf = realloc(*buf, *len + n + 1);
-    assert_non_null(*buf);
-    memcpy(*buf + *len, s, n + 1);
-    *len += n;
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->buf = realloc(t->buf, t->cap);
+        assert_non_null(t->buf);
+    }
+    memcpy(t->buf + t->len, s, n + 1);
+    t->len += n;
 }
 
 char *test_dump(struct pa_db *db)
 {
-    static const char *const tables[] = {"pairings",   "orgs",      "projects",
-                                         "milestones", "exchanges", NULL};
-    char *buf = NULL;
-    size_t len = 0;
-    append(&buf, &len, "");
+    static const char *const tables[] = {"pairings",  "orgs",     "projects",  "milestones",
+                                         "exchanges", "accounts", "transfers", NULL};
+    struct text out = {NULL, 0, 0};
+    append(&out, "");
     for (int t = 0; tables[t]; t++) {
         char sql[128];
         snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1, 2, 3, 4", tables[t]);
         sqlite3_stmt *stmt;
         assert_int_equal(sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &stmt, NULL), SQLITE_OK);
-        append(&buf, &len, tables[t]);
-        append(&buf, &len, "\n");
+        append(&out, tables[t]);
+        append(&out, "\n");
         while (sqlite3_step(stmt) == SQLITE_ROW) {
             for (int c = 0; c < sqlite3_column_count(stmt); c++) {
                 const char *v = (const char *)sqlite3_column_text(stmt, c);
-                append(&buf, &len, v ? v : "<null>");
-                append(&buf, &len, "|");
+                append(&out, v ? v : "<null>");
+                append(&out, "|");
             }
-            append(&buf, &len, "\n");
+            append(&out, "\n");
         }
         sqlite3_finalize(stmt);
     }
-    return buf;
+    return out.buf;
 }
 
 void test_load_demo(struct pa_db *db)
