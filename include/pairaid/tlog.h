@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "pairaid/merkle.h"
 #include "pairaid/store.h"
 
 #define PA_EVENT_VERSION 1
@@ -97,5 +98,12 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
 int pa_tlog_replay(struct pa_db *db, struct pa_error *err);
 
 int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err);
+
+/* The tree stored beside the log, as a source of perfect subtrees for
+ * pa_merkle_root and the proofs. */
+void pa_tlog_tree_source(struct pa_db *db, struct pa_merkle_source *src);
+/* Adds event seq's leaf (and every parent it completes); part of each append. */
+int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const void *entry, size_t len,
+                         struct pa_error *err);
 
 #endif

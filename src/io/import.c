@@ -529,8 +529,8 @@ extern const struct pa_blob pa_demo_data[];
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err)
 {
-    static const char *const order[] = {"pairings",   "orgs",      "projects",
-                                        "milestones", "exchanges", NULL};
+    static const char *const order[] = {"pairings",  "orgs",     "projects",  "milestones",
+                                        "exchanges", "accounts", "transfers", NULL};
     memset(report, 0, sizeof(*report));
     int rc = pa_db_begin(db, err);
     for (int i = 0; rc == 0 && order[i]; i++) {

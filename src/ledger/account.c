@@ -18,7 +18,9 @@ struct saved_counters {
 };
 
 struct ledger_cache {
-    struct pa_account *accounts;
+    /* One allocation per account, so a pointer handed out stays valid while the
+     * cache grows; kept for reuse after a transaction ends. */
+    struct pa_account **accounts;
     bool *dirty;
     int n, cap;
     struct pa_strmap *index; /* code -> position in accounts */
@@ -42,6 +44,8 @@ static void free_cache(void *state)
     if (c == NULL)
         return;
     forget(c);
+    for (int i = 0; i < c->cap; i++)
+        free(c->accounts[i]);
     free(c->accounts);
     free(c->dirty);
     free(c->saved);
@@ -108,7 +112,7 @@ static int write_back(struct pa_db *db, void *state, struct pa_error *err)
     for (int i = 0; rc == 0 && i < c->n; i++) {
         if (!c->dirty[i])
             continue;
-        const struct pa_account *a = &c->accounts[i];
+        const struct pa_account *a = c->accounts[i];
         sqlite3_stmt *stmt;
         rc = pa_db_prepare(db, sql_write_back, &stmt, err);
         if (rc != 0)
@@ -166,14 +170,21 @@ static int grow(struct ledger_cache *c, struct pa_error *err)
     if (c->n < c->cap)
         return 0;
     int cap = c->cap ? c->cap * 2 : 64;
-    struct pa_account *accounts = realloc(c->accounts, (size_t)cap * sizeof(*accounts));
-    if (accounts)
-        c->accounts = accounts;
-    bool *dirty = realloc(c->dirty, (size_t)cap * sizeof(*dirty));
-    if (dirty)
-        c->dirty = dirty;
-    if (accounts == NULL || dirty == NULL)
+    struct pa_account **accounts = realloc(c->accounts, (size_t)cap * sizeof(*accounts));
+    if (accounts == NULL)
         return pa_error_set(err, PA_ENOMEM, "out of memory");
+    c->accounts = accounts;
+    bool *dirty = realloc(c->dirty, (size_t)cap * sizeof(*dirty));
+    if (dirty == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    c->dirty = dirty;
+    for (int i = c->cap; i < cap; i++) {
+        c->accounts[i] = calloc(1, sizeof(struct pa_account));
+        if (c->accounts[i] == NULL) {
+            c->cap = i;
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        }
+    }
     c->cap = cap;
     return 0;
 }
@@ -192,7 +203,7 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
     if (rc != 0)
         return rc;
     if (pa_strmap_get(c->index, code, &i)) {
-        *acct = &c->accounts[i];
+        *acct = c->accounts[i];
         return 0;
     }
     sqlite3_stmt *stmt;
@@ -201,7 +212,7 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
     pa_db_bind_text(stmt, 1, code);
     int step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
-        struct pa_account *a = &c->accounts[c->n];
+        struct pa_account *a = c->accounts[c->n];
         snprintf(a->code, sizeof(a->code), "%s", code);
         a->is_source = strcmp((const char *)sqlite3_column_text(stmt, 0), "source") == 0;
         a->closed = sqlite3_column_int(stmt, 1) != 0;
@@ -209,11 +220,12 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
         a->debits_posted = sqlite3_column_int64(stmt, 3);
         a->credits_pending = sqlite3_column_int64(stmt, 4);
         a->credits_posted = sqlite3_column_int64(stmt, 5);
+        a->slot = c->n;
         c->dirty[c->n] = false;
         if (pa_strmap_put(c->index, a->code, c->n, NULL) < 0)
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
         else
-            *acct = &c->accounts[c->n++];
+            *acct = c->accounts[c->n++];
     } else if (step != SQLITE_DONE) {
         rc = pa_db_fail(db, err, "reading an account");
     }
@@ -224,8 +236,8 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
 void pa_ledger__touch(struct pa_db *db, struct pa_account *acct)
 {
     struct ledger_cache *c = pa_db_extension_state(db, &ledger_extension);
-    PA_ASSERT(c != NULL && acct >= c->accounts && acct < c->accounts + c->n);
-    int i = (int)(acct - c->accounts);
+    PA_ASSERT(c != NULL && acct->slot >= 0 && acct->slot < c->n && c->accounts[acct->slot] == acct);
+    int i = acct->slot;
     if (c->chain_open) {
         if (c->nsaved == c->saved_cap) {
             int cap = c->saved_cap ? c->saved_cap * 2 : 16;
@@ -255,7 +267,7 @@ void pa_ledger__chain_end(struct pa_db *db, bool restore)
     PA_ASSERT(c != NULL && c->chain_open);
     /* Newest first, so an account touched twice gets its oldest counters back. */
     for (int k = c->nsaved - 1; restore && k >= 0; k--)
-        c->accounts[c->saved[k].index] = c->saved[k].before;
+        *c->accounts[c->saved[k].index] = c->saved[k].before;
     c->chain_open = false;
     c->nsaved = 0;
 }

@@ -17,6 +17,7 @@ struct pa_account {
     bool is_source; /* may go negative */
     bool closed;
     int64_t debits_pending, debits_posted, credits_pending, credits_posted;
+    int slot; /* its place in the cache */
 };
 
 /* Makes sure the cache is attached to db (before a chain may begin). */

@@ -162,6 +162,8 @@ static int insert_entry(struct pa_db *db, const char *type, int64_t time_s, cons
     else
         *seq = sqlite3_last_insert_rowid(pa_db_sqlite(db));
     sqlite3_reset(stmt);
+    if (rc == 0)
+        rc = pa_tlog__tree_append(db, *seq, entry, len, err);
     return rc;
 }
 

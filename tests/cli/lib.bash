@@ -209,7 +209,7 @@ expect_same_file() { # A B : byte-identical
 
 # ---- databases ---------------------------------------------------------------
 
-PA_KINDS=(pairings orgs projects milestones exchanges)
+PA_KINDS=(pairings orgs projects milestones exchanges accounts transfers)
 
 # db_fingerprint DB : one line per export (its SHA-256 as CSV) and the number
 # of events.  Two equal fingerprints mean nothing visible changed.
@@ -220,6 +220,7 @@ db_fingerprint() {
         rc=${PIPESTATUS[0]}
         echo "$kind ${sum%% *} exit=$rc"
     done
+    echo "balances $("$PAIRAID" --db "$db" balance --format csv 2>/dev/null | sha256sum)"
     echo "events $(sqlite3 "$db" 'select count(*) from events' 2>&1)"
 }
 
