@@ -42,12 +42,12 @@ int pa_merkle_consistency_proof(const struct pa_merkle_source *src, uint64_t old
                                 pa_hash proof[PA_PROOF_MAX], int *n, struct pa_error *err);
 
 /* The verification algorithms of RFC 9162 sections 2.1.3.2 and 2.1.4.2: 0 when
- * the proof holds, PA_ETAMPER (with a reason) when it does not. */
-int pa_merkle_verify_inclusion(const pa_hash leaf, uint64_t index, uint64_t size,
-                               const pa_hash *proof, int n, const pa_hash root,
-                               struct pa_error *err);
+ * the proof holds, PA_ETAMPER (with a reason) when it does not.  The proof is
+ * only read (it is not const because C11 cannot pass pa_hash[] as const pa_hash *). */
+int pa_merkle_verify_inclusion(const pa_hash leaf, uint64_t index, uint64_t size, pa_hash *proof,
+                               int n, const pa_hash root, struct pa_error *err);
 int pa_merkle_verify_consistency(uint64_t old, uint64_t size, const pa_hash old_root,
-                                 const pa_hash new_root, const pa_hash *proof, int n,
+                                 const pa_hash new_root, pa_hash *proof, int n,
                                  struct pa_error *err);
 
 #endif

@@ -152,9 +152,8 @@ int pa_merkle_consistency_proof(const struct pa_merkle_source *src, uint64_t old
 
 /* ---- verification, RFC 9162 sections 2.1.3.2 and 2.1.4.2 ------------------------- */
 
-int pa_merkle_verify_inclusion(const pa_hash leaf, uint64_t index, uint64_t size,
-                               const pa_hash *proof, int n, const pa_hash root,
-                               struct pa_error *err)
+int pa_merkle_verify_inclusion(const pa_hash leaf, uint64_t index, uint64_t size, pa_hash *proof,
+                               int n, const pa_hash root, struct pa_error *err)
 {
     if (index >= size)
         return pa_error_set(err, PA_ETAMPER, "index is not below the tree size");
@@ -185,7 +184,7 @@ int pa_merkle_verify_inclusion(const pa_hash leaf, uint64_t index, uint64_t size
 }
 
 int pa_merkle_verify_consistency(uint64_t old, uint64_t size, const pa_hash old_root,
-                                 const pa_hash new_root, const pa_hash *proof, int n,
+                                 const pa_hash new_root, pa_hash *proof, int n,
                                  struct pa_error *err)
 {
     if (old == 0 || old > size)
@@ -199,7 +198,7 @@ int pa_merkle_verify_consistency(uint64_t old, uint64_t size, const pa_hash old_
     }
     /* If old is a power of two, old_root is the first node of the path. */
     pa_hash first;
-    const pa_hash *p = proof;
+    pa_hash *p = proof;
     int left = n;
     if (is_power_of_two(old)) {
         memcpy(first, old_root, PA_HASH_LEN);
