@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "pairaid/merkle.h"
+#include "pairaid/note.h"
 #include "pairaid/store.h"
 
 #define PA_EVENT_VERSION 1
@@ -102,6 +103,42 @@ int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err);
 /* The tree stored beside the log, as a source of perfect subtrees for
  * pa_merkle_root and the proofs. */
 void pa_tlog_tree_source(struct pa_db *db, struct pa_merkle_source *src);
+/* ---- checkpoints ------------------------------------------------------------ */
+
+/* The log's origin line: "pairaid/" and the codes of the city-level pairings it
+ * holds, joined by ',' (or "pairaid/empty"). */
+int pa_tlog_origin(struct pa_db *db, char *buf, size_t size, struct pa_error *err);
+
+/* Signs the current tree head with signer, stores the checkpoint, and remembers
+ * it as the last one this key signed.  *note (malloc'd) is the signed note. */
+int pa_tlog_checkpoint(struct pa_db *db, const struct pa_signer *signer, char **note,
+                       struct pa_error *err);
+
+/* The witness step: adds signer's signature to the latest checkpoint, after
+ * checking that the checkpoint matches the log and is consistent with the last
+ * one this key signed (a smaller size is a rollback, a failed consistency proof
+ * a fork: both PA_ETAMPER, nothing signed). */
+int pa_tlog_cosign(struct pa_db *db, const struct pa_signer *signer, char **note,
+                   struct pa_error *err);
+
+/* The latest checkpoint's note, or PA_ENOTFOUND. */
+int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *err);
+
+/* ---- verification ----------------------------------------------------------- */
+
+/* Checks everything pairaid can check about itself: the tree recomputed from
+ * the events equals the stored one; every stored checkpoint matches the tree at
+ * its size and, when trusted keys are given, every signature is by one of them
+ * and verifies; what each key last signed is recorded right; the events replayed
+ * into a fresh projection give exactly the stored tables.  0, or PA_ETAMPER with
+ * the first difference named precisely. */
+int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntrusted,
+                   struct pa_error *err);
+
+/* Internal to src/tlog: apply one decoded event; the i-th projection table. */
+int pa_tlog__apply(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+const char *pa_tlog__table(int i);
+
 /* Adds event seq's leaf (and every parent it completes); part of each append. */
 int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const void *entry, size_t len,
                          struct pa_error *err);

@@ -59,6 +59,8 @@ int cmd_transfer(struct pa_cli *cli, int argc, char **argv);
 int cmd_statement(struct pa_cli *cli, int argc, char **argv);
 int cmd_budget(struct pa_cli *cli, int argc, char **argv);
 int cmd_account(struct pa_cli *cli, int argc, char **argv);
+int cmd_key(struct pa_cli *cli, int argc, char **argv);
+int cmd_log(struct pa_cli *cli, int argc, char **argv);
 
 /* ---- output ----------------------------------------------------------------- */
 

@@ -31,6 +31,8 @@ static const struct command commands[] = {
     {"statement", cmd_statement, "statement ACCOUNT: movements with a running balance"},
     {"budget", cmd_budget, "budget execution (预算数/已拨付/已支出/执行率) [--by GROUP]"},
     {"account", cmd_account, "account close CODE: refuse new transfers"},
+    {"key", cmd_key, "key generate --name NAME -o FILE: a signing key for checkpoints"},
+    {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
 };
 
 int pa_cli_exit_code(int code)

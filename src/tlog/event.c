@@ -28,6 +28,8 @@ void pa_tlog_register(const struct pa_event_module *module)
     modules[nmodules++] = module;
 }
 
+static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+
 static pa_event_apply_fn find_apply(const char *type)
 {
     for (int i = 0; i < nmodules; i++)
@@ -122,6 +124,21 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
         return pa_error_set(err, PA_ETAMPER, "event version %d is not known", (int)version);
     }
     return 0;
+}
+
+/* The projection tables of every registered module, in registration order. */
+const char *pa_tlog__table(int i)
+{
+    for (int m = 0; m < nmodules; m++)
+        for (const char *const *t = modules[m]->tables; *t; t++)
+            if (i-- == 0)
+                return *t;
+    return NULL;
+}
+
+int pa_tlog__apply(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
+{
+    return apply_event(db, ev, err);
 }
 
 static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)

@@ -116,6 +116,8 @@ int pa_signer_parse(const char *private_key, struct pa_signer **out, struct pa_e
 {
     static const char prefix[] = "PRIVATE+KEY+";
     *out = NULL;
+    if (sodium_init() < 0)
+        return pa_error_set(err, PA_EINTERNAL, "libsodium cannot start");
     if (strncmp(private_key, prefix, sizeof(prefix) - 1) != 0)
         return pa_error_set(err, PA_EINVAL, "a private key starts with PRIVATE+KEY+");
     struct pa_signer *s = sodium_malloc(sizeof(*s));
@@ -154,6 +156,8 @@ int pa_key_generate(const char *name, char **private_key, char **verifier_key, s
     int rc = check_name(name, strlen(name), err);
     if (rc != 0)
         return rc;
+    if (sodium_init() < 0)
+        return pa_error_set(err, PA_EINTERNAL, "libsodium cannot start");
     unsigned char pk[32], sk[64], seed[33] = {ALG_ED25519};
     crypto_sign_keypair(pk, sk);
     memcpy(seed + 1, sk, 32); /* libsodium's secret key starts with the seed */

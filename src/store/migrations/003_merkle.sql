@@ -22,7 +22,7 @@ CREATE TABLE checkpoints (
 -- The last checkpoint each key signed: what a witness checks consistency against.
 CREATE TABLE key_heads (
     key_name TEXT PRIMARY KEY,
-    key_hash TEXT NOT NULL,
+    verifier TEXT NOT NULL,       -- the key's verifier key (NAME+HASH+KEY)
     size     INTEGER NOT NULL,
     root     BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;

@@ -1,0 +1,348 @@
+/*
+ * cmd_log.c - `pairaid log ...`: the audit log.
+ *
+ *   log checkpoint --key FILE     sign the current tree head and store it
+ *   log cosign --key FILE         the witness step: co-sign the latest checkpoint
+ *   log entries [--from N] [--count K]
+ *   log prove INDEX [--size N]    an inclusion proof (RFC 9162)
+ *   log consistency OLD NEW       a consistency proof
+ *   log verify [--trust FILE]     recompute, check, replay, compare (exit 3 on a difference)
+ *
+ * Hashes are standard base64, as in checkpoints.
+ */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct log_args {
+    const char *key, *trust;
+    int64_t from, count, size;
+    int nargs;
+    char **args;
+};
+
+static int number(const char *text, int64_t *out, const char *what)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno != 0 || v < 0)
+        return pa_cli_usage("%s must be a whole number, not '%.40s'", what, text);
+    *out = v;
+    return 0;
+}
+
+static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
+{
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
+                                            {"key", required_argument, NULL, 'k'},
+                                            {"trust", required_argument, NULL, 't'},
+                                            {"from", required_argument, NULL, 'f'},
+                                            {"count", required_argument, NULL, 'c'},
+                                            {"size", required_argument, NULL, 's'},
+                                            {0, 0, 0, 0}};
+    memset(a, 0, sizeof(*a));
+    a->count = 100;
+    a->size = -1;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        int rc = 0;
+        switch (opt) {
+        case 'k':
+            a->key = optarg;
+            break;
+        case 't':
+            a->trust = optarg;
+            break;
+        case 'f':
+            rc = number(optarg, &a->from, "--from");
+            break;
+        case 'c':
+            rc = number(optarg, &a->count, "--count");
+            break;
+        case 's':
+            rc = number(optarg, &a->size, "--size");
+            break;
+        default:
+            rc = pa_cli_global_option(cli, opt, optarg) <= 0 ? PA_EXIT_INPUT : 0;
+        }
+        if (rc != 0)
+            return PA_EXIT_INPUT;
+    }
+    a->nargs = argc - optind;
+    a->args = argv + optind;
+    return 0;
+}
+
+/* Reads the first line of a key file. */
+static int read_line_file(const char *path, char *buf, size_t size, struct pa_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return pa_error_set(err, errno == ENOENT ? PA_ENOTFOUND : PA_EIO, "cannot read '%s': %s",
+                            path, strerror(errno));
+    bool ok = fgets(buf, (int)size, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return pa_error_set(err, PA_EINVAL, "'%s' is empty", path);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+static int load_signer(const char *path, struct pa_signer **signer, struct pa_error *err)
+{
+    char line[512];
+    int rc = read_line_file(path, line, sizeof(line), err);
+    if (rc == 0)
+        rc = pa_signer_parse(line, signer, err);
+    sodium_memzero(line, sizeof(line));
+    return rc;
+}
+
+/* checkpoint and cosign: one transaction, the note printed on success. */
+static int sign(struct pa_db *db, const struct log_args *a, bool cosign, struct pa_error *err)
+{
+    if (a->key == NULL || a->nargs != 1)
+        return pa_error_set(err, PA_EINVAL, "usage: pairaid log %s --key FILE",
+                            cosign ? "cosign" : "checkpoint");
+    struct pa_signer *signer = NULL;
+    char *note = NULL;
+    int rc = load_signer(a->key, &signer, err);
+    if (rc == 0)
+        rc = pa_db_begin(db, err);
+    if (rc == 0)
+        rc = cosign ? pa_tlog_cosign(db, signer, &note, err)
+                    : pa_tlog_checkpoint(db, signer, &note, err);
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    else
+        fputs(note, stdout);
+    pa_signer_free(signer);
+    free(note);
+    return rc;
+}
+
+static json_t *b64_hash(const pa_hash h)
+{
+    char b64[64];
+    pa_base64(h, PA_HASH_LEN, b64, sizeof(b64));
+    return json_string(b64);
+}
+
+static int entries(struct pa_db *db, const struct log_args *a, struct pa_error *err)
+{
+    static const char sql[] = "SELECT seq, entry FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, a->from);
+    sqlite3_bind_int64(stmt, 2, a->count);
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        const void *entry = sqlite3_column_blob(stmt, 1);
+        size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
+        pa_hash leaf;
+        pa_merkle_leaf_hash(entry, len, leaf);
+        char *b64 = malloc(len * 4 / 3 + 8);
+        json_error_t jerr;
+        json_t *event = json_loadb(entry, len, 0, &jerr);
+        if (b64 == NULL || event == NULL) {
+            free(b64);
+            json_decref(event);
+            rc = pa_error_set(err, PA_ETAMPER, "event %lld is not readable",
+                              (long long)sqlite3_column_int64(stmt, 0));
+            break;
+        }
+        pa_base64(entry, len, b64, len * 4 / 3 + 8);
+        json_t *line = json_pack("{s:I, s:o, s:s, s:o}", "index",
+                                 (json_int_t)(sqlite3_column_int64(stmt, 0) - 1), "leaf_hash",
+                                 b64_hash(leaf), "entry", b64, "event", event);
+        json_dumpf(line, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(line);
+        free(b64);
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static int tree_size(struct pa_db *db, const struct log_args *a, uint64_t *size,
+                     struct pa_error *err)
+{
+    int64_t n = 0;
+    int rc = pa_tlog_size(db, &n, err);
+    if (rc != 0)
+        return rc;
+    if (a->size > n)
+        return pa_error_set(err, PA_EINVAL, "--size %lld is larger than the log (%lld entries)",
+                            (long long)a->size, (long long)n);
+    *size = (uint64_t)(a->size >= 0 ? a->size : n);
+    return 0;
+}
+
+static json_t *proof_json(pa_hash *proof, int n)
+{
+    json_t *array = json_array();
+    for (int i = 0; array && i < n; i++)
+        json_array_append_new(array, b64_hash(proof[i]));
+    return array;
+}
+
+static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *err)
+{
+    int64_t index;
+    uint64_t size;
+    if (a->nargs != 2 || number(a->args[1], &index, "INDEX") != 0)
+        return pa_error_set(err, PA_EINVAL, "usage: pairaid log prove INDEX [--size N]");
+    int rc = tree_size(db, a, &size, err);
+    if (rc == 0 && (uint64_t)index >= size)
+        rc = pa_error_set(err, PA_EINVAL, "index %lld is not below the tree size %llu",
+                          (long long)index, (unsigned long long)size);
+    struct pa_merkle_source src;
+    pa_tlog_tree_source(db, &src);
+    pa_hash proof[PA_PROOF_MAX], root, leaf;
+    int n = 0;
+    if (rc == 0)
+        rc = pa_merkle_inclusion_proof(&src, (uint64_t)index, size, proof, &n, err);
+    if (rc == 0)
+        rc = pa_merkle_root(&src, size, root, err);
+    if (rc == 0)
+        rc = src.subtree(src.ctx, 0, (uint64_t)index, leaf, err);
+    if (rc != 0)
+        return rc;
+    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)index, "size",
+                            (json_int_t)size, "leaf_hash", b64_hash(leaf), "root", b64_hash(root),
+                            "proof", proof_json(proof, n));
+    json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(out);
+    return 0;
+}
+
+static int consistency(struct pa_db *db, const struct log_args *a, struct pa_error *err)
+{
+    int64_t old, now;
+    uint64_t size;
+    if (a->nargs != 3 || number(a->args[1], &old, "OLD") != 0 ||
+        number(a->args[2], &now, "NEW") != 0)
+        return pa_error_set(err, PA_EINVAL, "usage: pairaid log consistency OLD NEW");
+    struct log_args sized = *a;
+    sized.size = now;
+    int rc = tree_size(db, &sized, &size, err);
+    if (rc == 0 && (old < 1 || old > now))
+        rc = pa_error_set(err, PA_EINVAL, "a consistency proof needs 1 <= OLD <= NEW");
+    struct pa_merkle_source src;
+    pa_tlog_tree_source(db, &src);
+    pa_hash proof[PA_PROOF_MAX], old_root, new_root;
+    int n = 0;
+    if (rc == 0)
+        rc = pa_merkle_consistency_proof(&src, (uint64_t)old, size, proof, &n, err);
+    if (rc == 0)
+        rc = pa_merkle_root(&src, (uint64_t)old, old_root, err);
+    if (rc == 0)
+        rc = pa_merkle_root(&src, size, new_root, err);
+    if (rc != 0)
+        return rc;
+    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)old, "to",
+                            (json_int_t)size, "old_root", b64_hash(old_root), "new_root",
+                            b64_hash(new_root), "proof", proof_json(proof, n));
+    json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(out);
+    return 0;
+}
+
+/* --trust FILE: verifier keys, one per line (blank lines and # comments allowed). */
+static int load_trust(const char *path, struct pa_verifier *keys, int max, int *n,
+                      struct pa_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return pa_error_set(err, errno == ENOENT ? PA_ENOTFOUND : PA_EIO, "cannot read '%s': %s",
+                            path, strerror(errno));
+    char line[512];
+    int rc = 0, lineno = 0;
+    *n = 0;
+    while (rc == 0 && fgets(line, sizeof(line), f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        if (*n == max)
+            rc = pa_error_set(err, PA_EINVAL, "%s: more than %d keys", path, max);
+        else if (pa_verifier_parse(line, &keys[*n], err) != 0)
+            rc = pa_error_set(err, PA_EINVAL, "%s:%d: not a verifier key", path, lineno);
+        else
+            (*n)++;
+    }
+    fclose(f);
+    return rc;
+}
+
+static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *err)
+{
+    struct pa_verifier trusted[32];
+    int ntrusted = 0;
+    int rc = a->trust ? load_trust(a->trust, trusted, 32, &ntrusted, err) : 0;
+    if (rc == 0)
+        rc = pa_tlog_verify(db, trusted, ntrusted, err);
+    if (rc == 0) {
+        int64_t n = 0;
+        pa_tlog_size(db, &n, NULL);
+        printf("verified: %lld events; the tree, %s, and every table match the log\n", (long long)n,
+               a->trust ? "the checkpoints and their signatures"
+                        : "the checkpoints (signatures not checked: no --trust)");
+    }
+    return rc;
+}
+
+int cmd_log(struct pa_cli *cli, int argc, char **argv)
+{
+    struct log_args a;
+    if (parse(cli, argc, argv, &a) != 0)
+        return PA_EXIT_INPUT;
+    const char *verb = a.nargs > 0 ? a.args[0] : "";
+    static const char *const verbs[] = {"checkpoint", "cosign",      "entries",
+                                        "prove",      "consistency", "verify"};
+    int which = -1;
+    for (int i = 0; i < (int)PA_ARRAY_LEN(verbs); i++)
+        if (strcmp(verb, verbs[i]) == 0)
+            which = i;
+    if (which < 0)
+        return pa_cli_usage(
+            "usage: pairaid log checkpoint|cosign|entries|prove|consistency|verify ...");
+    struct pa_db *db;
+    int rc = pa_cli_open(cli, 0, &db);
+    if (rc != PA_EXIT_OK)
+        return rc;
+    struct pa_error err;
+    pa_error_clear(&err);
+    switch (which) {
+    case 0:
+        rc = sign(db, &a, false, &err);
+        break;
+    case 1:
+        rc = sign(db, &a, true, &err);
+        break;
+    case 2:
+        rc = entries(db, &a, &err);
+        break;
+    case 3:
+        rc = prove(db, &a, &err);
+        break;
+    case 4:
+        rc = consistency(db, &a, &err);
+        break;
+    default:
+        rc = verify(db, &a, &err);
+        break;
+    }
+    pa_db_free(db);
+    return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
+}

@@ -1,0 +1,237 @@
+/*
+ * checkpoint.c - signing tree heads, and the witness step.  A checkpoint is
+ * kept as the whole signed note; what each key last signed is kept apart
+ * (key_heads), because a witness must refuse to sign a tree that does not extend
+ * the one it signed before, whatever the log now claims.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pairaid/tlog.h"
+
+int pa_tlog_origin(struct pa_db *db, char *buf, size_t size, struct pa_error *err)
+{
+    static const char sql[] = "SELECT group_concat(code, ',') FROM "
+                              "(SELECT code FROM pairings WHERE parent IS NULL ORDER BY code)";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *codes = (const char *)sqlite3_column_text(stmt, 0);
+        snprintf(buf, size, "pairaid/%s", codes ? codes : "empty");
+    } else {
+        rc = pa_db_fail(db, err, "reading pairings");
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static int current_head(struct pa_db *db, struct pa_checkpoint *c, struct pa_error *err)
+{
+    int64_t size = 0;
+    struct pa_merkle_source src;
+    memset(c, 0, sizeof(*c));
+    int rc = pa_tlog_origin(db, c->origin, sizeof(c->origin), err);
+    if (rc == 0)
+        rc = pa_tlog_size(db, &size, err);
+    pa_tlog_tree_source(db, &src);
+    c->size = (uint64_t)size;
+    return rc != 0 ? rc : pa_merkle_root(&src, c->size, c->root, err);
+}
+
+static int remember_head(struct pa_db *db, const struct pa_signer *signer,
+                         const struct pa_checkpoint *c, struct pa_error *err)
+{
+    static const char sql[] = "INSERT OR REPLACE INTO key_heads(key_name, verifier, size, root) "
+                              "VALUES (?1, ?2, ?3, ?4)";
+    const struct pa_verifier *v = pa_signer_verifier(signer);
+    char vkey[256];
+    pa_verifier_format(v, vkey, sizeof(vkey));
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, v->name);
+    pa_db_bind_text(stmt, 2, vkey);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)c->size);
+    sqlite3_bind_blob(stmt, 4, c->root, PA_HASH_LEN, SQLITE_STATIC);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "remembering a signed checkpoint");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static int store_checkpoint(struct pa_db *db, const struct pa_checkpoint *c, const char *note,
+                            bool replace_latest, struct pa_error *err)
+{
+    static const char insert[] =
+        "INSERT INTO checkpoints(origin, size, root, note) VALUES (?1, ?2, ?3, ?4)";
+    static const char update[] =
+        "UPDATE checkpoints SET note = ?4 WHERE id = (SELECT max(id) FROM checkpoints) "
+        "AND origin = ?1 AND size = ?2 AND root = ?3";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, replace_latest ? update : insert, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, c->origin);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)c->size);
+    sqlite3_bind_blob(stmt, 3, c->root, PA_HASH_LEN, SQLITE_STATIC);
+    pa_db_bind_text(stmt, 4, note);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "storing a checkpoint");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static char *concat(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%s", a, b, c);
+    return out;
+}
+
+int pa_tlog_checkpoint(struct pa_db *db, const struct pa_signer *signer, char **note,
+                       struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    struct pa_checkpoint c;
+    char *text = NULL, *line = NULL;
+    *note = NULL;
+    int rc = current_head(db, &c, err);
+    if (rc == 0)
+        rc = pa_checkpoint_text(&c, &text, err);
+    if (rc == 0)
+        rc = pa_note_sign(text, signer, &line, err);
+    if (rc == 0 && (*note = concat(text, "\n", line)) == NULL)
+        rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = store_checkpoint(db, &c, *note, false, err);
+    if (rc == 0)
+        rc = remember_head(db, signer, &c, err);
+    free(text);
+    free(line);
+    return rc;
+}
+
+int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *err)
+{
+    static const char sql[] = "SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1";
+    sqlite3_stmt *stmt;
+    *note = NULL;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW)
+        *note = strdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    if (step == SQLITE_DONE)
+        return pa_error_set(err, PA_ENOTFOUND,
+                            "no checkpoint yet: run 'pairaid log checkpoint --key FILE'");
+    if (step != SQLITE_ROW)
+        return pa_db_fail(db, err, "reading checkpoints");
+    return *note ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
+}
+
+/* What this key signed last: *found false if it never signed. */
+static int key_head(struct pa_db *db, const char *name, struct pa_checkpoint *head, bool *found,
+                    struct pa_error *err)
+{
+    static const char sql[] = "SELECT size, root FROM key_heads WHERE key_name = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, name);
+    int step = sqlite3_step(stmt);
+    *found = step == SQLITE_ROW;
+    if (*found) {
+        head->size = (uint64_t)sqlite3_column_int64(stmt, 0);
+        if (sqlite3_column_bytes(stmt, 1) == PA_HASH_LEN)
+            memcpy(head->root, sqlite3_column_blob(stmt, 1), PA_HASH_LEN);
+        else
+            rc = pa_error_set(err, PA_ETAMPER, "what key '%s' signed last is damaged", name);
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* The witness's check: the new head extends the one this key signed before. */
+static int check_extends(struct pa_db *db, const char *name, const struct pa_checkpoint *old,
+                         const struct pa_checkpoint *now, struct pa_error *err)
+{
+    if (now->size < old->size)
+        return pa_error_set(err, PA_ETAMPER,
+                            "refused: '%s' signed a tree of %llu entries; this one has %llu "
+                            "(a rollback)",
+                            name, (unsigned long long)old->size, (unsigned long long)now->size);
+    if (old->size == 0)
+        return 0;
+    struct pa_merkle_source src;
+    pa_tlog_tree_source(db, &src);
+    pa_hash proof[PA_PROOF_MAX];
+    int n = 0;
+    int rc = pa_merkle_consistency_proof(&src, old->size, now->size, proof, &n, err);
+    if (rc == 0)
+        rc =
+            pa_merkle_verify_consistency(old->size, now->size, old->root, now->root, proof, n, err);
+    if (rc != 0)
+        return pa_error_set(err, PA_ETAMPER,
+                            "refused: this tree is not an extension of the one '%s' signed at "
+                            "size %llu (a fork)",
+                            name, (unsigned long long)old->size);
+    return 0;
+}
+
+int pa_tlog_cosign(struct pa_db *db, const struct pa_signer *signer, char **note,
+                   struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    char *latest = NULL, *line = NULL;
+    struct pa_note parsed = {0};
+    struct pa_checkpoint c, tree, old;
+    bool signed_before = false;
+    const char *name = pa_signer_verifier(signer)->name;
+    *note = NULL;
+    int rc = pa_tlog_latest_checkpoint(db, &latest, err);
+    if (rc == 0)
+        rc = pa_note_parse(latest, &parsed, err);
+    if (rc == 0)
+        rc = pa_checkpoint_parse(parsed.text, &c, err);
+    /* the checkpoint must describe this log: recompute its root from the tree */
+    if (rc == 0)
+        rc = current_head(db, &tree, err);
+    if (rc == 0 && c.size > tree.size)
+        rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint has %llu entries, the log %llu",
+                          (unsigned long long)c.size, (unsigned long long)tree.size);
+    if (rc == 0) {
+        struct pa_merkle_source src;
+        pa_tlog_tree_source(db, &src);
+        rc = pa_merkle_root(&src, c.size, tree.root, err);
+        if (rc == 0 && memcmp(tree.root, c.root, PA_HASH_LEN) != 0)
+            rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint's root is not the log's");
+    }
+    if (rc == 0)
+        rc = key_head(db, name, &old, &signed_before, err);
+    if (rc == 0 && signed_before)
+        rc = check_extends(db, name, &old, &c, err);
+    for (int i = 0; rc == 0 && i < parsed.nsigs; i++)
+        if (strcmp(parsed.sigs[i].name, name) == 0)
+            rc = pa_error_set(err, PA_EEXIST, "'%s' has already signed this checkpoint", name);
+    if (rc == 0)
+        rc = pa_note_sign(parsed.text, signer, &line, err);
+    if (rc == 0 && (*note = concat(latest, line, "")) == NULL)
+        rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = store_checkpoint(db, &c, *note, true, err);
+    if (rc == 0)
+        rc = remember_head(db, signer, &c, err);
+    pa_note_release(&parsed);
+    free(latest);
+    free(line);
+    return rc;
+}

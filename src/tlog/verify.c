@@ -1,0 +1,554 @@
+/*
+ * verify.c - `pairaid log verify`: everything pairaid can check about its own
+ * books, naming the first difference precisely.
+ *
+ *  1. the events: positions 1..n with no gap, canonical bytes, and the type,
+ *     actor and time columns equal to what the bytes say;
+ *  2. the tree: recomputed from the events, it must equal tlog_nodes row for row;
+ *  3. the checkpoints: each matches the tree at its size, and each signature is
+ *     by a trusted key and verifies;
+ *  4. what each key last signed (key_heads) is its latest checkpoint;
+ *  5. the events replayed into a fresh database give exactly the stored tables,
+ *     the built-in region list included.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pairaid/tlog.h"
+
+#define LEVELS 64
+
+/* The whole tree in memory, level by level: 64 MiB for a million events. */
+struct tree {
+    pa_hash *level[LEVELS];
+    uint64_t count[LEVELS], cap0;
+};
+
+static void tree_release(struct tree *t)
+{
+    for (int l = 0; l < LEVELS; l++)
+        free(t->level[l]);
+    memset(t, 0, sizeof(*t));
+}
+
+static int tree_add_leaf(struct tree *t, const void *entry, size_t len, struct pa_error *err)
+{
+    if (t->count[0] == t->cap0) {
+        uint64_t cap = t->cap0 ? t->cap0 * 2 : 1024;
+        pa_hash *grown = realloc(t->level[0], cap * sizeof(pa_hash));
+        if (grown == NULL)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        t->level[0] = grown;
+        t->cap0 = cap;
+    }
+    pa_merkle_leaf_hash(entry, len, t->level[0][t->count[0]++]);
+    return 0;
+}
+
+static int tree_build(struct tree *t, struct pa_error *err)
+{
+    for (int l = 1; l < LEVELS && t->count[l - 1] >= 2; l++) {
+        t->count[l] = t->count[l - 1] / 2;
+        t->level[l] = malloc(t->count[l] * sizeof(pa_hash));
+        if (t->level[l] == NULL)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        for (uint64_t i = 0; i < t->count[l]; i++)
+            pa_merkle_node_hash(t->level[l - 1][2 * i], t->level[l - 1][2 * i + 1], t->level[l][i]);
+    }
+    return 0;
+}
+
+static int tree_subtree(void *ctx, int level, uint64_t index, pa_hash out, struct pa_error *err)
+{
+    struct tree *t = ctx;
+    if (level >= LEVELS || index >= t->count[level])
+        return pa_error_set(err, PA_ETAMPER, "the tree has no node (level %d, index %llu)", level,
+                            (unsigned long long)index);
+    memcpy(out, t->level[level][index], PA_HASH_LEN);
+    return 0;
+}
+
+/* ---- 1. the events ------------------------------------------------------------ */
+
+static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
+                           struct pa_error *err)
+{
+    int64_t seq = sqlite3_column_int64(stmt, 0);
+    if (seq != expected)
+        return pa_error_set(err, PA_ETAMPER, "event %lld is missing from the log (next is %lld)",
+                            (long long)expected, (long long)seq);
+    const void *entry = sqlite3_column_blob(stmt, 4);
+    size_t len = (size_t)sqlite3_column_bytes(stmt, 4);
+    struct pa_event ev;
+    struct pa_error why;
+    if (pa_tlog_decode(entry ? entry : "", len, &ev, &why) != 0)
+        return pa_error_set(err, PA_ETAMPER, "event %lld: %s", (long long)seq, why.message);
+    const char *type = (const char *)sqlite3_column_text(stmt, 1);
+    const char *actor = (const char *)sqlite3_column_text(stmt, 2);
+    int rc = 0;
+    if (type == NULL || strcmp(type, ev.type) != 0)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table events, event %lld, column type: the entry says '%s'",
+                          (long long)seq, ev.type);
+    else if (actor == NULL || strcmp(actor, ev.actor) != 0)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table events, event %lld, column actor: the entry says '%s'",
+                          (long long)seq, ev.actor);
+    else if (sqlite3_column_int64(stmt, 3) != ev.time)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table events, event %lld, column time: the entry says %lld",
+                          (long long)seq, (long long)ev.time);
+    pa_event_release(&ev);
+    return rc != 0 ? rc : tree_add_leaf(t, entry ? entry : "", len, err);
+}
+
+static int check_events(struct pa_db *db, struct tree *t, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT seq, type, actor, time, entry FROM events ORDER BY seq", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the log");
+    int rc = 0, step;
+    int64_t expected = 1;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = check_event_row(stmt, expected++, t, err);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the log");
+    sqlite3_finalize(stmt);
+    return rc != 0 ? rc : tree_build(t, err);
+}
+
+/* ---- 2. the stored tree ----------------------------------------------------------- */
+
+/* Walks the expected nodes in (level, index) order beside the stored rows. */
+struct cursor {
+    int level;
+    uint64_t index;
+    bool done;
+};
+
+static void cursor_next(const struct tree *t, struct cursor *c)
+{
+    if (++c->index < t->count[c->level])
+        return;
+    c->level++;
+    c->index = 0;
+    c->done = c->level >= LEVELS || t->count[c->level] == 0;
+}
+
+static int before(int l1, uint64_t i1, int l2, uint64_t i2)
+{
+    return l1 < l2 || (l1 == l2 && i1 < i2);
+}
+
+static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT level, idx, hash FROM tlog_nodes ORDER BY level, idx", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the tree");
+    struct cursor c = {0, 0, t->count[0] == 0};
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        int l = sqlite3_column_int(stmt, 0);
+        uint64_t i = (uint64_t)sqlite3_column_int64(stmt, 1);
+        if (c.done || before(l, i, c.level, c.index)) {
+            rc = pa_error_set(
+                err, PA_ETAMPER,
+                "table tlog_nodes: node (level %d, index %llu) is not part of the tree", l,
+                (unsigned long long)i);
+        } else if (before(c.level, c.index, l, i)) {
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "table tlog_nodes: node (level %d, index %llu) is missing", c.level,
+                              (unsigned long long)c.index);
+        } else {
+            const void *hash = sqlite3_column_blob(stmt, 2);
+            bool same = sqlite3_column_bytes(stmt, 2) == PA_HASH_LEN &&
+                        memcmp(hash, t->level[l][i], PA_HASH_LEN) == 0;
+            if (!same && l == 0)
+                rc = pa_error_set(err, PA_ETAMPER,
+                                  "event %llu no longer matches its leaf hash "
+                                  "(table tlog_nodes, level 0, index %llu)",
+                                  (unsigned long long)i + 1, (unsigned long long)i);
+            else if (!same)
+                rc = pa_error_set(err, PA_ETAMPER,
+                                  "table tlog_nodes: node (level %d, index %llu) "
+                                  "does not match the events",
+                                  l, (unsigned long long)i);
+            cursor_next(t, &c);
+        }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0 && !c.done)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table tlog_nodes: node (level %d, index %llu) is missing", c.level,
+                          (unsigned long long)c.index);
+    return rc;
+}
+
+/* ---- 3. checkpoints and 4. what each key signed ----------------------------------------- */
+
+static const struct pa_verifier *trusted_key(const struct pa_note_signature *sig,
+                                             const struct pa_verifier *trusted, int ntrusted)
+{
+    for (int k = 0; k < ntrusted; k++)
+        if (strcmp(trusted[k].name, sig->name) == 0 && trusted[k].hash == sig->hash)
+            return &trusted[k];
+    return NULL;
+}
+
+static int check_signatures(int64_t id, const struct pa_note *note,
+                            const struct pa_verifier *trusted, int ntrusted, struct pa_error *err)
+{
+    for (int s = 0; ntrusted > 0 && s < note->nsigs; s++) {
+        const struct pa_verifier *v = trusted_key(&note->sigs[s], trusted, ntrusted);
+        if (v == NULL)
+            return pa_error_set(
+                err, PA_ETAMPER,
+                "checkpoint %lld is signed by '%s' (%08x), which is not a trusted key",
+                (long long)id, note->sigs[s].name, note->sigs[s].hash);
+        struct pa_error why;
+        if (pa_note_verify_signature(note, s, v, &why) != 0)
+            return pa_error_set(err, PA_ETAMPER, "checkpoint %lld: %s", (long long)id, why.message);
+    }
+    return 0;
+}
+
+static int check_checkpoint_row(sqlite3_stmt *stmt, struct tree *t,
+                                const struct pa_verifier *trusted, int ntrusted,
+                                struct pa_error *err)
+{
+    int64_t id = sqlite3_column_int64(stmt, 0);
+    const char *origin = (const char *)sqlite3_column_text(stmt, 1);
+    uint64_t size = (uint64_t)sqlite3_column_int64(stmt, 2);
+    const void *root = sqlite3_column_blob(stmt, 3);
+    struct pa_note note;
+    struct pa_checkpoint c;
+    struct pa_error why;
+    if (pa_note_parse((const char *)sqlite3_column_text(stmt, 4), &note, &why) != 0)
+        return pa_error_set(err, PA_ETAMPER, "table checkpoints, checkpoint %lld, column note: %s",
+                            (long long)id, why.message);
+    int rc = pa_checkpoint_parse(note.text, &c, &why);
+    if (rc != 0)
+        rc = pa_error_set(err, PA_ETAMPER, "checkpoint %lld: %s", (long long)id, why.message);
+    else if (origin == NULL || strcmp(origin, c.origin) != 0 || size != c.size ||
+             sqlite3_column_bytes(stmt, 3) != PA_HASH_LEN || memcmp(root, c.root, PA_HASH_LEN) != 0)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table checkpoints, checkpoint %lld: the columns origin, "
+                          "size or root differ from the signed note",
+                          (long long)id);
+    else if (c.size > t->count[0])
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "checkpoint %lld has %llu entries but the log holds only "
+                          "%llu: the log was truncated",
+                          (long long)id, (unsigned long long)c.size,
+                          (unsigned long long)t->count[0]);
+    if (rc == 0) {
+        struct pa_merkle_source src = {tree_subtree, t};
+        pa_hash expected;
+        rc = pa_merkle_root(&src, c.size, expected, err);
+        if (rc == 0 && memcmp(expected, c.root, PA_HASH_LEN) != 0)
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "checkpoint %lld (size %llu) no longer matches the "
+                              "tree of the events",
+                              (long long)id, (unsigned long long)c.size);
+    }
+    if (rc == 0)
+        rc = check_signatures(id, &note, trusted, ntrusted, err);
+    pa_note_release(&note);
+    return rc;
+}
+
+static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_verifier *trusted,
+                             int ntrusted, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT id, origin, size, root, note FROM checkpoints ORDER BY id", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading checkpoints");
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW)
+        rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* The newest checkpoint signed by v must be what key_heads remembers. */
+static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_t size,
+                          const char *root_hex, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT size, hex(root), note FROM checkpoints ORDER BY id DESC", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading checkpoints");
+    int rc = 1; /* not found yet */
+    while (rc == 1 && sqlite3_step(stmt) == SQLITE_ROW) {
+        struct pa_note note;
+        if (pa_note_parse((const char *)sqlite3_column_text(stmt, 2), &note, NULL) != 0)
+            continue;
+        for (int i = 0; rc == 1 && i < note.nsigs; i++) {
+            if (strcmp(note.sigs[i].name, v->name) != 0 || note.sigs[i].hash != v->hash)
+                continue;
+            bool same = (uint64_t)sqlite3_column_int64(stmt, 0) == size && root_hex &&
+                        strcmp((const char *)sqlite3_column_text(stmt, 1), root_hex) == 0;
+            rc = same ? 0
+                      : pa_error_set(err, PA_ETAMPER,
+                                     "table key_heads, key '%s': what it signed "
+                                     "last is not its newest checkpoint",
+                                     v->name);
+        }
+        pa_note_release(&note);
+    }
+    sqlite3_finalize(stmt);
+    return rc == 1 ? pa_error_set(err, PA_ETAMPER,
+                                  "table key_heads, key '%s': no checkpoint "
+                                  "carries its signature",
+                                  v->name)
+                   : rc;
+}
+
+/* What a key last signed must be the newest checkpoint carrying its signature. */
+static int check_key_heads(struct pa_db *db, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT h.key_name, h.verifier, h.size, h.root, "
+        "(SELECT c.size || ':' || hex(c.root) FROM checkpoints c WHERE instr(c.note, "
+        "char(10) || '\u2014 ' || h.key_name || ' ') > 0 ORDER BY c.id DESC LIMIT 1) "
+        "FROM key_heads h ORDER BY h.key_name";
+    (void)sql;
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(
+            pa_db_sqlite(db),
+            "SELECT key_name, verifier, size, hex(root) FROM key_heads ORDER BY key_name", -1,
+            &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading key_heads");
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(stmt, 0);
+        struct pa_verifier v;
+        if (pa_verifier_parse((const char *)sqlite3_column_text(stmt, 1), &v, NULL) != 0 ||
+            strcmp(v.name, name) != 0) {
+            rc = pa_error_set(
+                err, PA_ETAMPER,
+                "table key_heads, key '%s', column verifier: not that key's verifier key", name);
+            break;
+        }
+        rc = check_key_head(db, &v, (uint64_t)sqlite3_column_int64(stmt, 2),
+                            (const char *)sqlite3_column_text(stmt, 3), err);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* ---- 5. replay and compare ------------------------------------------------------- */
+
+static int replay_into(struct pa_db *db, struct pa_db *fresh, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the log");
+    int rc = pa_db_begin(fresh, err);
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        struct pa_event ev;
+        int64_t seq = sqlite3_column_int64(stmt, 0);
+        rc = pa_tlog_decode(sqlite3_column_blob(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1),
+                            &ev, err);
+        if (rc == 0) {
+            ev.seq = seq;
+            struct pa_error why;
+            if (pa_tlog__apply(fresh, &ev, &why) != 0)
+                rc = pa_error_set(err, PA_ETAMPER, "event %lld cannot be replayed: %s",
+                                  (long long)seq, why.message);
+            pa_event_release(&ev);
+        }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0)
+        rc = pa_db_commit(fresh, err);
+    if (rc != 0)
+        pa_db_rollback(fresh);
+    return rc;
+}
+
+/* "ORDER BY" over the table's primary key, from PRAGMA table_info. */
+static int key_order(struct pa_db *db, const char *table, char *order, size_t size, int *nkey,
+                     struct pa_error *err)
+{
+    char sql[128];
+    snprintf(sql, sizeof(sql), "PRAGMA table_info(\"%s\")", table);
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the schema");
+    const char *cols[16] = {0};
+    char names[16][64];
+    *nkey = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        int pk = sqlite3_column_int(stmt, 5);
+        if (pk > 0 && pk <= 16) {
+            snprintf(names[pk - 1], sizeof(names[0]), "%s", sqlite3_column_text(stmt, 1));
+            cols[pk - 1] = names[pk - 1];
+            (*nkey)++;
+        }
+    }
+    sqlite3_finalize(stmt);
+    order[0] = '\0';
+    for (int i = 0; i < *nkey; i++)
+        snprintf(order + strlen(order), size - strlen(order), "%s\"%s\"", i ? ", " : "", cols[i]);
+    return *nkey > 0 ? 0 : pa_error_set(err, PA_EINTERNAL, "table %s has no primary key", table);
+}
+
+/* The key of the current row, for messages: "code=LYG-MS-001" or "level=0, idx=3". */
+static void describe_key(sqlite3_stmt *stmt, int nkey, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < nkey; i++) {
+        const char *v = (const char *)sqlite3_column_text(stmt, i);
+        char excerpt[80];
+        pa_text_excerpt(v ? v : "NULL", excerpt, sizeof(excerpt));
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? "/" : "", excerpt);
+    }
+}
+
+static int compare_values(sqlite3_stmt *a, sqlite3_stmt *b, int col)
+{
+    int ta = sqlite3_column_type(a, col), tb = sqlite3_column_type(b, col);
+    if (ta != tb)
+        return 1;
+    if (ta == SQLITE_NULL)
+        return 0;
+    if (ta == SQLITE_INTEGER)
+        return sqlite3_column_int64(a, col) != sqlite3_column_int64(b, col);
+    int na = sqlite3_column_bytes(a, col), nb = sqlite3_column_bytes(b, col);
+    const void *pa =
+        ta == SQLITE_BLOB ? sqlite3_column_blob(a, col) : (const void *)sqlite3_column_text(a, col);
+    const void *pb =
+        tb == SQLITE_BLOB ? sqlite3_column_blob(b, col) : (const void *)sqlite3_column_text(b, col);
+    return na != nb || (na > 0 && memcmp(pa, pb, (size_t)na) != 0);
+}
+
+static void value_text(sqlite3_stmt *s, int col, char *buf, size_t size)
+{
+    const char *v = sqlite3_column_type(s, col) == SQLITE_NULL
+                        ? "NULL"
+                        : (const char *)sqlite3_column_text(s, col);
+    pa_text_excerpt(v ? v : "", buf, size);
+}
+
+/* Compares the key columns of two rows: <0, 0, >0 as the live row sorts. */
+static int compare_keys(sqlite3_stmt *live, sqlite3_stmt *fresh, int nkey)
+{
+    for (int i = 0; i < nkey; i++) {
+        if (sqlite3_column_type(live, i) == SQLITE_INTEGER &&
+            sqlite3_column_type(fresh, i) == SQLITE_INTEGER) {
+            sqlite3_int64 x = sqlite3_column_int64(live, i), y = sqlite3_column_int64(fresh, i);
+            if (x != y)
+                return x < y ? -1 : 1;
+            continue;
+        }
+        const char *x = (const char *)sqlite3_column_text(live, i);
+        const char *y = (const char *)sqlite3_column_text(fresh, i);
+        int c = strcmp(x ? x : "", y ? y : "");
+        if (c != 0)
+            return c;
+    }
+    return 0;
+}
+
+static int compare_rows(const char *table, sqlite3_stmt *live, sqlite3_stmt *fresh, int nkey,
+                        struct pa_error *err)
+{
+    for (int c = nkey; c < sqlite3_column_count(live); c++) {
+        if (!compare_values(live, fresh, c))
+            continue;
+        char key[200], expected[80], found[80];
+        describe_key(live, nkey, key, sizeof(key));
+        value_text(fresh, c, expected, sizeof(expected));
+        value_text(live, c, found, sizeof(found));
+        return pa_error_set(err, PA_ETAMPER,
+                            "table %s, key %s, column %s: expected '%s' (replayed "
+                            "from the log), found '%s'",
+                            table, key, sqlite3_column_name(live, c), expected, found);
+    }
+    return 0;
+}
+
+static int compare_table(struct pa_db *db, struct pa_db *fresh, const char *table,
+                         struct pa_error *err)
+{
+    char order[256], sql[1024];
+    int nkey;
+    int rc = key_order(fresh, table, order, sizeof(order), &nkey, err);
+    if (rc != 0)
+        return rc;
+    /* key columns first, then every column, so that messages can name both */
+    snprintf(sql, sizeof(sql), "SELECT %s, * FROM \"%s\" ORDER BY %s", order, table, order);
+    sqlite3_stmt *a = NULL, *b = NULL;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &a, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(pa_db_sqlite(fresh), sql, -1, &b, NULL) != SQLITE_OK) {
+        sqlite3_finalize(a);
+        return pa_db_fail(db, err, "comparing tables");
+    }
+    int sa = sqlite3_step(a), sb = sqlite3_step(b);
+    while (rc == 0 && (sa == SQLITE_ROW || sb == SQLITE_ROW)) {
+        int order_cmp = sa != SQLITE_ROW ? 1 : sb != SQLITE_ROW ? -1 : compare_keys(a, b, nkey);
+        char key[200];
+        if (order_cmp < 0) {
+            describe_key(a, nkey, key, sizeof(key));
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "table %s, key %s: a row the log does not explain "
+                              "(added behind pairaid's back)",
+                              table, key);
+        } else if (order_cmp > 0) {
+            describe_key(b, nkey, key, sizeof(key));
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "table %s, key %s: the row is missing (deleted "
+                              "behind pairaid's back)",
+                              table, key);
+        } else {
+            rc = compare_rows(table, a, b, nkey, err);
+            sa = sqlite3_step(a);
+            sb = sqlite3_step(b);
+        }
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+    return rc;
+}
+
+static int check_projection(struct pa_db *db, struct pa_error *err)
+{
+    struct pa_db *fresh = NULL;
+    int rc = pa_db_open(&fresh, ":memory:", PA_DB_CREATE, err);
+    if (rc == 0)
+        rc = replay_into(db, fresh, err);
+    if (rc == 0)
+        rc = compare_table(db, fresh, "regions", err);
+    for (int i = 0; rc == 0 && pa_tlog__table(i); i++)
+        rc = compare_table(db, fresh, pa_tlog__table(i), err);
+    pa_db_free(fresh);
+    return rc;
+}
+
+int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntrusted,
+                   struct pa_error *err)
+{
+    struct tree t;
+    memset(&t, 0, sizeof(t));
+    int rc = check_events(db, &t, err);
+    if (rc == 0)
+        rc = check_tree(db, &t, err);
+    if (rc == 0)
+        rc = check_checkpoints(db, &t, trusted, ntrusted, err);
+    if (rc == 0)
+        rc = check_key_heads(db, err);
+    tree_release(&t);
+    if (rc == 0)
+        rc = check_projection(db, err);
+    return rc;
+}
