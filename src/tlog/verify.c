@@ -155,7 +155,12 @@ static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *e
     while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
         int l = sqlite3_column_int(stmt, 0);
         uint64_t i = (uint64_t)sqlite3_column_int64(stmt, 1);
-        if (c.done || before(l, i, c.level, c.index)) {
+        if (l == 0 && i >= t->count[0]) {
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "table events: event %llu is missing from the log (the tree still "
+                              "holds its leaf): the log was truncated",
+                              (unsigned long long)i + 1);
+        } else if (c.done || before(l, i, c.level, c.index)) {
             rc = pa_error_set(
                 err, PA_ETAMPER,
                 "table tlog_nodes: node (level %d, index %llu) is not part of the tree", l,
@@ -271,8 +276,48 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
     int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW)
-        rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
+    int64_t expected = 1;
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        if (sqlite3_column_int64(stmt, 0) != expected)
+            rc = pa_error_set(err, PA_ETAMPER, "table checkpoints: checkpoint %lld is missing",
+                              (long long)expected);
+        else
+            rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
+        expected++;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Every key that signed a checkpoint has its row in key_heads. */
+static int check_signers_known(struct pa_db *db, struct pa_error *err)
+{
+    sqlite3_stmt *stmt, *known;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT id, note FROM checkpoints ORDER BY id", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading checkpoints");
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT 1 FROM key_heads WHERE key_name = ?1", -1,
+                           &known, NULL) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return pa_db_fail(db, err, "reading key_heads");
+    }
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+        struct pa_note note;
+        if (pa_note_parse((const char *)sqlite3_column_text(stmt, 1), &note, NULL) != 0)
+            continue; /* reported by check_checkpoints */
+        for (int i = 0; rc == 0 && i < note.nsigs; i++) {
+            sqlite3_reset(known);
+            sqlite3_bind_text(known, 1, note.sigs[i].name, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(known) != SQLITE_ROW)
+                rc = pa_error_set(err, PA_ETAMPER,
+                                  "table key_heads: key '%s' signed checkpoint "
+                                  "%lld but its row is missing",
+                                  note.sigs[i].name, (long long)sqlite3_column_int64(stmt, 0));
+        }
+        pa_note_release(&note);
+    }
+    sqlite3_finalize(known);
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -306,9 +351,9 @@ static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_
     }
     sqlite3_finalize(stmt);
     return rc == 1 ? pa_error_set(err, PA_ETAMPER,
-                                  "table key_heads, key '%s': no checkpoint "
-                                  "carries its signature",
-                                  v->name)
+                                  "table checkpoints: the checkpoint '%s' last signed (size "
+                                  "%llu) is missing",
+                                  v->name, (unsigned long long)size)
                    : rc;
 }
 
@@ -547,6 +592,8 @@ int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntru
         rc = check_checkpoints(db, &t, trusted, ntrusted, err);
     if (rc == 0)
         rc = check_key_heads(db, err);
+    if (rc == 0)
+        rc = check_signers_known(db, err);
     tree_release(&t);
     if (rc == 0)
         rc = check_projection(db, err);
