@@ -135,9 +135,25 @@ int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *er
 int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntrusted,
                    struct pa_error *err);
 
+/* ---- bundles for auditors who receive files --------------------------------- */
+
+/* Writes DIR/entries (base64 of each event's bytes, one per line, in order),
+ * DIR/checkpoint-NNNN.txt (each signed checkpoint) and DIR/keys (the verifier
+ * keys that signed them).  DIR is created; files in it are replaced. */
+int pa_tlog_export(struct pa_db *db, const char *dir, struct pa_error *err);
+/* Rebuilds a log from a bundle into db (an empty in-memory database): appends
+ * every entry (tree and projection included), stores the checkpoints and what
+ * each key signed last.  keys receives the bundle's verifier keys.  Then
+ * pa_tlog_verify can check it with no other database. */
+int pa_tlog_load_bundle(struct pa_db *db, const char *dir, struct pa_verifier *keys, int max,
+                        int *nkeys, struct pa_error *err);
+
 /* Internal to src/tlog: apply one decoded event; the i-th projection table. */
 int pa_tlog__apply(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 const char *pa_tlog__table(int i);
+/* Appends an event already in canonical bytes (ev decoded from them; its seq is set). */
+int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, struct pa_event *ev,
+                            struct pa_error *err);
 
 /* Adds event seq's leaf (and every parent it completes); part of each append. */
 int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const void *entry, size_t len,

@@ -7,6 +7,8 @@
  *   log prove INDEX [--size N]    an inclusion proof (RFC 9162)
  *   log consistency OLD NEW       a consistency proof
  *   log verify [--trust FILE]     recompute, check, replay, compare (exit 3 on a difference)
+ *   log verify --bundle DIR [--trust FILE]   the same for files from `log export`, no database
+ *   log export DIR                events, checkpoints and keys as files for auditors
  *
  * Hashes are standard base64, as in checkpoints.
  */
@@ -19,7 +21,7 @@
 #include "cli.h"
 
 struct log_args {
-    const char *key, *trust;
+    const char *key, *trust, *bundle;
     int64_t from, count, size;
     int nargs;
     char **args;
@@ -44,6 +46,7 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
                                             {"from", required_argument, NULL, 'f'},
                                             {"count", required_argument, NULL, 'c'},
                                             {"size", required_argument, NULL, 's'},
+                                            {"bundle", required_argument, NULL, 'b'},
                                             {0, 0, 0, 0}};
     memset(a, 0, sizeof(*a));
     a->count = 100;
@@ -57,6 +60,9 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
             break;
         case 't':
             a->trust = optarg;
+            break;
+        case 'b':
+            a->bundle = optarg;
             break;
         case 'f':
             rc = number(optarg, &a->from, "--from");
@@ -287,17 +293,25 @@ static int load_trust(const char *path, struct pa_verifier *keys, int max, int *
 
 static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
-    struct pa_verifier trusted[32];
-    int ntrusted = 0;
+    struct pa_verifier trusted[32], bundled[32];
+    int ntrusted = 0, nbundled = 0;
     int rc = a->trust ? load_trust(a->trust, trusted, 32, &ntrusted, err) : 0;
+    if (rc == 0 && a->bundle)
+        rc = pa_tlog_load_bundle(db, a->bundle, bundled, 32, &nbundled, err);
+    if (rc == 0 && a->bundle && !a->trust) {
+        /* without --trust, the bundle's own keys: proves integrity, not who signed */
+        memcpy(trusted, bundled, (size_t)nbundled * sizeof(*trusted));
+        ntrusted = nbundled;
+    }
     if (rc == 0)
         rc = pa_tlog_verify(db, trusted, ntrusted, err);
     if (rc == 0) {
         int64_t n = 0;
         pa_tlog_size(db, &n, NULL);
         printf("verified: %lld events; the tree, %s, and every table match the log\n", (long long)n,
-               a->trust ? "the checkpoints and their signatures"
-                        : "the checkpoints (signatures not checked: no --trust)");
+               a->trust    ? "the checkpoints and their signatures by trusted keys"
+               : a->bundle ? "the checkpoints and their signatures (by the bundle's own keys)"
+                           : "the checkpoints (signatures not checked: no --trust)");
     }
     return rc;
 }
@@ -308,17 +322,23 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     if (parse(cli, argc, argv, &a) != 0)
         return PA_EXIT_INPUT;
     const char *verb = a.nargs > 0 ? a.args[0] : "";
-    static const char *const verbs[] = {"checkpoint", "cosign",      "entries",
-                                        "prove",      "consistency", "verify"};
+    static const char *const verbs[] = {"checkpoint",  "cosign", "entries", "prove",
+                                        "consistency", "verify", "export"};
     int which = -1;
     for (int i = 0; i < (int)PA_ARRAY_LEN(verbs); i++)
         if (strcmp(verb, verbs[i]) == 0)
             which = i;
     if (which < 0)
-        return pa_cli_usage(
-            "usage: pairaid log checkpoint|cosign|entries|prove|consistency|verify ...");
+        return pa_cli_usage("usage: pairaid log "
+                            "checkpoint|cosign|entries|prove|consistency|verify|export ...");
+    if (which == 6 && a.nargs != 2)
+        return pa_cli_usage("usage: pairaid log export DIR");
+    /* a bundle is checked in a database of its own, in memory */
+    struct pa_cli in_memory = *cli;
+    if (a.bundle)
+        in_memory.db_path = ":memory:";
     struct pa_db *db;
-    int rc = pa_cli_open(cli, 0, &db);
+    int rc = pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : 0, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_error err;
@@ -339,9 +359,13 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     case 4:
         rc = consistency(db, &a, &err);
         break;
-    default:
+    case 5:
         rc = verify(db, &a, &err);
         break;
+    default:
+        rc = pa_tlog_export(db, a.args[1], &err);
+        if (rc == 0)
+            printf("%s: entries, checkpoint-NNNN.txt, keys\n", a.args[1]);
     }
     pa_db_free(db);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);

@@ -48,9 +48,14 @@ static int error_vset(struct pa_error *err, int code, const char *field, const c
     PA_ASSERT(code < 0);
     if (err == NULL)
         return code;
+    /* Formatted apart first: callers may pass err->message or err->field as an
+     * argument ("%s: more context"), which must not overlap the output. */
+    char message[sizeof(err->message)], name[sizeof(err->field)];
+    snprintf(name, sizeof(name), "%s", field ? field : "");
+    vsnprintf(message, sizeof(message), fmt, ap);
     err->code = code;
-    snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    memcpy(err->field, name, sizeof(name));
+    memcpy(err->message, message, sizeof(message));
     return code;
 }
 

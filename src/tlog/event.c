@@ -149,29 +149,38 @@ static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_er
     return apply(db, ev, err);
 }
 
-static int insert_entry(struct pa_db *db, const char *type, int64_t time_s, const char *entry,
-                        size_t len, int64_t *seq, struct pa_error *err);
+static int insert_entry(struct pa_db *db, const char *type, const char *actor, int64_t time_s,
+                        const char *entry, size_t len, int64_t *seq, struct pa_error *err);
 
 int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time_s,
                          const struct pa_canon *c, int64_t *seq, struct pa_error *err)
 {
     PA_ASSERT(db != NULL && pa_db_in_transaction(db) && !c->failed);
     int64_t ignored;
-    return insert_entry(db, type, time_s, c->buf, c->len, seq ? seq : &ignored, err);
+    return insert_entry(db, type, pa_db_actor(db), time_s, c->buf, c->len, seq ? seq : &ignored,
+                        err);
+}
+
+int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, struct pa_event *ev,
+                            struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    int rc = insert_entry(db, ev->type, ev->actor, ev->time, entry, len, &ev->seq, err);
+    return rc != 0 ? rc : apply_event(db, ev, err);
 }
 
 static const char sql_append[] =
     "INSERT INTO events(type, actor, time, entry) VALUES (?1, ?2, ?3, ?4)";
 
-static int insert_entry(struct pa_db *db, const char *type, int64_t time_s, const char *entry,
-                        size_t len, int64_t *seq, struct pa_error *err)
+static int insert_entry(struct pa_db *db, const char *type, const char *actor, int64_t time_s,
+                        const char *entry, size_t len, int64_t *seq, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql_append, &stmt, err);
     if (rc != 0)
         return rc;
     sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, pa_db_actor(db), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, actor, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 3, time_s);
     sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -194,7 +203,7 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
     int64_t now = (int64_t)time(NULL);
     int rc = pa_tlog_encode(type, pa_db_actor(db), now, data, &entry, &len, err);
     if (rc == 0)
-        rc = insert_entry(db, type, now, entry, len, seq_out, err);
+        rc = insert_entry(db, type, pa_db_actor(db), now, entry, len, seq_out, err);
     if (rc == 0) {
         struct pa_event ev = {.seq = *seq_out,
                               .version = PA_EVENT_VERSION,
@@ -259,11 +268,8 @@ static int replay_all(struct pa_db *db, struct pa_error *err)
             rc = apply_event(db, &ev, err);
             pa_event_release(&ev);
         }
-        if (rc != 0 && err) {
-            char why[sizeof(err->message)];
-            memcpy(why, err->message, sizeof(why));
-            pa_error_set(err, rc, "event %lld: %.400s", (long long)seq, why);
-        }
+        if (rc != 0 && err)
+            pa_error_set(err, rc, "event %lld: %.400s", (long long)seq, err->message);
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(db, err, "reading the event log");

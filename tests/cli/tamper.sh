@@ -130,4 +130,28 @@ case_witness_signs_extension() {
 }
 run_case "the witness co-signs an honest extension" case_witness_signs_extension
 
+# ---- bundles for auditors who receive files ------------------------------------
+
+case_bundle() {
+    fresh
+    rm -rf bundle
+    expect_exit 0 "$PAIRAID" --db "$DB" log export bundle
+    expect_exit 0 "$PAIRAID" log verify --bundle bundle --trust trusted
+    expect_stdout_match 'by trusted keys'
+    expect_exit 0 "$PAIRAID" log verify --bundle bundle
+    expect_stdout_match "bundle's own keys"
+    cp -r bundle edited
+    sed -i '7s/^./Z/' edited/entries
+    expect_exit 3 "$PAIRAID" log verify --bundle edited --trust trusted
+    expect_stderr_match '^pairaid: entries:7: '
+    rm -rf edited && cp -r bundle edited
+    sed -i '$d' edited/entries
+    expect_exit 3 "$PAIRAID" log verify --bundle edited --trust trusted
+    expect_stderr_match 'truncated'
+    expect_exit 3 "$PAIRAID" log verify --bundle bundle --trust stranger.vkey
+    expect_stderr_match 'not a trusted key'
+    expect_exit 2 "$PAIRAID" log verify --bundle no-such-dir
+}
+run_case "an exported bundle verifies offline, and edits to it do not" case_bundle
+
 finish
