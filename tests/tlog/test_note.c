@@ -51,6 +51,26 @@ static void go_note_example(void **state)
     pa_note_release(&note);
 }
 
+/* A checkpoint of the eight CT test leaves signed with the Go example key: Ed25519
+ * is deterministic, so docs/audit-log.md can print this for anyone to reproduce. */
+static void checkpoint_vector(void **state)
+{
+    (void)state;
+    struct pa_signer *signer;
+    assert_int_equal(pa_signer_parse(go_skey, &signer, NULL), 0);
+    struct pa_checkpoint c = {.size = 8};
+    snprintf(c.origin, sizeof(c.origin), "pairaid/WX-LYG");
+    assert_int_equal(pa_unbase64("XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=", 44, c.root, 32), 0);
+    char *text, *line;
+    assert_int_equal(pa_checkpoint_text(&c, &text, NULL), 0);
+    assert_int_equal(pa_note_sign(text, signer, &line, NULL), 0);
+    assert_string_equal(line, "\xE2\x80\x94 PeterNeumann x08go6GIZxQFjL5goNX2hgpZDGwgjcbHSxAWbMGHWFEK"
+                              "l2tDrOb85JNnfcmZqI+URhSIjr1FuwN/fs6xsCe6sUSYbgA=\n");
+    free(text);
+    free(line);
+    pa_signer_free(signer);
+}
+
 static void c2sp_example(void **state)
 {
     (void)state;
@@ -202,6 +222,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(go_note_example), cmocka_unit_test(c2sp_example),
+        cmocka_unit_test(checkpoint_vector),
         cmocka_unit_test(rfc8032_vectors), cmocka_unit_test(generated_keys_sign_and_verify),
         cmocka_unit_test(checkpoints),
     };
