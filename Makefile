@@ -24,13 +24,15 @@ test: setup
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)
 
+# make fuzz [FUZZ_TARGET=csv_import|log] [FUZZ_SECONDS=N]
+FUZZ_TARGET ?= csv_import
 fuzz: setup
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_FUZZ=ON -DPA_TESTS=OFF >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target fuzz_csv_import
-	@mkdir -p fuzz/corpus-work/csv_import fuzz/crashes
-	@build-fuzz/fuzz/fuzz_csv_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_$(FUZZ_TARGET)
+	@mkdir -p fuzz/corpus-work/$(FUZZ_TARGET) fuzz/crashes
+	@build-fuzz/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=fuzz/crashes/ \
-	    fuzz/corpus-work/csv_import fuzz/corpus/csv_import
+	    fuzz/corpus-work/$(FUZZ_TARGET) fuzz/corpus/$(FUZZ_TARGET)
 
 bench: build
 	@bench/run

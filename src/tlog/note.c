@@ -26,6 +26,15 @@ void pa_base64(const unsigned char *bin, size_t n, char *out, size_t out_size)
 
 int pa_unbase64(const char *text, size_t len, unsigned char *out, size_t size)
 {
+    /* libsodium's decoder was found (by fuzz/fuzz_log.c) to accept some bytes
+     * outside the alphabet; a key or signature must have one spelling only. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+        if (!alphabet)
+            return PA_EINVAL;
+    }
     size_t got = 0;
     const char *end = NULL;
     if (sodium_base642bin(out, size, text, len, NULL, &got, &end, sodium_base64_VARIANT_ORIGINAL) !=

@@ -168,6 +168,9 @@ static void generated_keys_sign_and_verify(void **state)
     tampered[strlen(v.name) + 1] = tampered[strlen(v.name) + 1] == 'a' ? 'b' : 'a'; /* hash digit */
     assert_int_not_equal(pa_verifier_parse(tampered, &bad, NULL), 0);
     assert_int_not_equal(pa_verifier_parse("name+12345678", &bad, NULL), 0);
+    /* found by fuzz/fuzz_log.c: a byte outside the base64 alphabet was accepted */
+    assert_int_not_equal(pa_verifier_parse("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq\331"
+                                           "LDE4izWy10TW", &bad, NULL), 0);
     assert_int_not_equal(pa_signer_parse(vkey, &signer, NULL) == 0, 1);
     pa_signer_free(signer);
     free(skey);
