@@ -36,6 +36,9 @@ struct pa_cli {
  * bad ('?' or ':' from getopt: the message is printed). */
 int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg);
 
+/* Parses a command that takes no options of its own; -1 (message printed) if bad. */
+int pa_cli_only_global_options(struct pa_cli *cli, int argc, char **argv);
+
 /* Opens the database with the actor set; prints and returns an exit code on failure. */
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db);
 

@@ -9,11 +9,8 @@
 
 int cmd_rebuild(struct pa_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS, {0, 0, 0, 0}};
-    int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
-        if (pa_cli_global_option(cli, opt, optarg) <= 0)
-            return PA_EXIT_INPUT;
+    if (pa_cli_only_global_options(cli, argc, argv) != 0)
+        return PA_EXIT_INPUT;
     if (optind != argc)
         return pa_cli_usage("rebuild takes no arguments");
     struct pa_db *db;

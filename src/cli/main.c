@@ -107,6 +107,16 @@ int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg)
     return 0;
 }
 
+int pa_cli_only_global_options(struct pa_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS, {0, 0, 0, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
+        if (pa_cli_global_option(cli, opt, optarg) <= 0)
+            return -1;
+    return 0;
+}
+
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 {
     struct pa_error err;
