@@ -103,6 +103,14 @@ int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err);
 /* The tree stored beside the log, as a source of perfect subtrees for
  * pa_merkle_root and the proofs. */
 void pa_tlog_tree_source(struct pa_db *db, struct pa_merkle_source *src);
+/* A savepoint inside a transaction (one at a time), for work that must be undone
+ * as a whole without undoing the transaction: the ledger's linked chains.  The
+ * tree's cached tiles are kept in step with it. */
+int pa_tlog_savepoint(struct pa_db *db, struct pa_error *err);
+int pa_tlog_release(struct pa_db *db, struct pa_error *err);
+/* Undoes everything since the savepoint and releases it. */
+int pa_tlog_rollback_to(struct pa_db *db, struct pa_error *err);
+
 /* ---- checkpoints ------------------------------------------------------------ */
 
 /* The log's origin line: "pairaid/" and the codes of the city-level pairings it

@@ -555,10 +555,6 @@ static int submit_one(struct pa_db *db, struct pa_canon *c, const struct pa_tran
     return rc;
 }
 
-static const char sql_savepoint[] = "SAVEPOINT chain";
-static const char sql_rollback_to[] = "ROLLBACK TO chain";
-static const char sql_release[] = "RELEASE chain";
-
 /* Ends a chain [first, last]: kept if every member is in the books, otherwise
  * undone, with every member but the one that failed marked LINKED_FAILED. */
 static int end_chain(struct pa_db *db, size_t first, size_t last, bool open,
@@ -569,9 +565,7 @@ static int end_chain(struct pa_db *db, size_t first, size_t last, bool open,
         if (!pa_transfer_result_ok(out[i].result))
             failed = i;
     bool undo = open || failed <= last;
-    int rc = undo ? pa_db_run(db, sql_rollback_to, err) : 0;
-    if (rc == 0)
-        rc = pa_db_run(db, sql_release, err);
+    int rc = undo ? pa_tlog_rollback_to(db, err) : pa_tlog_release(db, err);
     pa_ledger__chain_end(db, undo);
     for (size_t i = first; undo && i <= last; i++) {
         if (i == failed && !open)
@@ -594,7 +588,7 @@ int pa_ledger_submit(struct pa_db *db, const struct pa_transfer *transfers, size
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const struct pa_transfer *t = &transfers[i];
         if (t->linked && !in_chain) {
-            rc = pa_db_run(db, sql_savepoint, err);
+            rc = pa_tlog_savepoint(db, err);
             pa_ledger__chain_begin(db);
             in_chain = true;
             chain_failed = false;

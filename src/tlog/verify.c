@@ -4,7 +4,7 @@
  *
  *  1. the events: positions 1..n with no gap, canonical bytes, and the type,
  *     actor and time columns equal to what the bytes say;
- *  2. the tree: recomputed from the events, it must equal tlog_nodes row for row;
+ *  2. the tree: recomputed from the events, it must equal tlog_tiles node for node;
  *  3. the checkpoints: each matches the tree at its size, and each signature is
  *     by a trusted key and verifies;
  *  4. what each key last signed (key_heads) is its latest checkpoint;
@@ -143,53 +143,64 @@ static int before(int l1, uint64_t i1, int l2, uint64_t i2)
     return l1 < l2 || (l1 == l2 && i1 < i2);
 }
 
+/* Compares one stored node with the expected one under the cursor. */
+static int check_node(const struct tree *t, struct cursor *c, int l, uint64_t i,
+                      const unsigned char *hash, struct pa_error *err)
+{
+    if (l == 0 && i >= t->count[0])
+        return pa_error_set(err, PA_ETAMPER,
+                            "table events: event %llu is missing from the log (the tree still "
+                            "holds its leaf): the log was truncated",
+                            (unsigned long long)i + 1);
+    if (c->done || before(l, i, c->level, c->index))
+        return pa_error_set(err, PA_ETAMPER,
+                            "table tlog_tiles: node (level %d, index %llu) is not part of the tree",
+                            l, (unsigned long long)i);
+    if (before(c->level, c->index, l, i))
+        return pa_error_set(err, PA_ETAMPER,
+                            "table tlog_tiles: node (level %d, index %llu) is missing", c->level,
+                            (unsigned long long)c->index);
+    bool same = memcmp(hash, t->level[l][i], PA_HASH_LEN) == 0;
+    cursor_next(t, c);
+    if (!same && l == 0)
+        return pa_error_set(err, PA_ETAMPER,
+                            "event %llu no longer matches its leaf hash (table tlog_tiles, "
+                            "level 0, index %llu)",
+                            (unsigned long long)i + 1, (unsigned long long)i);
+    if (!same)
+        return pa_error_set(err, PA_ETAMPER,
+                            "table tlog_tiles: node (level %d, index %llu) does not match the "
+                            "events",
+                            l, (unsigned long long)i);
+    return 0;
+}
+
 static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
-                           "SELECT level, idx, hash FROM tlog_nodes ORDER BY level, idx", -1, &stmt,
-                           NULL) != SQLITE_OK)
+                           "SELECT level, tile, hashes FROM tlog_tiles ORDER BY level, tile", -1,
+                           &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading the tree");
     struct cursor c = {0, 0, t->count[0] == 0};
     int rc = 0;
     while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
         int l = sqlite3_column_int(stmt, 0);
-        uint64_t i = (uint64_t)sqlite3_column_int64(stmt, 1);
-        if (l == 0 && i >= t->count[0]) {
-            rc = pa_error_set(err, PA_ETAMPER,
-                              "table events: event %llu is missing from the log (the tree still "
-                              "holds its leaf): the log was truncated",
-                              (unsigned long long)i + 1);
-        } else if (c.done || before(l, i, c.level, c.index)) {
-            rc = pa_error_set(
-                err, PA_ETAMPER,
-                "table tlog_nodes: node (level %d, index %llu) is not part of the tree", l,
-                (unsigned long long)i);
-        } else if (before(c.level, c.index, l, i)) {
-            rc = pa_error_set(err, PA_ETAMPER,
-                              "table tlog_nodes: node (level %d, index %llu) is missing", c.level,
-                              (unsigned long long)c.index);
-        } else {
-            const void *hash = sqlite3_column_blob(stmt, 2);
-            bool same = sqlite3_column_bytes(stmt, 2) == PA_HASH_LEN &&
-                        memcmp(hash, t->level[l][i], PA_HASH_LEN) == 0;
-            if (!same && l == 0)
-                rc = pa_error_set(err, PA_ETAMPER,
-                                  "event %llu no longer matches its leaf hash "
-                                  "(table tlog_nodes, level 0, index %llu)",
-                                  (unsigned long long)i + 1, (unsigned long long)i);
-            else if (!same)
-                rc = pa_error_set(err, PA_ETAMPER,
-                                  "table tlog_nodes: node (level %d, index %llu) "
-                                  "does not match the events",
-                                  l, (unsigned long long)i);
-            cursor_next(t, &c);
+        uint64_t tile = (uint64_t)sqlite3_column_int64(stmt, 1);
+        int bytes = sqlite3_column_bytes(stmt, 2);
+        const unsigned char *hashes = sqlite3_column_blob(stmt, 2);
+        if (l < 0 || l >= LEVELS || bytes % PA_HASH_LEN != 0 || bytes > 256 * PA_HASH_LEN) {
+            rc = pa_error_set(err, PA_ETAMPER, "table tlog_tiles: tile (level %d, %llu) is damaged",
+                              l, (unsigned long long)tile);
+            break;
         }
+        for (int k = 0; rc == 0 && k < bytes / PA_HASH_LEN; k++)
+            rc = check_node(t, &c, l, tile * 256 + (uint64_t)k, hashes + k * PA_HASH_LEN, err);
     }
     sqlite3_finalize(stmt);
     if (rc == 0 && !c.done)
         rc = pa_error_set(err, PA_ETAMPER,
-                          "table tlog_nodes: node (level %d, index %llu) is missing", c.level,
+                          "table tlog_tiles: node (level %d, index %llu) is missing", c.level,
                           (unsigned long long)c.index);
     return rc;
 }

@@ -47,8 +47,8 @@ case_change_one_value() {
     if [[ $table == events ]]; then
         # an edited amount inside an event's bytes
         sqlite3 "$DB" "update events set entry = cast(replace(cast(entry as text), '140000000', '140000001') as blob) where seq = (select min(seq) from events where cast(entry as text) like '%140000000%')"
-    elif [[ $table == tlog_nodes ]]; then
-        sqlite3 "$DB" "update tlog_nodes set hash = zeroblob(32) where level = 1 and idx = 7"
+    elif [[ $table == tlog_tiles ]]; then
+        sqlite3 "$DB" "update tlog_tiles set hashes = zeroblob(length(hashes)) where level = 1 and tile = 0"
     elif [[ $table == checkpoints ]]; then
         sqlite3 "$DB" "update checkpoints set root = randomblob(32) where id = 1"
     else
@@ -86,7 +86,11 @@ case_truncated_log() {
     local n
     n=$(sqlite3 "$DB" "select count(*) from events")
     # the last five events go, and every tree node that covered them
-    sqlite3 "$DB" "delete from events where seq > $((n - 5)); delete from tlog_nodes where ((idx + 1) << level) > $((n - 5))"
+    local m=$((n - 5))
+    sqlite3 "$DB" "delete from events where seq > $m;
+        delete from tlog_tiles where ($m >> level) - tile * 256 <= 0;
+        update tlog_tiles set hashes = substr(hashes, 1, 32 * (($m >> level) - tile * 256))
+            where 32 * (($m >> level) - tile * 256) < length(hashes)"
     verify_names events "truncated"
 }
 run_case "a truncated log against its checkpoint" case_truncated_log
