@@ -91,6 +91,13 @@ int pa_cli_width(const char *s);
 /* Amounts for people: one unit per table, 万元 once anything reaches 1万. */
 enum pa_money_unit pa_cli_unit(int64_t largest_fen);
 const char *pa_cli_unit_label(const struct pa_cli *cli, enum pa_money_unit unit);
+/* Appends item to *array; on failure frees the array and sets it NULL. */
+void pa_cli_json_push(json_t **array, json_t *item);
+/* Prints a JSON value for programs (indented, keys in order) and frees it;
+ * NULL (a failure on the way) is a runtime error. */
+int pa_cli_json_print(json_t *value);
+/* Amounts for programs: yuan with two decimals, no separators. */
+void pa_cli_yuan(const int64_t *fen, int n, char (*out)[64]);
 /* Writes a CSV field (quoted when needed). */
 void pa_cli_csv_field(FILE *out, const char *s, bool last);
 

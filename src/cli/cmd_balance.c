@@ -59,22 +59,13 @@ static int print_json(const struct rows *rows)
         char v[5][64];
         int64_t amounts[] = {b->debits_posted, b->credits_posted, b->debits_pending,
                              b->credits_pending, balance_of(b)};
-        for (int k = 0; k < 5; k++)
-            pa_money_format(amounts[k], PA_YUAN, 0, v[k], sizeof(v[k]));
+        pa_cli_yuan(amounts, 5, v);
         json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "account", b->account,
                                 "kind", b->kind, "debits_posted", v[0], "credits_posted", v[1],
                                 "debits_pending", v[2], "credits_pending", v[3], "balance", v[4]);
-        if (obj == NULL || json_array_append_new(array, obj) != 0) {
-            json_decref(array);
-            array = NULL;
-        }
+        pa_cli_json_push(&array, obj);
     }
-    if (array == NULL)
-        return PA_EXIT_RUNTIME;
-    json_dumpf(array, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    putchar('\n');
-    json_decref(array);
-    return PA_EXIT_OK;
+    return pa_cli_json_print(array);
 }
 
 static int print_table(const struct pa_cli *cli, const struct rows *rows)

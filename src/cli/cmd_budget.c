@@ -53,8 +53,7 @@ static void print_csv(const struct rows *r)
         char v[4][64], rate[16];
         int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
                              row->paid_fen};
-        for (int k = 0; k < 4; k++)
-            pa_money_format(amounts[k], PA_YUAN, 0, v[k], sizeof(v[k]));
+        pa_cli_yuan(amounts, 4, v);
         rate_text(row->rate_permille, rate, sizeof(rate));
         pa_cli_csv_field(stdout, row->key, false);
         pa_cli_csv_field(stdout, row->name, false);
@@ -71,24 +70,15 @@ static int print_json(const struct rows *r)
         char v[4][64], rate[16];
         int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
                              row->paid_fen};
-        for (int k = 0; k < 4; k++)
-            pa_money_format(amounts[k], PA_YUAN, 0, v[k], sizeof(v[k]));
+        pa_cli_yuan(amounts, 4, v);
         rate_text(row->rate_permille, rate, sizeof(rate));
         json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?}", "key", row->key, "name",
                               row->name, "projects", (json_int_t)row->projects, "budget", v[0],
                               "allocated", v[1], "committed", v[2], "paid", v[3], "rate",
                               row->rate_permille < 0 ? NULL : rate);
-        if (o == NULL || json_array_append_new(array, o) != 0) {
-            json_decref(array);
-            array = NULL;
-        }
+        pa_cli_json_push(&array, o);
     }
-    if (array == NULL)
-        return PA_EXIT_RUNTIME;
-    json_dumpf(array, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    putchar('\n');
-    json_decref(array);
-    return PA_EXIT_OK;
+    return pa_cli_json_print(array);
 }
 
 static int print_table(const struct pa_cli *cli, const struct rows *r, enum pa_budget_group by)

@@ -48,7 +48,8 @@ static int print_line(const struct pa_statement_line *l, void *ctx)
                       "id", l->id, "kind", l->kind, "counterparty", l->counterparty, "project",
                       l->project, "debit", debit, "credit", credit, "pending", pending, "balance",
                       balance, "memo", l->memo, "seq", (json_int_t)l->seq);
-        p->failed = o == NULL || json_array_append_new(p->json, o) != 0;
+        pa_cli_json_push(&p->json, o);
+        p->failed = p->json == NULL;
     }
     return p->failed;
 }
@@ -97,8 +98,8 @@ int cmd_statement(struct pa_cli *cli, int argc, char **argv)
                pa_cli_label(cli, "元", "yuan"));
         pa_table_print(&p.table, stdout);
     } else if (p.format == PA_OUT_JSON) {
-        json_dumpf(p.json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        putchar('\n');
+        rc = pa_cli_json_print(p.json);
+        p.json = NULL;
     }
     json_decref(p.json);
     pa_table_release(&p.table);

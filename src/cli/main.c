@@ -157,6 +157,32 @@ const char *pa_cli_unit_label(const struct pa_cli *cli, enum pa_money_unit unit)
     return cli->lang == PA_LANG_EN ? en[unit] : zh[unit];
 }
 
+void pa_cli_json_push(json_t **array, json_t *item)
+{
+    if (*array && (item == NULL || json_array_append_new(*array, item) != 0)) {
+        json_decref(*array);
+        *array = NULL;
+    }
+}
+
+int pa_cli_json_print(json_t *value)
+{
+    if (value == NULL) {
+        fputs("pairaid: out of memory while writing JSON\n", stderr);
+        return PA_EXIT_RUNTIME;
+    }
+    json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(value);
+    return PA_EXIT_OK;
+}
+
+void pa_cli_yuan(const int64_t *fen, int n, char (*out)[64])
+{
+    for (int i = 0; i < n; i++)
+        pa_money_format(fen[i], PA_YUAN, 0, out[i], sizeof(out[i]));
+}
+
 void pa_cli_csv_field(FILE *out, const char *s, bool last)
 {
     s = s ? s : "";
