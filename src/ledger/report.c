@@ -123,12 +123,9 @@ static int sum_moves(struct pa_db *db, const struct pa_as_of *as_of, struct as_o
             rc = pa_error_set(err, PA_ETAMPER, "transfer '%s' names an unknown account",
                               sqlite3_column_text(stmt, 4));
         } else if (strcmp(kind, "pending") == 0) {
-            if (!add_to(&s->accounts[from].debits_pending, amount) ||
-                !add_to(&s->accounts[to].credits_pending, amount))
-                rc = pa_error_set(err, PA_ERANGE, "a balance overflows");
-            else
-                rc = note_pending(s, (const char *)sqlite3_column_text(stmt, 4), from, to, amount,
-                                  err);
+            /* counted after the pass, and only if still open: adding first and
+             * taking away later could overflow on the way to a total that fits */
+            rc = note_pending(s, (const char *)sqlite3_column_text(stmt, 4), from, to, amount, err);
         } else {
             bool posts = strcmp(kind, "void") != 0;
             if (posts && (!add_to(&s->accounts[from].debits_posted, amount) ||
@@ -144,10 +141,11 @@ static int sum_moves(struct pa_db *db, const struct pa_as_of *as_of, struct as_o
     sqlite3_reset(stmt);
     for (long i = 0; rc == 0 && i < s->npending; i++) {
         const struct open_pending *p = &s->pending[i];
-        if (pa_strmap_get(s->resolved, p->id, NULL)) {
-            s->accounts[p->from].debits_pending -= p->amount;
-            s->accounts[p->to].credits_pending -= p->amount;
-        }
+        if (pa_strmap_get(s->resolved, p->id, NULL))
+            continue;
+        if (!add_to(&s->accounts[p->from].debits_pending, p->amount) ||
+            !add_to(&s->accounts[p->to].credits_pending, p->amount))
+            rc = pa_error_set(err, PA_ERANGE, "a balance overflows");
     }
     return rc;
 }
