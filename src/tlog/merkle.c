@@ -5,13 +5,27 @@
  * the RFC's iterative algorithms word for word, so that the two meet only in the
  * tests (which also check both against a naive recursive implementation).
  */
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "pairaid/merkle.h"
 
+/* SHA-256 comes from OpenSSL's libcrypto, which uses the CPU's SHA instructions
+ * where there are some: on the development machine twice as fast as libsodium's
+ * portable code for an event (bench/RESULTS.md, "Audit log").  libsodium stays
+ * for Ed25519, and for the rare entry too large for the stack buffer. */
+#define LEAF_BUFFER_BYTES 8192
+
 void pa_merkle_leaf_hash(const void *entry, size_t len, pa_hash out)
 {
+    if (len < LEAF_BUFFER_BYTES) {
+        unsigned char buf[LEAF_BUFFER_BYTES];
+        buf[0] = 0x00;
+        memcpy(buf + 1, entry, len);
+        SHA256(buf, len + 1, out);
+        return;
+    }
     crypto_hash_sha256_state st;
     static const unsigned char prefix = 0x00;
     crypto_hash_sha256_init(&st);
@@ -26,7 +40,7 @@ void pa_merkle_node_hash(const pa_hash left, const pa_hash right, pa_hash out)
     buf[0] = 0x01;
     memcpy(buf + 1, left, PA_HASH_LEN);
     memcpy(buf + 1 + PA_HASH_LEN, right, PA_HASH_LEN);
-    crypto_hash_sha256(out, buf, sizeof(buf));
+    SHA256(buf, sizeof(buf), out);
 }
 
 void pa_merkle_empty_root(pa_hash out)
