@@ -27,15 +27,22 @@ struct log_args {
     char **args;
 };
 
-static int number(const char *text, int64_t *out, const char *what)
+/* A whole number >= 0, or PA_EINVAL with the message in err. */
+static int number(const char *text, int64_t *out, const char *what, struct pa_error *err)
 {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
     if (*text == '\0' || *end != '\0' || errno != 0 || v < 0)
-        return pa_cli_usage("%s must be a whole number, not '%.40s'", what, text);
+        return pa_error_set(err, PA_EINVAL, "%s must be a whole number, not '%.40s'", what, text);
     *out = v;
     return 0;
+}
+
+static int option_number(const char *text, int64_t *out, const char *what)
+{
+    struct pa_error err;
+    return number(text, out, what, &err) == 0 ? 0 : pa_cli_fail(&err);
 }
 
 static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
@@ -65,13 +72,13 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
             a->bundle = optarg;
             break;
         case 'f':
-            rc = number(optarg, &a->from, "--from");
+            rc = option_number(optarg, &a->from, "--from");
             break;
         case 'c':
-            rc = number(optarg, &a->count, "--count");
+            rc = option_number(optarg, &a->count, "--count");
             break;
         case 's':
-            rc = number(optarg, &a->size, "--size");
+            rc = option_number(optarg, &a->size, "--size");
             break;
         default:
             rc = pa_cli_global_option(cli, opt, optarg) <= 0 ? PA_EXIT_INPUT : 0;
@@ -204,8 +211,10 @@ static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *er
 {
     int64_t index;
     uint64_t size;
-    if (a->nargs != 2 || number(a->args[1], &index, "INDEX") != 0)
+    if (a->nargs != 2)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log prove INDEX [--size N]");
+    if (number(a->args[1], &index, "INDEX", err) != 0)
+        return PA_EINVAL;
     int rc = tree_size(db, a, &size, err);
     if (rc == 0 && (uint64_t)index >= size)
         rc = pa_error_set(err, PA_EINVAL, "index %lld is not below the tree size %llu",
@@ -235,12 +244,16 @@ static int consistency(struct pa_db *db, const struct log_args *a, struct pa_err
 {
     int64_t old, now;
     uint64_t size;
-    if (a->nargs != 3 || number(a->args[1], &old, "OLD") != 0 ||
-        number(a->args[2], &now, "NEW") != 0)
+    if (a->nargs != 3)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log consistency OLD NEW");
-    struct log_args sized = *a;
-    sized.size = now;
-    int rc = tree_size(db, &sized, &size, err);
+    if (number(a->args[1], &old, "OLD", err) != 0 || number(a->args[2], &now, "NEW", err) != 0)
+        return PA_EINVAL;
+    int64_t logged = 0;
+    int rc = pa_tlog_size(db, &logged, err);
+    if (rc == 0 && now > logged)
+        rc = pa_error_set(err, PA_EINVAL, "NEW %lld is larger than the log (%lld entries)",
+                          (long long)now, (long long)logged);
+    size = (uint64_t)now;
     if (rc == 0 && (old < 1 || old > now))
         rc = pa_error_set(err, PA_EINVAL, "a consistency proof needs 1 <= OLD <= NEW");
     struct pa_merkle_source src;
