@@ -15,9 +15,14 @@ build: setup
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_TESTS=OFF >/dev/null
 	@cmake --build build -j$(JOBS)
 
+# make run: the demo database (created if missing), its demo users, then the server.
+LISTEN ?= 127.0.0.1:8080
 run: build
 	@test -f "$(DB)" || build/pairaid --db "$(DB)" --as demo demo
 	@build/pairaid --db "$(DB)" summary
+	@scripts/demo-users build/pairaid "$(DB)"
+	@echo
+	@build/pairaid --db "$(DB)" serve --listen "$(LISTEN)"
 
 test: setup
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON >/dev/null

@@ -3,7 +3,8 @@
  * that migrations, the region list and the demo dataset travel inside the binary
  * and pairaid never has to find data files at run time.
  *
- * usage: embed OUT.c SYMBOL FILE...
+ * usage: embed OUT.c SYMBOL FILE...    a FILE given as NAME=PATH is embedded under
+ *                                      NAME (web files keep their folders)
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,25 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static int emit_file(FILE *out, const char *path, int index)
+/* "NAME=PATH" names the file NAME; a plain PATH is named by its base name. */
+static const char *file_path(const char *arg)
 {
+    const char *eq = strchr(arg, '=');
+    return eq ? eq + 1 : arg;
+}
+
+static void print_name(FILE *out, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (eq)
+        fprintf(out, "%.*s", (int)(eq - arg), arg);
+    else
+        fputs(base_name(arg), out);
+}
+
+static int emit_file(FILE *out, const char *arg, int index)
+{
+    const char *path = file_path(arg);
     FILE *in = fopen(path, "rb");
     if (in == NULL) {
         perror(path);
@@ -48,8 +66,11 @@ int main(int argc, char **argv)
         if (emit_file(out, argv[i], i) != 0)
             return 1;
     fprintf(out, "const struct pa_blob %s[] = {\n", argv[2]);
-    for (int i = 3; i < argc; i++)
-        fprintf(out, "    {\"%s\", blob_%d, sizeof(blob_%d) - 1},\n", base_name(argv[i]), i, i);
+    for (int i = 3; i < argc; i++) {
+        fputs("    {\"", out);
+        print_name(out, argv[i]);
+        fprintf(out, "\", blob_%d, sizeof(blob_%d) - 1},\n", i, i);
+    }
     fprintf(out, "    {NULL, NULL, 0},\n};\n");
     return fclose(out) == 0 ? 0 : 1;
 }

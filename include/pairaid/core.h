@@ -39,7 +39,8 @@ _Noreturn void pa_assert_fail(const char *what, const char *file, int line);
     X(EBUSY, -8, "database is locked")                                                             \
     X(ETAMPER, -9, "verification failed")                                                          \
     X(EDENIED, -10, "not allowed")                                                                 \
-    X(EINTERNAL, -11, "internal error")
+    X(EINTERNAL, -11, "internal error")                                                            \
+    X(EUNAUTH, -12, "not signed in")
 
 enum pa_errno {
 #define PA_ERRNO_ENUM(name, value, text) PA_##name = value,

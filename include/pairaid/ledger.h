@@ -93,6 +93,10 @@ struct pa_transfer_outcome {
  * Returns 0 when every transfer got an outcome (some may be refused), or a
  * runtime error.  Must run inside a transaction; asserts that total debits equal
  * total credits (posted and pending) afterwards. */
+/* The transfer a record of kind "transfers" (a CSV row, an API object) describes;
+ * its strings stay the record's. */
+void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t);
+
 int pa_ledger_submit(struct pa_db *db, const struct pa_transfer *transfers, size_t n,
                      struct pa_transfer_outcome *out, struct pa_error *err);
 
@@ -167,5 +171,36 @@ struct pa_funds_summary {
     int64_t arranged_fen, pooled_fen, allocated_fen, paid_fen, pending_fen;
 };
 int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct pa_error *err);
+
+/* ---- the ledger as JSON for the API (query.c) ------------------------------------ */
+
+/* A project with region_name, pairing_name, execution (budget, allocated,
+ * committed, paid, rate), milestones and accounts.  PA_ENOTFOUND also when the
+ * filter's public_only or scope_pairing hides it. */
+int pa_project_detail(struct pa_db *db, const char *code, const struct pa_project_filter *scope,
+                      json_t **project, struct pa_error *err);
+
+/* Accounts (optionally of one kind or project, within an auditor's pairing) with
+ * their four counters, balance and available, money as "123.45". */
+int pa_account_list(struct pa_db *db, const char *kind, const char *project,
+                    const char *scope_pairing, json_t **accounts, struct pa_error *err);
+
+struct pa_transfer_filter {
+    const char *state;         /* pending, approved, voided, expired, posted, post, void */
+    const char *account;       /* from or to this account */
+    const char *scope_pairing; /* an auditor's pairing (of the debited account) */
+    int64_t limit, offset;
+};
+
+/* Transfers, newest first, with who recorded each (actor) and its state. */
+int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_t **transfers,
+                     int64_t *total, struct pa_error *err);
+
+/* The fund flow for a Sankey diagram: {"nodes":[{"name","label"}],
+ * "links":[{"source","target","amount"}]}, posted money from donor source
+ * accounts through pools to project kinds and on to the projects' regions.
+ * Node names are unique ("source:CODE", "pool:CODE", "kind:KIND",
+ * "county:REGION"); amounts are "123.45" strings. */
+int pa_fund_flows(struct pa_db *db, json_t **flows, struct pa_error *err);
 
 #endif

@@ -5,7 +5,9 @@
 #ifndef PAIRAID_PAIRAID_H
 #define PAIRAID_PAIRAID_H
 
+#include "pairaid/auth.h"
 #include "pairaid/core.h"
+#include "pairaid/http.h"
 #include "pairaid/io.h"
 #include "pairaid/ledger.h"
 #include "pairaid/registry.h"

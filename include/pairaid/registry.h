@@ -89,6 +89,8 @@ struct pa_kind {
                struct pa_error *err);
     /* SELECT returning one row with 1 if any PA_COL_EXTRA column has a value. */
     const char *sql_has_extra;
+    /* May the acting principal store rec?  0 or PA_EDENIED; NULL: admins only. */
+    int (*authorize)(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
     /* The same key twice in one file is allowed (idempotent kinds: the second
      * identical row is skipped, a different one refused). */
     bool repeats_allowed;
@@ -139,6 +141,53 @@ int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, b
                      struct pa_error *err);
 
 /* Moves a project's status forward (never back), as its own event. */
+/* ---- the registry as JSON for the API (query.c) ------------------------------ */
+
+/* A record as JSON: its columns by name, money as "1400000.00", counts as
+ * integers, flags as booleans, absent values as null. */
+json_t *pa_record_json(const struct pa_record *rec);
+
+struct pa_project_filter {
+    const char *q; /* part of the code or the name */
+    const char *kind, *status, *domain;
+    const char *region;        /* this region or one below it */
+    const char *pairing;       /* this pairing or one below it */
+    const char *scope_pairing; /* an auditor's pairing: the same rule */
+    bool public_only;          /* anonymous readers */
+    int64_t limit, offset;
+};
+
+/* A page of projects, newest first, each with its region_name; *total counts
+ * every project the filter matches. */
+int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t **projects,
+                    int64_t *total, struct pa_error *err);
+
+/* ---- who may change what (scope.c) --------------------------------------
+ * The local operator (no principal) and admins may do everything.  Each
+ * pa_scope_require* returns 0 or PA_EDENIED with a message saying why. */
+bool pa_scope_unrestricted(struct pa_db *db);
+/* Is `region` the principal's region or below it?  (Always for assessors.) */
+int pa_scope_covers_region(struct pa_db *db, const char *region, bool *covered,
+                           struct pa_error *err);
+/* Is `pairing` the principal's pairing or below it?  (Always when it has none.) */
+int pa_scope_covers_pairing(struct pa_db *db, const char *pairing, bool *covered,
+                            struct pa_error *err);
+/* Does the principal's pairing (if any) cover every pairing there is?  Whole-
+ * table exports are for those who may read everything. */
+int pa_scope_covers_everything(struct pa_db *db, bool *covered, struct pa_error *err);
+/* The principal must have `role` and cover `region`; `what` completes "may not ...". */
+int pa_scope_require(struct pa_db *db, enum pa_role role, const char *region, const char *what,
+                     struct pa_error *err);
+int pa_scope_admin_only(struct pa_db *db, const char *what, struct pa_error *err);
+/* A kind's authorize for kinds whose put decides itself (transfers). */
+int pa_scope_allow(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
+
+/* Edits a stored project: rec is the whole project as it should be.  name,
+ * budget, end_date, beneficiaries and public may change (one project.update
+ * event), the status may move forward; anything else is refused. */
+int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
+                    struct pa_error *err);
+
 int pa_project_advance(struct pa_db *db, const char *code, const char *status,
                        struct pa_error *err);
 
@@ -177,5 +226,21 @@ int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_r
                                struct pa_error *err);
 int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,
                                   int from);
+
+/* ---- what the public portal reads (portal.c) ------------------------------ */
+
+/* Key moments (定格时刻) of published projects, newest first: project,
+ * project_name, date, kind, title, description, photo ("/media/<file>" or
+ * null).  *total counts them all. */
+int pa_moment_list(struct pa_db *db, int64_t limit, int64_t offset, json_t **moments,
+                   int64_t *total, struct pa_error *err);
+/* Every pairing: its columns plus donor_name and recipient_name. */
+int pa_pairing_list(struct pa_db *db, json_t **pairings, struct pa_error *err);
+/* The regions directly below `parent` (NULL: the provinces) as code, name,
+ * level, parent.  A malformed code is PA_EINVAL, an unknown one PA_ENOTFOUND. */
+int pa_region_children(struct pa_db *db, const char *parent, json_t **regions,
+                       struct pa_error *err);
+/* The codes of the published projects, for filtering what anonymous readers see. */
+int pa_project_public_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err);
 
 #endif

@@ -37,6 +37,41 @@ const char *pa_db_media_dir(const struct pa_db *db);
 int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err);
 const char *pa_db_actor(const struct pa_db *db);
 
+/* The roles of DESIGN.md's users table.  What each may do is decided by the
+ * modules that own the data (registry.h: pa_scope_*), so every front end obeys
+ * the same rules. */
+#define PA_ROLES(X)                                                                                \
+    X(ADMIN, "admin", "系统管理员")                                                                \
+    X(DONOR, "donor", "支援方财务/项目人员")                                                       \
+    X(RECIPIENT, "recipient", "受援方项目人员")                                                    \
+    X(AUDITOR, "auditor", "联合审计组")                                                            \
+    X(ASSESSOR, "assessor", "省考核办")
+
+enum pa_role {
+#define PA_ROLE_ENUM(name, code, zh) PA_ROLE_##name,
+    PA_ROLES(PA_ROLE_ENUM)
+#undef PA_ROLE_ENUM
+};
+
+const char *pa_role_name(enum pa_role role); /* "donor" */
+const char *pa_role_zh(enum pa_role role);   /* "支援方财务/项目人员" */
+int pa_role_parse(const char *name, enum pa_role *role, struct pa_error *err);
+
+/* A signed-in user acting on the database: donors and recipients are scoped to
+ * a region (and the regions below it), auditors to a pairing (and those below). */
+struct pa_principal {
+    char name[PA_CODE_MAX * 4 + 1]; /* user names may be Chinese: up to 64 characters */
+    enum pa_role role;
+    char region[8];                /* "" when the role has none */
+    char pairing[PA_CODE_MAX + 1]; /* "" when the role has none */
+};
+
+/* Acts as `who` from now on (and records its name as the actor); NULL returns
+ * to the local operator, who holds the database file and may do everything. */
+int pa_db_set_principal(struct pa_db *db, const struct pa_principal *who, struct pa_error *err);
+/* NULL for the local operator. */
+const struct pa_principal *pa_db_principal(const struct pa_db *db);
+
 /* BEGIN IMMEDIATE, so a writer learns at once (PA_EBUSY) that another holds the lock. */
 int pa_db_begin(struct pa_db *db, struct pa_error *err);
 int pa_db_commit(struct pa_db *db, struct pa_error *err);

@@ -111,6 +111,53 @@ int pa_tlog_release(struct pa_db *db, struct pa_error *err);
 /* Undoes everything since the savepoint and releases it. */
 int pa_tlog_rollback_to(struct pa_db *db, struct pa_error *err);
 
+/* ---- reading the log and proving it (proof.c) ------------------------------ */
+
+/* One event as the log holds it; the pointers are borrowed for the call. */
+struct pa_log_entry {
+    int64_t index; /* 0-based leaf index: the event's seq - 1 */
+    const char *type, *actor;
+    int64_t time;
+    const void *entry; /* the canonical bytes */
+    size_t len;
+    pa_hash leaf_hash;
+};
+
+/* Calls fn for at most `count` events from leaf index `from` on, in order; fn
+ * returns nonzero to stop (and that value is returned). */
+int pa_tlog_entries(struct pa_db *db, int64_t from, int64_t count,
+                    int (*fn)(const struct pa_log_entry *e, void *ctx), void *ctx,
+                    struct pa_error *err);
+
+/* The current tree head: the log's size and its root. */
+int pa_tlog_head(struct pa_db *db, uint64_t *size, pa_hash root, struct pa_error *err);
+
+struct pa_inclusion {
+    uint64_t index, size;
+    pa_hash leaf_hash, root;
+    pa_hash proof[PA_PROOF_MAX];
+    int n;
+};
+
+/* An inclusion proof of leaf `index` in the tree of `size` leaves (< 0: the
+ * log's size).  A size beyond the log or an index not below the size is
+ * PA_EINVAL with err->field "size" or "index". */
+int pa_tlog_prove_inclusion(struct pa_db *db, int64_t index, int64_t size, struct pa_inclusion *out,
+                            struct pa_error *err);
+
+struct pa_consistency {
+    uint64_t from, to;
+    pa_hash root_from, root_to;
+    pa_hash proof[PA_PROOF_MAX];
+    int n;
+};
+
+/* A consistency proof from the tree of `from` leaves to that of `to` (< 0: the
+ * log's size).  Needs 1 <= from <= to <= the log's size; otherwise PA_EINVAL
+ * with err->field "from" or "to". */
+int pa_tlog_prove_consistency(struct pa_db *db, int64_t from, int64_t to,
+                              struct pa_consistency *out, struct pa_error *err);
+
 /* ---- checkpoints ------------------------------------------------------------ */
 
 /* The log's origin line: "pairaid/" and the codes of the city-level pairings it

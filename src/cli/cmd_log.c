@@ -148,55 +148,32 @@ static json_t *b64_hash(const pa_hash h)
     return json_string(b64);
 }
 
-static int entries(struct pa_db *db, const struct log_args *a, struct pa_error *err)
+/* One line per event: its index, leaf hash, bytes (base64) and the event itself. */
+static int print_entry(const struct pa_log_entry *e, void *ctx)
 {
-    static const char sql[] = "SELECT seq, entry FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
-    if (rc != 0)
-        return rc;
-    sqlite3_bind_int64(stmt, 1, a->from);
-    sqlite3_bind_int64(stmt, 2, a->count);
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
-        const void *entry = sqlite3_column_blob(stmt, 1);
-        size_t len = (size_t)sqlite3_column_bytes(stmt, 1);
-        pa_hash leaf;
-        pa_merkle_leaf_hash(entry, len, leaf);
-        char *b64 = malloc(len * 4 / 3 + 8);
-        json_error_t jerr;
-        json_t *event = json_loadb(entry, len, 0, &jerr);
-        if (b64 == NULL || event == NULL) {
-            free(b64);
-            json_decref(event);
-            rc = pa_error_set(err, PA_ETAMPER, "event %lld is not readable",
-                              (long long)sqlite3_column_int64(stmt, 0));
-            break;
-        }
-        pa_base64(entry, len, b64, len * 4 / 3 + 8);
-        json_t *line = json_pack("{s:I, s:o, s:s, s:o}", "index",
-                                 (json_int_t)(sqlite3_column_int64(stmt, 0) - 1), "leaf_hash",
-                                 b64_hash(leaf), "entry", b64, "event", event);
-        json_dumpf(line, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        putchar('\n');
-        json_decref(line);
+    struct pa_error *err = ctx;
+    size_t size = e->len * 4 / 3 + 8;
+    char *b64 = malloc(size);
+    json_error_t jerr;
+    json_t *event = json_loadb(e->entry, e->len, 0, &jerr);
+    if (b64 == NULL || event == NULL) {
         free(b64);
+        json_decref(event);
+        return pa_error_set(err, PA_ETAMPER, "event %lld is not readable", (long long)e->index + 1);
     }
-    sqlite3_reset(stmt);
-    return rc;
+    pa_base64(e->entry, e->len, b64, size);
+    json_t *line = json_pack("{s:I, s:o, s:s, s:o}", "index", (json_int_t)e->index, "leaf_hash",
+                             b64_hash(e->leaf_hash), "entry", b64, "event", event);
+    json_dumpf(line, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(line);
+    free(b64);
+    return 0;
 }
 
-static int tree_size(struct pa_db *db, const struct log_args *a, uint64_t *size,
-                     struct pa_error *err)
+static int entries(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
-    int64_t n = 0;
-    int rc = pa_tlog_size(db, &n, err);
-    if (rc != 0)
-        return rc;
-    if (a->size > n)
-        return pa_error_set(err, PA_EINVAL, "--size %lld is larger than the log (%lld entries)",
-                            (long long)a->size, (long long)n);
-    *size = (uint64_t)(a->size >= 0 ? a->size : n);
-    return 0;
+    return pa_tlog_entries(db, a->from, a->count, print_entry, err, err);
 }
 
 static json_t *proof_json(pa_hash *proof, int n)
@@ -210,30 +187,17 @@ static json_t *proof_json(pa_hash *proof, int n)
 static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
     int64_t index;
-    uint64_t size;
     if (a->nargs != 2)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log prove INDEX [--size N]");
     if (number(a->args[1], &index, "INDEX", err) != 0)
         return PA_EINVAL;
-    int rc = tree_size(db, a, &size, err);
-    if (rc == 0 && (uint64_t)index >= size)
-        rc = pa_error_set(err, PA_EINVAL, "index %lld is not below the tree size %llu",
-                          (long long)index, (unsigned long long)size);
-    struct pa_merkle_source src;
-    pa_tlog_tree_source(db, &src);
-    pa_hash proof[PA_PROOF_MAX], root, leaf;
-    int n = 0;
-    if (rc == 0)
-        rc = pa_merkle_inclusion_proof(&src, (uint64_t)index, size, proof, &n, err);
-    if (rc == 0)
-        rc = pa_merkle_root(&src, size, root, err);
-    if (rc == 0)
-        rc = src.subtree(src.ctx, 0, (uint64_t)index, leaf, err);
+    struct pa_inclusion p;
+    int rc = pa_tlog_prove_inclusion(db, index, a->size, &p, err);
     if (rc != 0)
         return rc;
-    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)index, "size",
-                            (json_int_t)size, "leaf_hash", b64_hash(leaf), "root", b64_hash(root),
-                            "proof", proof_json(proof, n));
+    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)p.index, "size",
+                            (json_int_t)p.size, "leaf_hash", b64_hash(p.leaf_hash), "root",
+                            b64_hash(p.root), "proof", proof_json(p.proof, p.n));
     json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(out);
@@ -243,34 +207,17 @@ static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *er
 static int consistency(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
     int64_t old, now;
-    uint64_t size;
     if (a->nargs != 3)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log consistency OLD NEW");
     if (number(a->args[1], &old, "OLD", err) != 0 || number(a->args[2], &now, "NEW", err) != 0)
         return PA_EINVAL;
-    int64_t logged = 0;
-    int rc = pa_tlog_size(db, &logged, err);
-    if (rc == 0 && now > logged)
-        rc = pa_error_set(err, PA_EINVAL, "NEW %lld is larger than the log (%lld entries)",
-                          (long long)now, (long long)logged);
-    size = (uint64_t)now;
-    if (rc == 0 && (old < 1 || old > now))
-        rc = pa_error_set(err, PA_EINVAL, "a consistency proof needs 1 <= OLD <= NEW");
-    struct pa_merkle_source src;
-    pa_tlog_tree_source(db, &src);
-    pa_hash proof[PA_PROOF_MAX], old_root, new_root;
-    int n = 0;
-    if (rc == 0)
-        rc = pa_merkle_consistency_proof(&src, (uint64_t)old, size, proof, &n, err);
-    if (rc == 0)
-        rc = pa_merkle_root(&src, (uint64_t)old, old_root, err);
-    if (rc == 0)
-        rc = pa_merkle_root(&src, size, new_root, err);
+    struct pa_consistency c;
+    int rc = pa_tlog_prove_consistency(db, old, now, &c, err);
     if (rc != 0)
         return rc;
-    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)old, "to",
-                            (json_int_t)size, "old_root", b64_hash(old_root), "new_root",
-                            b64_hash(new_root), "proof", proof_json(proof, n));
+    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)c.from, "to",
+                            (json_int_t)c.to, "old_root", b64_hash(c.root_from), "new_root",
+                            b64_hash(c.root_to), "proof", proof_json(c.proof, c.n));
     json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(out);

@@ -32,6 +32,8 @@ static const struct command commands[] = {
     {"budget", cmd_budget, "budget execution (预算数/已拨付/已支出/执行率) [--by GROUP]"},
     {"account", cmd_account, "account close CODE: refuse new transfers"},
     {"key", cmd_key, "key generate --name NAME -o FILE: a signing key for checkpoints"},
+    {"user", cmd_user, "user add NAME --role ROLE [--region CODE] [--pairing CODE] | user list"},
+    {"serve", cmd_serve, "serve [--listen ADDR:PORT]: the HTTP API and web pages"},
     {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
 };
 
@@ -45,6 +47,7 @@ int pa_cli_exit_code(int code)
     case PA_EEXIST:
     case PA_ERANGE:
     case PA_EDENIED:
+    case PA_EUNAUTH:
         return PA_EXIT_INPUT;
     case PA_ETAMPER:
         return PA_EXIT_VERIFY;
@@ -117,6 +120,17 @@ int pa_cli_only_global_options(struct pa_cli *cli, int argc, char **argv)
     return 0;
 }
 
+/* --as NAME, when NAME is a user, acts with that user's role and scope, exactly
+ * as the same user signed in over HTTP would.  Any other name is the local
+ * operator, who holds the database file and so may do everything anyway. */
+static int act_as_user(struct pa_db *db, const char *name, struct pa_error *err)
+{
+    struct pa_principal user;
+    bool found;
+    int rc = pa_user_find(db, name, &user, &found, err);
+    return rc != 0 || !found ? rc : pa_db_set_principal(db, &user, err);
+}
+
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 {
     struct pa_error err;
@@ -125,6 +139,8 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
     int rc = pa_open(db, cli->db_path, flags, &err);
     if (rc == 0)
         rc = pa_db_set_actor(*db, cli->actor, &err);
+    if (rc == 0 && !(flags & PA_DB_READONLY))
+        rc = act_as_user(*db, cli->actor, &err);
     if (rc != 0) {
         pa_db_free(*db);
         *db = NULL;

@@ -361,6 +361,115 @@ static int check_account(struct pa_db *db, const struct pa_record *rec, struct p
     return is_project ? check_project_account(db, rec, err) : 0;
 }
 
+/* ---- who controls an account's money -----------------------------------------
+ * All money in the programme is a donor's: a source account's is its region's,
+ * a pool's and a project account's are the donor of their pairing.  That donor
+ * approves (posts) or rejects (voids) requests against it.  Day to day, the
+ * recipient where a project is records its payments and asks for money; a
+ * payee is outside the programme, and only an admin moves money out of it. */
+
+struct owner {
+    char kind[16];
+    char region[8]; /* the account's own region */
+    char donor[8];  /* whose money it is */
+};
+
+static int owner_of(struct pa_db *db, const char *code, struct owner *o, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT a.kind, a.region, coalesce(g.donor, a.region) FROM accounts a "
+        "LEFT JOIN pairings g ON g.code = a.pairing WHERE a.code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        snprintf(o->kind, sizeof(o->kind), "%s", sqlite3_column_text(stmt, 0));
+        snprintf(o->region, sizeof(o->region), "%s", sqlite3_column_text(stmt, 1));
+        snprintf(o->donor, sizeof(o->donor), "%s",
+                 strcmp(o->kind, "source") == 0 ? o->region
+                                                : (const char *)sqlite3_column_text(stmt, 2));
+    } else {
+        rc = pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", code);
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+int pa_ledger__authorize_spend(struct pa_db *db, const char *account, const char *what,
+                               struct pa_error *err)
+{
+    if (pa_scope_unrestricted(db))
+        return 0;
+    struct owner o;
+    int rc = owner_of(db, account, &o, err);
+    if (rc != 0)
+        return rc;
+    if (strcmp(o.kind, "project") == 0)
+        return pa_scope_require(db, PA_ROLE_RECIPIENT, o.region, what, err);
+    if (strcmp(o.kind, "payee") == 0)
+        return pa_scope_admin_only(db, what, err);
+    return pa_scope_require(db, PA_ROLE_DONOR, o.donor, what, err);
+}
+
+int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const char *what,
+                                  struct pa_error *err)
+{
+    if (pa_scope_unrestricted(db))
+        return 0;
+    struct owner o;
+    int rc = owner_of(db, account, &o, err);
+    if (rc != 0)
+        return rc;
+    if (strcmp(o.kind, "payee") == 0)
+        return pa_scope_admin_only(db, what, err);
+    return pa_scope_require(db, PA_ROLE_DONOR, o.donor, what, err);
+}
+
+int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
+                                 struct pa_error *err)
+{
+    if (pa_scope_unrestricted(db))
+        return 0;
+    if (pa_db_principal(db)->role != PA_ROLE_RECIPIENT)
+        return pa_ledger__authorize_spend(db, from, "reserve money of this account", err);
+    /* a recipient asks to pay from a project account of theirs, or for money into one */
+    struct owner o;
+    int rc = owner_of(db, from, &o, err);
+    if (rc == 0 && strcmp(o.kind, "project") != 0)
+        rc = owner_of(db, to, &o, err);
+    if (rc == 0 && strcmp(o.kind, "project") != 0)
+        return pa_error_set(err, PA_EDENIED,
+                            "a request pays from a project account, or asks "
+                            "for money into one");
+    return rc != 0 ? rc
+                   : pa_scope_require(db, PA_ROLE_RECIPIENT, o.region,
+                                      "request money for this project account", err);
+}
+
+static int authorize_account(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    if (pa_scope_unrestricted(db))
+        return 0;
+    const char *kind = rec->v[A_KIND].s;
+    const char *region = rec->v[A_REGION].s;
+    if (strcmp(kind, "pool") == 0 && !rec->v[A_PAIRING].null) {
+        static const char sql[] = "SELECT donor FROM pairings WHERE code = ?1";
+        char donor[8];
+        bool found;
+        int rc = lookup_text(db, sql, rec->v[A_PAIRING].s, donor, sizeof(donor), &found, err);
+        if (rc != 0 || !found)
+            return rc; /* an unknown pairing is reported by the check */
+        return pa_scope_require(db, PA_ROLE_DONOR, donor, "open a pool for this pairing", err);
+    }
+    if (strcmp(kind, "source") == 0 || strcmp(kind, "pool") == 0)
+        return pa_scope_require(db, PA_ROLE_DONOR, region, "open this account", err);
+    if (strcmp(kind, "payee") == 0 && pa_db_principal(db)->role == PA_ROLE_DONOR)
+        return pa_scope_require(db, PA_ROLE_DONOR, region, "open this account", err);
+    return pa_scope_require(db, PA_ROLE_RECIPIENT, region, "open this account", err);
+}
+
 const struct pa_kind pa_ledger__account_kind = {
     .name = "accounts",
     .event_create = "account.create",
@@ -372,6 +481,7 @@ const struct pa_kind pa_ledger__account_kind = {
                       "WHERE code = ?1",
     .sql_export = "SELECT code, name, kind, region, pairing, project FROM accounts ORDER BY code",
     .check = check_account,
+    .authorize = authorize_account,
 };
 
 /* ---- closing ------------------------------------------------------------------ */
@@ -408,6 +518,8 @@ int pa_account_close(struct pa_db *db, const char *code, struct pa_error *err)
 {
     PA_ASSERT(pa_db_in_transaction(db));
     int rc = pa_code_check(code, err);
+    if (rc == 0)
+        rc = pa_ledger__authorize_approval(db, code, "close this account", err);
     if (rc == 0)
         rc = close_cached(db, code, false, err);
     if (rc != 0)

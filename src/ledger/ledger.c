@@ -32,7 +32,7 @@ static const char *text_or_null(const struct pa_value *v)
     return v->null ? NULL : v->s;
 }
 
-static void transfer_from_record(const struct pa_record *rec, struct pa_transfer *t)
+void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t)
 {
     memset(t, 0, sizeof(*t));
     t->id = rec->v[T_ID].s;
@@ -57,7 +57,7 @@ static int put_transfer(struct pa_db *db, const struct pa_record *rec, enum pa_p
 {
     struct pa_transfer t;
     struct pa_transfer_outcome out;
-    transfer_from_record(rec, &t);
+    pa_transfer_from_record(rec, &t);
     int rc = pa_ledger_submit(db, &t, 1, &out, err);
     if (rc != 0)
         return rc;
@@ -84,6 +84,7 @@ const struct pa_kind pa_ledger__transfer_kind = {
                   "pending_id, expires FROM transfers ORDER BY seq",
     .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM transfers WHERE kind <> 'posted')",
     .put = put_transfer,
+    .authorize = pa_scope_allow, /* the ledger decides, per account */
     .repeats_allowed = true,
 };
 

@@ -34,6 +34,18 @@ void pa_ledger__touch(struct pa_db *db, struct pa_account *acct);
 void pa_ledger__chain_begin(struct pa_db *db);
 void pa_ledger__chain_end(struct pa_db *db, bool restore);
 
+/* May the acting principal move money out of `account` now (a posted
+ * transfer)?  Approve or reject a request against it (post or void: only the
+ * donor whose money it is)?  Ask for money from `from` to `to` (a pending
+ * transfer: a recipient's request for a project of theirs, or the donor
+ * reserving their own)?  0 or PA_EDENIED. */
+int pa_ledger__authorize_spend(struct pa_db *db, const char *account, const char *what,
+                               struct pa_error *err);
+int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const char *what,
+                                  struct pa_error *err);
+int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
+                                 struct pa_error *err);
+
 extern const struct pa_kind pa_ledger__account_kind;
 extern const struct pa_kind pa_ledger__transfer_kind;
 int pa_ledger__apply_transfer(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);

@@ -196,6 +196,11 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
         return outcome(out, PA_TR_FROM_CLOSED, NULL), 0;
     if (b->closed)
         return outcome(out, PA_TR_TO_CLOSED, NULL), 0;
+    rc = t->kind == PA_TRANSFER_PENDING
+             ? pa_ledger__authorize_request(db, t->from, t->to, err)
+             : pa_ledger__authorize_spend(db, t->from, "move money out of this account", err);
+    if (rc != 0)
+        return rc;
     if (t->project) {
         static const char sql[] = "SELECT 1 FROM projects WHERE code = ?1";
         sqlite3_stmt *stmt;
@@ -262,6 +267,15 @@ static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct
             state = PA_TR_PENDING_ALREADY_VOIDED;
         sqlite3_reset(stmt);
         return rc != 0 ? rc : (outcome(out, state, NULL), 0);
+    }
+    if (state == PA_TR_CREATED &&
+        (rc = pa_ledger__authorize_approval(db, p.from,
+                                         t->kind == PA_TRANSFER_POST
+                                             ? "approve a request against this account"
+                                             : "reject a request against this account",
+                                         err)) != 0) {
+        sqlite3_reset(stmt);
+        return rc;
     }
     enum pa_transfer_result r = PA_TR_CREATED;
     if (state != PA_TR_CREATED)

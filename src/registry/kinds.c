@@ -213,6 +213,28 @@ static int check_project(struct pa_db *db, const struct pa_record *rec, struct p
     return rc;
 }
 
+static int authorize_project(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    return pa_scope_require(db, PA_ROLE_RECIPIENT, rec->v[J_REGION].s, "change this project", err);
+}
+
+/* The stored project's region, for the rules on changes to it. */
+static int project_region(struct pa_db *db, const char *code, char region[8], struct pa_error *err)
+{
+    static const char sql[] = "SELECT region FROM projects WHERE code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        snprintf(region, 8, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else
+        rc = pa_error_setf(err, PA_ENOTFOUND, "project", "unknown project '%s'", code);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
 static int status_rank(const char *status)
 {
     for (int i = 0; statuses[i].name; i++)
@@ -289,12 +311,18 @@ static const struct pa_kind project_kind = {
                   "ORDER BY code",
     .check = check_project,
     .on_change = project_changed,
+    .authorize = authorize_project,
 };
 
 int pa_project_advance(struct pa_db *db, const char *code, const char *status, struct pa_error *err)
 {
     struct pa_value v;
-    int rc = pa_value_parse(&project_columns[J_STATUS], status, strlen(status), &v, err);
+    char region[8];
+    int rc = project_region(db, code, region, err);
+    if (rc == 0)
+        rc = pa_scope_require(db, PA_ROLE_RECIPIENT, region, "change this project", err);
+    if (rc == 0)
+        rc = pa_value_parse(&project_columns[J_STATUS], status, strlen(status), &v, err);
     if (rc != 0)
         return rc;
     struct pa_record stored, rec;
@@ -317,6 +345,141 @@ int pa_project_advance(struct pa_db *db, const char *code, const char *status, s
     return rc;
 }
 
+/* ---- editing a project (the app's PATCH) ------------------------------------
+ * Identity and placement (code, pairing, region, domain, kind, start date,
+ * source) never change; these may, each change one project.update event.  The
+ * status only moves forward, as a project.advance event. */
+
+static const int editable_columns[] = {J_NAME, J_BUDGET, 9 /* end_date */, 10 /* beneficiaries */,
+                                       11 /* public */};
+
+static bool editable(int col)
+{
+    for (size_t i = 0; i < PA_ARRAY_LEN(editable_columns); i++)
+        if (editable_columns[i] == col)
+            return true;
+    return false;
+}
+
+/* The "set" object of a project.update event: the changed columns, money in fen. */
+static int changes_json(const struct pa_record *stored, const struct pa_record *rec, json_t *set,
+                        struct pa_error *err)
+{
+    for (int col = 0; col < project_kind.ncolumns; col++) {
+        if (col == J_STATUS || pa_registry__first_difference(stored, rec, col) != col)
+            continue;
+        if (!editable(col))
+            return pa_registry__refuse_change(stored, rec, col, err);
+        const struct pa_column *c = &project_columns[col];
+        const struct pa_value *v = &rec->v[col];
+        json_t *value = c->type == PA_COL_MONEY ? json_integer(v->i) : pa_value_json(c, v);
+        char key[32];
+        snprintf(key, sizeof(key), "%s%s", c->name, c->type == PA_COL_MONEY ? "_fen" : "");
+        if (value == NULL || json_object_set_new(set, key, value) != 0)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
+                    struct pa_error *err)
+{
+    PA_ASSERT(rec->kind == &project_kind && pa_db_in_transaction(db));
+    const char *code = rec->v[J_CODE].s;
+    char region[8], from[32];
+    int rc = project_region(db, code, region, err);
+    if (rc == 0)
+        rc = pa_scope_require(db, PA_ROLE_RECIPIENT, region, "change this project", err);
+    sqlite3_stmt *stmt;
+    if (rc != 0 || (rc = pa_db_prepare(db, project_kind.sql_select_key, &stmt, err)) != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    json_t *set = json_object();
+    if (sqlite3_step(stmt) != SQLITE_ROW || set == NULL) {
+        sqlite3_reset(stmt);
+        json_decref(set);
+        return pa_db_fail(db, err, "reading a project");
+    }
+    struct pa_record stored;
+    pa_record_from_row(&stored, &project_kind, stmt);
+    snprintf(from, sizeof(from), "%s", stored.v[J_STATUS].s);
+    rc = changes_json(&stored, rec, set, err);
+    sqlite3_reset(stmt);
+    bool advance = strcmp(from, rec->v[J_STATUS].s) != 0;
+    if (rc == 0 && advance && status_rank(rec->v[J_STATUS].s) < status_rank(from))
+        rc = pa_error_setf(err, PA_EINVAL, "status", "status cannot move back from '%s' to '%s'",
+                           from, rec->v[J_STATUS].s);
+    *result = advance || json_object_size(set) > 0 ? PA_PUT_UPDATED : PA_PUT_SAME;
+    if (rc == 0 && json_object_size(set) > 0) {
+        json_t *data = json_pack("{s:s, s:O}", "code", code, "set", set);
+        rc = data ? pa_tlog_append(db, "project.update", data, NULL, err)
+                  : pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    json_decref(set);
+    if (rc == 0 && advance)
+        rc = advance_event(db, code, from, rec->v[J_STATUS].s, err);
+    return rc;
+}
+
+static int apply_update_field(struct pa_db *db, const char *code, const char *key, json_t *value,
+                              struct pa_error *err)
+{
+    static const struct {
+        const char *key, *sql;
+        json_type type;
+    } fields[] = {
+        {"name", "UPDATE projects SET name = ?2 WHERE code = ?1", JSON_STRING},
+        {"budget_fen", "UPDATE projects SET budget = ?2 WHERE code = ?1", JSON_INTEGER},
+        {"end_date", "UPDATE projects SET end_date = ?2 WHERE code = ?1", JSON_STRING},
+        {"beneficiaries", "UPDATE projects SET beneficiaries = ?2 WHERE code = ?1", JSON_INTEGER},
+        {"public", "UPDATE projects SET public = ?2 WHERE code = ?1", JSON_TRUE},
+    };
+    for (size_t i = 0; i < PA_ARRAY_LEN(fields); i++) {
+        if (strcmp(fields[i].key, key) != 0)
+            continue;
+        bool is_bool = json_is_boolean(value);
+        if (!json_is_null(value) &&
+            (fields[i].type == JSON_TRUE ? !is_bool : json_typeof(value) != fields[i].type))
+            break;
+        sqlite3_stmt *stmt;
+        int rc = pa_db_prepare(db, fields[i].sql, &stmt, err);
+        if (rc != 0)
+            return rc;
+        pa_db_bind_text(stmt, 1, code);
+        if (json_is_string(value))
+            pa_db_bind_text(stmt, 2, json_string_value(value));
+        else if (is_bool)
+            sqlite3_bind_int(stmt, 2, json_is_true(value));
+        else if (json_is_integer(value))
+            sqlite3_bind_int64(stmt, 2, json_integer_value(value));
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "project.update");
+        else if (sqlite3_changes(pa_db_sqlite(db)) != 1)
+            rc = pa_error_set(err, PA_ETAMPER, "project.update: no project '%s'", code);
+        sqlite3_reset(stmt);
+        return rc;
+    }
+    return pa_error_set(err, PA_ETAMPER, "event 'project.update' has a bad field '%s'", key);
+}
+
+static int apply_update(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
+{
+    const char *code;
+    json_t *set;
+    if (json_unpack((json_t *)ev->data, "{s:s, s:o !}", "code", &code, "set", &set) != 0 ||
+        !json_is_object(set) || json_object_size(set) == 0)
+        return pa_error_set(err, PA_ETAMPER, "event '%s' is malformed", ev->type);
+    const char *key;
+    json_t *value;
+    json_object_foreach(set, key, value)
+    {
+        int rc = apply_update_field(db, code, key, value, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- milestones --------------------------------------------------------- */
 
 enum { M_PROJECT, M_DATE, M_KIND, M_TITLE };
@@ -327,6 +490,17 @@ static const struct pa_column milestone_columns[] = {
     {"description", PA_COL_MEMO, 0, NULL},       {"photo", PA_COL_PHOTO, 0, NULL},
     {"source", PA_COL_ENUM, 0, sources},
 };
+
+static int authorize_milestone(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    if (pa_scope_unrestricted(db))
+        return 0;
+    char region[8];
+    int rc = project_region(db, rec->v[M_PROJECT].s, region, err);
+    return rc != 0 ? rc
+                   : pa_scope_require(db, PA_ROLE_RECIPIENT, region,
+                                      "record milestones of this project", err);
+}
 
 static int check_milestone(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
 {
@@ -356,6 +530,7 @@ static const struct pa_kind milestone_kind = {
     .sql_export = "SELECT project, date, kind, title, description, photo, source "
                   "FROM milestones ORDER BY project, date, title",
     .check = check_milestone,
+    .authorize = authorize_milestone,
 };
 
 /* ---- people exchanges ---------------------------------------------------- */
@@ -421,6 +596,7 @@ static const struct pa_event_type registry_events[] = {
     {"org.create", pa_registry__apply_create},
     {"project.create", pa_registry__apply_create},
     {"project.advance", apply_advance},
+    {"project.update", apply_update},
     {"milestone.create", pa_registry__apply_create},
     {"exchange.create", pa_registry__apply_create},
     {NULL, NULL},

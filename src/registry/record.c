@@ -430,14 +430,26 @@ static int check_common(struct pa_db *db, const struct pa_record *rec, struct pa
     return kind->check ? kind->check(db, rec, err) : 0;
 }
 
+static int authorize(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    if (rec->kind->authorize)
+        return rec->kind->authorize(db, rec, err);
+    char what[64];
+    snprintf(what, sizeof(what), "change %s", rec->kind->name);
+    return pa_scope_admin_only(db, what, err);
+}
+
 int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
                   struct pa_error *err)
 {
     PA_ASSERT(db != NULL && rec != NULL && rec->kind != NULL && result != NULL);
     PA_ASSERT(pa_db_in_transaction(db));
+    int rc = authorize(db, rec, err);
+    if (rc != 0)
+        return rc;
     if (rec->kind->put)
         return rec->kind->put(db, rec, result, err);
-    int rc = check_common(db, rec, err);
+    rc = check_common(db, rec, err);
     if (rc != 0)
         return rc;
     sqlite3_stmt *stmt;

@@ -29,6 +29,8 @@ struct pa_db {
     char *path;
     char *media_dir;
     char *actor;
+    bool has_principal;
+    struct pa_principal principal;
     struct cached_stmt cache[STMT_CACHE_MAX];
     int ncached;
     struct {
@@ -192,6 +194,54 @@ int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err)
     free(db->actor);
     db->actor = copy;
     return 0;
+}
+
+static const struct {
+    const char *name, *zh;
+} roles[] = {
+#define PA_ROLE_ROW(name, code, zh) {code, zh},
+    PA_ROLES(PA_ROLE_ROW)
+#undef PA_ROLE_ROW
+};
+
+const char *pa_role_name(enum pa_role role)
+{
+    return (size_t)role < PA_ARRAY_LEN(roles) ? roles[role].name : "?";
+}
+
+const char *pa_role_zh(enum pa_role role)
+{
+    return (size_t)role < PA_ARRAY_LEN(roles) ? roles[role].zh : "?";
+}
+
+int pa_role_parse(const char *name, enum pa_role *role, struct pa_error *err)
+{
+    for (size_t i = 0; i < PA_ARRAY_LEN(roles); i++)
+        if (strcmp(name, roles[i].name) == 0) {
+            *role = (enum pa_role)i;
+            return 0;
+        }
+    return pa_error_setf(err, PA_EINVAL, "role",
+                         "unknown role '%s' (admin, donor, recipient, auditor or assessor)", name);
+}
+
+int pa_db_set_principal(struct pa_db *db, const struct pa_principal *who, struct pa_error *err)
+{
+    if (who == NULL) {
+        db->has_principal = false;
+        return 0;
+    }
+    int rc = pa_db_set_actor(db, who->name, err);
+    if (rc != 0)
+        return rc;
+    db->principal = *who;
+    db->has_principal = true;
+    return 0;
+}
+
+const struct pa_principal *pa_db_principal(const struct pa_db *db)
+{
+    return db->has_principal ? &db->principal : NULL;
 }
 
 int pa_db_schema_version(struct pa_db *db)

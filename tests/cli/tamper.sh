@@ -35,7 +35,9 @@ case_pristine_verifies() {
 }
 run_case "the untouched books verify" case_pristine_verifies
 
-TABLES=$(sqlite3 "$PRISTINE" "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+# Every table but users and sessions: credentials and sessions are the only
+# state kept outside the log (DESIGN.md), so the log cannot vouch for them.
+TABLES=$(sqlite3 "$PRISTINE" "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('users', 'sessions') order by name")
 
 # One value changed: the last column of the first row (or its first column when
 # the last is the primary key), to something it never was.

@@ -1,0 +1,35 @@
+/*
+ * http.h - the HTTP server: the JSON API of docs/api.md, the public portal and
+ * the officers' app, on libmicrohttpd.
+ *
+ * Requests are answered by a small pool of threads, each reading through its
+ * own read-only connection; every write goes to one writer thread, which
+ * commits the writes that arrived together in one transaction (a group
+ * commit), so a durable commit is shared by many requests.
+ */
+#ifndef PAIRAID_HTTP_H
+#define PAIRAID_HTTP_H
+
+#include <signal.h>
+
+#include "pairaid/auth.h"
+
+struct pa_server_config {
+    const char *db_path;
+    const char *address;     /* "127.0.0.1" */
+    unsigned short port;     /* 8080; 0 picks a free one (see on_ready) */
+    unsigned threads;        /* request threads; 0 = 4 */
+    int64_t session_seconds; /* 0 = PA_SESSION_DEFAULT_SECONDS */
+    /* Called once listening, with the port actually bound. */
+    void (*on_ready)(unsigned short port, void *ctx);
+    /* One JSON access-log line per request (no newline); NULL: none. */
+    void (*access_log)(const char *line, void *ctx);
+    void *ctx;
+};
+
+/* Serves until *stop becomes nonzero (a signal handler sets it), then stops
+ * accepting, lets requests in flight finish, and closes the database. */
+int pa_server_run(const struct pa_server_config *config, volatile sig_atomic_t *stop,
+                  struct pa_error *err);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * exchange.c - CSV in and out over HTTP: POST /api/v1/import/{kind} and
+ * GET /api/v1/export/{kind}?format=csv|json, the same as `pairaid import` and
+ * `pairaid export`.
+ *
+ * An import runs alone on the writer: pa_import checks every row and keeps
+ * nothing unless all are good, in a transaction of its own, and each row is
+ * authorised by the library as the request's user.  A photo column may only
+ * name a photo already in the media folder: the server has no files beside the
+ * CSV text, and must not read any other file on a client's say-so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+
+/* The kinds there are, for a 404 rather than the library's 422: the path names
+ * a thing that does not exist. */
+static bool kind_exists(struct pa_http_request *r, const char *kind, bool exportable)
+{
+    if (pa_kind_find(kind) || (exportable && strcmp(kind, pa_region_kind.name) == 0))
+        return true;
+    pa_http_error(r, 404, "not_found", NULL, "no kind '%.40s' (%s%s)", kind,
+                  exportable ? "regions, " : "", pa_kind_names());
+    return false;
+}
+
+/* ---- import ---------------------------------------------------------------------------- */
+
+struct import_job {
+    const char *kind;
+    const char *data;
+    size_t len;
+    const char *encoding;
+};
+
+/* Takes every "<dir>/" out of a message: the importer names the photo it looked
+ * for by its path, and a server's paths are not the client's business. */
+static void strip_dir(char *message, const char *dir)
+{
+    char prefix[4096];
+    int n = snprintf(prefix, sizeof(prefix), "%s/", dir);
+    if (n <= 1 || (size_t)n >= sizeof(prefix))
+        return;
+    for (char *at; (at = strstr(message, prefix)) != NULL;)
+        memmove(at, at + n, strlen(at + n) + 1);
+}
+
+/* 422 with every kept row error; "N rows have problems" counts the rows. */
+static void answer_rows(struct pa_http_request *r, const struct pa_import_report *report)
+{
+    json_t *errors = json_array();
+    long rows = 0, last_line = -1;
+    for (int i = 0; errors && i < report->kept; i++) {
+        const struct pa_row_error *e = &report->errors[i];
+        rows += e->line != last_line;
+        last_line = e->line;
+        json_array_append_new(errors,
+                              json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)e->line, "column",
+                                        e->column[0] ? e->column : NULL, "message", e->message));
+    }
+    char message[160];
+    if (report->nerrors > report->kept)
+        snprintf(message, sizeof(message), "%ld problems were found; the first %d are listed",
+                 report->nerrors, report->kept);
+    else
+        snprintf(message, sizeof(message), "%ld %s problems", rows,
+                 rows == 1 ? "row has" : "rows have");
+    json_t *error = json_pack("{s:s, s:s, s:n, s:o}", "code", "invalid", "message", message,
+                              "field", "errors", errors);
+    pa_http_json(r, 422, json_pack("{s:o}", "error", error));
+}
+
+static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, struct pa_error *err)
+{
+    const struct import_job *job = ctx;
+    const char *media = pa_db_media_dir(db);
+    if (media == NULL || media[0] == '\0')
+        return pa_error_set(err, PA_EINTERNAL, "this database has no media folder");
+    struct pa_import_options opts = {.encoding = job->encoding, .base_dir = media};
+    struct pa_import_report report;
+    int rc = pa_import(db, job->kind, job->data, job->len, &opts, &report, err);
+    for (int i = 0; i < report.kept; i++)
+        strip_dir(report.errors[i].message, media);
+    strip_dir(err->message, media);
+    if (rc == PA_EINVAL && report.nerrors > 0)
+        answer_rows(r, &report);
+    else if (rc == PA_EINVAL && job->encoding) /* the kind is known: the encoding is not */
+        pa_http_error(r, 400, "malformed", "encoding", "%s", err->message);
+    else if (rc == 0)
+        pa_http_json(r, 200,
+                     json_pack("{s:I, s:I, s:I, s:I}", "rows", (json_int_t)report.rows, "created",
+                               (json_int_t)report.created, "updated", (json_int_t)report.updated,
+                               "unchanged", (json_int_t)report.skipped));
+    pa_import_report_release(&report);
+    return rc;
+}
+
+void pa_h_import(struct pa_http_request *r)
+{
+    const char *kind = r->params[0];
+    if (strcmp(kind, pa_region_kind.name) == 0) {
+        pa_http_error(r, 422, "invalid", NULL, "regions are built in and cannot be imported");
+        return;
+    }
+    if (!kind_exists(r, kind, false))
+        return;
+    /* an empty body is an empty file, which the importer explains */
+    struct import_job job = {kind, r->body ? r->body : "", r->body_len,
+                             pa_http_query(r, "encoding")};
+    PA_ASSERT(job.len <= PA_HTTP_BODY_MAX);
+    pa_http_write(r, run_import, &job, true);
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+void pa_h_export(struct pa_http_request *r)
+{
+    const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
+    enum pa_format format = PA_FORMAT_CSV;
+    struct pa_error err;
+    pa_error_clear(&err);
+    if (format_name && pa_format_parse(format_name, &format, &err) != 0) {
+        pa_http_error(r, 400, "malformed", "format", "format must be csv or json");
+        return;
+    }
+    struct pa_db *db;
+    if (!kind_exists(r, kind, true) || (db = pa_http_reader(r)) == NULL)
+        return;
+    bool everything;
+    if (pa_scope_covers_everything(db, &everything, &err) != 0 || !everything) {
+        if (err.code == 0)
+            pa_error_set(&err, PA_EDENIED,
+                         "an export holds every pairing; an auditor of '%s' reads theirs "
+                         "through the API",
+                         r->user.pairing);
+        pa_http_fail(r, &err);
+        return;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    int rc = out ? pa_export(db, kind, format, out, &err)
+                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
+    if (out && fclose(out) != 0 && rc == 0)
+        rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    if (rc != 0) {
+        free(text);
+        pa_http_fail(r, &err);
+        return;
+    }
+    const char *ext = format == PA_FORMAT_CSV ? "csv" : "json";
+    /* the kind is one of ours (checked above), so it is safe in a header */
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind, ext);
+    pa_http_bytes(r, 200, format == PA_FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
+                  text, len);
+}

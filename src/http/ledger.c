@@ -1,0 +1,327 @@
+/*
+ * ledger.c - accounts, balances, statements and transfers:
+ * GET/POST /api/v1/accounts, GET /api/v1/accounts/{code}/statement,
+ * GET /api/v1/balances, GET/POST /api/v1/transfers,
+ * POST /api/v1/transfers/{id}/post and /void.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+
+#define BATCH_MAX 1000
+
+static const char *scope_pairing(struct pa_http_request *r)
+{
+    return r->user.role == PA_ROLE_AUDITOR ? r->user.pairing : NULL;
+}
+
+/* ---- accounts ------------------------------------------------------------------------ */
+
+void pa_h_accounts(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *accounts;
+    if (pa_account_list(db, pa_http_query(r, "kind"), pa_http_query(r, "project"), scope_pairing(r),
+                        &accounts, &err) != 0)
+        pa_http_fail(r, &err);
+    else
+        pa_http_json(r, 200, json_pack("{s:o}", "accounts", accounts));
+}
+
+static int create_account(struct pa_db *db, struct pa_http_request *r, void *ctx,
+                          struct pa_error *err)
+{
+    const struct pa_record *rec = ctx;
+    enum pa_put_result result;
+    int rc = pa_record_put(db, rec, &result, err);
+    if (rc == 0 && result != PA_PUT_CREATED)
+        rc = pa_error_setf(err, PA_EEXIST, "code", "account '%s' exists already", rec->v[0].s);
+    if (rc == 0)
+        pa_http_json(r, 201, pa_record_json(rec));
+    return rc;
+}
+
+void pa_h_account_create(struct pa_http_request *r)
+{
+    json_t *body = pa_http_body_json(r, false);
+    struct pa_record rec;
+    if (body && pa_http_record(r, pa_kind_find("accounts"), body, &rec, NULL) == 0)
+        pa_http_write(r, create_account, &rec, false);
+    json_decref(body);
+}
+
+/* ---- statements and balances ---------------------------------------------------------- */
+
+/* The account `code` in a list from pa_account_list, or NULL. */
+static json_t *find_account(json_t *accounts, const char *code)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(accounts, i, a)
+    {
+        if (strcmp(json_string_value(json_object_get(a, "code")), code) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static int statement_line(const struct pa_statement_line *l, void *ctx)
+{
+    json_t *lines = ctx;
+    json_t *line =
+        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id, "date",
+                  l->date, "kind", l->kind, "counterparty", l->counterparty, "project", l->project,
+                  "memo", l->memo, "debit", pa_http_money(l->debit_fen), "credit",
+                  pa_http_money(l->credit_fen), "pending", pa_http_money(l->pending_fen), "balance",
+                  pa_http_money(l->balance_fen), "seq", (json_int_t)l->seq);
+    return line == NULL || json_array_append_new(lines, line) != 0;
+}
+
+void pa_h_statement(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *accounts = NULL, *lines = json_array(), *account = NULL;
+    int rc = pa_account_list(db, NULL, NULL, scope_pairing(r), &accounts, &err);
+    if (rc == 0)
+        account = find_account(accounts, r->params[0]);
+    if (rc == 0 && account == NULL)
+        rc = pa_error_set(&err, PA_ENOTFOUND, "no account '%s'", r->params[0]);
+    if (rc == 0)
+        rc = pa_ledger_statement(db, r->params[0], statement_line, lines, &err);
+    if (rc != 0) {
+        pa_http_fail(r, &err);
+        json_decref(lines);
+    } else {
+        pa_http_json(r, 200, json_pack("{s:O, s:o}", "account", account, "lines", lines));
+    }
+    json_decref(accounts);
+}
+
+struct balances {
+    json_t *list;
+    json_t *visible; /* for an auditor: the accounts of their pairing; else NULL */
+};
+
+static int balance_row(const struct pa_balance *b, void *ctx)
+{
+    struct balances *out = ctx;
+    if (out->visible && find_account(out->visible, b->account) == NULL)
+        return 0;
+    json_t *list = out->list;
+    json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "account", b->account, "kind",
+                            b->kind, "debits_posted", pa_http_money(b->debits_posted),
+                            "credits_posted", pa_http_money(b->credits_posted), "debits_pending",
+                            pa_http_money(b->debits_pending), "credits_pending",
+                            pa_http_money(b->credits_pending), "balance",
+                            pa_http_money(b->credits_posted - b->debits_posted));
+    return row == NULL || json_array_append_new(list, row) != 0;
+}
+
+void pa_h_balances(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    const char *as_of = pa_http_query(r, "as_of");
+    int32_t days;
+    if (as_of && pa_date_parse(as_of, &days, NULL) != 0) {
+        pa_http_error(r, 400, "malformed", "as_of", "as_of must be a date YYYY-MM-DD");
+        return;
+    }
+    struct pa_as_of when = {.date = as_of, .seq = 0};
+    struct pa_error err;
+    pa_error_clear(&err);
+    struct balances b = {.list = json_array()};
+    int rc =
+        scope_pairing(r) ? pa_account_list(db, NULL, NULL, scope_pairing(r), &b.visible, &err) : 0;
+    if (rc == 0)
+        rc = pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL, balance_row,
+                                &b, &err);
+    json_decref(b.visible);
+    if (rc != 0) {
+        pa_http_fail(r, &err);
+        json_decref(b.list);
+        return;
+    }
+    pa_http_json(r, 200, json_pack("{s:s?, s:o}", "as_of", as_of, "balances", b.list));
+}
+
+/* ---- transfers ------------------------------------------------------------------------- */
+
+void pa_h_transfers(struct pa_http_request *r)
+{
+    struct pa_transfer_filter f = {
+        .state = pa_http_query(r, "state"),
+        .account = pa_http_query(r, "account"),
+        .scope_pairing = scope_pairing(r),
+    };
+    struct pa_db *db;
+    if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *list;
+    int64_t total;
+    if (pa_transfer_list(db, &f, &list, &total, &err) != 0)
+        pa_http_fail(r, &err);
+    else
+        pa_http_json(r, 200,
+                     json_pack("{s:o, s:I}", "transfers", list, "total", (json_int_t)total));
+}
+
+struct submission {
+    struct pa_transfer *transfers;
+    struct pa_transfer_outcome *outcomes;
+    size_t n;
+    bool batch;
+};
+
+static bool is_conflict(enum pa_transfer_result result)
+{
+    return result == PA_TR_EXISTS_DIFFERENT || result == PA_TR_PENDING_ALREADY_POSTED ||
+           result == PA_TR_PENDING_ALREADY_VOIDED || result == PA_TR_SAME_ACTOR;
+}
+
+/* The first refused transfer as the request's error; nonzero discards the batch. */
+static int refusal(const struct submission *s, struct pa_error *err)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pa_transfer_outcome *o = &s->outcomes[i];
+        if (pa_transfer_result_ok(o->result))
+            continue;
+        char field[64] = "";
+        const char *name = o->field[0] ? o->field : pa_transfer_result_field(o->result);
+        if (s->batch)
+            snprintf(field, sizeof(field), "[%zu]%s%s", i, name ? "." : "", name ? name : "");
+        else
+            snprintf(field, sizeof(field), "%s", name ? name : "");
+        return pa_error_setf(err, is_conflict(o->result) ? PA_EEXIST : PA_EINVAL, field,
+                             "%s: %s%s%s", pa_transfer_result_name(o->result),
+                             pa_transfer_result_text(o->result), o->detail[0] ? ": " : "",
+                             o->detail);
+    }
+    return 0;
+}
+
+static int submit(struct pa_db *db, struct pa_http_request *r, void *ctx, struct pa_error *err)
+{
+    struct submission *s = ctx;
+    int rc = pa_ledger_submit(db, s->transfers, s->n, s->outcomes, err);
+    if (rc == 0)
+        rc = refusal(s, err);
+    if (rc != 0)
+        return rc;
+    json_t *results = json_array();
+    bool created = false;
+    for (size_t i = 0; i < s->n; i++) {
+        created = created || s->outcomes[i].result == PA_TR_CREATED;
+        json_array_append_new(results, json_pack("{s:s, s:s}", "id", s->transfers[i].id, "result",
+                                                 pa_transfer_result_name(s->outcomes[i].result)));
+    }
+    pa_http_json(r, created ? 201 : 200, json_pack("{s:o}", "results", results));
+    return 0;
+}
+
+static bool alloc_submission(struct pa_http_request *r, struct submission *s, size_t n)
+{
+    s->n = n;
+    s->transfers = pa_http_alloc(r, n * sizeof(*s->transfers));
+    s->outcomes = pa_http_alloc(r, n * sizeof(*s->outcomes));
+    if (s->transfers && s->outcomes)
+        return true;
+    pa_http_error(r, 503, "busy", NULL, "out of memory");
+    return false;
+}
+
+/* One transfer object of a POST: a posted or pending transfer, never a post/void. */
+static int parse_transfer(struct pa_http_request *r, json_t *obj, const char *prefix,
+                          struct pa_transfer *t)
+{
+    struct pa_record rec;
+    if (pa_http_record(r, pa_kind_find("transfers"), obj, &rec, prefix) != 0)
+        return -1;
+    pa_transfer_from_record(&rec, t);
+    if (t->kind == PA_TRANSFER_POST || t->kind == PA_TRANSFER_VOID || t->pending_id) {
+        char field[64];
+        snprintf(field, sizeof(field), "%s%skind", prefix, prefix[0] ? "." : "");
+        pa_http_error(r, 422, "invalid", field,
+                      "a new transfer is posted or pending; approve or reject a pending one "
+                      "with POST /api/v1/transfers/{id}/post or /void");
+        return -1;
+    }
+    return 0;
+}
+
+void pa_h_transfer_create(struct pa_http_request *r)
+{
+    json_t *body = pa_http_body_json(r, true);
+    if (body == NULL)
+        return;
+    struct submission s = {.batch = json_is_array(body)};
+    size_t n = s.batch ? json_array_size(body) : 1;
+    if (n > BATCH_MAX) {
+        pa_http_error(r, 422, "invalid", NULL, "a batch has at most %d transfers", BATCH_MAX);
+    } else if (alloc_submission(r, &s, n)) {
+        bool ok = true;
+        for (size_t i = 0; ok && i < n; i++) {
+            char prefix[32] = "";
+            if (s.batch)
+                snprintf(prefix, sizeof(prefix), "[%zu]", i);
+            ok = parse_transfer(r, s.batch ? json_array_get(body, i) : body, prefix,
+                                &s.transfers[i]) == 0;
+        }
+        if (ok)
+            pa_http_write(r, submit, &s, false);
+    }
+    json_decref(body);
+}
+
+static const char *const resolve_fields[] = {"date", "amount", "id", "memo", NULL};
+
+/* POST /transfers/{id}/post or /void: the approval or rejection of a pending one. */
+static void resolve(struct pa_http_request *r, enum pa_transfer_kind kind)
+{
+    json_t *body = r->body_len ? pa_http_body_json(r, false) : json_object();
+    if (body == NULL || pa_http_known_fields(r, body, resolve_fields, NULL) != 0) {
+        json_decref(body);
+        return;
+    }
+    /* the same parser as a transfer's, so the fields obey the same rules */
+    char today[PA_DATE_LEN + 1], id[PA_CODE_MAX + 8];
+    pa_date_format(pa_date_today(), today);
+    snprintf(id, sizeof(id), "%.62s-%c", r->params[0], kind == PA_TRANSFER_POST ? 'P' : 'V');
+    json_t *full = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "date", today, "from", "X",
+                             "to", "X", "amount", "0.00");
+    json_object_update(full, body);
+    struct submission s = {.batch = false};
+    struct pa_record rec;
+    if (full && pa_http_record(r, pa_kind_find("transfers"), full, &rec, NULL) == 0 &&
+        alloc_submission(r, &s, 1)) {
+        pa_transfer_from_record(&rec, &s.transfers[0]);
+        s.transfers[0].kind = kind;
+        s.transfers[0].from = s.transfers[0].to = NULL;
+        s.transfers[0].pending_id = r->params[0];
+        pa_http_write(r, submit, &s, false);
+    }
+    json_decref(full);
+    json_decref(body);
+}
+
+void pa_h_transfer_post(struct pa_http_request *r)
+{
+    resolve(r, PA_TRANSFER_POST);
+}
+
+void pa_h_transfer_void(struct pa_http_request *r)
+{
+    resolve(r, PA_TRANSFER_VOID);
+}

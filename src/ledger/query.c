@@ -1,0 +1,360 @@
+/*
+ * query.c - the ledger as JSON for the API and the web pages: a project with
+ * its budget execution, milestones and accounts; accounts with their counters;
+ * transfers with their state and who recorded them.
+ */
+#include <string.h>
+
+#include "ledger_int.h"
+
+static json_t *money(int64_t fen)
+{
+    char buf[64];
+    pa_money_format(fen, PA_YUAN, 0, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+static json_t *text_or_null(sqlite3_stmt *stmt, int col)
+{
+    const unsigned char *s = sqlite3_column_text(stmt, col);
+    return s ? json_string((const char *)s) : json_null();
+}
+
+/* ---- one project ----------------------------------------------------------------- */
+
+struct execution {
+    const char *code;
+    json_t *out;
+};
+
+static int find_execution(const struct pa_budget_row *row, void *ctx)
+{
+    struct execution *e = ctx;
+    if (strcmp(row->key, e->code) != 0)
+        return 0;
+    char rate[16];
+    snprintf(rate, sizeof(rate), "%d.%d", row->rate_permille / 10, row->rate_permille % 10);
+    e->out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen), "allocated",
+                       money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
+                       money(row->paid_fen), "rate",
+                       row->rate_permille < 0 ? json_null() : json_string(rate));
+    return 1; /* found: stop */
+}
+
+static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t *list,
+                    const char *const *names, int ncols, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        json_t *row = json_object();
+        for (int i = 0; row && i < ncols; i++)
+            json_object_set_new(row, names[i], text_or_null(stmt, i));
+        json_array_append_new(list, row);
+    }
+    sqlite3_reset(stmt);
+    return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
+}
+
+static const char sql_project[] =
+    "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
+    "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, r.name, g.name, g.parent "
+    "FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing "
+    "WHERE p.code = ?1";
+static const char sql_milestones[] =
+    "SELECT date, kind, title, description, CASE WHEN photo IS NULL THEN NULL "
+    "ELSE '/media/' || photo END FROM milestones WHERE project = ?1 ORDER BY date, title";
+static const char sql_accounts[] =
+    "SELECT code, name, kind FROM accounts WHERE project = ?1 ORDER BY code";
+
+int pa_project_detail(struct pa_db *db, const char *code, const struct pa_project_filter *scope,
+                      json_t **out, struct pa_error *err)
+{
+    *out = NULL;
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_project, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    json_t *p = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *pairing = (const char *)sqlite3_column_text(stmt, 2);
+        const unsigned char *parent = sqlite3_column_text(stmt, 15);
+        bool visible = !(scope->public_only && sqlite3_column_int(stmt, 11) == 0);
+        if (scope->scope_pairing && scope->scope_pairing[0])
+            visible =
+                visible && (strcmp(pairing, scope->scope_pairing) == 0 ||
+                            (parent && strcmp((const char *)parent, scope->scope_pairing) == 0));
+        if (visible) {
+            struct pa_record rec;
+            pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
+            p = pa_record_json(&rec);
+            json_object_set_new(p, "region_name", text_or_null(stmt, 13));
+            json_object_set_new(p, "pairing_name", text_or_null(stmt, 14));
+        }
+    }
+    sqlite3_reset(stmt);
+    if (p == NULL)
+        return pa_error_set(err, PA_ENOTFOUND, "no project '%s'", code);
+    static const char *const milestone_names[] = {"date", "kind", "title", "description", "photo"};
+    static const char *const account_names[] = {"code", "name", "kind"};
+    json_t *milestones = json_array(), *accounts = json_array();
+    json_object_set_new(p, "milestones", milestones);
+    json_object_set_new(p, "accounts", accounts);
+    rc = add_rows(db, sql_milestones, code, milestones, milestone_names, 5, err);
+    if (rc == 0)
+        rc = add_rows(db, sql_accounts, code, accounts, account_names, 3, err);
+    struct execution e = {code, NULL};
+    if (rc == 0)
+        rc = pa_ledger_budget(db, PA_BUDGET_PROJECT, find_execution, &e, err);
+    if (rc == 1)
+        rc = 0;
+    json_object_set_new(p, "execution", e.out ? e.out : json_null());
+    if (rc != 0)
+        json_decref(p);
+    else
+        *out = p;
+    return rc;
+}
+
+/* ---- accounts ----------------------------------------------------------------------- */
+
+static const char sql_account_list[] =
+    "SELECT a.code, a.name, a.kind, a.region, a.pairing, a.project, a.closed, "
+    "a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending, r.name "
+    "FROM accounts a JOIN regions r ON r.code = a.region "
+    "LEFT JOIN pairings g ON g.code = a.pairing "
+    "WHERE (?1 = '' OR a.kind = ?1) AND (?2 = '' OR a.project = ?2) "
+    "AND (?3 = '' OR g.code = ?3 OR g.parent = ?3) ORDER BY a.kind, a.code";
+
+static json_t *account_json(sqlite3_stmt *stmt)
+{
+    int64_t dpo = sqlite3_column_int64(stmt, 7), cpo = sqlite3_column_int64(stmt, 8);
+    int64_t dpe = sqlite3_column_int64(stmt, 9), cpe = sqlite3_column_int64(stmt, 10);
+    /* balances of accounts that passed the ledger's checks fit in int64 */
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "code", text_or_null(stmt, 0), "name", text_or_null(stmt, 1), "kind",
+                     text_or_null(stmt, 2), "region", text_or_null(stmt, 3), "region_name",
+                     text_or_null(stmt, 11), "pairing", text_or_null(stmt, 4), "closed",
+                     sqlite3_column_int(stmt, 6), "project", text_or_null(stmt, 5), "debits_posted",
+                     money(dpo), "credits_posted", money(cpo), "debits_pending", money(dpe),
+                     "credits_pending", money(cpe), "balance", money(cpo - dpo), "available",
+                     money(cpo - dpo - dpe));
+}
+
+int pa_account_list(struct pa_db *db, const char *kind, const char *project,
+                    const char *scope_pairing, json_t **out, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_account_list, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, kind ? kind : "");
+    pa_db_bind_text(stmt, 2, project ? project : "");
+    pa_db_bind_text(stmt, 3, scope_pairing ? scope_pairing : "");
+    json_t *list = json_array();
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+        json_array_append_new(list, account_json(stmt));
+    sqlite3_reset(stmt);
+    if (step != SQLITE_DONE) {
+        json_decref(list);
+        return pa_db_fail(db, err, "listing accounts");
+    }
+    *out = list;
+    return 0;
+}
+
+/* ---- transfers ------------------------------------------------------------------------ */
+
+/* state: posted (moved money), pending (open request), voided/approved (a
+ * resolved request), expired (an open request past its expiry), or, for the
+ * post and void transfers themselves, their kind. */
+#define TRANSFER_STATE                                                                             \
+    "CASE WHEN t.kind = 'pending' AND t.resolved_by IS NULL AND t.expires IS NOT NULL "            \
+    "AND t.expires < date('now') THEN 'expired' "                                                  \
+    "WHEN t.kind = 'pending' AND t.resolved_by IS NULL THEN 'pending' "                            \
+    "WHEN t.kind = 'pending' THEN (SELECT CASE r.kind WHEN 'void' THEN 'voided' "                  \
+    "ELSE 'approved' END FROM transfers r WHERE r.id = t.resolved_by) "                            \
+    "ELSE t.kind END"
+
+#define TRANSFER_WHERE                                                                             \
+    " FROM transfers t LEFT JOIN accounts a ON a.code = t.from_account "                           \
+    "LEFT JOIN pairings g ON g.code = a.pairing "                                                  \
+    "WHERE (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                  \
+    "AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2) "                                   \
+    "AND (?3 = '' OR g.code = ?3 OR g.parent = ?3)"
+
+static const char sql_transfer_list[] =
+    "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
+    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq" TRANSFER_WHERE
+    " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
+static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
+
+static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_filter *f)
+{
+    pa_db_bind_text(stmt, 1, f->state ? f->state : "");
+    pa_db_bind_text(stmt, 2, f->account ? f->account : "");
+    pa_db_bind_text(stmt, 3, f->scope_pairing ? f->scope_pairing : "");
+}
+
+static json_t *transfer_json(sqlite3_stmt *stmt)
+{
+    static const char *const names[] = {"id",          "kind",    "date", "from",       "to",
+                                        "amount",      "project", "memo", "pending_id", "expires",
+                                        "resolved_by", "actor",   "state"};
+    json_t *t = json_object();
+    for (int i = 0; t && i < (int)PA_ARRAY_LEN(names); i++)
+        json_object_set_new(t, names[i],
+                            i == 5 ? money(sqlite3_column_int64(stmt, i)) : text_or_null(stmt, i));
+    json_object_set_new(t, "seq", json_integer(sqlite3_column_int64(stmt, 13)));
+    return t;
+}
+
+int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_t **out,
+                     int64_t *total, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_transfer_count, &stmt, err);
+    if (rc != 0)
+        return rc;
+    bind_transfer_filter(stmt, f);
+    *total = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if ((rc = pa_db_prepare(db, sql_transfer_list, &stmt, err)) != 0)
+        return rc;
+    bind_transfer_filter(stmt, f);
+    sqlite3_bind_int64(stmt, 4, f->limit);
+    sqlite3_bind_int64(stmt, 5, f->offset);
+    json_t *list = json_array();
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+        json_array_append_new(list, transfer_json(stmt));
+    sqlite3_reset(stmt);
+    if (step != SQLITE_DONE) {
+        json_decref(list);
+        return pa_db_fail(db, err, "listing transfers");
+    }
+    *out = list;
+    return 0;
+}
+
+/* ---- fund flows ----------------------------------------------------------------------- */
+
+/* Posted money along each edge of donor sources -> pools -> project kinds ->
+ * counties.  Money a source pays into a project directly skips the pool; money
+ * between pools (a city pool feeding a county pool) is an edge of its own.  The
+ * kind -> county edges count the same transfers as the edges into the kinds, so
+ * what enters a kind node leaves it.  Payments out of projects are not flows of
+ * the programme's funds between its parts, and are left out. */
+static const char sql_flows[] =
+    "WITH moved AS (SELECT from_account AS f, to_account AS t, sum(amount) AS amount "
+    "  FROM transfers WHERE kind IN ('posted', 'post') GROUP BY from_account, to_account), "
+    "funded AS (SELECT a.code AS from_code, a.kind AS from_kind, a.name AS from_name, "
+    "  p.kind AS kind, p.region AS region, m.amount AS amount FROM moved m "
+    "  JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
+    "  JOIN projects p ON p.code = b.project "
+    "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'project') "
+    "SELECT * FROM ("
+    "  SELECT 0 AS stage, a.kind, a.code, a.name, 'pool', b.code, b.name, m.amount AS amount "
+    "  FROM moved m JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
+    "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'pool' "
+    "  UNION ALL SELECT 1, from_kind, from_code, from_name, 'kind', kind, NULL, sum(amount) "
+    "  FROM funded GROUP BY from_code, kind "
+    "  UNION ALL SELECT 2, 'kind', kind, NULL, 'county', region, "
+    "  (SELECT name FROM regions WHERE code = region), sum(amount) "
+    "  FROM funded GROUP BY kind, region) "
+    "ORDER BY 1, 8 DESC, 3, 6";
+
+#define FLOW_NODES_MAX 100000 /* far above any programme: a bound, not a limit in use */
+
+struct flows {
+    json_t *nodes, *links;
+    struct pa_strmap *seen;
+    long nnodes;
+};
+
+/* A project kind's Chinese name, from the projects kind's own column. */
+static const char *kind_label(const char *key)
+{
+    const struct pa_kind *projects = pa_kind_find("projects");
+    int col = pa_kind_column(projects, "kind");
+    PA_ASSERT(col >= 0);
+    for (const struct pa_enum_value *e = projects->columns[col].values; e && e->name; e++)
+        if (strcmp(e->name, key) == 0)
+            return e->zh;
+    return key;
+}
+
+/* The node `type:key`, added the first time it is seen. */
+static int flow_node(struct flows *f, const char *type, const char *key, const char *label,
+                     char name[PA_CODE_MAX + 16], struct pa_error *err)
+{
+    snprintf(name, PA_CODE_MAX + 16, "%s:%s", type, key);
+    int put = pa_strmap_put(f->seen, name, f->nnodes, NULL);
+    if (put < 0)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (put == 0)
+        return 0;
+    if (++f->nnodes > FLOW_NODES_MAX)
+        return pa_error_set(err, PA_ERANGE, "more than %d nodes in the fund flow", FLOW_NODES_MAX);
+    if (label == NULL)
+        label = strcmp(type, "kind") == 0 ? kind_label(key) : key;
+    json_t *node = json_pack("{s:s, s:s}", "name", name, "label", label);
+    if (node == NULL || json_array_append_new(f->nodes, node) != 0)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    return 0;
+}
+
+static int flow_link(struct flows *f, sqlite3_stmt *stmt, struct pa_error *err)
+{
+    char from[PA_CODE_MAX + 16], to[PA_CODE_MAX + 16];
+    const char *col[7];
+    for (int i = 0; i < 7; i++)
+        col[i] = (const char *)sqlite3_column_text(stmt, i);
+    if (col[1] == NULL || col[2] == NULL || col[4] == NULL || col[5] == NULL)
+        return pa_error_set(err, PA_ETAMPER, "a fund flow names an account without a kind");
+    int rc = flow_node(f, col[1], col[2], col[3], from, err);
+    if (rc == 0)
+        rc = flow_node(f, col[4], col[5], col[6], to, err);
+    if (rc != 0)
+        return rc;
+    json_t *link = json_pack("{s:s, s:s, s:o}", "source", from, "target", to, "amount",
+                             money(sqlite3_column_int64(stmt, 7)));
+    if (link == NULL || json_array_append_new(f->links, link) != 0)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    return 0;
+}
+
+int pa_fund_flows(struct pa_db *db, json_t **out, struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && out != NULL);
+    *out = NULL;
+    struct flows f = {json_array(), json_array(), NULL, 0};
+    sqlite3_stmt *stmt = NULL;
+    int rc = f.nodes && f.links && pa_strmap_new(&f.seen) == 0
+                 ? pa_db_prepare(db, sql_flows, &stmt, err)
+                 : pa_error_set(err, PA_ENOMEM, "out of memory");
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = flow_link(&f, stmt, err);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "computing the fund flows");
+    if (stmt)
+        sqlite3_reset(stmt);
+    pa_strmap_free(f.seen);
+    if (rc != 0) {
+        json_decref(f.nodes);
+        json_decref(f.links);
+        return rc;
+    }
+    PA_ASSERT(json_array_size(f.nodes) == (size_t)f.nnodes);
+    *out = json_pack("{s:o, s:o}", "nodes", f.nodes, "links", f.links);
+    if (*out == NULL)
+        rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    return rc;
+}
