@@ -106,7 +106,7 @@ int pa_money_sub(int64_t a, int64_t b, int64_t *difference);
  * since 1970-01-01. */
 int pa_date_parse(const char *text, int32_t *days, struct pa_error *err);
 void pa_date_format(int32_t days, char buf[PA_DATE_LEN + 1]);
-/* Today in UTC. */
+/* Today in Beijing time (UTC+8), the programme's calendar. */
 int32_t pa_date_today(void);
 
 /* ---- codes and text ----------------------------------------------------- */

@@ -137,6 +137,9 @@ int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_
 
 /* Regions: does `code` exist, and is it `ancestor` or below it? */
 int pa_region_lookup(struct pa_db *db, const char *code, int *level, struct pa_error *err);
+/* The region's Chinese name ("东海县"). */
+int pa_region_name(struct pa_db *db, const char *code, char *name, size_t size,
+                   struct pa_error *err);
 int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, bool *within,
                      struct pa_error *err);
 
@@ -161,6 +164,8 @@ struct pa_project_filter {
  * every project the filter matches. */
 int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t **projects,
                     int64_t *total, struct pa_error *err);
+
+int pa_project_exists(struct pa_db *db, const char *code, bool *exists, struct pa_error *err);
 
 /* ---- who may change what (scope.c) --------------------------------------
  * The local operator (no principal) and admins may do everything.  Each

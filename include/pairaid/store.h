@@ -72,6 +72,11 @@ int pa_db_set_principal(struct pa_db *db, const struct pa_principal *who, struct
 /* NULL for the local operator. */
 const struct pa_principal *pa_db_principal(const struct pa_db *db);
 
+/* A consistent copy of the whole database (users and sessions included) to a
+ * new file at `path`, while others keep reading and writing (SQLite's online
+ * backup).  An existing file is refused (PA_EEXIST), never overwritten. */
+int pa_db_backup(struct pa_db *db, const char *path, struct pa_error *err);
+
 /* BEGIN IMMEDIATE, so a writer learns at once (PA_EBUSY) that another holds the lock. */
 int pa_db_begin(struct pa_db *db, struct pa_error *err);
 int pa_db_commit(struct pa_db *db, struct pa_error *err);

@@ -66,6 +66,7 @@ int cmd_key(struct pa_cli *cli, int argc, char **argv);
 int cmd_log(struct pa_cli *cli, int argc, char **argv);
 int cmd_user(struct pa_cli *cli, int argc, char **argv);
 int cmd_serve(struct pa_cli *cli, int argc, char **argv);
+int cmd_backup(struct pa_cli *cli, int argc, char **argv);
 
 /* ---- output ----------------------------------------------------------------- */
 

@@ -186,7 +186,7 @@ static json_t *proof_json(pa_hash *proof, int n)
 
 static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
-    int64_t index;
+    int64_t index = 0;
     if (a->nargs != 2)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log prove INDEX [--size N]");
     if (number(a->args[1], &index, "INDEX", err) != 0)
@@ -206,7 +206,7 @@ static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *er
 
 static int consistency(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
-    int64_t old, now;
+    int64_t old = 0, now = 0;
     if (a->nargs != 3)
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log consistency OLD NEW");
     if (number(a->args[1], &old, "OLD", err) != 0 || number(a->args[2], &now, "NEW", err) != 0)

@@ -33,6 +33,7 @@ static const struct command commands[] = {
     {"account", cmd_account, "account close CODE: refuse new transfers"},
     {"key", cmd_key, "key generate --name NAME -o FILE: a signing key for checkpoints"},
     {"user", cmd_user, "user add NAME --role ROLE [--region CODE] [--pairing CODE] | user list"},
+    {"backup", cmd_backup, "backup FILE: a consistent online copy of the database"},
     {"serve", cmd_serve, "serve [--listen ADDR:PORT]: the HTTP API and web pages"},
     {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
 };

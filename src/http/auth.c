@@ -169,20 +169,13 @@ int pa_http_check_csrf(struct pa_http_request *r)
 
 static json_t *user_json(struct pa_db *db, const struct pa_principal *u)
 {
-    json_t *obj =
-        json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "name", u->name, "role", pa_role_name(u->role),
-                  "role_name", pa_role_zh(u->role), "region", u->region[0] ? u->region : NULL,
-                  "pairing", u->pairing[0] ? u->pairing : NULL);
-    static const char sql[] = "SELECT name FROM regions WHERE code = ?1";
-    sqlite3_stmt *stmt;
-    if (obj && u->region[0] && pa_db_prepare(db, sql, &stmt, NULL) == 0) {
-        pa_db_bind_text(stmt, 1, u->region);
-        if (sqlite3_step(stmt) == SQLITE_ROW)
-            json_object_set_new(obj, "region_name",
-                                json_string((const char *)sqlite3_column_text(stmt, 0)));
-        sqlite3_reset(stmt);
-    }
-    return obj;
+    char region_name[128];
+    bool named =
+        u->region[0] && pa_region_name(db, u->region, region_name, sizeof(region_name), NULL) == 0;
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", u->name, "role",
+                     pa_role_name(u->role), "role_name", pa_role_zh(u->role), "region",
+                     u->region[0] ? u->region : NULL, "region_name", named ? region_name : NULL,
+                     "pairing", u->pairing[0] ? u->pairing : NULL);
 }
 
 static json_t *expiry_json(int64_t expires)

@@ -252,7 +252,8 @@ static int parse_transfer(struct pa_http_request *r, json_t *obj, const char *pr
     pa_transfer_from_record(&rec, t);
     if (t->kind == PA_TRANSFER_POST || t->kind == PA_TRANSFER_VOID || t->pending_id) {
         char field[64];
-        snprintf(field, sizeof(field), "%s%skind", prefix, prefix[0] ? "." : "");
+        snprintf(field, sizeof(field), "%s%s%s", prefix, prefix[0] ? "." : "",
+                 t->pending_id ? "pending_id" : "kind");
         pa_http_error(r, 422, "invalid", field,
                       "a new transfer is posted or pending; approve or reject a pending one "
                       "with POST /api/v1/transfers/{id}/post or /void");

@@ -57,11 +57,12 @@ static json_t *summary_rows(const char *column, const struct pa_summary_row *row
 
 static json_t *summary_json(const struct pa_summary *s, const struct pa_funds_summary *f)
 {
-    json_t *counts =
-        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "pairings", (json_int_t)s->pairings,
-                  "county_pairings", (json_int_t)s->county_pairings, "orgs", (json_int_t)s->orgs,
-                  "projects", (json_int_t)s->projects, "milestones", (json_int_t)s->milestones,
-                  "exchanges", (json_int_t)s->exchanges, "people", (json_int_t)s->people);
+    json_t *counts = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "pairings", (json_int_t)s->pairings,
+        "county_pairings", (json_int_t)s->county_pairings, "orgs", (json_int_t)s->orgs, "projects",
+        (json_int_t)s->projects, "milestones", (json_int_t)s->milestones, "exchanges",
+        (json_int_t)s->exchanges, "people", (json_int_t)s->people, "pending_transfers",
+        (json_int_t)f->pending_transfers, "expired_pending", (json_int_t)f->expired_pending);
     json_t *funds =
         json_pack("{s:o, s:o, s:o, s:o, s:o}", "arranged", pa_http_money(f->arranged_fen), "pooled",
                   pa_http_money(f->pooled_fen), "allocated", pa_http_money(f->allocated_fen),

@@ -155,8 +155,24 @@ static int add_milestone(struct pa_db *db, struct pa_http_request *r, void *ctx,
 
 static const char *const milestone_fields[] = {"date", "kind", "title", "description", NULL};
 
+/* The project in the path must exist: a 404, before the body is looked at. */
+static bool path_project_exists(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    struct pa_error err;
+    pa_error_clear(&err);
+    bool exists = false;
+    if (db && pa_project_exists(db, r->params[0], &exists, &err) != 0)
+        pa_http_fail(r, &err);
+    else if (db && !exists)
+        pa_http_error(r, 404, "not_found", NULL, "no project '%.64s'", r->params[0]);
+    return exists;
+}
+
 void pa_h_milestone_create(struct pa_http_request *r)
 {
+    if (!path_project_exists(r))
+        return;
     json_t *body = pa_http_body_json(r, false);
     if (body == NULL || pa_http_known_fields(r, body, milestone_fields, NULL) != 0) {
         json_decref(body);

@@ -53,6 +53,13 @@ void pa_http_error(struct pa_http_request *r, unsigned status, const char *code,
     va_end(ap);
     json_t *error = json_pack("{s:s, s:s, s:s?}", "code", code, "message", message, "field",
                               field && field[0] ? field : NULL);
+    if (error == NULL) {
+        /* the message quotes the request, which need not be UTF-8: keep ASCII */
+        for (char *c = message; *c; c++)
+            if ((unsigned char)*c >= 0x80)
+                *c = '?';
+        error = json_pack("{s:s, s:s, s:n}", "code", code, "message", message, "field");
+    }
     pa_http_json(r, status, json_pack("{s:o}", "error", error));
 }
 

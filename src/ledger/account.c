@@ -465,8 +465,6 @@ static int authorize_account(struct pa_db *db, const struct pa_record *rec, stru
     }
     if (strcmp(kind, "source") == 0 || strcmp(kind, "pool") == 0)
         return pa_scope_require(db, PA_ROLE_DONOR, region, "open this account", err);
-    if (strcmp(kind, "payee") == 0 && pa_db_principal(db)->role == PA_ROLE_DONOR)
-        return pa_scope_require(db, PA_ROLE_DONOR, region, "open this account", err);
     return pa_scope_require(db, PA_ROLE_RECIPIENT, region, "open this account", err);
 }
 

@@ -176,7 +176,7 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project,
  * post and void transfers themselves, their kind. */
 #define TRANSFER_STATE                                                                             \
     "CASE WHEN t.kind = 'pending' AND t.resolved_by IS NULL AND t.expires IS NOT NULL "            \
-    "AND t.expires < date('now') THEN 'expired' "                                                  \
+    "AND t.expires < ?6 THEN 'expired' "                                                           \
     "WHEN t.kind = 'pending' AND t.resolved_by IS NULL THEN 'pending' "                            \
     "WHEN t.kind = 'pending' THEN (SELECT CASE r.kind WHEN 'void' THEN 'voided' "                  \
     "ELSE 'approved' END FROM transfers r WHERE r.id = t.resolved_by) "                            \
@@ -197,6 +197,9 @@ static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
 
 static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_filter *f)
 {
+    char today[PA_DATE_LEN + 1];
+    pa_date_format(pa_date_today(), today);
+    sqlite3_bind_text(stmt, 6, today, -1, SQLITE_TRANSIENT);
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
     pa_db_bind_text(stmt, 3, f->scope_pairing ? f->scope_pairing : "");
@@ -213,6 +216,31 @@ static json_t *transfer_json(sqlite3_stmt *stmt)
                             i == 5 ? money(sqlite3_column_int64(stmt, i)) : text_or_null(stmt, i));
     json_object_set_new(t, "seq", json_integer(sqlite3_column_int64(stmt, 13)));
     return t;
+}
+
+/* For a signed-in reader: may they post or void each open request?  The same
+ * rules as the ledger's (the donor whose money it is, never the requester), so
+ * the app can show who decides instead of letting the click fail. */
+static int mark_resolvable(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t)
+    {
+        const char *state = json_string_value(json_object_get(t, "state"));
+        if (who == NULL || (strcmp(state, "pending") != 0 && strcmp(state, "expired") != 0))
+            continue;
+        const char *from = json_string_value(json_object_get(t, "from"));
+        const char *actor = json_string_value(json_object_get(t, "actor"));
+        struct pa_error denied;
+        int rc = pa_ledger__authorize_approval(db, from, "decide", &denied);
+        if (rc != 0 && rc != PA_EDENIED)
+            return pa_error_set(err, rc, "%s", denied.message);
+        json_object_set_new(t, "can_resolve",
+                            json_boolean(rc == 0 && strcmp(actor, who->name) != 0));
+    }
+    return 0;
 }
 
 int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_t **out,
@@ -239,8 +267,12 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
         json_decref(list);
         return pa_db_fail(db, err, "listing transfers");
     }
-    *out = list;
-    return 0;
+    rc = mark_resolvable(db, list, err);
+    if (rc != 0)
+        json_decref(list);
+    else
+        *out = list;
+    return rc;
 }
 
 /* ---- fund flows ----------------------------------------------------------------------- */

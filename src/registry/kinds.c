@@ -203,10 +203,24 @@ static const struct pa_column project_columns[] = {
     {"source", PA_COL_ENUM, 0, sources},
 };
 
+/* 1 万亿元: no single project comes near it, and the programme's totals stay
+ * far inside int64 fen however many projects there are in practice. */
+#define BUDGET_MAX_FEN (1000000000000LL * 100)
+
+static int check_budget(const struct pa_record *rec, struct pa_error *err)
+{
+    if (rec->v[J_BUDGET].i > BUDGET_MAX_FEN)
+        return pa_error_setf(err, PA_EINVAL, "budget",
+                             "a budget over 1,000,000,000,000.00 yuan (1 万亿元) is not plausible");
+    return 0;
+}
+
 static int check_project(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
 {
     struct pairing_sides sides;
-    int rc = load_pairing(db, rec->v[J_PAIRING].s, "pairing", &sides, err);
+    int rc = check_budget(rec, err);
+    if (rc == 0)
+        rc = load_pairing(db, rec->v[J_PAIRING].s, "pairing", &sides, err);
     if (rc == 0)
         rc = require_within(db, rec->v[J_REGION].s, sides.recipient, "region",
                             "the pairing's recipient region", err);
@@ -390,6 +404,8 @@ int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_r
     int rc = project_region(db, code, region, err);
     if (rc == 0)
         rc = pa_scope_require(db, PA_ROLE_RECIPIENT, region, "change this project", err);
+    if (rc == 0)
+        rc = check_budget(rec, err);
     sqlite3_stmt *stmt;
     if (rc != 0 || (rc = pa_db_prepare(db, project_kind.sql_select_key, &stmt, err)) != 0)
         return rc;

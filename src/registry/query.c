@@ -90,3 +90,19 @@ int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t 
     *out = list;
     return rc;
 }
+
+int pa_project_exists(struct pa_db *db, const char *code, bool *exists, struct pa_error *err)
+{
+    static const char sql[] = "SELECT 1 FROM projects WHERE code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step = sqlite3_step(stmt);
+    *exists = step == SQLITE_ROW;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "finding a project");
+    sqlite3_reset(stmt);
+    return rc;
+}

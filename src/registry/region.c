@@ -111,6 +111,23 @@ int pa_region_lookup(struct pa_db *db, const char *code, int *level, struct pa_e
     return 0;
 }
 
+int pa_region_name(struct pa_db *db, const char *code, char *name, size_t size,
+                   struct pa_error *err)
+{
+    static const char sql[] = "SELECT name FROM regions WHERE code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        snprintf(name, size, "%s", sqlite3_column_text(stmt, 0));
+    else
+        rc = pa_error_set(err, PA_ENOTFOUND, "unknown region code %s (GB/T 2260)", code);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
 int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, bool *within,
                      struct pa_error *err)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "pairaid/store.h"
@@ -67,6 +68,10 @@ int pa_db_fail(struct pa_db *db, struct pa_error *err, const char *what)
     int rc = sqlite3_errcode(db->sql);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return pa_error_set(err, PA_EBUSY, "%s: the database is locked by another program", what);
+    /* SQL's sum() refuses to overflow rather than wrap: a total too large to
+     * show, which is the data's problem, not the program's */
+    if (strcmp(sqlite3_errmsg(db->sql), "integer overflow") == 0)
+        return pa_error_set(err, PA_ERANGE, "%s: the total is too large to add up", what);
     return pa_error_set(err, PA_EDB, "%s: %s", what, sqlite3_errmsg(db->sql));
 }
 
@@ -242,6 +247,30 @@ int pa_db_set_principal(struct pa_db *db, const struct pa_principal *who, struct
 const struct pa_principal *pa_db_principal(const struct pa_db *db)
 {
     return db->has_principal ? &db->principal : NULL;
+}
+
+int pa_db_backup(struct pa_db *db, const char *path, struct pa_error *err)
+{
+    sqlite3 *copy = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE;
+    if (access(path, F_OK) == 0)
+        return pa_error_set(err, PA_EEXIST, "%s exists already: a backup never overwrites", path);
+    if (sqlite3_open_v2(path, &copy, flags, NULL) != SQLITE_OK) {
+        sqlite3_close(copy);
+        return pa_error_set(err, PA_EIO, "cannot create %s", path);
+    }
+    sqlite3_backup *b = sqlite3_backup_init(copy, "main", db->sql, "main");
+    int step = SQLITE_ERROR;
+    while (b && (step = sqlite3_backup_step(b, 256)) == SQLITE_OK)
+        continue; /* 256 pages at a time: writers get the lock in between */
+    sqlite3_backup_finish(b);
+    int rc = step == SQLITE_DONE
+                 ? 0
+                 : pa_error_set(err, PA_EIO, "backup to %s failed: %s", path, sqlite3_errmsg(copy));
+    sqlite3_close(copy);
+    if (rc != 0)
+        unlink(path);
+    return rc;
 }
 
 int pa_db_schema_version(struct pa_db *db)

@@ -67,4 +67,15 @@ case_as_user_obeys_the_rules() {
 }
 run_case "--as a user obeys that user's role and region" case_as_user_obeys_the_rules
 
+case_backup() {
+    expect_exit 0 "$PAIRAID" --db "$DB" backup "$TMP/copy.db"
+    expect_exit 0 "$PAIRAID" --db "$TMP/copy.db" log verify
+    expect_eq "users in the copy" "$(users)" "$(DB=$TMP/copy.db users)"
+    # never over an existing file
+    expect_exit 2 "$PAIRAID" --db "$DB" backup "$TMP/copy.db"
+    expect_stderr_match 'exists already'
+    expect_exit 1 "$PAIRAID" --db "$DB" backup "$TMP/no/such/dir/copy.db"
+}
+run_case "backup makes a consistent copy and never overwrites" case_backup
+
 finish
