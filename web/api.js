@@ -1,0 +1,111 @@
+// api.js - the one way both pages talk to the server (docs/api.md).
+//
+// Every failure becomes an ApiError carrying the server's {code, message, field}
+// (and the row errors of a refused import), so callers can show it and never
+// have to guess at shapes. Writes carry the CSRF token the server handed out at
+// sign-in: the session cookie is HttpOnly, so this token is what proves a write
+// came from our own page.
+
+import { t } from './i18n.js';
+
+const CSRF_KEY = 'pairaid.csrf';
+let onUnauthenticated = null;
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error.message || t('common.error.http', { status }));
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = error.code || 'http_' + status;
+    this.field = error.field || null;
+    this.errors = Array.isArray(error.errors) ? error.errors : null;
+    this.result = error.result || null;
+  }
+}
+
+export function setCsrf(token) {
+  try {
+    if (token) sessionStorage.setItem(CSRF_KEY, token);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch (e) {
+    // sessionStorage can be disabled; writes will then be refused with a clear 403
+  }
+}
+
+function csrf() {
+  try {
+    return sessionStorage.getItem(CSRF_KEY);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Called on any 401, so the app can show its sign-in form wherever the user was. */
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn;
+}
+
+/** Builds "/api/v1/path?a=1" leaving out empty parameters. */
+export function apiUrl(path, params) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return '/api/v1' + path + (s ? '?' + s : '');
+}
+
+async function errorFrom(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch (e) {
+    body = null; // a proxy's HTML error page, say: fall back to the status
+  }
+  const error = body && body.error && typeof body.error === 'object' ? body.error : {};
+  return new ApiError(res.status, error);
+}
+
+/**
+ * Calls the API. opts: method, params (query), json (a body to send as JSON),
+ * body + contentType (a raw body such as a CSV file). Resolves to the parsed
+ * JSON (null for 204), with the HTTP status on opts.onStatus if asked for.
+ */
+export async function api(path, opts = {}) {
+  const method = opts.method || 'GET';
+  const headers = { Accept: 'application/json' };
+  let body;
+  if (opts.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  } else if (opts.body !== undefined) {
+    headers['Content-Type'] = opts.contentType || 'application/octet-stream';
+    body = opts.body;
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = csrf();
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  let res;
+  try {
+    res = await fetch(apiUrl(path, opts.params), { method, headers, body, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', message: t('common.error.network') });
+  }
+  if (!res.ok) {
+    const err = await errorFrom(res);
+    if (res.status === 401 && onUnauthenticated && !opts.quiet401) onUnauthenticated(err);
+    throw err;
+  }
+  if (opts.onStatus) opts.onStatus(res.status);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** A list from a response that is either the array itself or {key: [...], total}. */
+export function listOf(data, key) {
+  if (Array.isArray(data)) return data;
+  if (data && Array.isArray(data[key])) return data[key];
+  return [];
+}

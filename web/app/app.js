@@ -1,0 +1,168 @@
+// app.js - the officers' app at /app/: sign-in, the session, and a hash router
+// over the views (工作台, 项目, 资金拨付, 账户, 预算执行, 导入导出, 账本).
+//
+// The session cookie is HttpOnly, so the page learns who is signed in only by
+// asking GET /api/v1/me; the CSRF token it returns is kept in sessionStorage
+// (one tab, gone with it) and sent on every write by api.js.
+
+import { api, setCsrf, setUnauthenticatedHandler, listOf } from '../api.js';
+import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
+import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
+import { currentUser, setUser, mayDecide, isReadOnly } from './session.js';
+import { setRouter, takeNotice } from './nav.js';
+import * as dashboard from './dashboard.js';
+import * as projects from './projects.js';
+import * as transfers from './transfers.js';
+import * as accounts from './accounts.js';
+import * as budget from './budget.js';
+import * as importView from './import.js';
+import * as log from './log.js';
+
+const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log };
+const $ = (id) => document.getElementById(id);
+
+// --- the frame: signed in or not ------------------------------------------------
+
+function showLogin(message) {
+  setUser(null);
+  document.body.classList.remove('signed-in');
+  $('nav').hidden = true;
+  $('view').hidden = true;
+  $('logout').hidden = true;
+  $('user-chip').hidden = true;
+  $('login').hidden = false;
+  if (message) showNotice(message);
+  $('login-form').elements.username.focus();
+}
+
+function showApp() {
+  const me = currentUser();
+  document.body.classList.add('signed-in');
+  $('login').hidden = true;
+  $('nav').hidden = false;
+  $('view').hidden = false;
+  $('logout').hidden = false;
+  $('user-chip').hidden = false;
+  $('user-name').textContent = me.name;
+  const scope = [enumLabel('role', me.role), me.region_name, me.pairing, isReadOnly() ? t('app.readonly') : null];
+  $('user-role').textContent = scope.filter(Boolean).join(' · ');
+  route();
+  refreshBadge();
+}
+
+/** The number of requests awaiting the user, beside 资金拨付 in the menu. */
+async function refreshBadge() {
+  const link = document.querySelector('[data-testid="nav-transfers"]');
+  const old = link.querySelector('.nav-count');
+  if (old) old.remove();
+  try {
+    const res = await api('/transfers', { params: { state: 'pending', limit: 1000 } });
+    const n = listOf(res, 'transfers').filter(mayDecide).length;
+    if (n > 0) link.append(el('span', { class: 'nav-count', testid: 'nav-transfers-count', text: String(n) }));
+  } catch (err) {
+    // The dashboard and the transfers view report this error where it matters.
+  }
+}
+
+async function signIn(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const button = form.querySelector('[data-testid="login-submit"]');
+  button.disabled = true;
+  button.textContent = t('login.busy');
+  hideError();
+  try {
+    const res = await api('/login', { method: 'POST', json: { username: form.elements.username.value.trim(), password: form.elements.password.value }, quiet401: true });
+    setCsrf(res.csrf);
+    setUser(res.user);
+    form.elements.password.value = '';
+    hideNotice();
+    if (!location.hash || location.hash === '#/') location.hash = '#/dashboard';
+    showApp();
+  } catch (err) {
+    showError(err);
+  } finally {
+    button.disabled = false;
+    button.textContent = t('login.submit');
+  }
+}
+
+async function signOut() {
+  try {
+    await api('/logout', { method: 'POST', quiet401: true });
+  } catch (err) {
+    if (err.status !== 401) showError(err); // already signed out is what we wanted
+  }
+  setCsrf(null);
+  history.replaceState(null, '', '#/dashboard');
+  showLogin();
+}
+
+// --- routing -------------------------------------------------------------------------
+
+function parseHash() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map((p) => decodeURIComponent(p));
+  const name = VIEWS[parts[0]] ? parts[0] : 'dashboard';
+  return { name, args: VIEWS[parts[0]] ? parts.slice(1).filter(Boolean) : [] };
+}
+
+/** Renders the view of the hash into a fresh container, so a slow answer for a view the user left lands nowhere. */
+function route() {
+  if (!currentUser()) return;
+  hideError();
+  const notice = takeNotice();
+  if (notice) showNotice(notice);
+  else hideNotice();
+  const { name, args } = parseHash();
+  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.view === name);
+  const host = clear($('view'));
+  const container = el('div', { class: 'view-body', testid: 'view-' + name });
+  host.append(container);
+  document.title = t('nav.' + name) + ' · ' + t('app.title');
+  VIEWS[name].render(container, args).catch(showError);
+}
+
+async function restoreSession() {
+  try {
+    const res = await api('/me', { quiet401: true });
+    setCsrf(res.csrf);
+    setUser(res.user);
+    showApp();
+  } catch (err) {
+    if (err.status !== 401) showError(err);
+    showLogin();
+  }
+}
+
+async function start() {
+  bindBanners();
+  applyI18n();
+  bindLangSwitch($('lang-switch'));
+  onLangChange(() => {
+    applyI18n();
+    if (currentUser()) showApp();
+  });
+  $('login-form').addEventListener('submit', signIn);
+  // A field marked invalid is unmarked as soon as it is edited (the amount field checks itself as you type).
+  document.addEventListener('input', (ev) => {
+    const target = ev.target;
+    if (target.classList && !target.dataset.selfcheck) target.classList.remove('invalid');
+  });
+  $('logout').addEventListener('click', signOut);
+  setRouter(() => {
+    route();
+    refreshBadge();
+  });
+  window.addEventListener('hashchange', route);
+  setUnauthenticatedHandler(() => {
+    if (currentUser()) showLogin(t('login.expired'));
+  });
+  try {
+    setEnums(await api('/enums'));
+  } catch (err) {
+    showError(err); // labels fall back to codes; the app still works
+  }
+  await restoreSession();
+}
+
+start();

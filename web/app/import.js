@@ -1,0 +1,106 @@
+// import.js - 导入导出: send a CSV file to POST /api/v1/import/KIND and show
+// every refused row; links to every export.
+//
+// The file goes up as the bytes on disk (not decoded and re-encoded here), so
+// what the server checks is exactly what the officer chose.
+
+import { api, apiUrl } from '../api.js';
+import { el, clear, table, select, field, facts, showError, showNotice } from '../ui.js';
+import { t } from '../i18n.js';
+import { isReadOnly, invalidateAccounts } from './session.js';
+
+const IMPORT_KINDS = ['projects', 'milestones', 'exchanges', 'orgs', 'pairings', 'accounts', 'transfers'];
+const EXPORT_KINDS = ['pairings', 'orgs', 'projects', 'milestones', 'exchanges', 'accounts', 'transfers', 'regions'];
+
+function errorTable(errors) {
+  return el(
+    'section',
+    { class: 'card', testid: 'import-errors' },
+    el('h3', { text: t('imp.errors_title') + '（' + errors.length + '）' }),
+    table(
+      [
+        { label: t('imp.line'), num: true, render: (e) => String(e.line) },
+        { label: t('imp.column'), render: (e) => e.column || '—', class: 'code' },
+        { label: t('imp.message'), render: (e) => e.message },
+      ],
+      errors,
+      { compact: true, rowTestid: (e) => 'import-error-' + e.line }
+    )
+  );
+}
+
+function resultFacts(res) {
+  return el(
+    'section',
+    { class: 'card', testid: 'import-result' },
+    facts([
+      [t('imp.rows'), String(res.rows)],
+      [t('imp.created'), String(res.created)],
+      [t('imp.updated'), String(res.updated)],
+      [t('imp.unchanged'), String(res.unchanged)],
+    ])
+  );
+}
+
+async function upload(form, out) {
+  const file = form.elements.file.files[0];
+  const kind = form.elements.kind.value;
+  clear(out);
+  if (!file) {
+    showError({ message: t('imp.choose_file'), field: 'file' });
+    return;
+  }
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    const res = await api('/import/' + encodeURIComponent(kind), { method: 'POST', body: file, contentType: 'text/csv' });
+    if (kind === 'accounts' || kind === 'transfers') invalidateAccounts();
+    showNotice(t('imp.done', res));
+    out.append(resultFacts(res));
+  } catch (err) {
+    showError(err);
+    if (err.errors && err.errors.length) out.append(errorTable(err.errors));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function importForm() {
+  const out = el('div', { testid: 'import-output' });
+  const kinds = IMPORT_KINDS.map((k) => ({ value: k, label: t('imp.kind.' + k) + ' (' + k + '.csv)' }));
+  const form = el(
+    'form',
+    { class: 'card', testid: 'import-form' },
+    el('h3', { text: t('imp.title') }),
+    el('p', { class: 'muted small', text: t('imp.lead') }),
+    el(
+      'div',
+      { class: 'inline-form' },
+      field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, 'projects')),
+      field(t('imp.file'), el('input', { type: 'file', name: 'file', accept: '.csv,text/csv', testid: 'import-file' })),
+      el('button', { type: 'submit', class: 'btn primary', testid: 'import-submit', text: t('imp.submit') })
+    )
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    upload(form, out);
+  });
+  return el('div', {}, form, out);
+}
+
+function exportLinks() {
+  const link = (kind, format) => el('a', { class: 'btn small', href: apiUrl('/export/' + kind, { format }), download: kind + '.' + format, testid: 'export-' + kind + '-' + format, text: format.toUpperCase() });
+  return el(
+    'section',
+    { testid: 'exports' },
+    el('h3', { text: t('exp.title') }),
+    el('p', { class: 'muted small', text: t('exp.lead') }),
+    el('div', { class: 'export-grid' }, EXPORT_KINDS.map((k) => el('div', { class: 'export-item' }, el('span', { text: t('imp.kind.' + k) }), el('span', { class: 'links' }, link(k, 'csv'), link(k, 'json')))))
+  );
+}
+
+export async function render(root) {
+  root.append(el('h2', { text: t('nav.import') }));
+  if (!isReadOnly()) root.append(importForm());
+  root.append(exportLinks());
+}

@@ -1,0 +1,272 @@
+// transfers.js - 资金拨付: requests awaiting approval with 批准 / 驳回, a form
+// for a new request, and the history of transfers.
+//
+// Separation of duties is shown, not only enforced: on a request the signed-in
+// officer made, the buttons are disabled and a note says another officer must
+// decide. The server refuses it anyway (409 SAME_ACTOR); the note saves a
+// pointless click and makes the rule visible.
+
+import { api, listOf } from '../api.js';
+import { el, clear, table, loading, select, field, pager, showError, markField } from '../ui.js';
+import { t, lang, enumLabel } from '../i18n.js';
+import { formatYuan, formatAmount, normaliseAmountInput, today } from '../format.js';
+import { currentUser, isReadOnly, getAccounts, accountIndex, invalidateAccounts } from './session.js';
+import { rerender } from './nav.js';
+
+const HISTORY_PAGE = 25;
+
+// --- shared cells ---------------------------------------------------------------
+
+function accountCell(code, index) {
+  const a = index.get(code);
+  return el('span', {}, el('a', { class: 'code', href: '#/accounts/' + encodeURIComponent(code), text: code }), a ? el('span', { class: 'sub', text: a.name }) : null);
+}
+
+function stateTag(state) {
+  return state ? el('span', { class: 'tag tag-state-' + state, text: enumLabel('state', state) }) : '—';
+}
+
+function isExpired(tr) {
+  return tr.state === 'expired' || Boolean(tr.expires && tr.expires < today());
+}
+
+// --- requests awaiting approval -----------------------------------------------------
+
+async function decide(tr, action, buttons) {
+  for (const b of buttons) b.disabled = true;
+  try {
+    await api('/transfers/' + encodeURIComponent(tr.id) + '/' + action, { method: 'POST', json: { date: today() } });
+    invalidateAccounts();
+    rerender(t(action === 'post' ? 'tx.approved' : 'tx.rejected', { id: tr.id }));
+  } catch (err) {
+    for (const b of buttons) b.disabled = false;
+    showError(err);
+  }
+}
+
+/** The note under the buttons: why they are disabled, if they are. */
+function decisionNote(tr, mine, expired, noRight) {
+  if (mine) return el('span', { class: 'sod-note', testid: 'sod-note-' + tr.id, text: t('tx.sod') });
+  if (noRight) return el('span', { class: 'sod-note', testid: 'no-right-' + tr.id, text: t('tx.no_right') });
+  if (expired) return el('span', { class: 'sod-note', testid: 'expired-note-' + tr.id, text: t('tx.expired_note') });
+  return null;
+}
+
+function decisionCell(tr, me, readOnly) {
+  const mine = tr.actor === me.name;
+  const expired = isExpired(tr);
+  // can_resolve, when the server sends it, says whether this user's role and region may decide.
+  const noRight = readOnly || tr.can_resolve === false;
+  const approve = el('button', { type: 'button', class: 'btn small approve', testid: 'approve-' + tr.id, disabled: mine || expired || noRight, text: t('tx.approve') });
+  const reject = el('button', { type: 'button', class: 'btn small danger', testid: 'reject-' + tr.id, disabled: mine || noRight, text: t('tx.reject') });
+  approve.addEventListener('click', () => decide(tr, 'post', [approve, reject]));
+  reject.addEventListener('click', () => decide(tr, 'void', [approve, reject]));
+  const note = decisionNote(tr, mine, expired, noRight);
+  return el('div', { class: 'actions-cell' }, approve, reject, note ? el('div', {}, note) : null);
+}
+
+function pendingTable(rows, index) {
+  const me = currentUser();
+  const readOnly = isReadOnly();
+  return table(
+    [
+      { label: t('tx.id'), render: (r) => r.id, class: 'code' },
+      { label: t('tx.date'), render: (r) => r.date, class: 'date' },
+      { label: t('tx.actor'), render: (r) => r.actor || '—', testid: (r) => 'actor-' + r.id, class: 'nowrap' },
+      { label: t('tx.from'), render: (r) => accountCell(r.from, index) },
+      { label: t('tx.to'), render: (r) => accountCell(r.to, index) },
+      { label: t('tx.amount'), num: true, render: (r) => formatYuan(r.amount), testid: (r) => 'amount-' + r.id },
+      { label: t('tx.memo'), render: (r) => r.memo || '', class: 'memo' },
+      { label: t('tx.expires'), render: (r) => r.expires || '—', class: 'date' },
+      { label: t('tx.actions'), render: (r) => decisionCell(r, me, readOnly) },
+    ],
+    rows,
+    {
+      testid: 'pending-table',
+      rowTestid: (r) => 'pending-row-' + r.id,
+      rowClass: (r) => (r.actor === me.name ? 'sod' : isExpired(r) ? 'expired' : null),
+      emptyText: t('tx.none_pending'),
+    }
+  );
+}
+
+/** Open requests and expired ones (which can still be voided), newest first, each once. */
+async function loadPending() {
+  const [pending, expired] = await Promise.all([
+    api('/transfers', { params: { state: 'pending', limit: 1000 } }),
+    api('/transfers', { params: { state: 'expired', limit: 1000 } }),
+  ]);
+  const seen = new Set();
+  return listOf(pending, 'transfers')
+    .concat(listOf(expired, 'transfers'))
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+}
+
+// --- a new request --------------------------------------------------------------------
+
+/** REQ-YYYYMMDD-xxxx: readable, sortable by day, and unlikely to collide between officers. */
+export function newRequestId(now = new Date()) {
+  const bytes = new Uint8Array(2);
+  crypto.getRandomValues(bytes);
+  const rand = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return 'REQ-' + today(now).replace(/-/g, '') + '-' + rand;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function accountOption(a) {
+  const avail = a.available !== undefined ? '（' + t('tx.available') + ' ' + formatYuan(a.available) + '）' : '';
+  return { value: a.code, label: a.code + ' ' + a.name + (a.kind !== 'project' ? avail : '') };
+}
+
+function amountField() {
+  const input = el('input', { name: 'amount', inputmode: 'decimal', autocomplete: 'off', required: true, testid: 'request-amount', placeholder: '250000.00', dataset: { selfcheck: '1' } });
+  const hint = el('small', { class: 'hint', testid: 'request-amount-hint', text: t('tx.amount_hint') });
+  const update = () => {
+    const v = normaliseAmountInput(input.value);
+    input.classList.toggle('invalid', input.value.trim() !== '' && v === null);
+    hint.classList.toggle('error', input.value.trim() !== '' && v === null);
+    hint.textContent = input.value.trim() === '' ? t('tx.amount_hint') : v === null ? t('tx.amount_invalid') : t('tx.amount_preview', { v: formatYuan(v) + ' ' + t('common.unit.yuan') + ' · ' + formatAmount(v, lang()) });
+  };
+  input.addEventListener('input', update);
+  // On leaving the field, show the exact form that will be sent: "250000" → "250000.00".
+  input.addEventListener('blur', () => {
+    const v = normaliseAmountInput(input.value);
+    if (v !== null) input.value = v;
+    update();
+  });
+  return el('label', { class: 'field' }, el('span', { class: 'field-label', text: t('tx.amount_input') }), input, hint);
+}
+
+function requestBody(form, index) {
+  const f = form.elements;
+  const amount = normaliseAmountInput(f.amount.value);
+  if (amount === null || !/^\d+\.\d{2}$/.test(amount)) return { error: ['amount', t('tx.amount_invalid')] };
+  for (const name of ['date', 'expires']) {
+    if (f[name].value && !DATE_RE.test(f[name].value.trim())) return { error: [name, 'YYYY-MM-DD'] };
+  }
+  f.amount.value = amount;
+  const to = index.get(f.to.value);
+  const body = { id: f.id.value.trim(), kind: 'pending', date: f.date.value.trim(), from: f.from.value, to: f.to.value, amount };
+  if (to && to.project) body.project = to.project;
+  if (f.memo.value.trim()) body.memo = f.memo.value.trim();
+  if (f.expires.value.trim()) body.expires = f.expires.value.trim();
+  return { body };
+}
+
+async function submitRequest(form, index) {
+  const { body, error } = requestBody(form, index);
+  if (error) {
+    form.elements[error[0]].classList.add('invalid');
+    form.elements[error[0]].focus();
+    showError({ message: error[1], field: error[0] });
+    return;
+  }
+  const button = form.querySelector('[data-testid="request-submit"]');
+  button.disabled = true;
+  let status = 0;
+  try {
+    await api('/transfers', { method: 'POST', json: body, onStatus: (s) => (status = s) });
+    invalidateAccounts();
+    rerender(t(status === 200 ? 'tx.exists' : 'tx.created', { id: body.id }));
+  } catch (err) {
+    button.disabled = false;
+    markField(form, err);
+    showError(err);
+  }
+}
+
+function requestForm(accounts, index) {
+  const pools = accounts.filter((a) => a.kind === 'pool');
+  const sources = accounts.filter((a) => a.kind === 'source');
+  const targets = accounts.filter((a) => a.kind === 'project');
+  const text = (name, value, testid, extra) => el('input', Object.assign({ name, value, testid, autocomplete: 'off' }, extra || {}));
+  const form = el(
+    'form',
+    { class: 'card', testid: 'request-form', novalidate: true },
+    el('h3', { text: t('tx.new_title') }),
+    el('p', { class: 'muted small', text: t('tx.new_lead') }),
+    el(
+      'div',
+      { class: 'form-grid' },
+      field(t('tx.id'), text('id', newRequestId(), 'request-id', { required: true, pattern: '[A-Za-z0-9][A-Za-z0-9:._-]{0,63}' })),
+      field(t('tx.date'), text('date', today(), 'request-date', { required: true, placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
+      amountField(),
+      field(t('tx.expires'), text('expires', '', 'request-expires', { placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
+      el('div', { class: 'span2' }, field(t('tx.from'), select({ name: 'from', testid: 'request-from' }, pools.concat(sources).map(accountOption), pools[0] ? pools[0].code : ''))),
+      el('div', { class: 'span2' }, field(t('tx.to'), select({ name: 'to', testid: 'request-to', required: true }, [{ value: '', label: t('tx.choose_to') }].concat(targets.map(accountOption)), ''))),
+      el('div', { class: 'span-all' }, field(t('tx.memo'), el('textarea', { name: 'memo', testid: 'request-memo', rows: 2 })))
+    ),
+    el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn primary', testid: 'request-submit', text: t('tx.submit') }))
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (!form.elements.to.value) {
+      form.elements.to.classList.add('invalid');
+      showError({ message: t('tx.choose_to'), field: 'to' });
+      return;
+    }
+    submitRequest(form, index);
+  });
+  return form;
+}
+
+// --- history -----------------------------------------------------------------------------
+
+function historyTable(rows, index) {
+  return table(
+    [
+      { label: t('tx.id'), render: (r) => r.id, class: 'code' },
+      { label: t('tx.date'), render: (r) => r.date, class: 'date' },
+      { label: t('tx.state'), render: (r) => stateTag(r.state) },
+      { label: t('tx.actor'), render: (r) => r.actor || '—' },
+      { label: t('tx.from'), render: (r) => accountCell(r.from, index) },
+      { label: t('tx.to'), render: (r) => accountCell(r.to, index) },
+      { label: t('tx.amount'), num: true, render: (r) => formatYuan(r.amount) },
+      { label: t('tx.memo'), render: (r) => r.memo || '', class: 'memo' },
+    ],
+    rows,
+    { testid: 'history-table', rowTestid: (r) => 'history-row-' + r.id }
+  );
+}
+
+function historySection(index) {
+  const box = el('div');
+  const state = { state: 'posted', offset: 0 };
+  const states = ['posted', 'voided', 'expired', 'pending'].map((s) => ({ value: s, label: enumLabel('state', s) }));
+  const load = async () => {
+    clear(box).append(loading());
+    try {
+      const res = await api('/transfers', { params: { state: state.state, limit: HISTORY_PAGE, offset: state.offset } });
+      clear(box).append(
+        historyTable(listOf(res, 'transfers'), index),
+        pager(res.total, HISTORY_PAGE, state.offset, (off) => {
+          state.offset = off;
+          load();
+        })
+      );
+    } catch (err) {
+      clear(box);
+      showError(err);
+    }
+  };
+  const chooser = select({ testid: 'history-state', 'aria-label': t('tx.state') }, states, state.state);
+  chooser.addEventListener('change', () => {
+    state.state = chooser.value;
+    state.offset = 0;
+    load();
+  });
+  load();
+  return el('section', {}, el('div', { class: 'view-head' }, el('h3', { text: t('tx.history_title') }), el('div', { class: 'actions' }, chooser)), box);
+}
+
+export async function render(root) {
+  const list = el('div', {}, loading());
+  root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
+  const [rows, accounts] = await Promise.all([loadPending(), getAccounts()]);
+  const index = await accountIndex();
+  clear(list).append(pendingTable(rows, index));
+  if (!isReadOnly()) root.append(requestForm(accounts, index));
+  root.append(historySection(index));
+}

@@ -1,0 +1,467 @@
+// i18n.js - every label of the portal and the officers' app, Chinese first.
+//
+// One dictionary for both pages so a term (预算数, 执行率 …) reads the same
+// everywhere. Each entry is [中文, English]. The Chinese names of project kinds,
+// statuses, domains and milestone kinds come from GET /api/v1/enums (the server
+// owns them, as it accepts them in CSV files); only their English names live here.
+// The chosen language is remembered in localStorage.
+
+const DICT = {
+  // --- shared ---------------------------------------------------------------
+  'lang.switch': ['English', '中文'],
+  'lang.switch.title': ['Switch to English', '切换到中文'],
+  'common.loading': ['正在加载…', 'Loading…'],
+  'common.none': ['暂无', 'None yet'],
+  'common.dismiss': ['关闭', 'Dismiss'],
+  'common.field': ['字段', 'field'],
+  'common.search': ['搜索', 'Search'],
+  'common.all': ['全部', 'All'],
+  'common.prev': ['上一页', 'Previous'],
+  'common.next': ['下一页', 'Next'],
+  'common.page': ['第 {from}–{to} 条，共 {total} 条', '{from}–{to} of {total}'],
+  'common.total': ['合计', 'Total'],
+  'common.date': ['日期', 'Date'],
+  'common.yes': ['是', 'Yes'],
+  'common.no': ['否', 'No'],
+  'common.save': ['保存', 'Save'],
+  'common.cancel': ['取消', 'Cancel'],
+  'common.details': ['详情', 'Details'],
+  'common.submit': ['提交', 'Submit'],
+  'common.unit.wan': ['万元', '¥10k'],
+  'common.unit.yuan': ['元', 'yuan'],
+  'common.projects_count': ['项目数', 'Projects'],
+  'common.tx_unit': ['笔', ''],
+  'common.error.network': ['无法连接服务器，请检查网络后重试', 'Cannot reach the server; check the connection and retry'],
+  'common.error.http': ['服务器返回错误（HTTP {status}）', 'The server answered with an error (HTTP {status})'],
+  'common.crypto_unavailable': ['此浏览器环境不支持 Web Crypto，无法在页面内校验；请使用命令行校验。', 'Web Crypto is not available here; verify with the command line instead.'],
+
+  // --- money and execution ----------------------------------------------------
+  'money.arranged': ['已安排资金', 'Funds arranged'],
+  'money.arranged.hint': ['各帮扶方资金来源已拨出', 'paid out by the donors\' fund sources'],
+  'money.pooled': ['资金池结余', 'Held in pools'],
+  'money.pooled.hint': ['尚未下达到项目', 'not yet allocated to projects'],
+  'money.allocated': ['已拨付项目', 'Allocated to projects'],
+  'money.allocated.hint': ['已下达至项目账户', 'posted into project accounts'],
+  'money.paid': ['项目已支出', 'Paid by projects'],
+  'money.paid.hint': ['项目账户已付给收款单位', 'paid from project accounts to payees'],
+  'money.pending': ['待审批', 'Awaiting approval'],
+  'money.pending.hint': ['{n} 笔拨付申请，其中已过期 {e} 笔', '{n} requests, {e} of them expired'],
+  'exec.budget': ['预算数', 'Budget'],
+  'exec.allocated': ['已拨付', 'Allocated'],
+  'exec.committed': ['待审批', 'Pending'],
+  'exec.paid': ['已支出', 'Paid'],
+  'exec.rate': ['执行率', 'Execution'],
+  'exec.rate.hint': ['执行率 = 已支出 ÷ 预算数', 'execution = paid ÷ budget'],
+
+  // --- counts -----------------------------------------------------------------
+  'count.pairings': ['结对关系', 'Pairings'],
+  'count.county_pairings': ['县区结对', 'County pairings'],
+  'count.projects': ['项目', 'Projects'],
+  'count.budget': ['项目预算合计', 'Total project budget'],
+  'count.orgs': ['参与单位', 'Organisations'],
+  'count.milestones': ['定格时刻', 'Key moments'],
+  'count.exchanges': ['人才交流', 'People exchanges'],
+  'count.people': ['交流人次', 'People exchanged'],
+  'count.accounts': ['资金账户', 'Fund accounts'],
+  'count.transfers': ['资金往来', 'Transfers'],
+
+  // --- portal ---------------------------------------------------------------------
+  'portal.title': ['南北结对帮扶 · 资金与项目公开', 'North–South Paired Assistance · Funds and Projects'],
+  'portal.heading': ['南北结对帮扶资金与项目公开', 'Paired assistance: funds and projects in the open'],
+  'portal.subtitle.default': ['江苏省南北结对帮扶合作', 'Jiangsu north–south pairing assistance'],
+  'portal.officer_login': ['工作人员登录', 'Officers\' sign-in'],
+  'portal.nav.overview': ['项目概览', 'At a glance'],
+  'portal.nav.moments': ['定格时刻', 'Key moments'],
+  'portal.nav.counties': ['分县区', 'By county'],
+  'portal.nav.flows': ['资金流向', 'Fund flow'],
+  'portal.nav.projects': ['项目库', 'Projects'],
+  'portal.nav.ledger': ['可信账本', 'Verifiable books'],
+  'portal.overview.lead': ['帮扶资金从帮扶方资金来源拨入资金池，再下达到各项目，由项目支付给承建和供货单位。以下数字均由同一本账实时计算。', 'Assistance funds go from the donors\' fund sources into a pool, from there to the projects, and from the projects to builders and suppliers. Every figure below is computed live from the same books.'],
+  'portal.chart.kind': ['按项目类别', 'By kind'],
+  'portal.chart.status': ['按实施状态', 'By status'],
+  'portal.chart.domain': ['按帮扶领域', 'By domain'],
+  'portal.chart.count_tip': ['{n} 个项目，预算 {b}', '{n} projects, budget {b}'],
+  'portal.moments.lead': ['项目推进中的关键节点：签约、开工、首航、投用、验收。', 'The turning points of the projects: signings, start of works, first voyages, opening, acceptance.'],
+  'portal.moments.more': ['显示全部 {n} 个定格时刻', 'Show all {n} key moments'],
+  'portal.counties.lead': ['按项目所在县区汇总的预算执行情况（金额单位：万元）。', 'Budget execution by the county where each project is (amounts in ¥10k).'],
+  'portal.counties.region': ['县区', 'County'],
+  'portal.flows.lead': ['从帮扶方资金来源经资金池、项目类别到受援县区的已拨付资金（单位：万元）。', 'Funds posted from the donors\' sources through the pool and project kinds to the recipient counties (¥10k).'],
+  'portal.projects.lead': ['已公开的帮扶项目。点击项目名称查看预算执行、定格时刻和资金账户。', 'Published projects. Click a name for its budget execution, key moments and fund accounts.'],
+  'portal.projects.search_placeholder': ['项目名称或编号', 'Project name or code'],
+  'portal.ledger.lead': ['每一笔资金往来和每一次项目变更都作为事件写入只增不改的日志（RFC 9162 Merkle 树），帮扶双方各自用密钥对日志的“检查点”签名。任何人都可以用检查点核对账本没有被事后改动。', 'Every transfer and every change to a project is an event appended to a log that can only grow (an RFC 9162 Merkle tree); each side of the pairing signs checkpoints of it with its own key. Anyone can use a checkpoint to check that the books were not changed afterwards.'],
+  'portal.ledger.size': ['日志条目数', 'Log size'],
+  'portal.ledger.root': ['当前根哈希', 'Current root hash'],
+  'portal.ledger.note': ['最新签名检查点', 'Latest signed checkpoint'],
+  'portal.ledger.no_note': ['尚未签署检查点。', 'No checkpoint has been signed yet.'],
+  'portal.ledger.verify_title': ['自行验证', 'Verify it yourself'],
+  'portal.ledger.step1': ['账本数据包由系统管理方用第一条命令导出并公布；下载后用第二条命令在本机完整校验（重新计算整棵树、核对每个签名、重放全部事件）：', 'The operators export the log bundle with the first command and publish it; download it and check all of it on your own machine with the second (it recomputes the tree, checks every signature and replays every event):'],
+  'portal.ledger.step2': ['核对某一条记录是否在已签名的账本中：向服务器索取包含证明，并按 RFC 9162 §2.1.3.2 自行计算根哈希，与检查点中的根哈希比对：', 'Check that one entry is in the signed books: ask for an inclusion proof and recompute the root yourself (RFC 9162 §2.1.3.2), then compare it with the checkpoint\'s root:'],
+  'portal.ledger.step3': ['或者直接在本页校验（计算在您的浏览器中进行）：', 'Or check it here (the computation runs in your browser):'],
+  'portal.ledger.trust_note': ['签名公钥由帮扶双方另行公布；请用您从官方渠道获得的公钥校验签名。', 'The signers\' public keys are published separately by both sides; check signatures with keys you obtained from them.'],
+
+  // --- inclusion proofs ---------------------------------------------------------
+  'proof.index': ['条目序号', 'Entry index'],
+  'proof.size': ['树大小', 'Tree size'],
+  'proof.submit': ['获取并校验包含证明', 'Fetch and verify the inclusion proof'],
+  'proof.ok': ['校验通过：第 {i} 条记录包含在大小为 {n} 的账本中，根哈希与{what}一致。', 'Verified: entry {i} is in the tree of size {n}; the root matches {what}.'],
+  'proof.ok.signed': ['已签名检查点', 'the signed checkpoint'],
+  'proof.ok.server': ['服务器返回的根哈希（该大小没有签名检查点）', 'the root the server gave (no signed checkpoint at that size)'],
+  'proof.bad': ['校验失败：由证明计算出的根哈希与{what}不一致！', 'Verification FAILED: the root computed from the proof does not match {what}!'],
+  'proof.leaf_ok': ['条目内容的哈希与 leaf_hash 一致。', 'The entry\'s hash matches leaf_hash.'],
+  'proof.leaf_bad': ['条目内容的哈希与 leaf_hash 不一致！', 'The entry\'s hash does NOT match leaf_hash!'],
+  'proof.computed': ['计算所得根哈希', 'Computed root'],
+  'proof.raw': ['服务器返回的证明', 'The proof as served'],
+
+  // --- projects -----------------------------------------------------------------
+  'project.code': ['项目编号', 'Code'],
+  'project.name': ['项目名称', 'Project'],
+  'project.kind': ['类别', 'Kind'],
+  'project.status': ['状态', 'Status'],
+  'project.domain': ['领域', 'Domain'],
+  'project.region': ['所在地区', 'Location'],
+  'project.pairing': ['结对关系', 'Pairing'],
+  'project.budget': ['预算数', 'Budget'],
+  'project.start_date': ['开始日期', 'Start'],
+  'project.end_date': ['结束日期', 'End'],
+  'project.beneficiaries': ['受益人数', 'Beneficiaries'],
+  'project.public': ['公开', 'Published'],
+  'project.source': ['数据来源', 'Source'],
+  'project.execution': ['预算执行', 'Budget execution'],
+  'project.milestones': ['定格时刻', 'Key moments'],
+  'project.accounts': ['资金账户', 'Fund accounts'],
+  'project.back': ['← 返回项目库', '← Back to the projects'],
+  'project.not_found': ['未找到该项目。', 'No such project.'],
+  'project.progress': ['已支出 {p}，占预算 {r}', 'Paid {p}, {r} of the budget'],
+
+  // --- enums the server does not name (both languages here) --------------------
+  'enum.source.article': ['源自新闻报道', 'from the source article'],
+  'enum.source.synthetic': ['示例数据（虚构）', 'synthetic example'],
+  'enum.account_kind.source': ['资金来源', 'Fund source'],
+  'enum.account_kind.pool': ['资金池', 'Pool'],
+  'enum.account_kind.project': ['项目', 'Project'],
+  'enum.account_kind.payee': ['收款单位', 'Payee'],
+  'enum.role.admin': ['系统管理员', 'Administrator'],
+  'enum.role.donor': ['帮扶方资金经办', 'Donor officer'],
+  'enum.role.recipient': ['受援方项目经办', 'Recipient officer'],
+  'enum.role.auditor': ['联合审计组', 'Joint auditor'],
+  'enum.role.assessor': ['考核办', 'Assessor'],
+  'enum.state.pending': ['待审批', 'Pending'],
+  'enum.state.posted': ['已入账', 'Posted'],
+  'enum.state.voided': ['已驳回', 'Voided'],
+  'enum.state.expired': ['已过期', 'Expired'],
+  'enum.transfer_kind.posted': ['入账', 'Posted'],
+  'enum.transfer_kind.pending': ['申请冻结', 'Request (reserved)'],
+  'enum.transfer_kind.post': ['批准入账', 'Approved'],
+  'enum.transfer_kind.void': ['驳回释放', 'Rejected (released)'],
+  // English names of the server's enums; their Chinese names come from /api/v1/enums.
+  'enum.kind.livelihood': [null, 'Small livelihood'],
+  'enum.kind.park': [null, 'Co-built park'],
+  'enum.kind.chain': [null, 'Industrial chain'],
+  'enum.kind.talent': [null, 'Talent exchange'],
+  'enum.kind.other': [null, 'Other'],
+  'enum.status.proposed': [null, 'Proposed'],
+  'enum.status.approved': [null, 'Approved'],
+  'enum.status.in_progress': [null, 'In progress'],
+  'enum.status.completed': [null, 'Completed'],
+  'enum.status.accepted': [null, 'Accepted'],
+  'enum.domain.industry': [null, 'Industry'],
+  'enum.domain.technology': [null, 'Science & technology'],
+  'enum.domain.education': [null, 'Education'],
+  'enum.domain.health': [null, 'Health'],
+  'enum.domain.employment': [null, 'Human resources'],
+  'enum.domain.culture_tourism': [null, 'Culture, tourism & care'],
+  'enum.domain.transport': [null, 'Transport'],
+  'enum.domain.other': [null, 'Other'],
+  'enum.milestone_kind.signing': [null, 'Signing'],
+  'enum.milestone_kind.start': [null, 'Start of works'],
+  'enum.milestone_kind.first_voyage': [null, 'First voyage'],
+  'enum.milestone_kind.in_use': [null, 'Put into use'],
+  'enum.milestone_kind.completion': [null, 'Completion'],
+  'enum.milestone_kind.acceptance': [null, 'Acceptance'],
+  'enum.milestone_kind.visit': [null, 'Visit'],
+  'enum.milestone_kind.other': [null, 'Other'],
+
+  // --- officers' app: frame and sign-in ---------------------------------------
+  'app.title': ['结对帮扶资金管理 · 工作人员', 'Paired assistance · Officers'],
+  'app.heading': ['结对帮扶资金管理', 'Paired assistance funds'],
+  'app.subheading': ['工作人员工作台', 'Officers\' workspace'],
+  'app.portal_link': ['公开门户', 'Public portal'],
+  'app.logout': ['退出登录', 'Sign out'],
+  'app.readonly': ['只读', 'read-only'],
+  'login.title': ['工作人员登录', 'Officers\' sign-in'],
+  'login.username': ['用户名', 'User name'],
+  'login.password': ['密码', 'Password'],
+  'login.submit': ['登录', 'Sign in'],
+  'login.busy': ['正在登录…', 'Signing in…'],
+  'login.note': ['会话到期后需重新登录。请勿在公共电脑上保存密码。', 'Sessions expire; sign in again when asked. Do not save the password on a shared computer.'],
+  'login.expired': ['登录已失效，请重新登录。', 'Your session has ended; please sign in again.'],
+  'nav.dashboard': ['工作台', 'Dashboard'],
+  'nav.projects': ['项目', 'Projects'],
+  'nav.transfers': ['资金拨付', 'Disbursements'],
+  'nav.accounts': ['账户', 'Accounts'],
+  'nav.budget': ['预算执行', 'Budget execution'],
+  'nav.import': ['导入导出', 'Import & export'],
+  'nav.log': ['账本', 'Audit log'],
+
+  // --- dashboard -------------------------------------------------------------------
+  'dash.name': ['用户名', 'User'],
+  'dash.role': ['角色', 'Role'],
+  'dash.region': ['所辖地区', 'Region'],
+  'dash.pairing': ['结对关系', 'Pairing'],
+  'dash.all_regions': ['全部', 'All'],
+  'dash.awaiting_me': ['待我审批', 'Awaiting my approval'],
+  'dash.mine_waiting': ['我提交、待他人审批', 'My requests awaiting others'],
+  'dash.expired': ['已过期待处理', 'Expired, to be voided'],
+  'dash.go_transfers': ['去审批 →', 'Review →'],
+  'dash.programme_funds': ['全项目资金', 'Programme funds'],
+  'dash.my_scope': ['本辖区预算执行：{name}', 'Budget execution in my scope: {name}'],
+
+  // --- projects (app) ------------------------------------------------------------------
+  'projects.new': ['新建项目', 'New project'],
+  'projects.create': ['创建项目', 'Create project'],
+  'projects.created': ['项目 {code} 已创建。', 'Project {code} created.'],
+  'projects.saved': ['项目 {code} 已保存。', 'Project {code} saved.'],
+  'projects.edit': ['修改项目', 'Edit project'],
+  'projects.status_forward': ['状态只能向前推进：申报 → 立项 → 实施 → 竣工 → 验收', 'Status only moves forward: proposed → approved → in progress → completed → accepted'],
+  'projects.milestone_new': ['添加定格时刻', 'Add a key moment'],
+  'projects.milestone_added': ['已添加定格时刻“{title}”。', 'Key moment "{title}" added.'],
+  'projects.milestone.title': ['标题', 'Title'],
+  'projects.milestone.kind': ['类型', 'Kind'],
+  'projects.milestone.description': ['说明', 'Description'],
+  'projects.budget_hint': ['以元为单位，可输入 1400000、1,400,000.00 或 140万', 'In yuan: 1400000, 1,400,000.00 or 140万'],
+  'projects.view_public': ['在公开门户查看', 'View on the public portal'],
+
+  // --- transfers ---------------------------------------------------------------------
+  'tx.pending_title': ['待审批的拨付申请', 'Disbursement requests awaiting approval'],
+  'tx.pending_lead': ['申请提交后资金即被冻结，批准后入账，驳回后释放。申请人本人不能审批自己的申请。', 'A request reserves the money; approving posts it, rejecting releases it. Nobody may approve their own request.'],
+  'tx.id': ['申请编号', 'Request'],
+  'tx.date': ['申请日期', 'Date'],
+  'tx.actor': ['申请人', 'Requested by'],
+  'tx.from': ['付款账户', 'From'],
+  'tx.to': ['收款账户', 'To'],
+  'tx.amount': ['金额（元）', 'Amount (yuan)'],
+  'tx.project': ['项目', 'Project'],
+  'tx.memo': ['用途说明', 'Purpose'],
+  'tx.expires': ['有效期至', 'Expires'],
+  'tx.state': ['状态', 'State'],
+  'tx.actions': ['审批', 'Decision'],
+  'tx.approve': ['批准', 'Approve'],
+  'tx.reject': ['驳回', 'Reject'],
+  'tx.approved': ['已批准 {id}，资金已入账。', 'Approved {id}; the money is posted.'],
+  'tx.rejected': ['已驳回 {id}，冻结资金已释放。', 'Rejected {id}; the reserved money is released.'],
+  'tx.sod': ['本人申请，须由他人审批', 'You requested this; another officer must approve'],
+  'tx.no_right': ['不在本人审批权限内', 'Outside your approval rights'],
+  'tx.expired_note': ['已过期，只能驳回', 'Expired: it can only be rejected'],
+  'tx.none_pending': ['目前没有待审批的拨付申请。', 'No requests are waiting for approval.'],
+  'tx.new_title': ['新建拨付申请', 'New disbursement request'],
+  'tx.new_lead': ['从资金池向项目账户申请拨付资金。提交后由有权限的其他工作人员审批。', 'Ask for money to go from the pool to a project account. Another officer with the right to approve decides.'],
+  'tx.amount_input': ['金额（元）', 'Amount (yuan)'],
+  'tx.amount_hint': ['例：250000、250,000.00 或 25万', 'e.g. 250000, 250,000.00 or 25万'],
+  'tx.amount_invalid': ['金额须为正数，最多两位小数（例：250000.00）', 'The amount must be positive with at most two decimals (e.g. 250000.00)'],
+  'tx.amount_preview': ['= {v}', '= {v}'],
+  'tx.choose_to': ['选择项目账户', 'Choose a project account'],
+  'tx.submit': ['提交申请', 'Submit request'],
+  'tx.created': ['拨付申请 {id} 已提交，等待审批。', 'Request {id} submitted for approval.'],
+  'tx.exists': ['拨付申请 {id} 已存在（重复提交，未作改动）。', 'Request {id} already exists (a repeat; nothing changed).'],
+  'tx.history_title': ['资金往来记录', 'Transfer history'],
+  'tx.available': ['可用余额', 'Available'],
+
+  // --- accounts -------------------------------------------------------------------------
+  'acc.title': ['资金账户', 'Fund accounts'],
+  'acc.lead': ['余额 = 已入账收入 − 已入账支出；可用 = 余额 − 待审批冻结。', 'Balance = credits posted − debits posted; available = balance − pending debits.'],
+  'acc.code': ['账户编号', 'Account'],
+  'acc.name': ['账户名称', 'Name'],
+  'acc.kind': ['类型', 'Kind'],
+  'acc.region': ['地区', 'Region'],
+  'acc.balance': ['余额（元）', 'Balance (yuan)'],
+  'acc.available': ['可用（元）', 'Available (yuan)'],
+  'acc.pending_out': ['冻结（元）', 'Reserved (yuan)'],
+  'acc.filter_placeholder': ['账户编号或名称', 'Account code or name'],
+  'acc.statement': ['账户明细', 'Statement'],
+  'acc.debit': ['支出', 'Debit'],
+  'acc.credit': ['收入', 'Credit'],
+  'acc.pending': ['冻结变动', 'Reserved'],
+  'acc.running': ['余额', 'Balance'],
+  'acc.counterparty': ['对方账户', 'Counterparty'],
+  'acc.kind_col': ['类型', 'Type'],
+  'acc.tx_id': ['流水号', 'Transfer'],
+  'acc.back': ['← 返回账户列表', '← Back to the accounts'],
+
+  // --- budget ------------------------------------------------------------------------
+  'budget.title': ['预算执行情况', 'Budget execution'],
+  'budget.group': ['汇总方式', 'Group by'],
+  'budget.group.project': ['按项目', 'Project'],
+  'budget.group.county': ['按县区', 'County'],
+  'budget.group.pairing': ['按结对关系', 'Pairing'],
+  'budget.group.kind': ['按项目类别', 'Kind'],
+  'budget.group.domain': ['按帮扶领域', 'Domain'],
+  'budget.group.donor': ['按帮扶方', 'Donor'],
+  'budget.lead': ['金额单位：元。执行率 = 已支出 ÷ 预算数。', 'Amounts in yuan. Execution = paid ÷ budget.'],
+  'budget.key': ['编号', 'Key'],
+  'budget.name': ['名称', 'Name'],
+
+  // --- import / export ------------------------------------------------------------------
+  'imp.title': ['导入 CSV', 'Import a CSV file'],
+  'imp.lead': ['整份文件要么全部导入，要么一行都不导入；有错误的行会全部列出。格式见 docs/csv-formats.md。', 'A file is imported whole or not at all; every bad row is listed. Formats: docs/csv-formats.md.'],
+  'imp.kind': ['数据类型', 'Kind'],
+  'imp.file': ['CSV 文件（UTF-8）', 'CSV file (UTF-8)'],
+  'imp.submit': ['导入', 'Import'],
+  'imp.choose_file': ['请选择一个 CSV 文件。', 'Choose a CSV file.'],
+  'imp.done': ['导入完成：共 {rows} 行，新增 {created}，更新 {updated}，相同已跳过 {unchanged}。', 'Imported: {rows} rows, {created} created, {updated} updated, {unchanged} unchanged.'],
+  'imp.rows': ['行数', 'Rows'],
+  'imp.created': ['新增', 'Created'],
+  'imp.updated': ['更新（状态推进）', 'Updated (status advanced)'],
+  'imp.unchanged': ['相同已跳过', 'Unchanged, skipped'],
+  'imp.errors_title': ['文件有错误，未导入任何数据', 'The file has errors; nothing was imported'],
+  'imp.line': ['行号', 'Line'],
+  'imp.column': ['列', 'Column'],
+  'imp.message': ['问题', 'Problem'],
+  'imp.kind.pairings': ['结对关系', 'Pairings'],
+  'imp.kind.orgs': ['单位', 'Organisations'],
+  'imp.kind.projects': ['项目', 'Projects'],
+  'imp.kind.milestones': ['定格时刻', 'Key moments'],
+  'imp.kind.exchanges': ['人才交流', 'People exchanges'],
+  'imp.kind.accounts': ['资金账户', 'Accounts'],
+  'imp.kind.transfers': ['资金往来', 'Transfers'],
+  'imp.kind.regions': ['行政区划', 'Regions'],
+  'exp.title': ['导出数据', 'Export'],
+  'exp.lead': ['与命令行 pairaid export 输出的字节完全相同；CSV 可以重新导入。', 'The same bytes as pairaid export; the CSV files re-import.'],
+
+  // --- log -----------------------------------------------------------------------------
+  'log.title': ['可信账本', 'Audit log'],
+  'log.checkpoint': ['检查点', 'Checkpoint'],
+  'log.entries': ['日志条目', 'Log entries'],
+  'log.from': ['起始序号', 'From index'],
+  'log.count': ['条数', 'Count'],
+  'log.show': ['显示', 'Show'],
+  'log.latest': ['最新', 'Latest'],
+  'log.index': ['序号', 'Index'],
+  'log.type': ['事件', 'Event'],
+  'log.actor': ['操作人', 'Actor'],
+  'log.time': ['时间', 'Time'],
+  'log.leaf': ['叶哈希', 'Leaf hash'],
+  'log.entry': ['内容', 'Content'],
+  'log.proof_title': ['包含证明', 'Inclusion proof'],
+  'log.proof_lead': ['输入条目序号，获取其包含证明并在浏览器中按 RFC 9162 校验。', 'Enter an entry index to fetch its inclusion proof and verify it here (RFC 9162).'],
+};
+
+const STORE_KEY = 'pairaid.lang';
+let current = readStoredLang();
+const serverNames = {}; // group -> code -> Chinese name, from /api/v1/enums
+const listeners = [];
+
+function readStoredLang() {
+  try {
+    return localStorage.getItem(STORE_KEY) === 'en' ? 'en' : 'zh';
+  } catch (e) {
+    return 'zh'; // storage can be disabled; Chinese is the default anyway
+  }
+}
+
+/** The current language, 'zh' or 'en'. */
+export function lang() {
+  return current;
+}
+
+/** Switches language, remembers it and tells every listener to re-render. */
+export function setLang(next) {
+  current = next === 'en' ? 'en' : 'zh';
+  try {
+    localStorage.setItem(STORE_KEY, current);
+  } catch (e) {
+    // not remembered, but the page still switches
+  }
+  document.documentElement.lang = current === 'en' ? 'en' : 'zh-CN';
+  for (const fn of listeners) fn(current);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}
+
+/** A label; {name} placeholders are filled from vars. Unknown keys show themselves, so a gap is visible. */
+export function t(key, vars) {
+  const entry = DICT[key];
+  let s = entry ? entry[current === 'en' ? 1 : 0] || entry[1] : key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  return s;
+}
+
+/** Whether the dictionary has a key (used for optional labels such as count names). */
+export function has(key) {
+  return key in DICT;
+}
+
+// GET /api/v1/enums names its groups in the plural (project_kinds, statuses …);
+// the labels here use the singular of the column.
+const GROUP_ALIASES = {
+  kind: 'kind', kinds: 'kind', project_kind: 'kind', project_kinds: 'kind',
+  status: 'status', statuses: 'status',
+  domain: 'domain', domains: 'domain',
+  milestone_kind: 'milestone_kind', milestone_kinds: 'milestone_kind',
+  account_kind: 'account_kind', account_kinds: 'account_kind',
+};
+
+/** One enum value as [code, Chinese name]: {name, zh} as the server sends it, or {code, name}. */
+function enumPair(v) {
+  if (v.zh !== undefined) return [v.code || v.name, v.zh];
+  return [v.code || v.key || v.value, v.name || v.label];
+}
+
+/**
+ * Keeps the Chinese names from GET /api/v1/enums: {"statuses": [{"name":
+ * "proposed", "zh": "申报"}, …], …}. A {code: name} map is taken too, so a small
+ * change of shape on the server does not blank the labels.
+ */
+export function setEnums(data) {
+  if (!data || typeof data !== 'object') return;
+  for (const [rawGroup, values] of Object.entries(data)) {
+    const group = GROUP_ALIASES[rawGroup] || rawGroup;
+    const names = (serverNames[group] = serverNames[group] || {});
+    if (Array.isArray(values)) {
+      for (const v of values) {
+        const [code, zh] = enumPair(v || {});
+        if (code) names[code] = zh || code;
+      }
+    } else if (values && typeof values === 'object') {
+      Object.assign(names, values);
+    }
+  }
+}
+
+/** The codes of an enum group in server order (falls back to the dictionary's order). */
+export function enumCodes(group) {
+  if (serverNames[group]) return Object.keys(serverNames[group]);
+  const prefix = 'enum.' + group + '.';
+  return Object.keys(DICT).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/** The label of an enum value in the current language; the code itself if nothing names it. */
+export function enumLabel(group, code) {
+  if (code === null || code === undefined || code === '') return '—';
+  const entry = DICT['enum.' + group + '.' + code];
+  if (current === 'zh') {
+    const zh = (serverNames[group] && serverNames[group][code]) || (entry && entry[0]);
+    return zh || code;
+  }
+  return (entry && entry[1]) || code;
+}
+
+/** Fills [data-i18n] text, [data-i18n-placeholder] and [data-i18n-title] under root. */
+export function applyI18n(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  document.documentElement.lang = current === 'en' ? 'en' : 'zh-CN';
+}
+
+/** Wires the 中文/English button: label, click, and re-render through the listeners. */
+export function bindLangSwitch(button) {
+  const label = () => {
+    button.textContent = t('lang.switch');
+    button.title = t('lang.switch.title');
+  };
+  label();
+  button.addEventListener('click', () => setLang(current === 'en' ? 'zh' : 'en'));
+  onLangChange(label);
+}

@@ -1,0 +1,307 @@
+// portal.js - the public portal at /: the programme at a glance, key moments,
+// county breakdown, fund flow, the project library and the verifiable books.
+//
+// Each section loads on its own, so one failing endpoint shows an alert and
+// leaves the others readable. Fetched data is kept so that switching language
+// re-renders without asking the server again.
+
+import { api, listOf } from './api.js';
+import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded } from './ui.js';
+import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has } from './i18n.js';
+import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
+import { donut, bars, barsWithRate, sankey, resizeAll } from './charts.js';
+import { momentList, projectPage, tag } from './project-view.js';
+import { proofForm } from './proof-form.js';
+import { fundCards } from './funds-view.js';
+
+const PAGE_SIZE = 20;
+const data = {}; // the last answer of each endpoint, for re-rendering
+const list = { q: '', kind: '', status: '', domain: '', offset: 0 };
+const $ = (id) => document.getElementById(id);
+
+// --- 项目概览 ---------------------------------------------------------------
+
+// Shown in this order when the server sends them; unknown extra counts are ignored.
+const COUNT_KEYS = ['projects', 'pairings', 'county_pairings', 'orgs', 'exchanges', 'people', 'milestones'];
+
+function renderCounts(s) {
+  const counts = s.counts || {};
+  const strip = clear($('counts'));
+  const budget = s.budget || sumAmounts((s.by_kind || []).map((r) => r.budget));
+  strip.append(el('div', { class: 'count' }, el('span', { class: 'count-num', text: formatAmount(budget, lang()) }), el('span', { class: 'count-label', text: t('count.budget') })));
+  for (const key of COUNT_KEYS) {
+    if (typeof counts[key] !== 'number' || !has('count.' + key)) continue;
+    strip.append(el('div', { class: 'count' }, el('span', { class: 'count-num', text: formatCount(counts[key]) }), el('span', { class: 'count-label', text: t('count.' + key) })));
+  }
+}
+
+/** Chart items from summary rows, in enum order so statuses read as a pipeline. */
+function chartItems(rows, group) {
+  const order = enumCodes(group);
+  const sorted = rows.slice().sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+  return sorted.map((r) => ({ name: enumLabel(group, r.key), value: r.count, tip: t('portal.chart.count_tip', { n: r.count, b: formatAmount(r.budget, lang()) }) }));
+}
+
+function renderSummary(s) {
+  clear($('funds')).append(...fundCards(s));
+  renderCounts(s);
+  donut($('chart-kind'), chartItems(s.by_kind || [], 'kind'));
+  bars($('chart-status'), chartItems(s.by_status || [], 'status'));
+  bars($('chart-domain'), chartItems(s.by_domain || [], 'domain').sort((a, b) => b.value - a.value), { horizontal: true, color: '#b4232a' });
+}
+
+// --- 定格时刻 ---------------------------------------------------------------
+
+const MOMENTS_SHOWN = 8;
+let allMoments = false;
+
+/** The latest moments, and a button for the rest: the page should reach the figures below without a long scroll. */
+function renderMoments(items) {
+  const shown = allMoments ? items : items.slice(0, MOMENTS_SHOWN);
+  const box = clear($('moment-list'));
+  box.append(momentList(shown, { projectHref: (code) => '#/project/' + encodeURIComponent(code) }));
+  if (shown.length < items.length) {
+    const more = el('button', { type: 'button', class: 'btn', testid: 'moments-more', text: t('portal.moments.more', { n: items.length }) });
+    more.addEventListener('click', () => {
+      allMoments = true;
+      renderMoments(items);
+    });
+    box.append(el('div', { class: 'more-row' }, more));
+  }
+}
+
+// --- 分县区 -------------------------------------------------------------------
+
+function countyTable(rows) {
+  const total = {
+    budget: sumAmounts(rows.map((r) => r.budget)),
+    allocated: sumAmounts(rows.map((r) => r.allocated)),
+    paid: sumAmounts(rows.map((r) => r.paid)),
+  };
+  const cols = [
+    { label: t('portal.counties.region'), render: (r) => r.name || r.key },
+    { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
+    { label: t('exec.budget') + unitSuffix(), num: true, render: (r) => formatWan(r.budget) },
+    { label: t('exec.allocated') + unitSuffix(), num: true, render: (r) => formatWan(r.allocated) },
+    { label: t('exec.paid') + unitSuffix(), num: true, render: (r) => formatWan(r.paid) },
+    { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate), class: 'rate-cell' },
+  ];
+  const footer = [t('common.total'), formatCount(rows.reduce((n, r) => n + (r.projects || 0), 0)), formatWan(total.budget), formatWan(total.allocated), formatWan(total.paid), rateBar(rateOf(total.paid, total.budget))];
+  return table(cols, rows, { footer, testid: 'county-table' });
+}
+
+function unitSuffix() {
+  return lang() === 'en' ? ' (' + t('common.unit.wan') + ')' : '（' + t('common.unit.wan') + '）';
+}
+
+function renderCounties(rows) {
+  clear($('county-table')).append(countyTable(rows));
+  const names = rows.map((r) => r.name || r.key);
+  const tips = rows.map((r) => [
+    t('exec.budget') + ' ' + formatAmount(r.budget, lang()),
+    t('exec.allocated') + ' ' + formatAmount(r.allocated, lang()),
+    t('exec.paid') + ' ' + formatAmount(r.paid, lang()),
+    t('exec.rate') + ' ' + formatRate(r.rate),
+  ]);
+  barsWithRate(
+    $('chart-county'),
+    names,
+    [
+      { name: t('exec.allocated'), values: rows.map((r) => toWanNumber(r.allocated)) },
+      { name: t('exec.paid'), values: rows.map((r) => toWanNumber(r.paid)) },
+    ],
+    rows.map((r) => rateNumber(r.rate)),
+    tips,
+    { amountAxis: t('common.unit.wan'), rateAxis: t('exec.rate'), rateName: t('exec.rate') }
+  );
+}
+
+// --- 资金流向 -----------------------------------------------------------------
+
+function renderFlows(f) {
+  const nodes = (f.nodes || []).map((n) => ({ name: n.name, label: n.label || n.name }));
+  const links = (f.links || [])
+    .filter((l) => toWanNumber(l.amount) > 0)
+    .map((l) => ({
+      source: l.source,
+      target: l.target,
+      value: toWanNumber(l.amount),
+      tip: formatAmount(l.amount, lang()),
+    }));
+  // A node's tooltip shows what flows through it: the larger of its in and out.
+  const through = new Map();
+  for (const l of f.links || []) {
+    for (const end of [l.source, l.target]) through.set(end, (through.get(end) || []).concat([l]));
+  }
+  for (const n of nodes) {
+    const ins = sumAmounts((through.get(n.name) || []).filter((l) => l.target === n.name).map((l) => l.amount));
+    const outs = sumAmounts((through.get(n.name) || []).filter((l) => l.source === n.name).map((l) => l.amount));
+    n.tip = formatAmount(toWanNumber(ins) >= toWanNumber(outs) ? ins : outs, lang());
+  }
+  sankey($('chart-sankey'), nodes, links);
+}
+
+// --- 项目库 -------------------------------------------------------------------
+
+function regionLabel(code) {
+  const row = listOf(data.counties, 'rows').find((r) => r.key === code);
+  return row ? row.name : code;
+}
+
+function projectTable(rows) {
+  return table(
+    [
+      { label: t('project.name'), render: (p) => el('a', { href: '#/project/' + encodeURIComponent(p.code), text: p.name }), class: 'wide' },
+      { label: t('project.kind'), render: (p) => tag('kind', p.kind) },
+      { label: t('project.status'), render: (p) => tag('status', p.status) },
+      { label: t('project.domain'), render: (p) => enumLabel('domain', p.domain) },
+      { label: t('project.region'), render: (p) => regionLabel(p.region) },
+      { label: t('project.budget'), num: true, render: (p) => formatAmount(p.budget, lang()) },
+      { label: t('project.start_date'), render: (p) => p.start_date || '—', class: 'date' },
+    ],
+    rows,
+    { rowTestid: (p) => 'project-row-' + p.code }
+  );
+}
+
+async function loadProjects() {
+  const box = $('project-list');
+  clear(box).append(loading());
+  const res = await api('/projects', { params: { q: list.q, kind: list.kind, status: list.status, domain: list.domain, limit: PAGE_SIZE, offset: list.offset } });
+  data.projects = res;
+  renderProjects();
+}
+
+function renderProjects() {
+  const res = data.projects;
+  if (!res) return;
+  const box = clear($('project-list'));
+  box.append(
+    projectTable(listOf(res, 'projects')),
+    pager(res.total, PAGE_SIZE, list.offset, (off) => {
+      list.offset = off;
+      guarded(loadProjects);
+    })
+  );
+}
+
+function fillFilters() {
+  const form = $('project-filters');
+  for (const group of ['kind', 'status', 'domain']) {
+    const old = form.elements[group];
+    const options = enumCodes(group).map((c) => ({ value: c, label: enumLabel(group, c) }));
+    const fresh = select({ name: group, testid: 'filter-' + group, 'aria-label': t('project.' + group) }, options, list[group], t('project.' + group) + '：' + t('common.all'));
+    old.replaceWith(fresh);
+  }
+}
+
+function bindFilters() {
+  const form = $('project-filters');
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    list.q = form.elements.q.value.trim();
+    for (const g of ['kind', 'status', 'domain']) list[g] = form.elements[g].value;
+    list.offset = 0;
+    guarded(loadProjects);
+  });
+  // Changing a filter applies it at once; the search box waits for Enter or the button.
+  form.addEventListener('change', (ev) => {
+    if (ev.target.tagName === 'SELECT') form.requestSubmit();
+  });
+}
+
+// --- 项目详情 (#/project/CODE) -------------------------------------------------
+
+async function showProject(code) {
+  const page = $('project-page');
+  $('home').hidden = true;
+  page.hidden = false;
+  clear(page).append(loading());
+  window.scrollTo(0, 0);
+  try {
+    const p = await api('/projects/' + encodeURIComponent(code));
+    clear(page).append(projectPage(p, { backHref: '#/projects' }));
+    document.title = p.name + ' · ' + t('portal.title');
+  } catch (err) {
+    clear(page).append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('p', { class: 'muted', text: t('project.not_found') }));
+    showError(err);
+  }
+}
+
+// --- 可信账本 -------------------------------------------------------------------
+
+function renderCheckpoint(cp) {
+  const box = clear($('checkpoint'));
+  box.append(
+    el('h3', { text: t('log.checkpoint') }),
+    el('dl', { class: 'facts' }, el('dt', { text: t('portal.ledger.size') }), el('dd', { testid: 'checkpoint-size', text: formatCount(cp.size) }), el('dt', { text: t('portal.ledger.root') }), el('dd', {}, el('code', { class: 'hash', testid: 'checkpoint-root', text: cp.root }))),
+    el('h4', { text: t('portal.ledger.note') }),
+    cp.checkpoint ? el('pre', { class: 'note', testid: 'checkpoint-note', text: cp.checkpoint }) : el('p', { class: 'muted', text: t('portal.ledger.no_note') })
+  );
+  clear($('proof-form')).append(proofForm({ checkpoint: cp, withEntry: false }));
+}
+
+// --- routing and start-up ------------------------------------------------------
+
+function route() {
+  const m = /^#\/project\/(.+)$/.exec(location.hash);
+  if (m) {
+    showProject(decodeURIComponent(m[1]));
+    return;
+  }
+  $('project-page').hidden = true;
+  $('home').hidden = false;
+  resizeAll();
+  document.title = t('portal.title');
+  const section = document.getElementById(location.hash.replace(/^#\//, ''));
+  if (section && section.classList.contains('section')) section.scrollIntoView({ block: 'start' });
+  for (const a of document.querySelectorAll('.topnav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
+}
+
+function renderHeader() {
+  const top = listOf(data.pairings, 'pairings').find((p) => !p.parent);
+  if (top) $('pairing-name').textContent = top.name;
+}
+
+/** Loads one section; a failure shows in the alert and leaves the rest of the page alone. */
+function section(key, load, render) {
+  return guarded(async () => {
+    data[key] = await load();
+    render(data[key]);
+  });
+}
+
+function renderAll() {
+  applyI18n();
+  renderHeader();
+  if (data.summary) renderSummary(data.summary);
+  if (data.moments) renderMoments(listOf(data.moments, 'moments'));
+  if (data.counties) renderCounties(listOf(data.counties, 'rows'));
+  if (data.flows) renderFlows(data.flows);
+  if (data.checkpoint) renderCheckpoint(data.checkpoint);
+  fillFilters();
+  renderProjects();
+  if (/^#\/project\//.test(location.hash)) route();
+}
+
+async function start() {
+  bindBanners();
+  applyI18n();
+  bindLangSwitch($('lang-switch'));
+  onLangChange(renderAll);
+  bindFilters();
+  // The labels of kinds and statuses come from the server: have them before the first render.
+  await guarded(async () => setEnums(await api('/enums')));
+  window.addEventListener('hashchange', route);
+  route();
+  fillFilters();
+  section('pairings', () => api('/pairings'), renderHeader);
+  section('summary', () => api('/summary'), renderSummary);
+  section('moments', () => api('/moments'), (m) => renderMoments(listOf(m, 'moments')));
+  await section('counties', () => api('/budget', { params: { group: 'county' } }), (c) => renderCounties(listOf(c, 'rows')));
+  section('flows', () => api('/flows'), renderFlows);
+  section('checkpoint', () => api('/log/checkpoint'), renderCheckpoint);
+  guarded(loadProjects); // after the counties, whose names label the projects' regions
+}
+
+start();

@@ -1,0 +1,125 @@
+// project-view.js - one project's page and the key-moment timeline, shared by
+// the public portal and the officers' app so both show the same figures the
+// same way (预算数 / 已拨付 / 已支出 / 执行率 from GET /api/v1/projects/CODE).
+
+import { el, facts, table } from './ui.js';
+import { t, enumLabel, lang } from './i18n.js';
+import { formatAmount, formatYuan, formatRate, rateNumber, rateOf, formatCount } from './format.js';
+
+/** A tag (small coloured label) for an enum value; css adds a colour per group/code. */
+export function tag(group, code) {
+  if (!code) return null;
+  return el('span', { class: 'tag tag-' + group + ' tag-' + group + '-' + code, text: enumLabel(group, code) });
+}
+
+/**
+ * The key-moment timeline. items: [{project, project_name, date, kind, title,
+ * description, photo}]; opts.projectHref(code) links each moment to its project.
+ */
+export function momentList(items, opts = {}) {
+  if (!items.length) return el('p', { class: 'muted', text: t('common.none') });
+  return el(
+    'ol',
+    { class: 'timeline', testid: opts.testid },
+    items.map((m) =>
+      el(
+        'li',
+        { class: 'moment' },
+        el('time', { class: 'moment-date', datetime: m.date, text: m.date }),
+        el(
+          'div',
+          { class: 'moment-body' + (m.photo ? ' has-photo' : '') },
+          m.photo ? el('img', { class: 'moment-photo', src: m.photo, alt: m.title, loading: 'lazy' }) : null,
+          el(
+            'div',
+            { class: 'moment-text' },
+            el('div', { class: 'moment-head' }, tag('milestone_kind', m.kind), el('h3', { text: m.title })),
+            m.description ? el('p', { text: m.description }) : null,
+            opts.projectHref && m.project ? el('a', { class: 'moment-project', href: opts.projectHref(m.project), text: m.project_name || m.project }) : null
+          )
+        )
+      )
+    )
+  );
+}
+
+/** Two-layer bar: how much of the budget was allocated, and how much paid (执行率). */
+function executionBar(ex) {
+  const allocatedPct = rateNumber(rateOf(ex.allocated, ex.budget)) || 0;
+  const paidPct = rateNumber(ex.rate) || 0;
+  const outer = el('div', { class: 'exec-bar', role: 'img', 'aria-label': t('exec.rate') + ' ' + formatRate(ex.rate) });
+  const allocated = el('span', { class: 'exec-allocated' });
+  const paid = el('span', { class: 'exec-paid' });
+  allocated.style.width = Math.min(allocatedPct, 100) + '%'; // CSSOM, allowed by the CSP
+  paid.style.width = Math.min(paidPct, 100) + '%';
+  outer.append(allocated, paid);
+  return outer;
+}
+
+function executionCard(ex) {
+  const cell = (key, value, cls) => el('div', { class: 'exec-cell ' + (cls || '') }, el('div', { class: 'exec-label', text: t(key) }), el('div', { class: 'exec-value', text: value }));
+  return el(
+    'div',
+    { class: 'card exec-card' },
+    el('h3', { text: t('project.execution') }),
+    el(
+      'div',
+      { class: 'exec-grid' },
+      cell('exec.budget', formatAmount(ex.budget, lang())),
+      cell('exec.allocated', formatAmount(ex.allocated, lang()), 'c-allocated'),
+      cell('exec.committed', formatAmount(ex.committed, lang())),
+      cell('exec.paid', formatAmount(ex.paid, lang()), 'c-paid'),
+      cell('exec.rate', formatRate(ex.rate), 'c-rate')
+    ),
+    executionBar(ex),
+    el(
+      'div',
+      { class: 'exec-legend muted' },
+      el('span', { class: 'key key-allocated' }), t('exec.allocated'), ' ',
+      el('span', { class: 'key key-paid' }), t('exec.paid'), ' · ', t('exec.rate.hint')
+    )
+  );
+}
+
+function accountsTable(accounts, accountHref) {
+  const codeCell = (a) => (accountHref ? el('a', { href: accountHref(a.code), text: a.code }) : a.code);
+  return table(
+    [
+      { label: t('acc.code'), render: codeCell, class: 'code' },
+      { label: t('acc.name'), render: (a) => a.name },
+      { label: t('acc.kind'), render: (a) => enumLabel('account_kind', a.kind) },
+      { label: t('acc.balance'), num: true, render: (a) => (a.balance !== undefined ? formatYuan(a.balance) : '—') },
+    ],
+    accounts,
+    { compact: true }
+  );
+}
+
+/** The whole project page. opts: backHref, backLabel, accountHref(code), headExtra (beside the tags), after (nodes at the end). */
+export function projectPage(p, opts = {}) {
+  const ex = p.execution || { budget: p.budget, allocated: '0.00', committed: '0.00', paid: '0.00', rate: null };
+  const region = p.region_name ? p.region_name + ' (' + p.region + ')' : p.region;
+  return el(
+    'article',
+    { class: 'project-page', testid: 'project-page' },
+    opts.backHref ? el('a', { class: 'back', href: opts.backHref, text: opts.backLabel || t('project.back') }) : null,
+    el(
+      'header',
+      { class: 'project-head' },
+      el('h2', { text: p.name }),
+      el('div', { class: 'tags' }, el('span', { class: 'code-chip', text: p.code }), tag('kind', p.kind), tag('status', p.status), tag('domain', p.domain), p.source ? el('span', { class: 'tag tag-source-' + p.source, text: t('enum.source.' + p.source) }) : null, opts.headExtra || null)
+    ),
+    facts([
+      [t('project.region'), region],
+      [t('project.pairing'), p.pairing_name || p.pairing],
+      [t('project.budget'), p.budget ? formatAmount(p.budget, lang()) + ' (' + formatYuan(p.budget) + ' ' + t('common.unit.yuan') + ')' : null],
+      [t('project.start_date'), p.start_date],
+      [t('project.end_date'), p.end_date],
+      [t('project.beneficiaries'), p.beneficiaries !== null && p.beneficiaries !== undefined ? formatCount(p.beneficiaries) : null],
+    ]),
+    executionCard(ex),
+    el('section', { class: 'card' }, el('h3', { text: t('project.milestones') }), momentList(p.milestones || [])),
+    el('section', { class: 'card' }, el('h3', { text: t('project.accounts') }), accountsTable(p.accounts || [], opts.accountHref)),
+    opts.after || null
+  );
+}

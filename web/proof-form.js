@@ -1,0 +1,78 @@
+// proof-form.js - "is entry N in the books the signers signed?" as a form,
+// shared by the portal's 可信账本 section and the app's 账本 page. It fetches
+// the proof from the server but checks it here, against the root of the signed
+// checkpoint when the sizes match, so the answer does not rest on the server.
+
+import { api, listOf } from './api.js';
+import { el, clear, field, showError } from './ui.js';
+import { t } from './i18n.js';
+import { canVerify, verifyInclusion, entryMatchesLeaf, parseCheckpoint } from './merkle.js';
+
+/** Which root to compare with: the signed checkpoint's if it covers this size, else the server's. */
+function expectedRoot(size, signed, current, proof) {
+  if (signed && signed.size === size) return { root: signed.root, what: t('proof.ok.signed') };
+  if (current && current.size === size && current.root) return { root: current.root, what: t('proof.ok.server') };
+  return { root: proof.root, what: t('proof.ok.server') };
+}
+
+async function checkEntry(index) {
+  const data = await api('/log/entries', { params: { from: index, count: 1 } });
+  const entry = listOf(data, 'entries')[0];
+  return entry ? entry : null;
+}
+
+/** Whether the entry's own bytes hash to the proof's leaf, or null when we may not read entries. */
+async function leafVerdict(index, proof, withEntry) {
+  if (!withEntry) return null;
+  const entry = await checkEntry(index);
+  if (!entry) return null;
+  return entry.leaf_hash === proof.leaf_hash && (await entryMatchesLeaf(entry.entry, proof.leaf_hash));
+}
+
+async function runCheck(index, size, ctx, out) {
+  const proof = await api('/log/proof/inclusion', { params: { index, size } });
+  const exp = expectedRoot(Number(proof.size), ctx.signed, ctx.current, proof);
+  const result = await verifyInclusion(proof, exp.root);
+  const leafOk = await leafVerdict(index, proof, ctx.withEntry);
+  // Everything is computed before anything is shown, so the verdicts appear together.
+  clear(out).append(
+    el('p', { class: result.ok ? 'verdict ok' : 'verdict bad', testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
+    leafOk === null ? null : el('p', { class: leafOk ? 'verdict ok' : 'verdict bad', testid: 'proof-leaf-verdict', text: t(leafOk ? 'proof.leaf_ok' : 'proof.leaf_bad') }),
+    el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + ': ' }), el('code', { text: result.computed || '—' })),
+    el('details', {}, el('summary', { text: t('proof.raw') }), el('pre', { class: 'proof-json', text: JSON.stringify(proof, null, 2) }))
+  );
+}
+
+/**
+ * The form. ctx: {checkpoint: GET /log/checkpoint response, withEntry: also
+ * fetch the entry (signed-in readers only) and check its leaf hash}.
+ */
+export function proofForm(ctx) {
+  const signed = parseCheckpoint(ctx.checkpoint && ctx.checkpoint.checkpoint);
+  const current = ctx.checkpoint ? { size: Number(ctx.checkpoint.size), root: ctx.checkpoint.root } : null;
+  const defaultSize = signed ? signed.size : current ? current.size : '';
+  const index = el('input', { type: 'number', min: 0, step: 1, required: true, name: 'index', value: '0', testid: 'proof-index', class: 'narrow' });
+  const size = el('input', { type: 'number', min: 1, step: 1, name: 'size', value: String(defaultSize), testid: 'proof-size', class: 'narrow' });
+  const out = el('div', { class: 'proof-out', testid: 'proof-result', 'aria-live': 'polite' });
+  const form = el(
+    'form',
+    { class: 'inline-form', testid: 'proof-form' },
+    field(t('proof.index'), index),
+    field(t('proof.size'), size),
+    el('button', { type: 'submit', class: 'btn primary', text: t('proof.submit') })
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!canVerify()) {
+      clear(out).append(el('p', { class: 'verdict bad', text: t('common.crypto_unavailable') }));
+      return;
+    }
+    try {
+      await runCheck(index.value, size.value, { signed, current, withEntry: ctx.withEntry }, out);
+    } catch (err) {
+      clear(out);
+      showError(err);
+    }
+  });
+  return el('div', { class: 'proof-box' }, form, out);
+}

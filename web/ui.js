@@ -1,0 +1,185 @@
+// ui.js - small DOM helpers shared by the portal and the officers' app.
+//
+// Everything is built with createElement and textContent, never innerHTML with
+// data in it: names and memos come from CSV files anyone may have typed, and
+// the page runs under a CSP that forbids inline scripts and styles.
+
+import { t } from './i18n.js';
+import { formatRate, rateNumber } from './format.js';
+
+/**
+ * el('td', {class: 'num', testid: 'x', text: '1.00', on: {click: fn}}, child, …)
+ * Attributes other than these are set with setAttribute; false/null skips one.
+ */
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k === 'testid') node.dataset.testid = v;
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k === 'value') node.value = v;
+    else if (v === true) node.setAttribute(k, '');
+    else node.setAttribute(k, String(v));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(node, c);
+    else node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  return node;
+}
+
+export function loading() {
+  return el('p', { class: 'muted loading', text: t('common.loading') });
+}
+
+/**
+ * A table. columns: [{label, render(row) → node|string, num: bool, class}];
+ * opts.rowTestid(row) names each row; opts.footer is an optional row of cells.
+ */
+export function table(columns, rows, opts = {}) {
+  const head = el('tr', {}, columns.map((c) => el('th', { class: cellClass(c), scope: 'col', title: c.title }, c.label)));
+  const body = rows.map((row) =>
+    el(
+      'tr',
+      { testid: opts.rowTestid ? opts.rowTestid(row) : null, class: opts.rowClass ? opts.rowClass(row) : null },
+      columns.map((c) => el('td', { class: cellClass(c), testid: c.testid ? c.testid(row) : null }, c.render(row)))
+    )
+  );
+  const foot = opts.footer ? el('tfoot', {}, el('tr', {}, opts.footer.map((cell, i) => el('td', { class: cellClass(columns[i]) }, cell)))) : null;
+  const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid }, el('thead', {}, head), el('tbody', {}, body), foot);
+  if (!rows.length && opts.empty !== false) {
+    return el('div', { class: 'table-wrap' }, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
+  }
+  return el('div', { class: 'table-wrap' }, tableEl);
+}
+
+function cellClass(c) {
+  if (!c) return null;
+  return [c.num ? 'num' : '', c.class || ''].join(' ').trim() || null;
+}
+
+/** An execution bar: width from the rate (capped at 100 %), the number beside it. */
+export function rateBar(rate) {
+  const n = rateNumber(rate);
+  const fill = el('span', { class: 'bar-fill' + (n !== null && n > 100 ? ' over' : '') });
+  // CSSOM styles are allowed under CSP style-src 'self'; style attributes are not.
+  fill.style.width = (n === null ? 0 : Math.min(n, 100)) + '%';
+  return el('span', { class: 'rate' }, el('span', { class: 'bar', role: 'presentation' }, fill), el('span', { class: 'rate-num', text: formatRate(rate) }));
+}
+
+/** Pager for {total, limit, offset}; onPage(newOffset) is called on a click. */
+export function pager(total, limit, offset, onPage) {
+  if (!total) return null;
+  const to = Math.min(offset + limit, total);
+  return el(
+    'div',
+    { class: 'pager' },
+    el('button', { type: 'button', class: 'btn small', disabled: offset <= 0, on: { click: () => onPage(Math.max(0, offset - limit)) } }, t('common.prev')),
+    el('span', { class: 'muted', text: t('common.page', { from: offset + 1, to, total }) }),
+    el('button', { type: 'button', class: 'btn small', disabled: to >= total, on: { click: () => onPage(offset + limit) } }, t('common.next'))
+  );
+}
+
+// --- the error alert and the success notice -----------------------------------
+
+function banner(testid) {
+  return document.querySelector('[data-testid="' + testid + '"]');
+}
+
+/** Shows an API error (or any Error) in the page's one alert: message, field and code. */
+export function showError(err) {
+  const box = banner('alert');
+  if (!box) throw err;
+  const msg = box.querySelector('.alert-message');
+  const detail = box.querySelector('.alert-detail');
+  msg.textContent = (err && err.message) || String(err);
+  const parts = [];
+  if (err && err.field) parts.push(t('common.field') + ': ' + err.field);
+  if (err && err.code) parts.push(err.code + (err.status ? ' · HTTP ' + err.status : ''));
+  detail.textContent = parts.join(' · ');
+  box.hidden = false;
+  hideNotice();
+  // A thrown Error that is not the server's answer is a bug of ours: keep its stack in the console.
+  if (err instanceof Error && err.name !== 'ApiError') console.error(err);
+}
+
+export function hideError() {
+  const box = banner('alert');
+  if (box) box.hidden = true;
+}
+
+export function showNotice(text) {
+  const box = banner('notice');
+  if (!box) return;
+  box.querySelector('.notice-message').textContent = text;
+  box.hidden = false;
+}
+
+export function hideNotice() {
+  const box = banner('notice');
+  if (box) box.hidden = true;
+}
+
+/** Wires the dismiss buttons of the alert and the notice. */
+export function bindBanners() {
+  for (const id of ['alert', 'notice']) {
+    const box = banner(id);
+    if (!box) continue;
+    const btn = box.querySelector('.banner-close');
+    btn.addEventListener('click', () => (box.hidden = true));
+  }
+}
+
+/** Runs an async action and routes its failure to the alert, so no error is swallowed. */
+export async function guarded(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    showError(err);
+    return undefined;
+  }
+}
+
+/** Marks the input a server error names (field "amount" → the form's amount input). */
+export function markField(form, err) {
+  const name = err && err.field ? String(err.field).replace(/^\[\d+\]\./, '') : null;
+  const input = name && form.elements[name];
+  if (input && input.classList) input.classList.add('invalid');
+}
+
+/** A <select> of options [{value, label}] with an optional leading "all" option. */
+export function select(attrs, options, selected, allLabel) {
+  const opts = allLabel !== undefined ? [{ value: '', label: allLabel }].concat(options) : options;
+  return el(
+    'select',
+    attrs,
+    opts.map((o) => el('option', { value: o.value, selected: o.value === selected }, o.label))
+  );
+}
+
+/** A labelled form field: <label><span>text</span>control<small>hint</small></label>. */
+export function field(label, control, hint) {
+  return el('label', { class: 'field' }, el('span', { class: 'field-label', text: label }), control, hint ? el('small', { class: 'hint' }, hint) : null);
+}
+
+/** A key–value list (dl) from [[label, value], …], skipping empty values. */
+export function facts(pairs) {
+  return el(
+    'dl',
+    { class: 'facts' },
+    pairs.filter((p) => p[1] !== null && p[1] !== undefined && p[1] !== '').map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])
+  );
+}
