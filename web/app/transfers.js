@@ -115,9 +115,24 @@ export function newRequestId(now = new Date()) {
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-function accountOption(a) {
-  const avail = a.available !== undefined ? '（' + t('tx.available') + ' ' + formatYuan(a.available) + '）' : '';
-  return { value: a.code, label: a.code + ' ' + a.name + (a.kind !== 'project' ? avail : '') };
+/** An account as an option; a paying account shows what it has available. */
+function accountOption(a, paying) {
+  const avail = paying && a.available !== undefined ? '（' + t('tx.available') + ' ' + formatYuan(a.available) + '）' : '';
+  return el('option', { value: a.code }, a.code + ' ' + a.name + avail);
+}
+
+/**
+ * A <select> of accounts grouped by kind (资金池, 资金来源, 项目, 收款单位):
+ * money moves from a pool or source to a project (an allocation) and from a
+ * project to a payee (a payment); which of these the user may ask for is the
+ * server's to decide.
+ */
+function accountSelect(attrs, accounts, kinds, paying, first) {
+  const groups = kinds
+    .map((k) => [k, accounts.filter((a) => a.kind === k)])
+    .filter(([, rows]) => rows.length)
+    .map(([k, rows]) => el('optgroup', { label: enumLabel('account_kind', k) }, rows.map((a) => accountOption(a, paying))));
+  return el('select', attrs, first ? el('option', { value: '' }, first) : null, groups);
 }
 
 function amountField() {
@@ -148,8 +163,11 @@ function requestBody(form, index) {
   }
   f.amount.value = amount;
   const to = index.get(f.to.value);
+  const from = index.get(f.from.value);
   const body = { id: f.id.value.trim(), kind: 'pending', date: f.date.value.trim(), from: f.from.value, to: f.to.value, amount };
-  if (to && to.project) body.project = to.project;
+  // The project the money is for: the receiving project's (an allocation) or the paying one's (a payment).
+  const project = (to && to.project) || (from && from.project);
+  if (project) body.project = project;
   if (f.memo.value.trim()) body.memo = f.memo.value.trim();
   if (f.expires.value.trim()) body.expires = f.expires.value.trim();
   return { body };
@@ -178,9 +196,7 @@ async function submitRequest(form, index) {
 }
 
 function requestForm(accounts, index) {
-  const pools = accounts.filter((a) => a.kind === 'pool');
-  const sources = accounts.filter((a) => a.kind === 'source');
-  const targets = accounts.filter((a) => a.kind === 'project');
+  const open = accounts.filter((a) => !a.closed);
   const text = (name, value, testid, extra) => el('input', Object.assign({ name, value, testid, autocomplete: 'off' }, extra || {}));
   const form = el(
     'form',
@@ -194,8 +210,8 @@ function requestForm(accounts, index) {
       field(t('tx.date'), text('date', today(), 'request-date', { required: true, placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
       amountField(),
       field(t('tx.expires'), text('expires', '', 'request-expires', { placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
-      el('div', { class: 'span2' }, field(t('tx.from'), select({ name: 'from', testid: 'request-from' }, pools.concat(sources).map(accountOption), pools[0] ? pools[0].code : ''))),
-      el('div', { class: 'span2' }, field(t('tx.to'), select({ name: 'to', testid: 'request-to', required: true }, [{ value: '', label: t('tx.choose_to') }].concat(targets.map(accountOption)), ''))),
+      el('div', { class: 'span2' }, field(t('tx.from'), accountSelect({ name: 'from', testid: 'request-from' }, open, ['pool', 'source', 'project'], true))),
+      el('div', { class: 'span2' }, field(t('tx.to'), accountSelect({ name: 'to', testid: 'request-to', required: true }, open, ['project', 'payee'], false, t('tx.choose_to')))),
       el('div', { class: 'span-all' }, field(t('tx.memo'), el('textarea', { name: 'memo', testid: 'request-memo', rows: 2 })))
     ),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn primary', testid: 'request-submit', text: t('tx.submit') }))
@@ -234,7 +250,8 @@ function historyTable(rows, index) {
 function historySection(index) {
   const box = el('div');
   const state = { state: 'posted', offset: 0 };
-  const states = ['posted', 'voided', 'expired', 'pending'].map((s) => ({ value: s, label: enumLabel('state', s) }));
+  // An approved request is 'approved' (its posting transfer is kind 'post'), not 'posted'.
+  const states = ['posted', 'approved', 'voided', 'expired', 'pending'].map((s) => ({ value: s, label: enumLabel('state', s) }));
   const load = async () => {
     clear(box).append(loading());
     try {

@@ -1,0 +1,579 @@
+// browser.test.mjs - the public portal and the officers' app in a real browser
+// (playwright-core driving Debian's chromium) against `pairaid serve` on a
+// fresh demo database.
+//
+//   PAIRAID=build/pairaid PA_SOURCE_DIR=. PA_ARTEFACTS=/tmp/art node tests/http/browser.test.mjs
+//
+// Steps run in order and each depends on the ones before it, so the first
+// failure stops the run (exit 1); one line per step. Every step asserts what
+// the page shows. Throughout, the test fails on a request to any host but
+// 127.0.0.1, on an uncaught page error, and on a console error or HTTP error
+// response that the step did not announce beforehand (the 401 of GET
+// /api/v1/me on the sign-in page, the 403 of an approval the app must not
+// make, the 422 of a bad CSV). Full-page screenshots go to
+// $PA_ARTEFACTS/browser/.
+
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, SOURCE, PASSWORDS } from './server.mjs';
+
+const require = createRequire(path.join(SOURCE, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const ARTEFACTS = path.join(process.env.PA_ARTEFACTS || path.join(os.tmpdir(), 'pairaid-artefacts'), 'browser');
+const CHROMIUM = process.env.PA_CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = 15000; // per wait; the whole run takes well under a minute
+
+const RECIPIENT = 'donghai.office'; // 东海县 320722
+const DONOR = 'wuxi.finance'; // 无锡市 320200
+const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂
+const PROJECT_ACCOUNT = 'PRJ-' + PROJECT; // 28,000.00 left in the demo
+const PAYEE = 'PAY-SYN-HOUSING-DH'; // 东海县房屋建筑工程有限公司（示例）
+const AMOUNT = '12,000.00';
+
+// A projects.csv with three bad rows (lines 2-4) that any signed-in writer may send.
+const BAD_CSV =
+  'code,name,pairing,region,domain,kind,status,budget,start_date\n' +
+  'DH-TEST-1,东海县测试项目甲,WX-LYG-YX-DH,320722,education,livelihood,proposed,100.123,2024-01-01\n' +
+  'DH-TEST-2,东海县测试项目乙,WX-LYG-YX-DH,320722,教育,小而美,申报,100000,2024-02-30\n' +
+  'DH-TEST-3,东海县测试项目丙,WX-LYG-YX-DH,320722,flying,livelihood,proposed,-5,2024-03-01\n';
+
+// --- small helpers ---------------------------------------------------------------
+
+class Failure extends Error {}
+
+function check(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+
+function equal(actual, expected, what) {
+  if (actual !== expected) throw new Failure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+function contains(text, part, what) {
+  if (!String(text).includes(part)) throw new Failure(`${what}: expected to contain ${JSON.stringify(part)}, got ${JSON.stringify(String(text).slice(0, 300))}`);
+}
+
+/** "1,234.56" (optionally followed by a unit) as integer hundredths, for exact comparisons. */
+function hundredths(text) {
+  const m = /(-?)([\d,]+)\.(\d{2})/.exec(text);
+  if (!m) throw new Failure(`not an amount: ${JSON.stringify(text)}`);
+  const n = BigInt(m[2].replace(/,/g, '')) * 100n + BigInt(m[3]);
+  return m[1] ? -n : n;
+}
+
+/** Integer hundredths as "1,234.56". */
+function yuan(n) {
+  const sign = n < 0n ? '-' : '';
+  const a = n < 0n ? -n : n;
+  return sign + (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (a % 100n).toString().padStart(2, '0');
+}
+
+const byTestid = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+async function text(page, id) {
+  return (await byTestid(page, id).innerText({ timeout: TIMEOUT })).trim();
+}
+
+async function visible(page, id) {
+  await byTestid(page, id).waitFor({ state: 'visible', timeout: TIMEOUT });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTEFACTS, name + '.png'), fullPage: true });
+}
+
+// --- watching every page: hosts, console errors, HTTP errors ------------------------------
+
+const problems = [];
+const expected = []; // {label, method, path, status, console, response}
+
+/** Announces one failing request the next steps will cause on purpose. */
+function expectFailure(method, urlPath, status, label) {
+  expected.push({ label, method, path: urlPath, status, console: false, response: false });
+}
+
+/** Fails if anything unannounced went wrong, or an announced failure did not happen. */
+function checkProblems() {
+  const missing = expected.filter((e) => !e.console || !e.response);
+  const found = problems.splice(0);
+  for (const e of missing) found.push(`expected failure did not happen (console seen: ${e.console}, response seen: ${e.response}): ${e.label} ${e.status} ${e.method} ${e.path}`);
+  expected.length = 0;
+  if (found.length) throw new Failure(found.join('\n'));
+}
+
+function watch(context, base, who) {
+  const origin = new URL(base).origin;
+  context.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    let host = null;
+    try {
+      host = new URL(url).hostname;
+    } catch (e) {
+      host = null;
+    }
+    if (host !== '127.0.0.1') problems.push(`${who}: request to another host: ${req.method()} ${url}`);
+  });
+  context.on('response', (res) => {
+    if (res.status() < 400) return;
+    const u = new URL(res.url());
+    const e = expected.find((x) => !x.response && x.status === res.status() && x.path === u.pathname && x.method === res.request().method() && u.origin === origin);
+    if (e) e.response = true;
+    else problems.push(`${who}: unexpected HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
+  });
+  context.on('page', (page) => watchPage(page, origin, who));
+}
+
+function watchPage(page, origin, who) {
+  page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // Chromium logs every failed request as "Failed to load resource: the server
+    // responded with a status of 401 (Unauthorized)", located at the request's URL.
+    const m = /^Failed to load resource: the server responded with a status of (\d{3}) \(/.exec(msg.text());
+    const loc = msg.location() && msg.location().url;
+    if (m && loc) {
+      const u = new URL(loc);
+      const e = expected.find((x) => !x.console && x.status === Number(m[1]) && x.path === u.pathname && u.origin === origin);
+      if (e) {
+        e.console = true;
+        return;
+      }
+    }
+    problems.push(`${who}: console error: ${msg.text()}${loc ? ' (' + loc + ')' : ''}`);
+  });
+}
+
+// --- the steps -----------------------------------------------------------------------
+
+const state = {}; // what one step learns and a later one checks
+
+async function newPage(browser, base, who) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  context.setDefaultTimeout(TIMEOUT);
+  watch(context, base, who);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Waits until every chart container holds a canvas of nonzero size with
+ * something drawn on it, and the drawing has settled (the same pixels on two
+ * polls 250 ms apart: echarts animates for 400 ms, and a screenshot should
+ * show the finished charts).
+ */
+const CHARTS = ['chart-kind', 'chart-status', 'chart-domain', 'chart-county', 'chart-sankey'];
+
+async function chartsDrawn(page, ids = CHARTS) {
+  await page.evaluate(() => (window.__chartSums = {}));
+  await page
+    .waitForFunction(
+      (tids) => {
+        let ready = true;
+        for (const tid of tids) {
+          const canvas = document.querySelector(`[data-testid="${tid}"] canvas`);
+          if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
+          const r = canvas.getBoundingClientRect();
+          if (r.width < 50 || r.height < 50) return false;
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let painted = 0;
+          let sum = 0;
+          for (let i = 3; i < data.length; i += 4 * 7) {
+            if (data[i] > 0) painted++;
+            sum = (sum * 31 + data[i - 3] + data[i - 2] * 7 + data[i - 1] * 13 + data[i]) % 1000000007;
+          }
+          const key = tid + ':' + canvas.width + 'x' + canvas.height;
+          if (painted <= 200 || window.__chartSums[key] !== sum) ready = false;
+          window.__chartSums[key] = sum;
+        }
+        return ready;
+      },
+      ids,
+      { timeout: TIMEOUT, polling: 250 }
+    )
+    .catch(async (err) => {
+      const state = await page.evaluate((tids) => tids.map((tid) => {
+        const c = document.querySelector(`[data-testid="${tid}"] canvas`);
+        return tid + ': ' + (c ? c.width + 'x' + c.height : 'no canvas');
+      }), ids);
+      throw new Failure('charts not drawn (' + state.join(', ') + '): ' + err.message.split('\n')[0]);
+    });
+}
+
+async function portal(browser, base) {
+  const { context, page } = await newPage(browser, base, 'portal');
+  try {
+    await page.goto(base + '/');
+    equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN', 'html lang');
+    contains(await page.locator('.brand-title').innerText(), '南北结对帮扶资金与项目公开', 'heading');
+    contains(await page.locator('.topnav').innerText(), '定格时刻', 'section menu');
+
+    // Fund cards in 万元 / 亿元.
+    await visible(page, 'fund-arranged');
+    const funds = await text(page, 'portal-funds');
+    check(/[\d,]+\.\d{2} (亿元|万元)/.test(funds), 'portal-funds shows amounts in 万元/亿元: ' + funds);
+    contains(funds, '已安排资金', 'portal-funds');
+    contains(funds, '待审批', 'portal-funds');
+
+    // The charts have drawn.
+    await chartsDrawn(page);
+
+    // Key moments.
+    await page.locator('[data-testid="moments"] .timeline li, [data-testid="moments"] li').first().waitFor();
+    const moments = await text(page, 'moments');
+    check(/\d{4}-\d{2}-\d{2}/.test(moments), 'moments show dates: ' + moments.slice(0, 200));
+    contains(moments, '开工', 'moments');
+
+    // The checkpoint of the verifiable books.
+    await visible(page, 'checkpoint-size');
+    check(Number((await text(page, 'checkpoint-size')).replace(/,/g, '')) > 0, 'checkpoint size > 0');
+    const root = await text(page, 'checkpoint-root');
+    check(/^[A-Za-z0-9+/]{43}=$/.test(root), 'checkpoint root is a base64 SHA-256: ' + root);
+    contains(await text(page, 'checkpoint'), '检查点', 'checkpoint section');
+
+    // The project list, then a search that narrows it.
+    const rows = page.locator('[data-testid="project-list"] tbody tr');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    const pagerBefore = await page.locator('[data-testid="project-list"] .pager').innerText();
+    await shot(page, 'portal-zh');
+    await byTestid(page, 'project-search').fill('食堂');
+    await byTestid(page, 'project-search').press('Enter');
+    await page.waitForFunction((old) => {
+      const p = document.querySelector('[data-testid="project-list"] .pager');
+      return p && p.textContent !== old && document.querySelector('[data-testid="project-list"] tbody tr');
+    }, pagerBefore);
+    const after = await rows.count();
+    const names = await page.locator('[data-testid="project-list"] tbody tr td:first-child').allInnerTexts();
+    check(after > 0 && after < before, `search narrows the list (${before} → ${after}; ${pagerBefore})`);
+    for (const n of names) contains(n, '食堂', 'a row found by 食堂');
+    await visible(page, 'project-row-' + PROJECT);
+    await shot(page, 'portal-zh-search');
+
+    // A project page.
+    await byTestid(page, 'project-row-' + PROJECT).locator('a').first().click();
+    await visible(page, 'project-page');
+    equal(new URL(page.url()).hash, '#/project/' + PROJECT, 'project page hash');
+    const project = await text(page, 'project-page');
+    contains(project, '桃林镇第二中心小学', 'project page');
+    for (const label of ['预算数', '已拨付', '已支出', '执行率', '东海县']) contains(project, label, 'project page');
+    check(/\d+\.\d%/.test(await page.locator('.exec-card .c-rate .exec-value').innerText()), 'execution rate shown as a percentage');
+    await shot(page, 'portal-zh-project');
+
+    // English.
+    await page.goto(base + '/#/overview');
+    await visible(page, 'fund-arranged');
+    await byTestid(page, 'lang-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    equal((await page.locator('.brand-title').innerText()).trim(), 'Paired assistance: funds and projects in the open', 'English heading');
+    const nav = await page.locator('.topnav').innerText();
+    for (const label of ['At a glance', 'Key moments', 'By county', 'Fund flow', 'Projects', 'Verifiable books']) contains(nav, label, 'English menu');
+    const enFunds = await text(page, 'portal-funds');
+    contains(enFunds, 'Funds arranged', 'English fund cards');
+    check(/¥[\d,]+\.\d{2}( m)?/.test(enFunds) && !/[万亿]/.test(enFunds), 'English fund cards in ¥: ' + enFunds);
+    equal((await text(page, 'lang-switch')), '中文', 'language switch label');
+    await chartsDrawn(page);
+    await shot(page, 'portal-en');
+    await page.goto(base + '/#/project/' + PROJECT);
+    await visible(page, 'project-page');
+    const enProject = await text(page, 'project-page');
+    for (const label of ['Budget', 'Allocated', 'Paid', 'Execution']) contains(enProject, label, 'English project page');
+    await shot(page, 'portal-en-project');
+    checkProblems();
+  } finally {
+    await context.close();
+  }
+}
+
+/** Opens the app signed out (the 401 of GET /me is expected) and signs in. */
+async function signIn(page, base, user) {
+  expectFailure('GET', '/api/v1/me', 401, 'the sign-in page asks who is signed in');
+  await page.goto(base + '/app/');
+  await visible(page, 'login-form');
+  contains(await page.locator('#login h2').innerText(), '工作人员登录', 'sign-in title');
+  await byTestid(page, 'login-username').fill(user);
+  await byTestid(page, 'login-password').fill(PASSWORDS[user]);
+  await byTestid(page, 'login-submit').click();
+  await visible(page, 'whoami');
+  equal(await text(page, 'whoami-name').then((s) => s.split('\n').pop()), user, 'signed-in user');
+  await visible(page, 'dash-funds');
+  await visible(page, 'dash-mine');
+}
+
+/** The dashboard's figures, once every part has loaded. */
+async function dashboard(page) {
+  await byTestid(page, 'nav-dashboard').click();
+  await visible(page, 'dash-funds');
+  await visible(page, 'dash-mine');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="view"] .loading'));
+  const value = async (id) => (await byTestid(page, id).locator('.stat-value').innerText()).trim();
+  const scope = byTestid(page, 'dash-scope');
+  return {
+    awaiting: await value('dash-awaiting'),
+    mine: await value('dash-mine'),
+    pending: await value('fund-pending'),
+    paid: await value('fund-paid'),
+    scope: (await scope.count()) ? (await scope.innerText()).trim() : null,
+    scopePaid: (await scope.count()) ? (await scope.locator('.exec-cell').nth(3).locator('.exec-value').innerText()).trim() : null,
+  };
+}
+
+/** The accounts page's row of one account: balance, pending out, available. */
+async function accountRow(page, code) {
+  await byTestid(page, 'nav-accounts').click();
+  await visible(page, 'account-row-' + code);
+  const cells = await byTestid(page, 'account-row-' + code).locator('td').allInnerTexts();
+  return { balance: await text(page, 'account-balance-' + code), pendingOut: cells[5].trim(), available: cells[6].trim() };
+}
+
+async function recipientRequests(browser, base) {
+  const { context, page } = await newPage(browser, base, RECIPIENT);
+  state.recipient = { context, page };
+  await signIn(page, base, RECIPIENT);
+  contains(await text(page, 'whoami'), '东海县', 'recipient region');
+  contains(await text(page, 'user-chip'), '东海县', 'user chip');
+  state.dashBefore = await dashboard(page);
+  equal(state.dashBefore.mine, '0 笔', 'my requests before');
+  check(state.dashBefore.scope && state.dashBefore.scope.includes('东海县'), 'recipient dashboard shows 东海县 budget execution');
+
+  const before = await accountRow(page, PROJECT_ACCOUNT);
+  equal(before.balance, '28,000.00', 'project account balance in the demo');
+  equal(before.available, '28,000.00', 'project account available in the demo');
+  state.payeeBefore = await text(page, 'account-balance-' + PAYEE);
+
+  await byTestid(page, 'nav-transfers').click();
+  await visible(page, 'request-form');
+  const id = await byTestid(page, 'request-id').inputValue();
+  check(/^REQ-\d{8}-[0-9A-F]{4}$/.test(id), 'request id ' + id);
+  state.id = id;
+  // A payment request goes from a project account to a payee.
+  equal(await byTestid(page, 'request-from').locator(`option[value="${PROJECT_ACCOUNT}"]`).count(), 1, 'the project account offered as the paying account');
+  equal(await byTestid(page, 'request-to').locator(`option[value="${PAYEE}"]`).count(), 1, 'the payee offered as the receiving account');
+  await byTestid(page, 'request-from').selectOption(PROJECT_ACCOUNT);
+  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 28,000.00', 'the paying account shows what it has available');
+  await byTestid(page, 'request-to').selectOption(PAYEE);
+  await byTestid(page, 'request-amount').fill('12000');
+  equal(await text(page, 'request-amount-hint'), '= 12,000.00 元 · 1.20 万元', 'amount preview');
+  await byTestid(page, 'request-memo').fill('食堂厨房设备尾款（浏览器测试）');
+  await byTestid(page, 'request-submit').click();
+  await visible(page, 'pending-row-' + id);
+  contains(await text(page, 'notice'), `拨付申请 ${id} 已提交，等待审批。`, 'notice after the request');
+  check(await byTestid(page, 'alert').isHidden(), 'no alert after the request');
+  const row = await text(page, 'pending-row-' + id);
+  for (const part of [RECIPIENT, PROJECT_ACCOUNT, PAYEE, '食堂厨房设备尾款']) contains(row, part, 'the new pending row');
+  equal(await text(page, 'amount-' + id), AMOUNT, 'requested amount');
+  equal(await text(page, 'sod-note-' + id), '本人申请，须由他人审批', 'separation-of-duties note');
+  check(await byTestid(page, 'approve-' + id).isDisabled(), 'the requester has no enabled approve button');
+  check(await byTestid(page, 'reject-' + id).isDisabled(), 'the requester has no enabled reject button');
+  equal(await byTestid(page, 'no-right-' + id).count(), 0, 'no "outside your rights" note on one\'s own request');
+  await shot(page, 'recipient-request-created');
+
+  // Approving anyway, straight through the API with the page's session and CSRF token.
+  expectFailure('POST', `/api/v1/transfers/${id}/post`, 403, 'the requester approves their own request');
+  const res = await page.evaluate(async (tid) => {
+    const r = await fetch('/api/v1/transfers/' + encodeURIComponent(tid) + '/post', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('pairaid.csrf') || '' },
+      body: JSON.stringify({ date: new Date().toISOString().slice(0, 10) }),
+    });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, id);
+  equal(res.status, 403, 'self-approval status');
+  equal(res.body && res.body.error && res.body.error.code, 'forbidden', 'self-approval error code');
+
+  // Still pending; the money is reserved, not moved.
+  await byTestid(page, 'nav-dashboard').click();
+  await byTestid(page, 'nav-transfers').click();
+  await visible(page, 'pending-row-' + id);
+  await visible(page, 'sod-note-' + id);
+  const reserved = await accountRow(page, PROJECT_ACCOUNT);
+  equal(reserved.balance, '28,000.00', 'balance while the request waits');
+  equal(reserved.pendingOut, AMOUNT, 'pending out while the request waits');
+  equal(reserved.available, '16,000.00', 'available while the request waits');
+  equal(await text(page, 'account-balance-' + PAYEE), state.payeeBefore, 'payee balance while the request waits');
+  state.balanceBefore = reserved.balance;
+
+  const dash = await dashboard(page);
+  equal(dash.mine, '1 笔', 'my requests awaiting others');
+  equal(hundredths(dash.pending) - hundredths(state.dashBefore.pending), 120n, `pending funds rose by 1.20 万元 (${state.dashBefore.pending} → ${dash.pending})`);
+  state.dashPending = dash;
+
+  // Sign out: the sign-in form again, and the session is gone on the server too.
+  await byTestid(page, 'logout').click();
+  await visible(page, 'login-form');
+  check(await byTestid(page, 'user-chip').isHidden(), 'user chip hidden after sign-out');
+  check(await page.locator('#nav').isHidden(), 'menu hidden after sign-out');
+  expectFailure('GET', '/api/v1/me', 401, 'the session ended with the sign-out');
+  equal(await page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).status), 401, 'GET /me after sign-out');
+  await shot(page, 'signed-out');
+  checkProblems();
+}
+
+async function donorApproves(browser, base) {
+  const { context, page } = await newPage(browser, base, DONOR);
+  state.donor = { context, page };
+  const id = state.id;
+  await signIn(page, base, DONOR);
+  contains(await text(page, 'whoami'), '无锡市', 'donor region');
+  const dash = await dashboard(page);
+  const awaiting = Number(dash.awaiting.replace(/\D/g, ''));
+  check(awaiting >= 1, 'the donor has a request to decide: ' + dash.awaiting);
+  equal(await text(page, 'nav-transfers-count'), String(awaiting), 'the menu badge counts the requests to decide');
+
+  await byTestid(page, 'nav-transfers').click();
+  await visible(page, 'pending-row-' + id);
+  equal(await text(page, 'actor-' + id), RECIPIENT, 'requested by');
+  equal(await text(page, 'amount-' + id), AMOUNT, 'amount the donor sees');
+  check(await byTestid(page, 'approve-' + id).isEnabled(), 'the donor\'s approve button is enabled');
+  check(await byTestid(page, 'reject-' + id).isEnabled(), 'the donor\'s reject button is enabled');
+  equal(await byTestid(page, 'sod-note-' + id).count(), 0, 'no separation-of-duties note for the donor');
+  equal(await byTestid(page, 'no-right-' + id).count(), 0, 'no "outside your rights" note for the donor');
+  await shot(page, 'donor-request-to-approve');
+
+  await byTestid(page, 'approve-' + id).click();
+  await byTestid(page, 'pending-row-' + id).waitFor({ state: 'detached' });
+  contains(await text(page, 'notice'), `已批准 ${id}，资金已入账。`, 'notice after approval');
+  check(await byTestid(page, 'alert').isHidden(), 'no alert after approval');
+  await page.locator('[data-testid="history-table"]').waitFor();
+  // The history lists the request among the approved ones.
+  await byTestid(page, 'history-state').selectOption('approved');
+  await visible(page, 'history-row-' + id);
+  const history = await text(page, 'history-row-' + id);
+  for (const part of ['已批准', RECIPIENT, PROJECT_ACCOUNT, PAYEE, AMOUNT]) contains(history, part, 'the approved request in the history');
+  check(!(await byTestid(page, 'nav-transfers-count').count()) || (await text(page, 'nav-transfers-count')) === String(awaiting - 1), 'the menu badge counts one fewer');
+
+  const after = await accountRow(page, PROJECT_ACCOUNT);
+  equal(hundredths(state.balanceBefore) - hundredths(after.balance), 1200000n, `project balance dropped by ${AMOUNT} (${state.balanceBefore} → ${after.balance})`);
+  equal(after.balance, '16,000.00', 'project balance after approval');
+  equal(after.available, '16,000.00', 'project available after approval');
+  equal(after.pendingOut, '0.00', 'nothing pending out after approval');
+  const payee = await text(page, 'account-balance-' + PAYEE);
+  equal(hundredths(payee) - hundredths(state.payeeBefore), 1200000n, `payee balance rose by ${AMOUNT} (${state.payeeBefore} → ${payee})`);
+
+  // The statement of the project account shows the payment.
+  await page.goto(base + '/app/#/accounts/' + PROJECT_ACCOUNT);
+  await visible(page, 'statement-table');
+  equal(await text(page, 'statement-balance'), '16,000.00', 'statement balance');
+  contains(await text(page, 'statement-table'), PAYEE, 'statement lists the payment');
+
+  const dashAfter = await dashboard(page);
+  equal(Number(dashAfter.awaiting.replace(/\D/g, '')), awaiting - 1, 'requests awaiting the donor after approval');
+  equal(dashAfter.pending, state.dashBefore.pending, 'pending funds back to where they were');
+  checkProblems();
+}
+
+async function recipientSeesPayment(browser, base) {
+  const { page } = state.recipient;
+  await signIn(page, base, RECIPIENT);
+  const dash = await dashboard(page);
+  equal(dash.mine, '0 笔', 'my requests after approval');
+  equal(hundredths(dash.scopePaid) - hundredths(state.dashBefore.scopePaid), 120n, `东海县 paid rose by 1.20 万元 (${state.dashBefore.scopePaid} → ${dash.scopePaid})`);
+  const row = await accountRow(page, PROJECT_ACCOUNT);
+  equal(row.balance, '16,000.00', 'the recipient sees the new balance');
+  checkProblems();
+}
+
+/** Screenshots of every view for one signed-in user, each checked to have loaded without an alert. */
+async function everyPage(page, base, who) {
+  const idle = async () => {
+    await page.waitForFunction(() => !document.querySelector('[data-testid="view"] .loading'));
+  };
+  const views = [
+    ['dashboard', '#/dashboard', 'whoami', '工作台'],
+    ['projects', '#/projects', 'projects-table', '项目'],
+    ['project', '#/projects/' + PROJECT, 'project-page', '桃林镇第二中心小学新建学生食堂'],
+    ['transfers', '#/transfers', 'history-table', '待审批的拨付申请'],
+    ['accounts', '#/accounts', 'account-table', '资金账户'],
+    ['statement', '#/accounts/' + PROJECT_ACCOUNT, 'statement-table', '账户明细'],
+    ['budget', '#/budget', 'budget-table', '预算执行'],
+    ['log', '#/log', 'log-entries', '可信账本'],
+  ];
+  for (const [name, hash, ready, heading] of views) {
+    await page.goto(base + '/app/' + hash);
+    await visible(page, ready);
+    await idle();
+    contains(await page.locator('[data-testid="view"] h2').first().innerText(), heading, `${who} ${name} heading`);
+    check(await byTestid(page, 'alert').isHidden(), `${who} ${name}: no alert (${await byTestid(page, 'alert').innerText()})`);
+    if (name === 'dashboard') await visible(page, 'dash-funds');
+    await shot(page, `app-${who}-${name}`);
+  }
+
+  // 导入导出 with a bad file: every bad row listed, nothing imported.
+  await page.goto(base + '/app/#/import');
+  await visible(page, 'import-form');
+  await byTestid(page, 'import-kind').selectOption('projects');
+  await byTestid(page, 'import-file').setInputFiles({ name: 'projects.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_CSV) });
+  expectFailure('POST', '/api/v1/import/projects', 422, 'a bad projects.csv');
+  await byTestid(page, 'import-submit').click();
+  await visible(page, 'import-errors');
+  contains(await text(page, 'import-errors'), '文件有错误，未导入任何数据（4）', 'import errors title');
+  for (const line of [2, 3]) equal(await byTestid(page, 'import-error-' + line).count(), 1, `errors on line ${line}`);
+  equal(await byTestid(page, 'import-error-4').count(), 2, 'errors on line 4 (domain and budget)');
+  contains(await text(page, 'import-error-2'), 'budget', 'line 2 names the column');
+  contains(await text(page, 'import-error-3'), '2024-02-30', 'line 3 names the bad date');
+  await visible(page, 'alert');
+  contains(await text(page, 'alert'), 'HTTP 422', 'the alert names the status');
+  await shot(page, `app-${who}-import`);
+  checkProblems();
+}
+
+// --- running ----------------------------------------------------------------------------
+
+async function main() {
+  fs.mkdirSync(ARTEFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTEFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTEFACTS, f)); // this test's own folder
+  const started = Date.now();
+  let server = null;
+  let browser = null;
+  let failed = false;
+  const step = async (name, fn) => {
+    if (failed) {
+      console.log(`skip ${name}`);
+      return;
+    }
+    const t0 = Date.now();
+    try {
+      await fn();
+      console.log(`ok   ${name.padEnd(52)} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    } catch (err) {
+      failed = true;
+      console.log(`FAIL ${name}: ${err instanceof Failure ? err.message : err.stack || err}`);
+      if (problems.length) console.log('     also: ' + problems.join('\n     also: '));
+    }
+  };
+  try {
+    await step('server starts on a fresh demo database', async () => {
+      server = await startServer();
+    });
+    await step('chromium starts', async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    });
+    const base = server && server.base;
+    await step('portal: Chinese, funds, charts, moments, search, project, English', () => portal(browser, base));
+    await step('app: recipient requests a payment, cannot approve it', () => recipientRequests(browser, base));
+    await step('app: donor approves; balances move by exactly 12,000.00', () => donorApproves(browser, base));
+    await step('app: recipient sees the payment on the dashboard', () => recipientSeesPayment(browser, base));
+    await step(`app: every page for ${DONOR}`, () => everyPage(state.donor.page, base, 'donor'));
+    await step(`app: every page for ${RECIPIENT}`, () => everyPage(state.recipient.page, base, 'recipient'));
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (server) {
+      const stopped = failed ? null : server;
+      if (stopped) await step('server stops cleanly (exit 0, no sanitizer report)', () => stopped.stop());
+      else {
+        await server.stop().catch((e) => console.log('     server: ' + e.message.split('\n')[0]));
+      }
+    }
+  }
+  console.log(`${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${ARTEFACTS}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.log('FAIL ' + (err.stack || err));
+  process.exit(1);
+});
