@@ -261,6 +261,7 @@ const DICT = {
   'tx.amount_invalid': ['金额须为正数，最多两位小数（例：250000.00）', 'The amount must be positive with at most two decimals (e.g. 250000.00)'],
   'tx.amount_preview': ['= {v}', '= {v}'],
   'tx.choose_to': ['选择收款账户', 'Choose the receiving account'],
+  'tx.my_accounts': ['本人可支配的账户', 'Accounts you act for'],
   'tx.submit': ['提交申请', 'Submit request'],
   'tx.created': ['拨付申请 {id} 已提交，等待审批。', 'Request {id} submitted for approval.'],
   'tx.exists': ['拨付申请 {id} 已存在（重复提交，未作改动）。', 'Request {id} already exists (a repeat; nothing changed).'],

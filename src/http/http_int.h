@@ -125,6 +125,10 @@ typedef int (*pa_http_job)(struct pa_db *db, struct pa_http_request *r, void *ct
                            struct pa_error *err);
 void pa_http_write(struct pa_http_request *r, pa_http_job job, void *ctx, bool alone);
 
+/* libmicrohttpd's unescape callback: percent-decodes s in place, except "%00",
+ * and returns the new length (server.c; not static so fuzz/fuzz_http.c can test it). */
+size_t pa_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
+
 /* ---- the parts of the server --------------------------------------------------- */
 extern const struct pa_route pa_http_routes[];
 extern const size_t pa_http_nroutes;

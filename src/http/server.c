@@ -465,7 +465,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* Percent-decodes a path or query value in place, as libmicrohttpd would, but
  * leaves "%00" as it is: a NUL would silently cut the rest off, so that
  * "/app/%00../../etc/passwd" read as "/app/".  Undecoded, it names nothing. */
-static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+size_t pa_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
     (void)cls, (void)conn;
     char *out = s;
@@ -508,7 +508,7 @@ static int start_daemon(struct pa_server *s, struct pa_error *err)
         s->config.threads, MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         0u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, pa_http_unescape, NULL, MHD_OPTION_END);
     if (s->daemon == NULL)
         return pa_error_set(err, PA_EIO, "cannot listen on %s:%u (in use?)", s->config.address,
                             s->config.port);

@@ -68,9 +68,6 @@ static const char sql_project[] =
 static const char sql_milestones[] =
     "SELECT date, kind, title, description, CASE WHEN photo IS NULL THEN NULL "
     "ELSE '/media/' || photo END FROM milestones WHERE project = ?1 ORDER BY date, title";
-static const char sql_accounts[] =
-    "SELECT code, name, kind FROM accounts WHERE project = ?1 ORDER BY code";
-
 int pa_project_detail(struct pa_db *db, const char *code, const struct pa_project_filter *scope,
                       json_t **out, struct pa_error *err)
 {
@@ -101,13 +98,16 @@ int pa_project_detail(struct pa_db *db, const char *code, const struct pa_projec
     if (p == NULL)
         return pa_error_set(err, PA_ENOTFOUND, "no project '%s'", code);
     static const char *const milestone_names[] = {"date", "kind", "title", "description", "photo"};
-    static const char *const account_names[] = {"code", "name", "kind"};
     json_t *milestones = json_array(), *accounts = json_array();
     json_object_set_new(p, "milestones", milestones);
     json_object_set_new(p, "accounts", accounts);
     rc = add_rows(db, sql_milestones, code, milestones, milestone_names, 5, err);
+    json_t *listed = NULL;
     if (rc == 0)
-        rc = add_rows(db, sql_accounts, code, accounts, account_names, 3, err);
+        rc = pa_account_list(db, NULL, code, NULL, &listed, err);
+    if (rc == 0)
+        json_array_extend(accounts, listed);
+    json_decref(listed);
     struct execution e = {code, NULL};
     if (rc == 0)
         rc = pa_ledger_budget(db, PA_BUDGET_PROJECT, find_execution, &e, err);
@@ -146,6 +146,26 @@ static json_t *account_json(sqlite3_stmt *stmt)
                      money(cpo - dpo - dpe));
 }
 
+/* For a signed-in reader: is each account one they pay from or ask money of
+ * (the same rule as a pending transfer's)?  The app offers those first. */
+static int mark_mine(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    if (pa_db_principal(db) == NULL)
+        return 0;
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a)
+    {
+        const char *code = json_string_value(json_object_get(a, "code"));
+        struct pa_error denied;
+        int rc = pa_ledger__authorize_request(db, code, code, &denied);
+        if (rc != 0 && rc != PA_EDENIED)
+            return pa_error_set(err, rc, "%s", denied.message);
+        json_object_set_new(a, "mine", json_boolean(rc == 0));
+    }
+    return 0;
+}
+
 int pa_account_list(struct pa_db *db, const char *kind, const char *project,
                     const char *scope_pairing, json_t **out, struct pa_error *err)
 {
@@ -165,8 +185,12 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project,
         json_decref(list);
         return pa_db_fail(db, err, "listing accounts");
     }
-    *out = list;
-    return 0;
+    rc = mark_mine(db, list, err);
+    if (rc != 0)
+        json_decref(list);
+    else
+        *out = list;
+    return rc;
 }
 
 /* ---- transfers ------------------------------------------------------------------------ */

@@ -469,6 +469,24 @@ def test_project_create_patch_and_milestone():
 # ---- accounts, statements, balances ------------------------------------------------------
 
 
+def test_accounts_mine_and_project_balances():
+    """Each account says whether the reader pays from it or asks money of it
+    ("mine"), and a project's page carries its accounts' balances."""
+    mine = lambda user: {a["code"] for a in get("/api/v1/accounts", user)["accounts"] if a["mine"]}
+    donghai = mine("donghai.office")
+    assert "PRJ-LYG-MS-TAOLIN-CANTEEN" in donghai, donghai
+    assert all(c.startswith("PRJ-") for c in donghai), donghai
+    assert "PRJ-LYG-PARK-HUIYU" not in donghai  # 赣榆区, another county
+    wuxi = mine("wuxi.finance")
+    assert {"SRC-WX-CITY", "SRC-WX-YIXING", "POOL-WX-LYG"} <= wuxi, wuxi
+    assert not any(c.startswith("PRJ-") for c in wuxi), wuxi  # donors approve, not pay
+    assert not mine("audit.wxlyg")
+    project = get("/api/v1/projects/LYG-MS-TAOLIN-CANTEEN")
+    canteen = {a["code"]: a for a in project["accounts"]}["PRJ-LYG-MS-TAOLIN-CANTEEN"]
+    assert is_money(canteen["balance"]) and is_money(canteen["available"]), canteen
+    assert "mine" not in canteen  # anonymous
+
+
 def test_accounts():
     accounts = get("/api/v1/accounts", "admin")["accounts"]
     assert len(accounts) >= 109, len(accounts)
@@ -1096,7 +1114,7 @@ TESTS = [
     test_login_same_message_for_unknown_user_and_wrong_password,
     test_summary, test_moments, test_budget_groups, test_flows, test_pairings, test_regions,
     test_enums, test_projects_list, test_project_detail, test_project_create_patch_and_milestone,
-    test_accounts, test_account_create, test_statement, test_balances, test_transfers_list,
+    test_accounts, test_accounts_mine_and_project_balances, test_account_create, test_statement, test_balances, test_transfers_list,
     test_transfer_create_and_idempotent_retry, test_batch_all_or_nothing,
     test_pending_post_and_void, test_import, test_export_equals_cli,
     test_log_checkpoint_entries_and_proofs, test_log_entries_count_and_paging,

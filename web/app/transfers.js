@@ -127,12 +127,21 @@ function accountOption(a, paying) {
  * project to a payee (a payment); which of these the user may ask for is the
  * server's to decide.
  */
+/* Paying accounts the user may ask money of (the server's `mine`) come first, in
+ * their own group, and the first of them is chosen: a county officer should not
+ * have to find their canteen among every county's accounts. */
 function accountSelect(attrs, accounts, kinds, paying, first) {
+  const usable = accounts.filter((a) => kinds.includes(a.kind));
+  const mine = paying ? usable.filter((a) => a.mine) : [];
+  const others = usable.filter((a) => !mine.includes(a));
   const groups = kinds
-    .map((k) => [k, accounts.filter((a) => a.kind === k)])
+    .map((k) => [k, others.filter((a) => a.kind === k)])
     .filter(([, rows]) => rows.length)
     .map(([k, rows]) => el('optgroup', { label: enumLabel('account_kind', k) }, rows.map((a) => accountOption(a, paying))));
-  return el('select', attrs, first ? el('option', { value: '' }, first) : null, groups);
+  const own = mine.length ? el('optgroup', { label: t('tx.my_accounts') }, mine.map((a) => accountOption(a, paying))) : null;
+  const select = el('select', attrs, first ? el('option', { value: '' }, first) : null, own, groups);
+  if (mine.length && !first) select.value = mine[0].code;
+  return select;
 }
 
 function amountField() {
