@@ -247,5 +247,9 @@ int pa_region_children(struct pa_db *db, const char *parent, json_t **regions,
                        struct pa_error *err);
 /* The codes of the published projects, for filtering what anonymous readers see. */
 int pa_project_public_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err);
+/* The codes of the projects in the acting principal's scope: a recipient's
+ * region, a donor's money (the pairing's donor region), an auditor's pairing;
+ * every project for the others. */
+int pa_project_scope_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err);
 
 #endif

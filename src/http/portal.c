@@ -179,15 +179,25 @@ void pa_h_budget(struct pa_http_request *r)
                       "group must be one of county, kind, domain, donor, pairing, project");
         return;
     }
+    const char *scope = pa_http_query(r, "scope");
+    if (scope && (strcmp(scope, "mine") != 0 || b.group != PA_BUDGET_PROJECT || !r->signed_in)) {
+        json_decref(b.rows);
+        pa_http_error(r, 400, "malformed", "scope",
+                      "scope=mine goes with group=project, signed in");
+        return;
+    }
     struct pa_db *db = pa_http_reader(r);
     if (db == NULL) {
         json_decref(b.rows);
         return;
     }
     int rc = b.rows ? 0 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-    /* a project's own row is not an aggregate: anonymous readers see published ones */
+    /* a project's own row is not an aggregate: anonymous readers see published
+     * ones; scope=mine keeps the reader's own (their dashboard sums them) */
     if (rc == 0 && b.group == PA_BUDGET_PROJECT && !r->signed_in)
         rc = pa_project_public_set(db, &b.only, &err);
+    else if (rc == 0 && scope)
+        rc = pa_project_scope_set(db, &b.only, &err);
     if (rc == 0)
         rc = pa_ledger_budget(db, b.group, budget_row, &b, &err);
     if (rc == 0 && b.failed)

@@ -184,3 +184,44 @@ int pa_project_public_set(struct pa_db *db, struct pa_strmap **codes, struct pa_
     *codes = set;
     return 0;
 }
+
+/* Is the project in the principal's scope?  A recipient's where it is, a
+ * donor's where its pairing's money comes from, an auditor's in its pairing. */
+static int project_in_scope(struct pa_db *db, sqlite3_stmt *row, bool *in, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    const char *region = (const char *)sqlite3_column_text(row, 1);
+    const char *pairing = (const char *)sqlite3_column_text(row, 2);
+    const char *donor = (const char *)sqlite3_column_text(row, 3);
+    if (who && who->role == PA_ROLE_AUDITOR)
+        return pa_scope_covers_pairing(db, pairing, in, err);
+    return pa_scope_covers_region(db, who && who->role == PA_ROLE_DONOR ? donor : region, in, err);
+}
+
+int pa_project_scope_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err)
+{
+    static const char sql[] = "SELECT p.code, p.region, p.pairing, g.donor FROM projects p "
+                              "JOIN pairings g ON g.code = p.pairing";
+    *codes = NULL;
+    struct pa_strmap *set;
+    if (pa_strmap_new(&set) != 0)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        bool in = false;
+        rc = project_in_scope(db, stmt, &in, err);
+        if (rc == 0 && in &&
+            pa_strmap_put(set, (const char *)sqlite3_column_text(stmt, 0), 1, NULL) < 0)
+            rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "listing the projects in scope");
+    sqlite3_reset(stmt);
+    if (rc != 0)
+        pa_strmap_free(set);
+    else
+        *codes = set;
+    return rc;
+}

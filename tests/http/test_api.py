@@ -487,6 +487,25 @@ def test_accounts_mine_and_project_balances():
     assert "mine" not in canteen  # anonymous
 
 
+def test_budget_of_my_scope():
+    """group=project&scope=mine: the projects of the reader's scope, the rule of
+    the role (a recipient's region, a donor's money, an auditor's pairing)."""
+    def keys(user):
+        return {r["key"] for r in get("/api/v1/budget?group=project&scope=mine", user)["rows"]}
+    projects = {p[0]: p[1:] for p in S.sql(
+        "SELECT p.code, p.region, g.donor, g.code FROM projects p JOIN pairings g "
+        "ON g.code = p.pairing")}
+    assert keys("donghai.office") == {c for c, (region, _, _) in projects.items()
+                                      if region == "320722"}
+    assert keys("jiangyin.finance") == {c for c, (_, donor, _) in projects.items()
+                                        if donor == "320281"}
+    assert keys("wuxi.finance") == set(projects)  # every pairing's donor is in 无锡市
+    assert keys("admin") == set(projects)
+    for bad in ("/api/v1/budget?group=county&scope=mine", "/api/v1/budget?group=project&scope=x"):
+        get(bad, "donghai.office", want=400)
+    get("/api/v1/budget?group=project&scope=mine", None, want=400)
+
+
 def test_accounts():
     accounts = get("/api/v1/accounts", "admin")["accounts"]
     assert len(accounts) >= 109, len(accounts)
@@ -1114,7 +1133,7 @@ TESTS = [
     test_login_same_message_for_unknown_user_and_wrong_password,
     test_summary, test_moments, test_budget_groups, test_flows, test_pairings, test_regions,
     test_enums, test_projects_list, test_project_detail, test_project_create_patch_and_milestone,
-    test_accounts, test_accounts_mine_and_project_balances, test_account_create, test_statement, test_balances, test_transfers_list,
+    test_accounts, test_accounts_mine_and_project_balances, test_budget_of_my_scope, test_account_create, test_statement, test_balances, test_transfers_list,
     test_transfer_create_and_idempotent_retry, test_batch_all_or_nothing,
     test_pending_post_and_void, test_import, test_export_equals_cli,
     test_log_checkpoint_entries_and_proofs, test_log_entries_count_and_paging,

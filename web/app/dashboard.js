@@ -6,7 +6,7 @@
 import { api, listOf } from '../api.js';
 import { el, clear, loading, rateBar, showError } from '../ui.js';
 import { t, lang, enumLabel } from '../i18n.js';
-import { formatAmount, sumAmounts, today } from '../format.js';
+import { formatAmount, rateOf, sumAmounts, today } from '../format.js';
 import { currentUser, mayDecide } from './session.js';
 import { fundCards } from '../funds-view.js';
 
@@ -70,12 +70,26 @@ function fundsSection(summary) {
   return el('div', { class: 'stat-grid', testid: 'dash-funds' }, fundCards(summary));
 }
 
-/** The budget row that is the user's scope, or null (admin, assessor, a city without a row). */
+/**
+ * Budget execution of the user's own scope: the server picks the projects (a
+ * recipient's region, a donor's money, an auditor's pairing) and the sums are
+ * exact fen. Null for admins and assessors, whose scope is the whole programme
+ * shown below.
+ */
 async function scopeRow(me) {
-  const want = me.role === 'recipient' ? ['county', me.region] : me.role === 'donor' ? ['donor', me.region] : me.role === 'auditor' ? ['pairing', me.pairing] : null;
-  if (!want || !want[1]) return null;
-  const rows = listOf(await api('/budget', { params: { group: want[0] } }), 'rows');
-  return rows.find((r) => r.key === want[1]) || null;
+  if (!['recipient', 'donor', 'auditor'].includes(me.role)) return null;
+  const rows = listOf(await api('/budget', { params: { group: 'project', scope: 'mine', limit: 1000 } }), 'rows');
+  const sum = (key) => sumAmounts(rows.map((r) => r[key]));
+  const budget = sum('budget');
+  const paid = sum('paid');
+  return {
+    name: me.role === 'auditor' ? me.pairing : me.region_name || me.region,
+    projects: rows.reduce((n, r) => n + r.projects, 0),
+    budget,
+    allocated: sum('allocated'),
+    paid,
+    rate: rateOf(paid, budget),
+  };
 }
 
 function scopeCard(row) {
