@@ -29,7 +29,7 @@ test: setup
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)
 
-# make fuzz [FUZZ_TARGET=csv_import|log] [FUZZ_SECONDS=N]
+# make fuzz [FUZZ_TARGET=csv_import|log|http] [FUZZ_SECONDS=N]
 FUZZ_TARGET ?= csv_import
 fuzz: setup
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_FUZZ=ON -DPA_TESTS=OFF >/dev/null

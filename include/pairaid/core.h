@@ -123,6 +123,9 @@ enum pa_text_flags {
 int pa_text_check(const char *text, size_t len, size_t max_chars, unsigned flags,
                   struct pa_error *err);
 size_t pa_utf8_chars(const char *text, size_t len);
+/* Replaces, in place, each byte that is not part of valid UTF-8 with '?' (text
+ * quoted from a request, or cut at a byte count, made safe to show). */
+void pa_utf8_scrub(char *text);
 /* A short one-line excerpt of text for an error message: line breaks and tabs
  * shown as \n \r \t, never cut inside a UTF-8 character, "..." when cut.
  * Returns buf. */

@@ -69,6 +69,20 @@ size_t pa_utf8_chars(const char *text, size_t len)
     return chars;
 }
 
+void pa_utf8_scrub(char *text)
+{
+    unsigned char *s = (unsigned char *)text;
+    for (size_t left = strlen(text); left > 0;) {
+        size_t n = utf8_sequence(s, left);
+        if (n == 0) {
+            *s = '?';
+            n = 1;
+        }
+        s += n;
+        left -= n;
+    }
+}
+
 const char *pa_text_excerpt(const char *text, char *buf, size_t size)
 {
     PA_ASSERT(buf != NULL && size >= 8);

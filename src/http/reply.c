@@ -54,11 +54,14 @@ void pa_http_error(struct pa_http_request *r, unsigned status, const char *code,
     json_t *error = json_pack("{s:s, s:s, s:s?}", "code", code, "message", message, "field",
                               field && field[0] ? field : NULL);
     if (error == NULL) {
-        /* the message quotes the request, which need not be UTF-8: keep ASCII */
-        for (char *c = message; *c; c++)
-            if ((unsigned char)*c >= 0x80)
-                *c = '?';
-        error = json_pack("{s:s, s:s, s:n}", "code", code, "message", message, "field");
+        /* the message quotes the request (or cut it at a byte count), which need
+         * not be valid UTF-8: show what is, and '?' for what is not */
+        char named[96];
+        snprintf(named, sizeof(named), "%s", field ? field : "");
+        pa_utf8_scrub(message);
+        pa_utf8_scrub(named);
+        error = json_pack("{s:s, s:s, s:s?}", "code", code, "message", message, "field",
+                          named[0] ? named : NULL);
     }
     pa_http_json(r, status, json_pack("{s:o}", "error", error));
 }

@@ -62,6 +62,21 @@ static void excerpts(void **state)
     assert_string_equal(pa_text_excerpt("", buf, sizeof(buf)), "");
 }
 
+static void scrubbing(void **state)
+{
+    (void)state;
+    char cut[] = "东海\xe5\x8e"; /* 东海县 cut inside 县 */
+    pa_utf8_scrub(cut);
+    assert_string_equal(cut, "东海??");
+    char mixed[] = "a\xff" "b\xc0\x80" "c 桃林";
+    pa_utf8_scrub(mixed);
+    assert_string_equal(mixed, "a?b??c 桃林");
+    char fine[] = "unchanged 不变";
+    pa_utf8_scrub(fine);
+    assert_string_equal(fine, "unchanged 不变");
+    assert_int_equal(pa_text_check(cut, strlen(cut), 100, 0, NULL), 0);
+}
+
 static void region_codes(void **state)
 {
     (void)state;
@@ -151,9 +166,13 @@ static void string_map(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(codes),        cmocka_unit_test(utf8_text),
-        cmocka_unit_test(excerpts),     cmocka_unit_test(region_codes),
-        cmocka_unit_test(credit_codes), cmocka_unit_test(demo_credit_codes),
+        cmocka_unit_test(codes),
+        cmocka_unit_test(utf8_text),
+        cmocka_unit_test(excerpts),
+        cmocka_unit_test(scrubbing),
+        cmocka_unit_test(region_codes),
+        cmocka_unit_test(credit_codes),
+        cmocka_unit_test(demo_credit_codes),
         cmocka_unit_test(string_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
