@@ -18,7 +18,8 @@ struct pa_server_config {
     const char *db_path;
     const char *address;     /* "127.0.0.1" */
     unsigned short port;     /* 8080; 0 picks a free one (see on_ready) */
-    unsigned threads;        /* request threads; 0 = 4 */
+    unsigned threads;        /* request threads; 0 = 16 (a write holds its thread until
+                              * committed, so threads bound how many share a commit) */
     int64_t session_seconds; /* 0 = PA_SESSION_DEFAULT_SECONDS */
     /* Called once listening, with the port actually bound. */
     void (*on_ready)(unsigned short port, void *ctx);

@@ -163,6 +163,10 @@ int pa_budget_group_parse(const char *name, enum pa_budget_group *group, struct 
 int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
                      int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
                      struct pa_error *err);
+/* The same as one PA_BUDGET_PROJECT row, for one project (no row if unknown). */
+int pa_ledger_budget_of(struct pa_db *db, const char *project,
+                        int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
+                        struct pa_error *err);
 
 /* Totals for the summary: arranged by sources, held in pools, allocated to
  * projects, paid out, pending. */

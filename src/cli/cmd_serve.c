@@ -65,7 +65,7 @@ int cmd_serve(struct pa_cli *cli, int argc, char **argv)
     char address[64] = "127.0.0.1";
     struct pa_server_config config = {
         .port = 8080, .on_ready = on_ready, .access_log = access_line};
-    long hours = 8, threads = 4;
+    long hours = 8, threads = 16;
     int opt, bad = 0;
     while (!bad && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (opt == 'l')

@@ -559,7 +559,7 @@ int pa_server_run(const struct pa_server_config *config, volatile sig_atomic_t *
     memset(&s, 0, sizeof(s));
     s.config = *config;
     if (s.config.threads == 0)
-        s.config.threads = 4;
+        s.config.threads = 16;
     if (s.config.session_seconds <= 0)
         s.config.session_seconds = PA_SESSION_DEFAULT_SECONDS;
     if (s.config.address == NULL)

@@ -18,6 +18,10 @@ struct pa_account {
     bool closed;
     int64_t debits_pending, debits_posted, credits_pending, credits_posted;
     int slot; /* its place in the cache */
+    /* the counters as read from the table, so a commit can check that what the
+     * transaction changed balances */
+    int64_t loaded_debits_pending, loaded_debits_posted, loaded_credits_pending,
+        loaded_credits_posted;
 };
 
 /* Makes sure the cache is attached to db (before a chain may begin). */

@@ -38,7 +38,7 @@ static int find_execution(const struct pa_budget_row *row, void *ctx)
                        money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
                        money(row->paid_fen), "rate",
                        row->rate_permille < 0 ? json_null() : json_string(rate));
-    return 1; /* found: stop */
+    return 0;
 }
 
 static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t *list,
@@ -110,9 +110,7 @@ int pa_project_detail(struct pa_db *db, const char *code, const struct pa_projec
     json_decref(listed);
     struct execution e = {code, NULL};
     if (rc == 0)
-        rc = pa_ledger_budget(db, PA_BUDGET_PROJECT, find_execution, &e, err);
-    if (rc == 1)
-        rc = 0;
+        rc = pa_ledger_budget_of(db, code, find_execution, &e, err);
     json_object_set_new(p, "execution", e.out ? e.out : json_null());
     if (rc != 0)
         json_decref(p);

@@ -351,16 +351,13 @@ static int rate_permille(int64_t paid, int64_t budget)
     return r > 1000000 ? 1000000 : (int)r;
 }
 
-int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
-                     int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
-                     struct pa_error *err)
+/* Calls fn for each row of a prepared budget statement (columns: key, name,
+ * projects, budget, allocated, committed, paid); resets it. */
+static int budget_rows(struct pa_db *db, sqlite3_stmt *stmt, bool has_budget,
+                       int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
+                       struct pa_error *err)
 {
-    PA_ASSERT((size_t)group < PA_ARRAY_LEN(budget_sql));
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
-    if (rc != 0)
-        return rc;
-    int step;
+    int rc = 0, step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_budget_row row = {0};
         snprintf(row.key, sizeof(row.key), "%s", sqlite3_column_text(stmt, 0));
@@ -370,8 +367,7 @@ int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
         row.allocated_fen = sqlite3_column_int64(stmt, 4);
         row.committed_fen = sqlite3_column_int64(stmt, 5);
         row.paid_fen = sqlite3_column_int64(stmt, 6);
-        row.rate_permille =
-            group == PA_BUDGET_DONOR ? -1 : rate_permille(row.paid_fen, row.budget_fen);
+        row.rate_permille = has_budget ? rate_permille(row.paid_fen, row.budget_fen) : -1;
         if (fn(&row, ctx) != 0)
             break;
     }
@@ -379,6 +375,33 @@ int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
         rc = pa_db_fail(db, err, "computing budget execution");
     sqlite3_reset(stmt);
     return rc;
+}
+
+int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
+                     int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
+                     struct pa_error *err)
+{
+    PA_ASSERT((size_t)group < PA_ARRAY_LEN(budget_sql));
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
+    return rc != 0 ? rc : budget_rows(db, stmt, group != PA_BUDGET_DONOR, fn, ctx, err);
+}
+
+int pa_ledger_budget_of(struct pa_db *db, const char *project,
+                        int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
+                        struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT p.code, p.name, 1, p.budget, coalesce(sum(a.credits_posted), 0), "
+        "coalesce(sum(a.debits_pending), 0), coalesce(sum(a.debits_posted), 0) FROM projects p "
+        "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' WHERE p.code = ?1 "
+        "GROUP BY p.code";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, project);
+    return budget_rows(db, stmt, true, fn, ctx, err);
 }
 
 /* ---- totals for the summary ---------------------------------------------------------- */

@@ -222,7 +222,10 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
 
 int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err)
 {
-    static const char sql[] = "SELECT count(*) FROM events";
+    /* The last position, not count(*): events are numbered 1, 2, 3... without
+     * gaps (log verify checks it), and max() is one B-tree step where count()
+     * read a million rows for every /healthz. */
+    static const char sql[] = "SELECT coalesce(max(seq), 0) FROM events";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
