@@ -35,6 +35,7 @@ struct pa_route {
     const char *pattern; /* "/api/v1/projects/{}": {} matches one path segment */
     enum pa_access access;
     void (*handle)(struct pa_http_request *r);
+    bool cache; /* anonymous answers depend only on the log: cache.c may keep them */
 };
 
 struct pa_arena_chunk;
@@ -58,6 +59,11 @@ struct pa_http_request {
     struct pa_principal user;
     char token[PA_TOKEN_HEX_LEN + 1];
     int64_t expires;
+
+    /* the answer cache (cache.c) */
+    bool cache_candidate;
+    int64_t cache_version;
+    char cache_key[512];
 
     /* the answer */
     unsigned status;
@@ -146,6 +152,15 @@ int64_t pa_server_session_seconds(struct pa_server *s);
 /* static.c: the embedded web folder and the media folder. */
 bool pa_http_static(struct pa_http_request *r);
 void pa_http_media(struct pa_http_request *r);
+
+/* cache.c: pa_cache_answer answers from the cache (true) or notes what to keep;
+ * pa_cache_keep keeps the handler's answer. */
+struct pa_cache;
+struct pa_cache *pa_cache_new(void);
+void pa_cache_free(struct pa_cache *c);
+bool pa_cache_answer(struct pa_http_request *r);
+void pa_cache_keep(struct pa_http_request *r);
+struct pa_cache *pa_server_cache(struct pa_server *s);
 
 /* metrics.c */
 struct pa_metrics;

@@ -52,6 +52,7 @@ struct pa_server {
 
     struct pa_rate_limit *rate;
     struct pa_metrics *metrics;
+    struct pa_cache *cache;
 };
 
 static long long now_ns(void)
@@ -64,6 +65,11 @@ static long long now_ns(void)
 struct pa_rate_limit *pa_server_rate_limit(struct pa_server *s)
 {
     return s->rate;
+}
+
+struct pa_cache *pa_server_cache(struct pa_server *s)
+{
+    return s->cache;
 }
 
 struct pa_metrics *pa_server_metrics(struct pa_server *s)
@@ -305,9 +311,12 @@ static void dispatch(struct pa_http_request *r)
     /* signing in is the one public write, and it does not act as the session */
     if (is_write(r->method) && r->route->access == PA_SIGNED_IN && pa_http_check_csrf(r) != 0)
         return;
+    if (pa_cache_answer(r))
+        return;
     r->route->handle(r);
     if (r->status == 0)
         pa_http_error(r, 500, "internal", NULL, "the server did not answer");
+    pa_cache_keep(r);
 }
 
 /* ---- libmicrohttpd ------------------------------------------------------------- */
@@ -545,6 +554,7 @@ static void free_server(struct pa_server *s)
     pa_db_free(s->writer_db);
     pa_rate_limit_free(s->rate);
     pa_metrics_free(s->metrics);
+    pa_cache_free(s->cache);
     pthread_key_delete(s->reader_key);
     pthread_mutex_destroy(&s->readers_lock);
     pthread_mutex_destroy(&s->lock);
@@ -571,8 +581,9 @@ int pa_server_run(const struct pa_server_config *config, volatile sig_atomic_t *
     pthread_cond_init(&s.finished, NULL);
     s.rate = pa_rate_limit_new();
     s.metrics = pa_metrics_new();
-    int rc =
-        s.rate && s.metrics ? open_writer(&s, err) : pa_error_set(err, PA_ENOMEM, "out of memory");
+    s.cache = pa_cache_new();
+    int rc = s.rate && s.metrics && s.cache ? open_writer(&s, err)
+                                            : pa_error_set(err, PA_ENOMEM, "out of memory");
     bool writer_started = false;
     if (rc == 0) {
         writer_started = pthread_create(&s.writer, NULL, writer_main, &s) == 0;

@@ -410,6 +410,11 @@ static int configure(struct pa_db *db, unsigned flags, struct pa_error *err)
         rc = pa_db_exec(db, "PRAGMA synchronous = FULL", err);
     if (rc == 0 && !(flags & PA_DB_READONLY))
         rc = migrate(db, err);
+    /* A server keeps one reader per thread: 1 MiB of page cache each (SQLite's
+     * default is 2 MiB) keeps sixteen of them well inside its memory budget,
+     * and the kernel's page cache holds the file anyway. */
+    if (rc == 0 && (flags & PA_DB_READONLY))
+        rc = pa_db_exec(db, "PRAGMA cache_size = -1024", err);
     return rc;
 }
 

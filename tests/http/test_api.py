@@ -506,6 +506,25 @@ def test_budget_of_my_scope():
     get("/api/v1/budget?group=project&scope=mine", None, want=400)
 
 
+def test_public_answers_follow_every_change():
+    """Anonymous portal reads may be served from the answer cache; a change made
+    through the API, or by another program on the same database (the CLI), is
+    seen by the very next read."""
+    path = "/api/v1/projects/LYG-MS-TAOLIN-CANTEEN"
+    before = get(path)
+    assert get(path) == before  # the second read may come from the cache
+    send("PATCH", path, {"beneficiaries": before["beneficiaries"] + 1}, "donghai.office", 200)
+    assert get(path)["beneficiaries"] == before["beneficiaries"] + 1
+    status = lambda: [p["status"] for p in get("/api/v1/projects?q=LYG-MS-002&limit=5")[
+        "projects"] if p["code"] == "LYG-MS-002"]
+    assert status() == status() == ["in_progress"]  # now in the cache
+    code, _, err = server.run("--db", S.db, "project", "advance", "LYG-MS-002", "accepted")
+    assert code == 0, err
+    assert status() == ["accepted"]
+    summary = get("/api/v1/summary")
+    assert get("/api/v1/summary") == summary
+
+
 def test_accounts():
     accounts = get("/api/v1/accounts", "admin")["accounts"]
     assert len(accounts) >= 109, len(accounts)
@@ -1133,7 +1152,7 @@ TESTS = [
     test_login_same_message_for_unknown_user_and_wrong_password,
     test_summary, test_moments, test_budget_groups, test_flows, test_pairings, test_regions,
     test_enums, test_projects_list, test_project_detail, test_project_create_patch_and_milestone,
-    test_accounts, test_accounts_mine_and_project_balances, test_budget_of_my_scope, test_account_create, test_statement, test_balances, test_transfers_list,
+    test_public_answers_follow_every_change, test_accounts, test_accounts_mine_and_project_balances, test_budget_of_my_scope, test_account_create, test_statement, test_balances, test_transfers_list,
     test_transfer_create_and_idempotent_retry, test_batch_all_or_nothing,
     test_pending_post_and_void, test_import, test_export_equals_cli,
     test_log_checkpoint_entries_and_proofs, test_log_entries_count_and_paging,
