@@ -22,22 +22,16 @@ static json_t *text_or_null(sqlite3_stmt *stmt, int col)
 
 /* ---- one project ----------------------------------------------------------------- */
 
-struct execution {
-    const char *code;
-    json_t *out;
-};
-
-static int find_execution(const struct pa_budget_row *row, void *ctx)
+/* The project's budget row (pa_ledger_budget_of gives at most one) as JSON. */
+static int execution_json(const struct pa_budget_row *row, void *ctx)
 {
-    struct execution *e = ctx;
-    if (strcmp(row->key, e->code) != 0)
-        return 0;
+    json_t **out = ctx;
     char rate[16];
     snprintf(rate, sizeof(rate), "%d.%d", row->rate_permille / 10, row->rate_permille % 10);
-    e->out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen), "allocated",
-                       money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
-                       money(row->paid_fen), "rate",
-                       row->rate_permille < 0 ? json_null() : json_string(rate));
+    *out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen), "allocated",
+                     money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
+                     money(row->paid_fen), "rate",
+                     row->rate_permille < 0 ? json_null() : json_string(rate));
     return 0;
 }
 
@@ -108,10 +102,10 @@ int pa_project_detail(struct pa_db *db, const char *code, const struct pa_projec
     if (rc == 0)
         json_array_extend(accounts, listed);
     json_decref(listed);
-    struct execution e = {code, NULL};
+    json_t *execution = NULL;
     if (rc == 0)
-        rc = pa_ledger_budget_of(db, code, find_execution, &e, err);
-    json_object_set_new(p, "execution", e.out ? e.out : json_null());
+        rc = pa_ledger_budget_of(db, code, execution_json, &execution, err);
+    json_object_set_new(p, "execution", execution ? execution : json_null());
     if (rc != 0)
         json_decref(p);
     else
