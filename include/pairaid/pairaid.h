@@ -7,7 +7,6 @@
 
 #include "pairaid/auth.h"
 #include "pairaid/core.h"
-#include "pairaid/http.h"
 #include "pairaid/io.h"
 #include "pairaid/ledger.h"
 #include "pairaid/registry.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pairaid/http.h"
 
 static volatile sig_atomic_t stop_requested;
 

@@ -1,107 +1,24 @@
 /*
  * auth.c - who is asking: a session token from the cookie or from
  * "Authorization: Bearer"; CSRF protection for cookie-authenticated writes;
- * sign-in with its rate limit, sign-out and /me.
+ * sign-in (throttled by limiter.c), sign-out and /me.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
-#include <arpa/inet.h>
 #include <sodium.h>
 
 #include "http_int.h"
 
-#define COOKIE_NAME    "pairaid_session"
-#define FAILURES_MAX   10 /* failed sign-ins per key and window */
-#define WINDOW_SECONDS 60
-#define RATE_KEYS      1024
-
-/* ---- the login rate limit --------------------------------------------------------
- * Failures are counted per user name and per client address over a fixed
- * window.  The table is small and bounded: when full, the oldest window goes. */
-
-struct rate_entry {
-    char key[160]; /* "u:NAME" or "a:ADDRESS" */
-    time_t window_start;
-    int failures;
-};
-
-struct pa_rate_limit {
-    pthread_mutex_t lock;
-    struct rate_entry entries[RATE_KEYS];
-};
-
-struct pa_rate_limit *pa_rate_limit_new(void)
-{
-    struct pa_rate_limit *rl = calloc(1, sizeof(*rl));
-    if (rl)
-        pthread_mutex_init(&rl->lock, NULL);
-    return rl;
-}
-
-void pa_rate_limit_free(struct pa_rate_limit *rl)
-{
-    if (rl == NULL)
-        return;
-    pthread_mutex_destroy(&rl->lock);
-    free(rl);
-}
-
-/* The entry for key (created, or recycled from the oldest), lock held. */
-static struct rate_entry *rate_entry(struct pa_rate_limit *rl, const char *key, time_t now)
-{
-    struct rate_entry *oldest = &rl->entries[0];
-    for (int i = 0; i < RATE_KEYS; i++) {
-        struct rate_entry *e = &rl->entries[i];
-        if (strcmp(e->key, key) == 0) {
-            if (now - e->window_start >= WINDOW_SECONDS)
-                e->window_start = now, e->failures = 0;
-            return e;
-        }
-        if (e->window_start < oldest->window_start)
-            oldest = e;
-    }
-    snprintf(oldest->key, sizeof(oldest->key), "%s", key);
-    oldest->window_start = now;
-    oldest->failures = 0;
-    return oldest;
-}
-
-static bool rate_limited(struct pa_rate_limit *rl, const char *user_key, const char *addr_key)
-{
-    time_t now = time(NULL);
-    pthread_mutex_lock(&rl->lock);
-    bool limited = rate_entry(rl, user_key, now)->failures >= FAILURES_MAX ||
-                   rate_entry(rl, addr_key, now)->failures >= FAILURES_MAX;
-    pthread_mutex_unlock(&rl->lock);
-    return limited;
-}
-
-static void rate_fail(struct pa_rate_limit *rl, const char *user_key, const char *addr_key)
-{
-    time_t now = time(NULL);
-    pthread_mutex_lock(&rl->lock);
-    rate_entry(rl, user_key, now)->failures++;
-    rate_entry(rl, addr_key, now)->failures++;
-    pthread_mutex_unlock(&rl->lock);
-}
-
-static void client_address(struct pa_http_request *r, char *buf, size_t size)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    buf[0] = '\0';
-    if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)info->client_addr)->sin_addr, buf,
-                  (socklen_t)size);
-}
+#define COOKIE_NAME "pairaid_session"
 
 /* ---- identifying the caller ---------------------------------------------------------- */
 
 static const char *bearer_token(struct pa_http_request *r)
 {
-    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *auth = pa_http_header(r, "Authorization");
     if (auth && strncmp(auth, "Bearer ", 7) == 0)
         return auth + 7;
     return NULL;
@@ -112,7 +29,7 @@ int pa_http_identify(struct pa_http_request *r)
     const char *token = bearer_token(r);
     r->by_cookie = token == NULL;
     if (token == NULL)
-        token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
+        token = pa_http_cookie(r, COOKIE_NAME);
     if (token == NULL)
         return 0;
     struct pa_db *db = pa_http_reader(r);
@@ -137,6 +54,22 @@ int pa_http_identify(struct pa_http_request *r)
     return 0;
 }
 
+/* The request comes from this server's own pages, or from no browser at all.
+ * A browser names the page that made a request in Origin (and, since 2020, in
+ * Sec-Fetch-Site); a foreign one is refused. */
+bool pa_http_same_origin(struct pa_http_request *r)
+{
+    const char *site = pa_http_header(r, "Sec-Fetch-Site");
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+        return false;
+    const char *origin = pa_http_header(r, "Origin");
+    const char *host = pa_http_header(r, "Host");
+    if (origin == NULL)
+        return true;
+    const char *after_scheme = strstr(origin, "://");
+    return host && after_scheme && strcmp(after_scheme + 3, host) == 0;
+}
+
 /* A browser sends the cookie by itself, also on a request another site makes it
  * send; it never adds our header by itself.  So a cookie-authenticated write
  * must carry X-CSRF-Token, and a foreign Origin is refused outright. */
@@ -144,16 +77,11 @@ int pa_http_check_csrf(struct pa_http_request *r)
 {
     if (!r->signed_in || !r->by_cookie)
         return 0;
-    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    if (origin && host) {
-        const char *after_scheme = strstr(origin, "://");
-        if (after_scheme == NULL || strcmp(after_scheme + 3, host) != 0) {
-            pa_http_error(r, 403, "forbidden", NULL, "cross-site request refused");
-            return -1;
-        }
+    if (!pa_http_same_origin(r)) {
+        pa_http_error(r, 403, "forbidden", NULL, "cross-site request refused");
+        return -1;
     }
-    const char *given = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    const char *given = pa_http_header(r, "X-CSRF-Token");
     char expected[PA_TOKEN_HEX_LEN + 1];
     pa_session_csrf(r->token, expected);
     if (given == NULL || strlen(given) != PA_TOKEN_HEX_LEN ||
@@ -209,7 +137,7 @@ static int open_session(struct pa_db *db, struct pa_http_request *r, void *ctx,
                         struct pa_error *err)
 {
     struct login *l = ctx;
-    int rc = pa_session_open(db, &l->user, pa_server_session_seconds(r->server), l->token,
+    int rc = pa_session_open(db, &l->user, r->config->session_seconds, l->token,
                              &l->expires, err);
     if (rc == 0)
         pa_http_json(r, 200, session_json(db, &l->user, l->token, l->expires, true));
@@ -218,49 +146,72 @@ static int open_session(struct pa_db *db, struct pa_http_request *r, void *ctx,
 
 static const char *const login_fields[] = {"username", "password", NULL};
 
-void pa_h_login(struct pa_http_request *r)
+/* Signing in is a write anyone may attempt, so it is where login CSRF (another
+ * site signing a browser in as someone else) must be stopped: only JSON is
+ * accepted, which a page on another site cannot send without asking first,
+ * and a foreign Origin is refused. */
+static bool login_request_ok(struct pa_http_request *r)
 {
-    json_t *body = pa_http_body_json(r, false);
-    if (body == NULL || pa_http_known_fields(r, body, login_fields, NULL) != 0) {
-        json_decref(body);
-        return;
+    const char *type = pa_http_header(r, "Content-Type");
+    size_t n = strlen("application/json");
+    if (type == NULL || strncasecmp(type, "application/json", n) != 0 ||
+        (type[n] != '\0' && type[n] != ';' && type[n] != ' ')) {
+        pa_http_error(r, 415, "unsupported_media_type", NULL,
+                      "sign in with a JSON body (Content-Type: application/json)");
+        return false;
     }
-    const char *name = json_string_value(json_object_get(body, "username"));
-    const char *password = json_string_value(json_object_get(body, "password"));
-    if (name == NULL || password == NULL) {
-        pa_http_error(r, 422, "invalid", name ? "password" : "username",
-                      "username and password are strings");
-        json_decref(body);
-        return;
+    if (!pa_http_same_origin(r)) {
+        pa_http_error(r, 403, "forbidden", NULL, "cross-site sign-in refused");
+        return false;
     }
-    char addr[INET6_ADDRSTRLEN], user_key[160], addr_key[160];
-    client_address(r, addr, sizeof(addr));
-    snprintf(user_key, sizeof(user_key), "u:%.150s", name);
-    snprintf(addr_key, sizeof(addr_key), "a:%s", addr);
-    struct pa_rate_limit *rl = pa_server_rate_limit(r->server);
+    return true;
+}
+
+/* The slow password check runs on the request's thread, not on the writer;
+ * the attempt is reserved with the throttle first. */
+static void sign_in(struct pa_http_request *r, const char *name, const char *password)
+{
     struct login l;
     memset(&l, 0, sizeof(l));
     struct pa_error err;
     pa_error_clear(&err);
     struct pa_db *db;
-    if (rate_limited(rl, user_key, addr_key)) {
+    if (!pa_rate_limit_begin(r->limiter, name, r->client)) {
         pa_http_error(r, 429, "too_many_attempts", NULL,
                       "too many failed sign-ins: wait a minute and try again");
-    } else if ((db = pa_http_reader(r)) != NULL) {
-        /* the slow password check runs here, not on the writer */
+        return;
+    }
+    bool failed = false;
+    if ((db = pa_http_reader(r)) != NULL) {
         if (pa_user_authenticate(db, name, password, &l.user, &err) != 0) {
-            if (err.code == PA_EUNAUTH)
-                rate_fail(rl, user_key, addr_key);
+            failed = err.code == PA_EUNAUTH;
             pa_http_fail(r, &err);
         } else {
             pa_http_write(r, open_session, &l, false);
             if (r->status == 200)
                 snprintf(r->set_cookie, sizeof(r->set_cookie),
                          COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-                         l.token, (long long)pa_server_session_seconds(r->server));
+                         l.token, (long long)r->config->session_seconds);
         }
     }
+    pa_rate_limit_done(r->limiter, name, r->client, failed);
     sodium_memzero(l.token, sizeof(l.token));
+}
+
+void pa_h_login(struct pa_http_request *r)
+{
+    json_t *body = login_request_ok(r) ? pa_http_body_json(r, false) : NULL;
+    if (body == NULL || pa_http_known_fields(r, body, login_fields, NULL) != 0) {
+        json_decref(body);
+        return;
+    }
+    const char *name = json_string_value(json_object_get(body, "username"));
+    const char *password = json_string_value(json_object_get(body, "password"));
+    if (name == NULL || password == NULL)
+        pa_http_error(r, 422, "invalid", name ? "password" : "username",
+                      "username and password are strings");
+    else
+        sign_in(r, name, password);
     json_decref(body);
 }
 

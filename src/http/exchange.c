@@ -3,7 +3,9 @@
  * GET /api/v1/export/{kind}?format=csv|json, the same as `pairaid import` and
  * `pairaid export`.
  *
- * An import runs alone on the writer: pa_import checks every row and keeps
+ * An import's body is spooled to a temporary file as it arrives (up to the
+ * configured upload size, 64 MiB by default) and mapped when complete.  It runs
+ * alone on the writer: pa_import checks every row and keeps
  * nothing unless all are good, in a transaction of its own, and each row is
  * authorised by the library as the request's user.  A photo column may only
  * name a photo already in the media folder: the server has no files beside the
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "http_int.h"
 
@@ -97,6 +100,19 @@ static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, st
     return rc;
 }
 
+/* The uploaded file, mapped from its temporary file (dispatch.c spooled it
+ * there), so a large import never sits in the heap. */
+static const char *map_upload(struct pa_http_request *r, void **map)
+{
+    *map = NULL;
+    if (r->upload == NULL || r->body_len == 0)
+        return "";
+    if (fflush(r->upload) != 0)
+        return NULL;
+    *map = mmap(NULL, r->body_len, PROT_READ, MAP_PRIVATE, fileno(r->upload), 0);
+    return *map == MAP_FAILED ? NULL : *map;
+}
+
 void pa_h_import(struct pa_http_request *r)
 {
     const char *kind = r->params[0];
@@ -106,11 +122,18 @@ void pa_h_import(struct pa_http_request *r)
     }
     if (!kind_exists(r, kind, false))
         return;
+    PA_ASSERT(r->route->body == PA_BODY_UPLOAD && (int64_t)r->body_len <= r->body_max);
+    void *map;
+    const char *data = map_upload(r, &map);
+    if (data == NULL) {
+        pa_http_error(r, 503, "busy", NULL, "the uploaded file cannot be read back");
+        return;
+    }
     /* an empty body is an empty file, which the importer explains */
-    struct import_job job = {kind, r->body ? r->body : "", r->body_len,
-                             pa_http_query(r, "encoding")};
-    PA_ASSERT(job.len <= PA_HTTP_BODY_MAX);
+    struct import_job job = {kind, data, r->body_len, pa_http_query(r, "encoding")};
     pa_http_write(r, run_import, &job, true);
+    if (map && map != MAP_FAILED)
+        munmap(map, r->body_len);
 }
 
 /* ---- export ------------------------------------------------------------------------------ */

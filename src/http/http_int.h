@@ -1,58 +1,97 @@
 /*
  * http_int.h - what the server's files share: the request, the routes, the
- * writer queue, and the helpers handlers answer with.
+ * service (readers and the writer), and the helpers handlers answer with.
+ *
+ * A request is plain data: its method, URL, headers, query arguments, body and
+ * client address are copied into it by the libmicrohttpd glue (mhd.c), or by
+ * fuzz/fuzz_http.c, and dispatch.c takes it from there.  So everything from
+ * the first header to the last byte of the answer can be driven, and fuzzed,
+ * without a socket.
  *
  * A handler is a function of one request.  It reads through pa_http_reader()
  * and writes through pa_http_write(), and answers with pa_http_json() or
  * pa_http_error()/pa_http_fail(); anything it allocates for the answer is
- * freed when the connection is done with the request.
+ * freed when the request is released.
  */
 #ifndef PAIRAID_HTTP_INT_H
 #define PAIRAID_HTTP_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include <jansson.h>
-#include <microhttpd.h>
 
+#include "pairaid/http.h"
 #include "pairaid/pairaid.h"
 
-#define PA_HTTP_BODY_MAX   (1024 * 1024) /* larger bodies get 413 */
+#define PA_HTTP_BODY_MAX   (1024 * 1024) /* JSON bodies; larger ones get 413 */
+#define PA_HTTP_FIELDS_MAX 100           /* headers, and query arguments, per request */
 #define PA_HTTP_PARAMS_MAX 3
 #define PA_HTTP_PAGE_MAX   1000
+#define PA_HTTP_ADDR_MAX   46 /* INET6_ADDRSTRLEN */
 
-struct pa_server;
 struct pa_http_request;
+struct pa_http_service;
+struct pa_cache;
+struct pa_metrics;
+struct pa_rate_limit;
 
 enum pa_access {
     PA_PUBLIC,    /* anyone, signed in or not */
     PA_SIGNED_IN, /* any user */
 };
 
+enum pa_body {
+    PA_BODY_JSON,   /* up to PA_HTTP_BODY_MAX, in memory */
+    PA_BODY_UPLOAD, /* up to the configured upload size, spooled to a temporary file */
+};
+
 struct pa_route {
-    const char *method;  /* "GET", "POST", "PATCH" */
+    const char *method;  /* "GET", "POST", "PATCH"; a GET route also answers HEAD */
     const char *pattern; /* "/api/v1/projects/{}": {} matches one path segment */
     enum pa_access access;
     void (*handle)(struct pa_http_request *r);
-    bool cache; /* anonymous answers depend only on the log: cache.c may keep them */
+    bool cache;          /* anonymous answers depend only on the log: cache.c may keep them */
+    enum pa_body body;
+};
+
+/* A header or a query argument; value is NULL for a bare "?flag". */
+struct pa_http_field {
+    const char *name, *value;
 };
 
 struct pa_arena_chunk;
 
 struct pa_http_request {
-    struct pa_server *server;
+    /* what the request works with (the service's, borrowed) */
+    struct pa_http_service *service;
+    const struct pa_server_config *config;
+    struct pa_cache *cache;
+    struct pa_metrics *metrics;
+    struct pa_rate_limit *limiter;
     struct pa_arena_chunk *arena; /* everything of this request, freed at once */
-    struct MHD_Connection *conn;
-    const struct pa_route *route;
+
+    /* what was asked: copied in by the glue, all in the arena */
     const char *method, *url;
+    struct pa_http_field headers[PA_HTTP_FIELDS_MAX], args[PA_HTTP_FIELDS_MAX];
+    int nheaders, nargs;
+    bool too_many_fields;
+    char client[PA_HTTP_ADDR_MAX]; /* the peer, or the client a trusted proxy names */
+    long long started_ns;
+
+    /* routing */
+    const struct pa_route *route;
+    bool head; /* a HEAD answered as its GET */
     char *params[PA_HTTP_PARAMS_MAX]; /* the {} segments, decoded */
     int nparams;
+
+    /* the body: in memory (body) or spooled to a file (upload) */
     char *body;
     size_t body_len, body_cap;
-    bool too_large, body_refused;
-    bool replied; /* the access handler has queued its answer */
-    long long started_ns;
+    FILE *upload;
+    int64_t body_max;
+    bool too_large;
 
     /* who asks */
     bool signed_in, by_cookie;
@@ -63,18 +102,39 @@ struct pa_http_request {
     /* the answer cache (cache.c) */
     bool cache_candidate;
     int64_t cache_version;
-    char cache_key[512];
+    int32_t cache_day;
+    unsigned char cache_key[32];
 
     /* the answer */
     unsigned status;
+    bool close;  /* the connection cannot be trusted for another request */
     char *reply; /* malloc'd body, or points into a static blob */
     size_t reply_len;
     bool reply_static;
     const char *content_type;
     const char *cache_control;
+    char allow[64];        /* the methods a path takes, for 405 */
     char disposition[128]; /* Content-Disposition for downloads */
     char set_cookie[256];
 };
+
+/* ---- a request's life (dispatch.c) --------------------------------------------
+ * init, then the headers and arguments, then begin (framing, routing, limits:
+ * it may answer at once, with r->close when the rest of the connection cannot
+ * be read safely), then the body piece by piece, then finish (the answer), then
+ * release. */
+void pa_http_request_init(struct pa_http_request *r, struct pa_http_service *s, const char *method,
+                          const char *url, const char *client);
+void pa_http_add_header(struct pa_http_request *r, const char *name, const char *value);
+void pa_http_add_arg(struct pa_http_request *r, const char *name, const char *value);
+void pa_http_begin(struct pa_http_request *r);
+/* Was the request answered by pa_http_begin? */
+bool pa_http_answered(const struct pa_http_request *r);
+/* Does the client wait for "100 Continue" before sending its body? */
+bool pa_http_expects_continue(const struct pa_http_request *r);
+void pa_http_take_body(struct pa_http_request *r, const char *data, size_t n);
+void pa_http_finish(struct pa_http_request *r);
+void pa_http_request_release(struct pa_http_request *r);
 
 /* ---- the request's arena (request.c): freed when the request is done ---------- */
 void *pa_http_alloc(struct pa_http_request *r, size_t size); /* NULL when out of memory */
@@ -89,13 +149,20 @@ void pa_http_error(struct pa_http_request *r, unsigned status, const char *code,
 void pa_http_fail(struct pa_http_request *r, const struct pa_error *err);
 void pa_http_bytes(struct pa_http_request *r, unsigned status, const char *content_type, char *body,
                    size_t len); /* takes body (malloc'd) */
+void pa_http_static_bytes(struct pa_http_request *r, const char *content_type, const void *body,
+                          size_t len); /* a 200 with bytes that outlive the request */
 /* Money as the API writes it: yuan with two decimals, a string. */
 json_t *pa_http_money(int64_t fen);
 /* "12.3" (percent, one decimal) from tenths of a percent; null if < 0. */
 json_t *pa_http_rate(int permille);
 
 /* ---- reading the request (request.c) ------------------------------------------ */
-const char *pa_http_query(struct pa_http_request *r, const char *name);
+/* A header by name (case-insensitive), the first if repeated; NULL if absent. */
+const char *pa_http_header(const struct pa_http_request *r, const char *name);
+/* A query argument by name, the first if repeated; NULL if absent ("" for ?a=). */
+const char *pa_http_query(const struct pa_http_request *r, const char *name);
+/* A cookie's value from the Cookie header; NULL if absent. */
+const char *pa_http_cookie(struct pa_http_request *r, const char *name);
 /* A whole number in [min, max] from the query, or `fallback` if absent; on a
  * bad one answers 400 and returns -1. */
 int pa_http_query_int(struct pa_http_request *r, const char *name, int64_t min, int64_t max,
@@ -115,12 +182,22 @@ int pa_http_known_fields(struct pa_http_request *r, json_t *obj, const char *con
 int pa_http_record(struct pa_http_request *r, const struct pa_kind *kind, json_t *obj,
                    struct pa_record *rec, const char *prefix);
 
-/* What the caller may read: anonymous readers published projects only,
- * auditors their pairing. */
-void pa_http_read_scope(struct pa_http_request *r, struct pa_project_filter *f);
+/* Percent-decodes a path or query value in place, except "%00", and returns
+ * the new length (libmicrohttpd's unescape callback; fuzz/fuzz_http.c too). */
+size_t pa_http_unescape(char *s);
 
-/* ---- database access (server.c) ------------------------------------------------ */
-/* This thread's read-only connection. NULL after answering 503. */
+/* ---- the service: readers, the writer, and what requests share (service.c) ---- */
+int pa_http_service_open(struct pa_http_service **out, const struct pa_server_config *config,
+                         struct pa_error *err);
+/* Lets queued writes finish, then closes every connection. */
+void pa_http_service_close(struct pa_http_service *s);
+const struct pa_server_config *pa_http_service_config(const struct pa_http_service *s);
+struct pa_cache *pa_http_service_cache(struct pa_http_service *s);
+struct pa_metrics *pa_http_service_metrics(struct pa_http_service *s);
+struct pa_rate_limit *pa_http_service_limiter(struct pa_http_service *s);
+
+/* This thread's read-only connection, acting as the request's principal.
+ * NULL after answering 503. */
 struct pa_db *pa_http_reader(struct pa_http_request *r);
 
 /* Runs job(db, r, ctx) on the writer, acting as the request's user, and waits.
@@ -131,44 +208,40 @@ typedef int (*pa_http_job)(struct pa_db *db, struct pa_http_request *r, void *ct
                            struct pa_error *err);
 void pa_http_write(struct pa_http_request *r, pa_http_job job, void *ctx, bool alone);
 
-/* libmicrohttpd's unescape callback: percent-decodes s in place, except "%00",
- * and returns the new length (server.c; not static so fuzz/fuzz_http.c can test it). */
-size_t pa_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
-
 /* ---- the parts of the server --------------------------------------------------- */
 extern const struct pa_route pa_http_routes[];
 extern const size_t pa_http_nroutes;
 
-/* auth.c: who is asking (cookie or bearer), CSRF, login and its rate limit. */
-struct pa_rate_limit;
+/* limiter.c: failed sign-ins per user name and per client address. */
 struct pa_rate_limit *pa_rate_limit_new(void);
 void pa_rate_limit_free(struct pa_rate_limit *rl);
+/* Reserves an attempt for the user and the address: false (nothing reserved)
+ * when either has had its failures for the window, counting attempts still in
+ * flight.  Every reservation ends with pa_rate_limit_done. */
+bool pa_rate_limit_begin(struct pa_rate_limit *rl, const char *user, const char *addr);
+void pa_rate_limit_done(struct pa_rate_limit *rl, const char *user, const char *addr, bool failed);
+
+/* auth.c: who is asking (cookie or bearer), CSRF, sign-in. */
 /* 0 when the request may go on; otherwise the answer (401/403) is set. */
 int pa_http_identify(struct pa_http_request *r);
 int pa_http_check_csrf(struct pa_http_request *r);
-struct pa_rate_limit *pa_server_rate_limit(struct pa_server *s);
-int64_t pa_server_session_seconds(struct pa_server *s);
+/* Is the request from this server's own pages (or from no browser at all)? */
+bool pa_http_same_origin(struct pa_http_request *r);
 
 /* static.c: the embedded web folder and the media folder. */
 bool pa_http_static(struct pa_http_request *r);
-void pa_http_media(struct pa_http_request *r);
 
 /* cache.c: pa_cache_answer answers from the cache (true) or notes what to keep;
  * pa_cache_keep keeps the handler's answer. */
-struct pa_cache;
 struct pa_cache *pa_cache_new(void);
 void pa_cache_free(struct pa_cache *c);
 bool pa_cache_answer(struct pa_http_request *r);
 void pa_cache_keep(struct pa_http_request *r);
-struct pa_cache *pa_server_cache(struct pa_server *s);
 
 /* metrics.c */
-struct pa_metrics;
 struct pa_metrics *pa_metrics_new(void);
 void pa_metrics_free(struct pa_metrics *m);
 void pa_metrics_observe(struct pa_metrics *m, const char *route, unsigned status, double seconds);
-struct pa_metrics *pa_server_metrics(struct pa_server *s);
-const char *pa_server_db_path(struct pa_server *s);
 char *pa_metrics_text(struct pa_metrics *m, int64_t events, int64_t db_bytes, size_t *len);
 
 /* The handlers, one file per resource. */

@@ -158,8 +158,7 @@ void pa_h_metrics(struct pa_http_request *r)
     if (log_size(r, &events) != 0)
         return;
     size_t len;
-    char *text = pa_metrics_text(pa_server_metrics(r->server), events,
-                                 database_bytes(pa_server_db_path(r->server)), &len);
+    char *text = pa_metrics_text(r->metrics, events, database_bytes(r->config->db_path), &len);
     if (text == NULL)
         pa_http_error(r, 503, "busy", NULL, "out of memory");
     else

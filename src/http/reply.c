@@ -27,17 +27,24 @@ void pa_http_bytes(struct pa_http_request *r, unsigned status, const char *conte
     set_reply(r, status, content_type, body, len);
 }
 
+void pa_http_static_bytes(struct pa_http_request *r, const char *content_type, const void *body,
+                          size_t len)
+{
+    set_reply(r, 200, content_type, NULL, 0);
+    r->reply = (char *)body;
+    r->reply_len = len;
+    r->reply_static = true;
+}
+
 void pa_http_json(struct pa_http_request *r, unsigned status, json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (text == NULL) {
         static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\",\"field\":null}}";
-        set_reply(r, 500, "application/json", NULL, 0);
-        r->reply = (char *)oom;
-        r->reply_len = sizeof(oom) - 1;
-        r->reply_static = true;
+            "{\"error\":{\"code\":\"busy\",\"message\":\"out of memory\",\"field\":null}}";
+        pa_http_static_bytes(r, "application/json", oom, sizeof(oom) - 1);
+        r->status = 503;
         return;
     }
     set_reply(r, status, "application/json", text, strlen(text));

@@ -5,7 +5,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_int.h"
 
@@ -54,11 +56,65 @@ void pa_http_arena_free(struct pa_http_request *r)
     }
 }
 
-/* ---- the query string ------------------------------------------------------------ */
+/* ---- headers, arguments, cookies ----------------------------------------------------- */
 
-const char *pa_http_query(struct pa_http_request *r, const char *name)
+const char *pa_http_header(const struct pa_http_request *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    for (int i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+const char *pa_http_query(const struct pa_http_request *r, const char *name)
+{
+    for (int i = 0; i < r->nargs; i++)
+        if (strcmp(r->args[i].name, name) == 0)
+            return r->args[i].value ? r->args[i].value : "";
+    return NULL;
+}
+
+/* RFC 6265 5.4: "name=value" pairs separated by "; ".  The value is copied
+ * into the arena; the first cookie of that name wins. */
+const char *pa_http_cookie(struct pa_http_request *r, const char *name)
+{
+    const char *header = pa_http_header(r, "Cookie");
+    size_t n = strlen(name);
+    for (const char *p = header; p && *p;) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        size_t len = strcspn(p, ";");
+        if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+            char *value = pa_http_alloc(r, len - n);
+            if (value == NULL)
+                return NULL;
+            memcpy(value, p + n + 1, len - n - 1);
+            value[len - n - 1] = '\0';
+            return value;
+        }
+        p += len;
+    }
+    return NULL;
+}
+
+/* Percent-decodes in place, as libmicrohttpd would, but leaves "%00" as it is:
+ * a NUL would silently cut the rest off, so that "/app/%00../../etc/passwd"
+ * read as "/app/".  Undecoded, it names nothing. */
+size_t pa_http_unescape(char *s)
+{
+    char *out = s;
+    for (const char *in = s; *in; in++) {
+        unsigned hi, lo;
+        if (in[0] == '%' && isxdigit((unsigned char)in[1]) && isxdigit((unsigned char)in[2]) &&
+            sscanf(in + 1, "%1x%1x", &hi, &lo) == 2 && (hi | lo) != 0) {
+            *out++ = (char)(hi << 4 | lo);
+            in += 2;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
 }
 
 int pa_http_query_int(struct pa_http_request *r, const char *name, int64_t min, int64_t max,

@@ -2,12 +2,14 @@
  * routes.c - every endpoint of docs/api.md, in one table.  Who may do what
  * beyond "signed in" is decided by the library (pa_scope_*), not here.  The
  * last column marks the public reads whose anonymous answers cache.c may keep
- * (not the checkpoint: signing one adds no event).
+ * (not the checkpoint: signing one adds no event), and the one route whose
+ * body is a file.  A GET route answers HEAD too.
  */
 #include "http_int.h"
 
-#define CACHED true /* anonymous answers kept until the log grows */
-#define LIVE   false
+#define CACHED true, PA_BODY_JSON   /* anonymous answers kept until the log grows */
+#define LIVE   false, PA_BODY_JSON  /* a JSON body of at most 1 MiB */
+#define UPLOAD false, PA_BODY_UPLOAD /* a file, spooled to disk (--upload-limit) */
 
 const struct pa_route pa_http_routes[] = {
     {"POST", "/api/v1/login", PA_PUBLIC, pa_h_login, LIVE},
@@ -37,7 +39,7 @@ const struct pa_route pa_http_routes[] = {
     {"POST", "/api/v1/transfers/{}/post", PA_SIGNED_IN, pa_h_transfer_post, LIVE},
     {"POST", "/api/v1/transfers/{}/void", PA_SIGNED_IN, pa_h_transfer_void, LIVE},
 
-    {"POST", "/api/v1/import/{}", PA_SIGNED_IN, pa_h_import, LIVE},
+    {"POST", "/api/v1/import/{}", PA_SIGNED_IN, pa_h_import, UPLOAD},
     {"GET", "/api/v1/export/{}", PA_SIGNED_IN, pa_h_export, LIVE},
 
     {"GET", "/api/v1/log/checkpoint", PA_PUBLIC, pa_h_log_checkpoint, LIVE},

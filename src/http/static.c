@@ -64,12 +64,8 @@ bool pa_http_static(struct pa_http_request *r)
     const struct pa_blob *b = n < 200 ? find_file(name) : NULL;
     if (b == NULL)
         return false;
-    r->status = 200;
-    r->content_type = content_type(name);
+    pa_http_static_bytes(r, content_type(name), b->data, b->len);
     r->cache_control = strncmp(name, "vendor/", 7) == 0 ? "public, max-age=86400" : "no-cache";
-    r->reply = (char *)b->data;
-    r->reply_len = b->len;
-    r->reply_static = true;
     return true;
 }
 

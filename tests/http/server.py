@@ -113,7 +113,10 @@ class Server:
         """Returns (status, headers dict, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        conn.request(method, path, body=data, headers=headers or {})
+        headers = dict(headers or {})
+        if body is not None and raw is None:
+            headers.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=data, headers=headers)
         resp = conn.getresponse()
         payload = resp.read()
         result = (resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
