@@ -4,8 +4,14 @@
  */
 #include "pairaid/pairaid.h"
 
+#include <pthread.h>
+
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
-    pa_ledger_init(); /* after the registry, which it initialises first */
+    /* once per process, whichever thread opens first: the ledger registers the
+     * registry first, then itself */
+    pthread_once(&registered, pa_ledger_init);
     return pa_db_open(out, path, flags, err);
 }

@@ -106,7 +106,10 @@ int pa_money_sub(int64_t a, int64_t b, int64_t *difference);
  * since 1970-01-01. */
 int pa_date_parse(const char *text, int32_t *days, struct pa_error *err);
 void pa_date_format(int32_t days, char buf[PA_DATE_LEN + 1]);
-/* Today in Beijing time (UTC+8), the programme's calendar. */
+/* Today in Beijing time (UTC+8), the programme's calendar: the one place
+ * pairaid asks what day it is.  For tests only, $PAIRAID_TODAY sets it: a date
+ * (2026-12-04), or @FILE, a file holding one, read at every call. */
+#define PA_TODAY_ENV "PAIRAID_TODAY"
 int32_t pa_date_today(void);
 
 /* ---- codes and text ----------------------------------------------------- */

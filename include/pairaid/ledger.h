@@ -178,21 +178,22 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
 
 /* ---- the ledger as JSON for the API (query.c) ------------------------------------ */
 
-/* A project with region_name, pairing_name, execution (budget, allocated,
- * committed, paid, rate), milestones and accounts.  PA_ENOTFOUND also when the
- * filter's public_only or scope_pairing hides it. */
-int pa_project_detail(struct pa_db *db, const char *code, const struct pa_project_filter *scope,
-                      json_t **project, struct pa_error *err);
+/* Every query here shows what the acting principal reads (registry.h, "who
+ * may read what"): something it may not read is as unknown as something that
+ * does not exist. */
 
-/* Accounts (optionally of one kind or project, within an auditor's pairing) with
- * their four counters, balance and available, money as "123.45". */
-int pa_account_list(struct pa_db *db, const char *kind, const char *project,
-                    const char *scope_pairing, json_t **accounts, struct pa_error *err);
+/* A project with region_name, pairing_name, execution (budget, allocated,
+ * committed, paid, rate), milestones and accounts. */
+int pa_project_detail(struct pa_db *db, const char *code, json_t **project, struct pa_error *err);
+
+/* Accounts (optionally of one kind or project) with their four counters,
+ * balance and available, money as "123.45". */
+int pa_account_list(struct pa_db *db, const char *kind, const char *project, json_t **accounts,
+                    struct pa_error *err);
 
 struct pa_transfer_filter {
-    const char *state;         /* pending, approved, voided, expired, posted, post, void */
-    const char *account;       /* from or to this account */
-    const char *scope_pairing; /* an auditor's pairing (of the debited account) */
+    const char *state;   /* pending, approved, voided, expired, posted, post, void */
+    const char *account; /* from or to this account */
     int64_t limit, offset;
 };
 

@@ -75,9 +75,14 @@ struct pa_kind {
     const char *event_create; /* "project.create" */
     const struct pa_column *columns;
     int ncolumns;
-    const char *sql_insert;     /* binds ?1..?n in column order */
-    const char *sql_select_key; /* all columns in order, WHERE key columns = ?1.. */
-    const char *sql_export;     /* all columns in order, in export order */
+    /* The projection table, and the SQL its queries are made from
+     * (pa_kind_sql): the table's column for each of `columns` (NULL: the
+     * same names), the export's ORDER BY, and which rows the acting principal
+     * reads (an SQL condition over the scope functions; NULL: every row). */
+    const char *table;
+    const char *const *sql_names;
+    const char *order_by;
+    const char *visible;
     /* Checks the record against the stored state (references, regions, dates). */
     int (*check)(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
     /* Called when a stored record differs from rec in column `col` only (and maybe
@@ -96,6 +101,15 @@ struct pa_kind {
     bool repeats_allowed;
 };
 
+enum pa_kind_query {
+    PA_SQL_INSERT,     /* binds ?1..?n in column order */
+    PA_SQL_SELECT_KEY, /* every column in order, WHERE the key columns = ?1.. */
+    PA_SQL_EXPORT,     /* every column in order, of the rows the principal reads, in order */
+};
+/* The statement of a kind, made from its columns when the kind was
+ * registered; the string lives as long as the process. */
+const char *pa_kind_sql(const struct pa_kind *kind, enum pa_kind_query query);
+
 /* Registers the registry's event types with the log; pa_open() does this. */
 void pa_registry_init(void);
 
@@ -106,6 +120,8 @@ const struct pa_kind *pa_kind_find(const char *name);
 /* Makes a kind importable and exportable, and routes its create event to the
  * generic apply (modules call this from their init; a second call is a no-op). */
 void pa_kind_register(const struct pa_kind *kind);
+/* Makes a kind's SQL without making it importable (regions). */
+void pa_kind_register_export_only(const struct pa_kind *kind);
 /* "pairings, orgs, ..." for messages. */
 const char *pa_kind_names(void);
 extern const struct pa_kind pa_region_kind;
@@ -121,7 +137,7 @@ const char *pa_value_format(const struct pa_column *col, const struct pa_value *
                             size_t size);
 /* The JSON form used by exports and the HTTP API (money as a "0.00" string). */
 json_t *pa_value_json(const struct pa_column *col, const struct pa_value *v);
-/* Fills a record from a row of kind->sql_select_key or sql_export. */
+/* Fills a record from a row of PA_SQL_SELECT_KEY or PA_SQL_EXPORT. */
 void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlite3_stmt *stmt);
 
 /* Adds one record: refuses it (with err->field naming the column) if it is
@@ -153,15 +169,13 @@ json_t *pa_record_json(const struct pa_record *rec);
 struct pa_project_filter {
     const char *q; /* part of the code or the name */
     const char *kind, *status, *domain;
-    const char *region;        /* this region or one below it */
-    const char *pairing;       /* this pairing or one below it */
-    const char *scope_pairing; /* an auditor's pairing: the same rule */
-    bool public_only;          /* anonymous readers */
+    const char *region;  /* this region or one below it */
+    const char *pairing; /* this pairing or one below it */
     int64_t limit, offset;
 };
 
-/* A page of projects, newest first, each with its region_name; *total counts
- * every project the filter matches. */
+/* A page of the projects the principal reads, newest first, each with its
+ * region_name; *total counts every one the filter matches. */
 int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t **projects,
                     int64_t *total, struct pa_error *err);
 
@@ -169,23 +183,37 @@ int pa_project_exists(struct pa_db *db, const char *code, bool *exists, struct p
 
 /* ---- who may change what (scope.c) --------------------------------------
  * The local operator (no principal) and admins may do everything.  Each
- * pa_scope_require* returns 0 or PA_EDENIED with a message saying why. */
+ * pa_scope_require* returns 0 or PA_EDENIED (PA_EUNAUTH for the public) with a
+ * message saying why. */
 bool pa_scope_unrestricted(struct pa_db *db);
 /* Is `region` the principal's region or below it?  (Always for assessors.) */
 int pa_scope_covers_region(struct pa_db *db, const char *region, bool *covered,
                            struct pa_error *err);
-/* Is `pairing` the principal's pairing or below it?  (Always when it has none.) */
-int pa_scope_covers_pairing(struct pa_db *db, const char *pairing, bool *covered,
-                            struct pa_error *err);
-/* Does the principal's pairing (if any) cover every pairing there is?  Whole-
- * table exports are for those who may read everything. */
-int pa_scope_covers_everything(struct pa_db *db, bool *covered, struct pa_error *err);
 /* The principal must have `role` and cover `region`; `what` completes "may not ...". */
 int pa_scope_require(struct pa_db *db, enum pa_role role, const char *region, const char *what,
                      struct pa_error *err);
 int pa_scope_admin_only(struct pa_db *db, const char *what, struct pa_error *err);
 /* A kind's authorize for kinds whose put decides itself (transfers). */
 int pa_scope_allow(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
+
+/* ---- who may read what (scope.c) -----------------------------------------
+ * The rule is scope.c's header comment.  pa_scope_read makes it current for
+ * the acting principal and the log as it is; every read that filters calls
+ * it first, and may then use the pa_scope_sees_* functions and, in SQL, the
+ * functions pa_sees_pairing(code), pa_sees_project(pairing, public),
+ * pa_sees_account(code) (with PA_SCOPE_ACCOUNTS), pa_sees_region(code) and
+ * pa_pairing_under(code, ancestor). */
+enum pa_scope_needs {
+    PA_SCOPE_ACCOUNTS = 1 << 0, /* which accounts are read (a query over accounts) */
+};
+int pa_scope_read(struct pa_db *db, unsigned needs, struct pa_error *err);
+/* The local operator, admins and assessors. */
+bool pa_scope_reads_everything(struct pa_db *db);
+bool pa_scope_sees_pairing(struct pa_db *db, const char *code);
+bool pa_scope_sees_project(struct pa_db *db, const char *pairing, bool is_public);
+bool pa_scope_sees_account(struct pa_db *db, const char *code);
+/* Is pairing `code` the pairing `ancestor` or below it (any depth)? */
+bool pa_pairing_under(struct pa_db *db, const char *code, const char *ancestor);
 
 /* Edits a stored project: rec is the whole project as it should be.  name,
  * budget, end_date, beneficiaries and public may change (one project.update
@@ -245,8 +273,6 @@ int pa_pairing_list(struct pa_db *db, json_t **pairings, struct pa_error *err);
  * level, parent.  A malformed code is PA_EINVAL, an unknown one PA_ENOTFOUND. */
 int pa_region_children(struct pa_db *db, const char *parent, json_t **regions,
                        struct pa_error *err);
-/* The codes of the published projects, for filtering what anonymous readers see. */
-int pa_project_public_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err);
 /* The codes of the projects in the acting principal's scope: a recipient's
  * region, a donor's money (the pairing's donor region), an auditor's pairing;
  * every project for the others. */

@@ -51,10 +51,12 @@ enum pa_role {
 #define PA_ROLE_ENUM(name, code, zh) PA_ROLE_##name,
     PA_ROLES(PA_ROLE_ENUM)
 #undef PA_ROLE_ENUM
+    PA_ROLE_ANONYMOUS, /* the public, not signed in: never a user's role */
 };
 
 const char *pa_role_name(enum pa_role role); /* "donor" */
 const char *pa_role_zh(enum pa_role role);   /* "支援方财务/项目人员" */
+/* A user's role by name; "anonymous" is not one. */
 int pa_role_parse(const char *name, enum pa_role *role, struct pa_error *err);
 
 /* A signed-in user acting on the database: donors and recipients are scoped to
@@ -66,8 +68,12 @@ struct pa_principal {
     char pairing[PA_CODE_MAX + 1]; /* "" when the role has none */
 };
 
+/* The public: what a reader who has not signed in may see and do. */
+extern const struct pa_principal pa_anonymous;
+
 /* Acts as `who` from now on (and records its name as the actor); NULL returns
- * to the local operator, who holds the database file and may do everything. */
+ * to the local operator, who holds the database file and may do everything.
+ * Reads as well as writes obey the principal (registry.h, "who may read"). */
 int pa_db_set_principal(struct pa_db *db, const struct pa_principal *who, struct pa_error *err);
 /* NULL for the local operator. */
 const struct pa_principal *pa_db_principal(const struct pa_db *db);

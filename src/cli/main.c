@@ -140,7 +140,7 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
     int rc = pa_open(db, cli->db_path, flags, &err);
     if (rc == 0)
         rc = pa_db_set_actor(*db, cli->actor, &err);
-    if (rc == 0 && !(flags & PA_DB_READONLY))
+    if (rc == 0)
         rc = act_as_user(*db, cli->actor, &err);
     if (rc != 0) {
         pa_db_free(*db);

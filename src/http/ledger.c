@@ -11,11 +11,6 @@
 
 #define BATCH_MAX 1000
 
-static const char *scope_pairing(struct pa_http_request *r)
-{
-    return r->user.role == PA_ROLE_AUDITOR ? r->user.pairing : NULL;
-}
-
 /* ---- accounts ------------------------------------------------------------------------ */
 
 void pa_h_accounts(struct pa_http_request *r)
@@ -26,8 +21,8 @@ void pa_h_accounts(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     json_t *accounts;
-    if (pa_account_list(db, pa_http_query(r, "kind"), pa_http_query(r, "project"), scope_pairing(r),
-                        &accounts, &err) != 0)
+    if (pa_account_list(db, pa_http_query(r, "kind"), pa_http_query(r, "project"), &accounts,
+                        &err) != 0)
         pa_http_fail(r, &err);
     else
         pa_http_json(r, 200, json_pack("{s:o}", "accounts", accounts));
@@ -90,7 +85,7 @@ void pa_h_statement(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     json_t *accounts = NULL, *lines = json_array(), *account = NULL;
-    int rc = pa_account_list(db, NULL, NULL, scope_pairing(r), &accounts, &err);
+    int rc = pa_account_list(db, NULL, NULL, &accounts, &err);
     if (rc == 0)
         account = find_account(accounts, r->params[0]);
     if (rc == 0 && account == NULL)
@@ -106,17 +101,9 @@ void pa_h_statement(struct pa_http_request *r)
     json_decref(accounts);
 }
 
-struct balances {
-    json_t *list;
-    json_t *visible; /* for an auditor: the accounts of their pairing; else NULL */
-};
-
 static int balance_row(const struct pa_balance *b, void *ctx)
 {
-    struct balances *out = ctx;
-    if (out->visible && find_account(out->visible, b->account) == NULL)
-        return 0;
-    json_t *list = out->list;
+    json_t *list = ctx;
     json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "account", b->account, "kind",
                             b->kind, "debits_posted", pa_http_money(b->debits_posted),
                             "credits_posted", pa_http_money(b->credits_posted), "debits_pending",
@@ -140,19 +127,16 @@ void pa_h_balances(struct pa_http_request *r)
     struct pa_as_of when = {.date = as_of, .seq = 0};
     struct pa_error err;
     pa_error_clear(&err);
-    struct balances b = {.list = json_array()};
-    int rc =
-        scope_pairing(r) ? pa_account_list(db, NULL, NULL, scope_pairing(r), &b.visible, &err) : 0;
-    if (rc == 0)
-        rc = pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL, balance_row,
-                                &b, &err);
-    json_decref(b.visible);
+    json_t *list = json_array();
+    int rc = list ? pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL,
+                                       balance_row, list, &err)
+                  : pa_error_set(&err, PA_ENOMEM, "out of memory");
     if (rc != 0) {
         pa_http_fail(r, &err);
-        json_decref(b.list);
+        json_decref(list);
         return;
     }
-    pa_http_json(r, 200, json_pack("{s:s?, s:o}", "as_of", as_of, "balances", b.list));
+    pa_http_json(r, 200, json_pack("{s:s?, s:o}", "as_of", as_of, "balances", list));
 }
 
 /* ---- transfers ------------------------------------------------------------------------- */
@@ -162,7 +146,6 @@ void pa_h_transfers(struct pa_http_request *r)
     struct pa_transfer_filter f = {
         .state = pa_http_query(r, "state"),
         .account = pa_http_query(r, "account"),
-        .scope_pairing = scope_pairing(r),
     };
     struct pa_db *db;
     if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)

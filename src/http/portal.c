@@ -2,9 +2,9 @@
  * portal.c - what the public portal shows: GET /api/v1/summary, /moments,
  * /budget, /flows, /pairings, /regions and /enums.
  *
- * These are aggregates and reference data, the same for every reader, except
- * the per-project budget table, which shows an anonymous reader the published
- * projects only.  The Chinese names of codes come from the kinds' own column
+ * The library computes each from what the reader may read (registry.h, "who
+ * may read what"): the public's figures add up the published projects.  The
+ * Chinese names of codes come from the kinds' own column
  * definitions, so a code is named the same here as in CSV and reports.
  */
 #include <string.h>
@@ -192,11 +192,9 @@ void pa_h_budget(struct pa_http_request *r)
         return;
     }
     int rc = b.rows ? 0 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-    /* a project's own row is not an aggregate: anonymous readers see published
-     * ones; scope=mine keeps the reader's own (their dashboard sums them) */
-    if (rc == 0 && b.group == PA_BUDGET_PROJECT && !r->signed_in)
-        rc = pa_project_public_set(db, &b.only, &err);
-    else if (rc == 0 && scope)
+    /* the library shows what the reader reads; scope=mine keeps the reader's
+     * own projects (their dashboard sums them) */
+    if (rc == 0 && scope)
         rc = pa_project_scope_set(db, &b.only, &err);
     if (rc == 0)
         rc = pa_ledger_budget(db, b.group, budget_row, &b, &err);

@@ -6,12 +6,6 @@
 
 #include "http_int.h"
 
-void pa_http_read_scope(struct pa_http_request *r, struct pa_project_filter *f)
-{
-    f->public_only = !r->signed_in;
-    f->scope_pairing = r->signed_in && r->user.role == PA_ROLE_AUDITOR ? r->user.pairing : NULL;
-}
-
 void pa_h_projects(struct pa_http_request *r)
 {
     struct pa_project_filter f = {
@@ -22,7 +16,6 @@ void pa_h_projects(struct pa_http_request *r)
         .region = pa_http_query(r, "region"),
         .pairing = pa_http_query(r, "pairing"),
     };
-    pa_http_read_scope(r, &f);
     struct pa_db *db;
     if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
@@ -40,12 +33,10 @@ void pa_h_projects(struct pa_http_request *r)
 static void answer_project(struct pa_http_request *r, struct pa_db *db, const char *code,
                            unsigned status)
 {
-    struct pa_project_filter scope = {0};
-    pa_http_read_scope(r, &scope);
     struct pa_error err;
     pa_error_clear(&err);
     json_t *project;
-    if (pa_project_detail(db, code, &scope, &project, &err) != 0)
+    if (pa_project_detail(db, code, &project, &err) != 0)
         pa_http_fail(r, &err);
     else
         pa_http_json(r, status, project);
@@ -119,11 +110,10 @@ void pa_h_project_patch(struct pa_http_request *r)
         json_decref(body);
         return;
     }
-    struct pa_project_filter scope = {0};
     struct pa_error err;
     pa_error_clear(&err);
     json_t *stored;
-    if (pa_project_detail(db, r->params[0], &scope, &stored, &err) != 0) {
+    if (pa_project_detail(db, r->params[0], &stored, &err) != 0) {
         pa_http_fail(r, &err);
         json_decref(body);
         return;

@@ -70,10 +70,10 @@ struct pa_rate_limit *pa_http_service_limiter(struct pa_http_service *s)
 
 /* ---- readers: one read-only connection per request thread ------------------ */
 
-/* Reads that depend on who asks see the caller. */
+/* Every read is the library's, as the caller: a user, or the public. */
 static struct pa_db *act_as_caller(struct pa_http_request *r, struct pa_db *db)
 {
-    pa_db_set_principal(db, r->signed_in ? &r->user : NULL, NULL);
+    pa_db_set_principal(db, r->signed_in ? &r->user : &pa_anonymous, NULL);
     return db;
 }
 
@@ -106,9 +106,7 @@ static int run_job(struct pa_db *db, struct job *j, struct pa_error *err)
     pa_error_clear(err);
     struct pa_http_request *r = j->r;
     r->status = 0;
-    int rc = pa_db_set_principal(db, r->signed_in ? &r->user : NULL, err);
-    if (rc == 0 && !r->signed_in)
-        rc = pa_db_set_actor(db, "http", err);
+    int rc = pa_db_set_principal(db, r->signed_in ? &r->user : &pa_anonymous, err);
     return rc != 0 ? rc : j->fn(db, r, j->ctx, err);
 }
 

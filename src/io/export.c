@@ -102,9 +102,12 @@ int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FI
                             pa_kind_names());
     bool extras;
     sqlite3_stmt *stmt;
-    int rc = has_extras(db, kind, &extras, err);
+    /* the rows the principal reads (scope.c): a county auditor exports its pairing */
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
     if (rc == 0)
-        rc = pa_db_prepare(db, kind->sql_export, &stmt, err);
+        rc = has_extras(db, kind, &extras, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, pa_kind_sql(kind, PA_SQL_EXPORT), &stmt, err);
     if (rc != 0)
         return rc;
     if (format == PA_FORMAT_CSV)

@@ -474,11 +474,9 @@ const struct pa_kind pa_ledger__account_kind = {
     .event_create = "account.create",
     .columns = account_columns,
     .ncolumns = PA_ARRAY_LEN(account_columns),
-    .sql_insert = "INSERT INTO accounts(code, name, kind, region, pairing, project) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    .sql_select_key = "SELECT code, name, kind, region, pairing, project FROM accounts "
-                      "WHERE code = ?1",
-    .sql_export = "SELECT code, name, kind, region, pairing, project FROM accounts ORDER BY code",
+    .table = "accounts",
+    .order_by = "code",
+    .visible = "pa_sees_account(code)",
     .check = check_account,
     .authorize = authorize_account,
 };

@@ -27,6 +27,10 @@ static const struct pa_column transfer_columns[] = {
     {"expires", PA_COL_DATE, PA_COL_EXTRA, NULL},
 };
 
+/* The table's names for the columns "from" and "to" (SQL keywords). */
+static const char *const transfer_sql_names[] = {NULL, NULL, "from_account", "to_account", NULL,
+                                                 NULL, NULL, NULL, NULL, NULL};
+
 static const char *text_or_null(const struct pa_value *v)
 {
     return v->null ? NULL : v->s;
@@ -79,9 +83,11 @@ const struct pa_kind pa_ledger__transfer_kind = {
     .event_create = NULL, /* transfers have their own events, applied by the ledger */
     .columns = transfer_columns,
     .ncolumns = PA_ARRAY_LEN(transfer_columns),
-    /* In log order, so that a re-import applies them in the order they happened. */
-    .sql_export = "SELECT id, date, from_account, to_account, amount, project, memo, kind, "
-                  "pending_id, expires FROM transfers ORDER BY seq",
+    .table = "transfers",
+    .sql_names = transfer_sql_names,
+    /* in log order, so that a re-import applies them in the order they happened */
+    .order_by = "seq",
+    .visible = "pa_sees_account(from_account) OR pa_sees_account(to_account)",
     .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM transfers WHERE kind <> 'posted')",
     .put = put_transfer,
     .authorize = pa_scope_allow, /* the ledger decides, per account */

@@ -56,39 +56,34 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
 
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
-    "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, r.name, g.name, g.parent "
+    "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, r.name, g.name "
     "FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing "
-    "WHERE p.code = ?1";
+    "WHERE p.code = ?1 AND pa_sees_project(p.pairing, p.public)";
 static const char sql_milestones[] =
     "SELECT date, kind, title, description, CASE WHEN photo IS NULL THEN NULL "
     "ELSE '/media/' || photo END FROM milestones WHERE project = ?1 ORDER BY date, title";
-int pa_project_detail(struct pa_db *db, const char *code, const struct pa_project_filter *scope,
-                      json_t **out, struct pa_error *err)
+int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct pa_error *err)
 {
     *out = NULL;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_project, &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_project, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, code);
     json_t *p = NULL;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *pairing = (const char *)sqlite3_column_text(stmt, 2);
-        const unsigned char *parent = sqlite3_column_text(stmt, 15);
-        bool visible = !(scope->public_only && sqlite3_column_int(stmt, 11) == 0);
-        if (scope->scope_pairing && scope->scope_pairing[0])
-            visible =
-                visible && (strcmp(pairing, scope->scope_pairing) == 0 ||
-                            (parent && strcmp((const char *)parent, scope->scope_pairing) == 0));
-        if (visible) {
-            struct pa_record rec;
-            pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
-            p = pa_record_json(&rec);
-            json_object_set_new(p, "region_name", text_or_null(stmt, 13));
-            json_object_set_new(p, "pairing_name", text_or_null(stmt, 14));
-        }
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        struct pa_record rec;
+        pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
+        p = pa_record_json(&rec);
+        json_object_set_new(p, "region_name", text_or_null(stmt, 13));
+        json_object_set_new(p, "pairing_name", text_or_null(stmt, 14));
     }
     sqlite3_reset(stmt);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return pa_db_fail(db, err, "reading a project");
     if (p == NULL)
         return pa_error_set(err, PA_ENOTFOUND, "no project '%s'", code);
     static const char *const milestone_names[] = {"date", "kind", "title", "description", "photo"};
@@ -98,7 +93,7 @@ int pa_project_detail(struct pa_db *db, const char *code, const struct pa_projec
     rc = add_rows(db, sql_milestones, code, milestones, milestone_names, 5, err);
     json_t *listed = NULL;
     if (rc == 0)
-        rc = pa_account_list(db, NULL, code, NULL, &listed, err);
+        rc = pa_account_list(db, NULL, code, &listed, err);
     if (rc == 0)
         json_array_extend(accounts, listed);
     json_decref(listed);
@@ -119,9 +114,8 @@ static const char sql_account_list[] =
     "SELECT a.code, a.name, a.kind, a.region, a.pairing, a.project, a.closed, "
     "a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending, r.name "
     "FROM accounts a JOIN regions r ON r.code = a.region "
-    "LEFT JOIN pairings g ON g.code = a.pairing "
-    "WHERE (?1 = '' OR a.kind = ?1) AND (?2 = '' OR a.project = ?2) "
-    "AND (?3 = '' OR g.code = ?3 OR g.parent = ?3) ORDER BY a.kind, a.code";
+    "WHERE pa_sees_account(a.code) AND (?1 = '' OR a.kind = ?1) AND (?2 = '' OR a.project = ?2) "
+    "ORDER BY a.kind, a.code";
 
 static json_t *account_json(sqlite3_stmt *stmt)
 {
@@ -142,7 +136,8 @@ static json_t *account_json(sqlite3_stmt *stmt)
  * (the same rule as a pending transfer's)?  The app offers those first. */
 static int mark_mine(struct pa_db *db, json_t *list, struct pa_error *err)
 {
-    if (pa_db_principal(db) == NULL)
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || who->role == PA_ROLE_ANONYMOUS)
         return 0;
     size_t i;
     json_t *a;
@@ -158,16 +153,18 @@ static int mark_mine(struct pa_db *db, json_t *list, struct pa_error *err)
     return 0;
 }
 
-int pa_account_list(struct pa_db *db, const char *kind, const char *project,
-                    const char *scope_pairing, json_t **out, struct pa_error *err)
+int pa_account_list(struct pa_db *db, const char *kind, const char *project, json_t **out,
+                    struct pa_error *err)
 {
+    *out = NULL;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_account_list, &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_account_list, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, kind ? kind : "");
     pa_db_bind_text(stmt, 2, project ? project : "");
-    pa_db_bind_text(stmt, 3, scope_pairing ? scope_pairing : "");
     json_t *list = json_array();
     int step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -198,12 +195,11 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project,
     "ELSE 'approved' END FROM transfers r WHERE r.id = t.resolved_by) "                            \
     "ELSE t.kind END"
 
+/* A transfer is read when either of its accounts is (scope.c). */
 #define TRANSFER_WHERE                                                                             \
-    " FROM transfers t LEFT JOIN accounts a ON a.code = t.from_account "                           \
-    "LEFT JOIN pairings g ON g.code = a.pairing "                                                  \
-    "WHERE (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                  \
-    "AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2) "                                   \
-    "AND (?3 = '' OR g.code = ?3 OR g.parent = ?3)"
+    " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
+    " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
+    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
@@ -218,7 +214,6 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     sqlite3_bind_text(stmt, 6, today, -1, SQLITE_TRANSIENT);
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
-    pa_db_bind_text(stmt, 3, f->scope_pairing ? f->scope_pairing : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)
@@ -245,7 +240,8 @@ static int mark_resolvable(struct pa_db *db, json_t *list, struct pa_error *err)
     json_array_foreach(list, i, t)
     {
         const char *state = json_string_value(json_object_get(t, "state"));
-        if (who == NULL || (strcmp(state, "pending") != 0 && strcmp(state, "expired") != 0))
+        if (who == NULL || who->role == PA_ROLE_ANONYMOUS ||
+            (strcmp(state, "pending") != 0 && strcmp(state, "expired") != 0))
             continue;
         const char *from = json_string_value(json_object_get(t, "from"));
         const char *actor = json_string_value(json_object_get(t, "actor"));
@@ -262,20 +258,25 @@ static int mark_resolvable(struct pa_db *db, json_t *list, struct pa_error *err)
 int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_t **out,
                      int64_t *total, struct pa_error *err)
 {
+    *out = NULL;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_transfer_count, &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_transfer_count, &stmt, err);
     if (rc != 0)
         return rc;
     bind_transfer_filter(stmt, f);
-    *total = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    int step = sqlite3_step(stmt);
+    *total = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
     sqlite3_reset(stmt);
+    if (step != SQLITE_ROW)
+        return pa_db_fail(db, err, "counting transfers");
     if ((rc = pa_db_prepare(db, sql_transfer_list, &stmt, err)) != 0)
         return rc;
     bind_transfer_filter(stmt, f);
     sqlite3_bind_int64(stmt, 4, f->limit);
     sqlite3_bind_int64(stmt, 5, f->offset);
     json_t *list = json_array();
-    int step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
         json_array_append_new(list, transfer_json(stmt));
     sqlite3_reset(stmt);
@@ -295,7 +296,9 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
 
 /* Posted money along each edge of donor sources -> pools -> project kinds ->
  * counties.  Money a source pays into a project directly skips the pool; money
- * between pools (a city pool feeding a county pool) is an edge of its own.  The
+ * between pools (a city pool feeding a county pool) is an edge of its own.
+ * What the donors arranged (sources -> pools) is a public aggregate; what
+ * reached projects counts only the projects the principal reads (scope.c).  The
  * kind -> county edges count the same transfers as the edges into the kinds, so
  * what enters a kind node leaves it.  Payments out of projects are not flows of
  * the programme's funds between its parts, and are left out. */
@@ -306,7 +309,8 @@ static const char sql_flows[] =
     "  p.kind AS kind, p.region AS region, m.amount AS amount FROM moved m "
     "  JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
     "  JOIN projects p ON p.code = b.project "
-    "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'project') "
+    "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'project' "
+    "  AND pa_sees_project(p.pairing, p.public)) "
     "SELECT * FROM ("
     "  SELECT 0 AS stage, a.kind, a.code, a.name, 'pool', b.code, b.name, m.amount AS amount "
     "  FROM moved m JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
@@ -385,8 +389,10 @@ int pa_fund_flows(struct pa_db *db, json_t **out, struct pa_error *err)
     struct flows f = {json_array(), json_array(), NULL, 0};
     sqlite3_stmt *stmt = NULL;
     int rc = f.nodes && f.links && pa_strmap_new(&f.seen) == 0
-                 ? pa_db_prepare(db, sql_flows, &stmt, err)
+                 ? pa_scope_read(db, 0, err)
                  : pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_flows, &stmt, err);
     int step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
         rc = flow_link(&f, stmt, err);

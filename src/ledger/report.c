@@ -7,6 +7,10 @@
  * Balances now are the accounts' counters.  Balances as of a point are worked
  * out from the transfers themselves, so they also check the counters: for the
  * latest point both must agree (tested).
+ *
+ * Everything here shows what the principal reads (scope.c): balances and
+ * statements of the accounts it reads, budget execution of the projects it
+ * reads.  What donors arranged and pools hold are public aggregates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +21,8 @@
 /* ---- balances ------------------------------------------------------------------- */
 
 static const char sql_balances_now[] =
-    "SELECT code, kind, debits_posted, credits_posted, debits_pending, credits_pending "
-    "FROM accounts WHERE ?1 IS NULL OR code = ?1 ORDER BY code";
+    "SELECT code, kind, debits_posted, credits_posted, debits_pending, credits_pending, "
+    "pa_sees_account(code) FROM accounts WHERE ?1 IS NULL OR code = ?1 ORDER BY code";
 
 /* Movements up to the point, in any order: posted and post rows move posted
  * money; a pending row is still reserved unless a post or void within the point
@@ -36,6 +40,7 @@ struct open_pending {
 
 struct as_of_sums {
     struct pa_balance *accounts;
+    bool *read; /* does the principal read account i? */
     long n;
     struct pa_strmap *index, *resolved;
     struct open_pending *pending;
@@ -45,6 +50,7 @@ struct as_of_sums {
 static void as_of_release(struct as_of_sums *s)
 {
     free(s->accounts);
+    free(s->read);
     free(s->pending);
     pa_strmap_free(s->index);
     pa_strmap_free(s->resolved);
@@ -57,24 +63,32 @@ static int load_accounts_zeroed(struct pa_db *db, struct as_of_sums *s, struct p
     if (rc != 0)
         return rc;
     long cap = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (s->n == cap) {
             cap = cap ? cap * 2 : 256;
             struct pa_balance *grown = realloc(s->accounts, (size_t)cap * sizeof(*grown));
-            if (grown == NULL) {
+            bool *read = grown ? realloc(s->read, (size_t)cap * sizeof(*read)) : NULL;
+            if (grown)
+                s->accounts = grown;
+            if (read)
+                s->read = read;
+            if (grown == NULL || read == NULL) {
                 rc = pa_error_set(err, PA_ENOMEM, "out of memory");
                 break;
             }
-            s->accounts = grown;
         }
         struct pa_balance *b = &s->accounts[s->n];
         memset(b, 0, sizeof(*b));
         snprintf(b->account, sizeof(b->account), "%s", sqlite3_column_text(stmt, 0));
         snprintf(b->kind, sizeof(b->kind), "%s", sqlite3_column_text(stmt, 1));
+        s->read[s->n] = sqlite3_column_int(stmt, 6) != 0;
         if (pa_strmap_put(s->index, b->account, s->n, NULL) < 0)
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
         s->n++;
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading accounts");
     sqlite3_reset(stmt);
     return rc;
 }
@@ -152,7 +166,8 @@ static int sum_moves(struct pa_db *db, const struct pa_as_of *as_of, struct as_o
 
 /* Balances as of a date or position, summed here rather than in SQL: one pass
  * over the transfers (measured: the SQL with a GROUP BY took 1.56 s over a
- * million transfers, bench/RESULTS.md). */
+ * million transfers, bench/RESULTS.md).  Every account is summed, so that a
+ * transfer always finds both of its accounts; only those read are shown. */
 static int balances_as_of(struct pa_db *db, const char *account, const struct pa_as_of *as_of,
                           int (*fn)(const struct pa_balance *b, void *ctx), void *ctx, int *rows,
                           struct pa_error *err)
@@ -167,7 +182,7 @@ static int balances_as_of(struct pa_db *db, const char *account, const struct pa
     if (rc == 0)
         rc = sum_moves(db, as_of, &s, err);
     for (long i = 0; rc == 0 && i < s.n; i++) {
-        if (account && strcmp(account, s.accounts[i].account) != 0)
+        if (!s.read[i] || (account && strcmp(account, s.accounts[i].account) != 0))
             continue;
         (*rows)++;
         if (fn(&s.accounts[i], ctx) != 0)
@@ -187,19 +202,24 @@ int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as
     if (!now && as_of->seq < 0)
         return pa_error_setf(err, PA_EINVAL, "at", "a log position is a number >= 1");
     int rows = 0;
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc != 0)
+        return rc;
     if (!now) {
-        int rc = balances_as_of(db, account, as_of, fn, ctx, &rows, err);
+        rc = balances_as_of(db, account, as_of, fn, ctx, &rows, err);
         if (rc == 0 && account && rows == 0)
             rc = pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", account);
         return rc;
     }
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_balances_now, &stmt, err);
+    rc = pa_db_prepare(db, sql_balances_now, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, account);
     int step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (sqlite3_column_int(stmt, 6) == 0)
+            continue; /* not read by the principal */
         struct pa_balance b;
         snprintf(b.account, sizeof(b.account), "%s", sqlite3_column_text(stmt, 0));
         snprintf(b.kind, sizeof(b.kind), "%s", sqlite3_column_text(stmt, 1));
@@ -226,11 +246,15 @@ static const char sql_statement[] =
     "t.seq, p.amount FROM transfers t LEFT JOIN transfers p ON p.id = t.pending_id "
     "WHERE t.from_account = ?1 OR t.to_account = ?1 ORDER BY t.date, t.seq";
 
+/* The account exists and the principal reads it; one it may not read is as
+ * unknown as one that does not exist. */
 static int account_exists(struct pa_db *db, const char *code, struct pa_error *err)
 {
-    static const char sql[] = "SELECT 1 FROM accounts WHERE code = ?1";
+    static const char sql[] = "SELECT 1 FROM accounts WHERE code = ?1 AND pa_sees_account(code)";
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, code);
@@ -304,7 +328,8 @@ int pa_ledger_statement(struct pa_db *db, const char *account,
     "SELECT p.code, p.name, p.pairing, p.region, p.kind, p.domain, p.budget, "                     \
     "coalesce(sum(a.credits_posted), 0) AS allocated, coalesce(sum(a.debits_pending), 0) AS "      \
     "committed, coalesce(sum(a.debits_posted), 0) AS paid FROM projects p LEFT JOIN accounts a "   \
-    "ON a.project = p.code AND a.kind = 'project' GROUP BY p.code"
+    "ON a.project = p.code AND a.kind = 'project' WHERE pa_sees_project(p.pairing, p.public) "     \
+    "GROUP BY p.code"
 
 #define GROUPED(key, name)                                                                         \
     "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid) "  \
@@ -318,7 +343,8 @@ static const char *const budget_sql[] = {
     [PA_BUDGET_COUNTY] = GROUPED("region", "(SELECT name FROM regions WHERE code = region)"),
     [PA_BUDGET_KIND] = GROUPED("kind", "NULL"),
     [PA_BUDGET_DOMAIN] = GROUPED("domain", "NULL"),
-    /* Donors have no budget: what their sources arranged, and what waits. */
+    /* Donors have no budget: what their sources arranged (a public aggregate,
+     * like the summary's), and what waits. */
     [PA_BUDGET_DONOR] = "SELECT a.region, r.name, count(*), 0, sum(a.debits_posted), "
                         "sum(a.debits_pending), 0 FROM accounts a JOIN regions r ON r.code = "
                         "a.region WHERE a.kind = 'source' GROUP BY a.region ORDER BY a.region",
@@ -383,7 +409,9 @@ int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
 {
     PA_ASSERT((size_t)group < PA_ARRAY_LEN(budget_sql));
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
     return rc != 0 ? rc : budget_rows(db, stmt, group != PA_BUDGET_DONOR, fn, ctx, err);
 }
 
@@ -395,9 +423,11 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
         "SELECT p.code, p.name, 1, p.budget, coalesce(sum(a.credits_posted), 0), "
         "coalesce(sum(a.debits_pending), 0), coalesce(sum(a.debits_posted), 0) FROM projects p "
         "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' WHERE p.code = ?1 "
-        "GROUP BY p.code";
+        "AND pa_sees_project(p.pairing, p.public) GROUP BY p.code";
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, project);
@@ -408,19 +438,29 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
 
 int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct pa_error *err)
 {
+    /* what the donors arranged and the pools hold are public aggregates; the
+     * rest is what the principal reads */
+#define READ_T "(pa_sees_account(from_account) OR pa_sees_account(to_account))"
     static const char sql[] =
-        "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transfers), "
-        "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL), "
+        "SELECT (SELECT count(*) FROM accounts WHERE pa_sees_account(code)), "
+        "(SELECT count(*) FROM transfers WHERE " READ_T "), "
         "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL AND "
-        " expires < ?1), "
+        READ_T "), "
+        "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL AND "
+        " expires < ?1 AND " READ_T "), "
         "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'source'), 0), "
         "coalesce((SELECT sum(credits_posted - debits_posted) FROM accounts WHERE kind = 'pool'), "
         "0), "
-        "coalesce((SELECT sum(credits_posted) FROM accounts WHERE kind = 'project'), 0), "
-        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'project'), 0), "
-        "coalesce((SELECT sum(debits_pending) FROM accounts), 0)";
+        "coalesce((SELECT sum(credits_posted) FROM accounts WHERE kind = 'project' AND "
+        "pa_sees_account(code)), 0), "
+        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'project' AND "
+        "pa_sees_account(code)), 0), "
+        "coalesce((SELECT sum(debits_pending) FROM accounts WHERE pa_sees_account(code)), 0)";
+#undef READ_T
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     char today[PA_DATE_LEN + 1];

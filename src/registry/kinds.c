@@ -134,13 +134,8 @@ static const struct pa_kind pairing_kind = {
     .event_create = "pairing.create",
     .columns = pairing_columns,
     .ncolumns = PA_ARRAY_LEN(pairing_columns),
-    .sql_insert = "INSERT INTO pairings(code, name, donor, recipient, start_date, end_date, "
-                  "parent, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    .sql_select_key = "SELECT code, name, donor, recipient, start_date, end_date, parent, "
-                      "source FROM pairings WHERE code = ?1",
-    /* Parents before their children, so that the file re-imports in order. */
-    .sql_export = "SELECT code, name, donor, recipient, start_date, end_date, parent, source "
-                  "FROM pairings ORDER BY parent IS NOT NULL, code",
+    .table = "pairings",
+    .order_by = "parent IS NOT NULL, code", /* parents first: the file re-imports in order */
     .check = check_pairing,
 };
 
@@ -181,11 +176,8 @@ static const struct pa_kind org_kind = {
     .event_create = "org.create",
     .columns = org_columns,
     .ncolumns = PA_ARRAY_LEN(org_columns),
-    .sql_insert = "INSERT INTO orgs(code, name, credit_code, region, kind, source) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    .sql_select_key = "SELECT code, name, credit_code, region, kind, source FROM orgs "
-                      "WHERE code = ?1",
-    .sql_export = "SELECT code, name, credit_code, region, kind, source FROM orgs ORDER BY code",
+    .table = "orgs",
+    .order_by = "code",
     .check = check_org,
 };
 
@@ -314,15 +306,9 @@ static const struct pa_kind project_kind = {
     .event_create = "project.create",
     .columns = project_columns,
     .ncolumns = PA_ARRAY_LEN(project_columns),
-    .sql_insert = "INSERT INTO projects(code, name, pairing, region, domain, kind, status, "
-                  "budget, start_date, end_date, beneficiaries, public, source) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    .sql_select_key = "SELECT code, name, pairing, region, domain, kind, status, budget, "
-                      "start_date, end_date, beneficiaries, public, source FROM projects "
-                      "WHERE code = ?1",
-    .sql_export = "SELECT code, name, pairing, region, domain, kind, status, budget, "
-                  "start_date, end_date, beneficiaries, public, source FROM projects "
-                  "ORDER BY code",
+    .table = "projects",
+    .order_by = "code",
+    .visible = "pa_sees_project(pairing, public)",
     .check = check_project,
     .on_change = project_changed,
     .authorize = authorize_project,
@@ -341,7 +327,7 @@ int pa_project_advance(struct pa_db *db, const char *code, const char *status, s
         return rc;
     struct pa_record stored, rec;
     sqlite3_stmt *stmt;
-    rc = pa_db_prepare(db, project_kind.sql_select_key, &stmt, err);
+    rc = pa_db_prepare(db, pa_kind_sql(&project_kind, PA_SQL_SELECT_KEY), &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, code);
@@ -407,7 +393,7 @@ int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_r
     if (rc == 0)
         rc = check_budget(rec, err);
     sqlite3_stmt *stmt;
-    if (rc != 0 || (rc = pa_db_prepare(db, project_kind.sql_select_key, &stmt, err)) != 0)
+    if (rc != 0 || (rc = pa_db_prepare(db, pa_kind_sql(&project_kind, PA_SQL_SELECT_KEY), &stmt, err)) != 0)
         return rc;
     pa_db_bind_text(stmt, 1, code);
     json_t *set = json_object();
@@ -539,12 +525,9 @@ static const struct pa_kind milestone_kind = {
     .event_create = "milestone.create",
     .columns = milestone_columns,
     .ncolumns = PA_ARRAY_LEN(milestone_columns),
-    .sql_insert = "INSERT INTO milestones(project, date, kind, title, description, photo, "
-                  "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    .sql_select_key = "SELECT project, date, kind, title, description, photo, source "
-                      "FROM milestones WHERE project = ?1 AND date = ?2 AND title = ?3",
-    .sql_export = "SELECT project, date, kind, title, description, photo, source "
-                  "FROM milestones ORDER BY project, date, title",
+    .table = "milestones",
+    .order_by = "project, date, title",
+    .visible = "project IN (SELECT code FROM projects WHERE pa_sees_project(pairing, public))",
     .check = check_milestone,
     .authorize = authorize_milestone,
 };
@@ -592,13 +575,8 @@ static const struct pa_kind exchange_kind = {
     .event_create = "exchange.create",
     .columns = exchange_columns,
     .ncolumns = PA_ARRAY_LEN(exchange_columns),
-    .sql_insert = "INSERT INTO exchanges(code, pairing, role, from_region, to_region, "
-                  "start_date, end_date, people, description, source) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    .sql_select_key = "SELECT code, pairing, role, from_region, to_region, start_date, "
-                      "end_date, people, description, source FROM exchanges WHERE code = ?1",
-    .sql_export = "SELECT code, pairing, role, from_region, to_region, start_date, end_date, "
-                  "people, description, source FROM exchanges ORDER BY code",
+    .table = "exchanges",
+    .order_by = "code",
     .check = check_exchange,
 };
 
@@ -628,5 +606,6 @@ void pa_registry_init(void)
 {
     for (int i = 0; registry_kinds[i]; i++)
         pa_kind_register(registry_kinds[i]);
+    pa_kind_register_export_only(&pa_region_kind);
     pa_tlog_register(&registry_module);
 }

@@ -3,13 +3,16 @@
  * published projects, the pairings with their regions' names, the region tree
  * one level at a time, and which projects are published.  Everything comes back
  * as JSON with the field names of docs/api.md (the CSV columns), so the HTTP
- * layer never sees SQL.
+ * layer never sees SQL.  Key moments follow the read rules (scope.c):
+ * the public sees those of published projects.
  */
 #include <string.h>
 
 #include "pairaid/registry.h"
 
-#define MOMENTS_WHERE " FROM milestones m JOIN projects p ON p.code = m.project WHERE p.public = 1"
+#define MOMENTS_WHERE                                                                              \
+    " FROM milestones m JOIN projects p ON p.code = m.project"                                     \
+    " WHERE pa_sees_project(p.pairing, p.public)"
 
 static const char sql_moments[] =
     "SELECT m.project, p.name, m.date, m.kind, m.title, m.description, "
@@ -27,8 +30,6 @@ static const char sql_provinces[] =
     "SELECT code, name, level, parent FROM regions WHERE parent IS NULL ORDER BY code";
 static const char sql_children[] =
     "SELECT code, name, level, parent FROM regions WHERE parent = ?1 ORDER BY code";
-
-static const char sql_public[] = "SELECT code FROM projects WHERE public = 1";
 
 static json_t *text_or_null(sqlite3_stmt *stmt, int col)
 {
@@ -84,7 +85,9 @@ int pa_moment_list(struct pa_db *db, int64_t limit, int64_t offset, json_t **mom
     PA_ASSERT(limit >= 0 && offset >= 0);
     *moments = NULL;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_moments_count, &stmt, err);
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_moments_count, &stmt, err);
     if (rc != 0)
         return rc;
     int step = sqlite3_step(stmt);
@@ -155,46 +158,22 @@ int pa_region_children(struct pa_db *db, const char *parent, json_t **regions, s
     return collect(db, stmt, region_json, regions, "listing regions", err);
 }
 
-/* ---- published projects ------------------------------------------------------------------ */
+/* ---- the projects a principal answers for ------------------------------------------ */
 
-int pa_project_public_set(struct pa_db *db, struct pa_strmap **codes, struct pa_error *err)
-{
-    PA_ASSERT(db != NULL && codes != NULL);
-    *codes = NULL;
-    struct pa_strmap *set;
-    if (pa_strmap_new(&set) != 0)
-        return pa_error_set(err, PA_ENOMEM, "out of memory");
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_public, &stmt, err);
-    if (rc != 0) {
-        pa_strmap_free(set);
-        return rc;
-    }
-    int step = SQLITE_DONE;
-    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
-        if (pa_strmap_put(set, (const char *)sqlite3_column_text(stmt, 0), 1, NULL) < 0)
-            rc = pa_error_set(err, PA_ENOMEM, "out of memory");
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = pa_db_fail(db, err, "listing published projects");
-    sqlite3_reset(stmt);
-    if (rc != 0) {
-        pa_strmap_free(set);
-        return rc;
-    }
-    *codes = set;
-    return 0;
-}
-
-/* Is the project in the principal's scope?  A recipient's where it is, a
- * donor's where its pairing's money comes from, an auditor's in its pairing. */
+/* Is the project in the principal's own scope?  A recipient's where it is, a
+ * donor's where its pairing's money comes from, an auditor's in its pairing;
+ * every project for the others. */
 static int project_in_scope(struct pa_db *db, sqlite3_stmt *row, bool *in, struct pa_error *err)
 {
     const struct pa_principal *who = pa_db_principal(db);
     const char *region = (const char *)sqlite3_column_text(row, 1);
     const char *pairing = (const char *)sqlite3_column_text(row, 2);
     const char *donor = (const char *)sqlite3_column_text(row, 3);
-    if (who && who->role == PA_ROLE_AUDITOR)
-        return pa_scope_covers_pairing(db, pairing, in, err);
+    *in = true;
+    if (who && who->role == PA_ROLE_AUDITOR) {
+        *in = pa_pairing_under(db, pairing, who->pairing);
+        return 0;
+    }
     return pa_scope_covers_region(db, who && who->role == PA_ROLE_DONOR ? donor : region, in, err);
 }
 
@@ -206,8 +185,10 @@ int pa_project_scope_set(struct pa_db *db, struct pa_strmap **codes, struct pa_e
     struct pa_strmap *set;
     if (pa_strmap_new(&set) != 0)
         return pa_error_set(err, PA_ENOMEM, "out of memory");
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    sqlite3_stmt *stmt = NULL;
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     int step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         bool in = false;
@@ -218,7 +199,7 @@ int pa_project_scope_set(struct pa_db *db, struct pa_strmap **codes, struct pa_e
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(db, err, "listing the projects in scope");
-    sqlite3_reset(stmt);
+    sqlite3_reset(stmt); /* a no-op on NULL */
     if (rc != 0)
         pa_strmap_free(set);
     else

@@ -12,21 +12,20 @@
     "p.end_date, p.beneficiaries, p.public, p.source"
 
 /* Every filter is optional (NULL or "" = any).  ?1 q, ?2 kind, ?3 status,
- * ?4 domain, ?5 region (the region or one below it), ?6 pairing (the pairing or
- * one below it), ?7 public only, ?8 the auditor's pairing (the same rule). */
+ * ?4 domain, ?5 region (the region or one below it), ?6 pairing (the pairing
+ * or one below it); and only what the principal reads (scope.c). */
 #define PROJECT_WHERE                                                                              \
-    " FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing"   \
-    " WHERE (?1 = '' OR instr(p.code, ?1) > 0 OR instr(p.name, ?1) > 0)"                           \
+    " FROM projects p JOIN regions r ON r.code = p.region"                                         \
+    " WHERE pa_sees_project(p.pairing, p.public)"                                                  \
+    " AND (?1 = '' OR instr(p.code, ?1) > 0 OR instr(p.name, ?1) > 0)"                             \
     " AND (?2 = '' OR p.kind = ?2) AND (?3 = '' OR p.status = ?3)"                                 \
     " AND (?4 = '' OR p.domain = ?4)"                                                              \
     " AND (?5 = '' OR p.region = ?5 OR r.parent = ?5"                                              \
     "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?5))"                           \
-    " AND (?6 = '' OR g.code = ?6 OR g.parent = ?6)"                                               \
-    " AND (?7 = 0 OR p.public = 1)"                                                                \
-    " AND (?8 = '' OR g.code = ?8 OR g.parent = ?8)"
+    " AND (?6 = '' OR pa_pairing_under(p.pairing, ?6))"
 
 static const char sql_list[] = "SELECT " PROJECT_COLUMNS ", r.name" PROJECT_WHERE
-                               " ORDER BY p.start_date DESC, p.code LIMIT ?9 OFFSET ?10";
+                               " ORDER BY p.start_date DESC, p.code LIMIT ?7 OFFSET ?8";
 static const char sql_count[] = "SELECT count(*)" PROJECT_WHERE;
 
 static const char *or_empty(const char *s)
@@ -42,8 +41,6 @@ static void bind_filter(sqlite3_stmt *stmt, const struct pa_project_filter *f)
     pa_db_bind_text(stmt, 4, or_empty(f->domain));
     pa_db_bind_text(stmt, 5, or_empty(f->region));
     pa_db_bind_text(stmt, 6, or_empty(f->pairing));
-    sqlite3_bind_int(stmt, 7, f->public_only);
-    pa_db_bind_text(stmt, 8, or_empty(f->scope_pairing));
 }
 
 json_t *pa_record_json(const struct pa_record *rec)
@@ -58,20 +55,25 @@ json_t *pa_record_json(const struct pa_record *rec)
 int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t **out,
                     int64_t *total, struct pa_error *err)
 {
+    *out = NULL;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql_count, &stmt, err);
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql_count, &stmt, err);
     if (rc != 0)
         return rc;
     bind_filter(stmt, f);
-    *total = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    int step = sqlite3_step(stmt);
+    *total = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
     sqlite3_reset(stmt);
+    if (step != SQLITE_ROW)
+        return pa_db_fail(db, err, "counting projects");
     if ((rc = pa_db_prepare(db, sql_list, &stmt, err)) != 0)
         return rc;
     bind_filter(stmt, f);
-    sqlite3_bind_int64(stmt, 9, f->limit);
-    sqlite3_bind_int64(stmt, 10, f->offset);
+    sqlite3_bind_int64(stmt, 7, f->limit);
+    sqlite3_bind_int64(stmt, 8, f->offset);
     json_t *list = json_array();
-    int step;
     while (list && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_record rec;
         pa_record_from_row(&rec, pa_kind_find("projects"), stmt);

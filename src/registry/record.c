@@ -4,6 +4,7 @@
  * row.  Keeping it in one place is what lets an export re-import byte for byte and
  * a replay rebuild exactly the rows the live path wrote.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,17 +171,20 @@ void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlit
     }
 }
 
-/* ---- kinds and their event keys -------------------------------------- */
+/* ---- kinds, their SQL and their event keys -------------------------------- */
 
 #define KINDS_MAX 16
+#define SQL_MAX   2048
 
 /* In events, money is an integer of fen under "<column>_fen" so nobody reads fen
- * as yuan.  Keys are written in sorted order; both are worked out once, when the
- * kind is registered. */
+ * as yuan.  Keys are written in sorted order; both, and the kind's SQL, are
+ * worked out once, when the kind is registered. */
 struct kind_info {
     const struct pa_kind *kind;
+    bool importable;
     char keys[PA_MAX_COLUMNS][PA_CODE_MAX + 8];
     int order[PA_MAX_COLUMNS]; /* column indexes by ascending key */
+    char sql[PA_SQL_EXPORT + 1][SQL_MAX];
 };
 
 static struct kind_info kinds[KINDS_MAX];
@@ -202,17 +206,81 @@ static void work_out_keys(struct kind_info *info)
     }
 }
 
-void pa_kind_register(const struct pa_kind *kind)
+/* Appends to a kind's statement; the names are ours and short, so running out
+ * of room is a programmer's error. */
+static void sql_add(char *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sql_add(char *sql, const char *fmt, ...)
+{
+    size_t used = strlen(sql);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sql + used, SQL_MAX - used, fmt, ap);
+    va_end(ap);
+    PA_ASSERT(n >= 0 && (size_t)n < SQL_MAX - used);
+}
+
+static const char *sql_name(const struct pa_kind *kind, int i)
+{
+    return kind->sql_names && kind->sql_names[i] ? kind->sql_names[i] : kind->columns[i].name;
+}
+
+/* "a, b, c": every column, in order. */
+static void sql_columns(char *sql, const struct pa_kind *kind)
+{
+    for (int i = 0; i < kind->ncolumns; i++)
+        sql_add(sql, "%s\"%s\"", i ? ", " : "", sql_name(kind, i));
+}
+
+static void work_out_sql(struct kind_info *info)
+{
+    const struct pa_kind *kind = info->kind;
+    PA_ASSERT(kind->table != NULL && kind->order_by != NULL);
+    char *insert = info->sql[PA_SQL_INSERT], *select = info->sql[PA_SQL_SELECT_KEY],
+         *export = info->sql[PA_SQL_EXPORT];
+    sql_add(insert, "INSERT INTO \"%s\"(", kind->table);
+    sql_columns(insert, kind);
+    sql_add(insert, ") VALUES (");
+    for (int i = 0; i < kind->ncolumns; i++)
+        sql_add(insert, "%s?%d", i ? ", " : "", i + 1);
+    sql_add(insert, ")");
+    sql_add(select, "SELECT ");
+    sql_columns(select, kind);
+    sql_add(select, " FROM \"%s\" WHERE ", kind->table);
+    for (int i = 0, n = 0; i < kind->ncolumns; i++)
+        if (kind->columns[i].flags & PA_COL_KEY)
+            sql_add(select, "%s\"%s\" = ?%d", n ? " AND " : "", sql_name(kind, i), n + 1), n++;
+    sql_add(export, "SELECT ");
+    sql_columns(export, kind);
+    sql_add(export, " FROM \"%s\" WHERE %s ORDER BY %s", kind->table,
+            kind->visible ? kind->visible : "1", kind->order_by);
+}
+
+static void add_kind(const struct pa_kind *kind, bool importable)
 {
     for (int i = 0; i < nkinds; i++)
         if (kinds[i].kind == kind)
             return;
     PA_ASSERT(nkinds < KINDS_MAX);
-    kinds[nkinds].kind = kind;
-    work_out_keys(&kinds[nkinds]);
+    struct kind_info *info = &kinds[nkinds];
+    info->kind = kind;
+    info->importable = importable;
+    work_out_keys(info);
+    work_out_sql(info);
     nkinds++;
+    if (!importable)
+        return;
     size_t used = strlen(kind_names);
     snprintf(kind_names + used, sizeof(kind_names) - used, "%s%s", used ? ", " : "", kind->name);
+}
+
+void pa_kind_register(const struct pa_kind *kind)
+{
+    add_kind(kind, true);
+}
+
+void pa_kind_register_export_only(const struct pa_kind *kind)
+{
+    add_kind(kind, false);
 }
 
 const char *pa_kind_names(void)
@@ -228,6 +296,13 @@ static const struct kind_info *info_for_kind(const struct pa_kind *kind)
     return NULL;
 }
 
+const char *pa_kind_sql(const struct pa_kind *kind, enum pa_kind_query query)
+{
+    const struct kind_info *info = info_for_kind(kind);
+    PA_ASSERT(info != NULL && (size_t)query < PA_ARRAY_LEN(info->sql));
+    return info->sql[query];
+}
+
 static const struct kind_info *info_for_event(const char *type)
 {
     for (int i = 0; i < nkinds; i++)
@@ -239,7 +314,7 @@ static const struct kind_info *info_for_event(const char *type)
 const struct pa_kind *pa_kind_find(const char *name)
 {
     for (int i = 0; i < nkinds; i++)
-        if (strcmp(kinds[i].kind->name, name) == 0)
+        if (kinds[i].importable && strcmp(kinds[i].kind->name, name) == 0)
             return kinds[i].kind;
     return NULL;
 }
@@ -277,7 +352,7 @@ int pa_registry__insert(struct pa_db *db, const struct pa_record *rec, struct pa
 {
     const struct pa_kind *kind = rec->kind;
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, kind->sql_insert, &stmt, err);
+    int rc = pa_db_prepare(db, pa_kind_sql(kind, PA_SQL_INSERT), &stmt, err);
     if (rc != 0)
         return rc;
     for (int i = 0; i < kind->ncolumns; i++) {
@@ -453,7 +528,7 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
     if (rc != 0)
         return rc;
     sqlite3_stmt *stmt;
-    rc = pa_db_prepare(db, rec->kind->sql_select_key, &stmt, err);
+    rc = pa_db_prepare(db, pa_kind_sql(rec->kind, PA_SQL_SELECT_KEY), &stmt, err);
     if (rc != 0)
         return rc;
     bind_key(stmt, rec);

@@ -159,5 +159,6 @@ const struct pa_kind pa_region_kind = {
     .name = "regions",
     .columns = region_columns,
     .ncolumns = PA_ARRAY_LEN(region_columns),
-    .sql_export = "SELECT code, name, level, parent FROM regions ORDER BY code",
+    .table = "regions",
+    .order_by = "code",
 };

@@ -2,6 +2,11 @@
  * summary.c - the programme at a glance: counts and budgets by kind, status and
  * domain, people exchanged, and the latest key moments.  Front ends decide how to
  * show it (a terminal table, a portal page).
+ *
+ * Projects and their moments are counted as the principal reads them (scope.c):
+ * the public's summary adds up exactly the published projects it can list.
+ * Pairings, organisations and people exchanges are the programme's public
+ * reference data, counted whole.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,21 +50,27 @@ static int grouped(struct pa_db *db, const char *sql, struct pa_summary_row *row
 
 static int latest_moments(struct pa_db *db, struct pa_summary *s, struct pa_error *err)
 {
-    static const char sql[] = "SELECT date, project, title FROM milestones "
-                              "ORDER BY date DESC, project, title LIMIT 5";
+    static const char sql[] = "SELECT m.date, m.project, m.title FROM milestones m "
+                              "JOIN projects p ON p.code = m.project "
+                              "WHERE pa_sees_project(p.pairing, p.public) "
+                              "ORDER BY m.date DESC, m.project, m.title LIMIT 5";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     s->nmoments = 0;
-    while (sqlite3_step(stmt) == SQLITE_ROW && s->nmoments < (int)PA_ARRAY_LEN(s->moments)) {
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW &&
+           s->nmoments < (int)PA_ARRAY_LEN(s->moments)) {
         struct pa_summary_moment *m = &s->moments[s->nmoments++];
         snprintf(m->date, sizeof(m->date), "%s", sqlite3_column_text(stmt, 0));
         snprintf(m->project, sizeof(m->project), "%s", sqlite3_column_text(stmt, 1));
         snprintf(m->title, sizeof(m->title), "%s", sqlite3_column_text(stmt, 2));
     }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "summary");
     sqlite3_reset(stmt);
-    return 0;
+    return rc;
 }
 
 int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err)
@@ -69,21 +80,26 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
     static const char q_pairings[] = "SELECT count(*) FROM pairings WHERE parent IS NULL";
     static const char q_county[] = "SELECT count(*) FROM pairings WHERE parent IS NOT NULL";
     static const char q_orgs[] = "SELECT count(*) FROM orgs";
-    static const char q_projects[] = "SELECT count(*) FROM projects";
-    static const char q_budget[] = "SELECT coalesce(sum(budget), 0) FROM projects";
-    static const char q_milestones[] = "SELECT count(*) FROM milestones";
+#define SEEN " FROM projects WHERE pa_sees_project(pairing, public)"
+    static const char q_projects[] = "SELECT count(*)" SEEN;
+    static const char q_budget[] = "SELECT coalesce(sum(budget), 0)" SEEN;
+    static const char q_milestones[] =
+        "SELECT count(*) FROM milestones WHERE project IN (SELECT code" SEEN ")";
     static const char q_exchanges[] = "SELECT count(*) FROM exchanges";
     static const char q_people[] = "SELECT coalesce(sum(people), 0) FROM exchanges";
-    static const char q_kind[] = "SELECT kind, count(*), sum(budget) FROM projects "
-                                 "GROUP BY kind ORDER BY sum(budget) DESC, kind";
+    static const char q_kind[] = "SELECT kind, count(*), sum(budget)" SEEN
+                                 " GROUP BY kind ORDER BY sum(budget) DESC, kind";
     static const char q_status[] =
-        "SELECT status, count(*), sum(budget) FROM projects GROUP BY status ORDER BY "
+        "SELECT status, count(*), sum(budget)" SEEN " GROUP BY status ORDER BY "
         "CASE status WHEN 'proposed' THEN 1 WHEN 'approved' THEN 2 WHEN 'in_progress' THEN 3 "
         "WHEN 'completed' THEN 4 ELSE 5 END";
-    static const char q_domain[] = "SELECT domain, count(*), sum(budget) FROM projects "
-                                   "GROUP BY domain ORDER BY count(*) DESC, domain";
+    static const char q_domain[] = "SELECT domain, count(*), sum(budget)" SEEN
+                                   " GROUP BY domain ORDER BY count(*) DESC, domain";
+#undef SEEN
     memset(s, 0, sizeof(*s));
-    int rc = scalar(db, q_pairings, &s->pairings, err);
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = scalar(db, q_pairings, &s->pairings, err);
     if (rc == 0)
         rc = scalar(db, q_county, &s->county_pairings, err);
     if (rc == 0)

@@ -209,13 +209,19 @@ static const struct {
 #undef PA_ROLE_ROW
 };
 
+const struct pa_principal pa_anonymous = {.name = "anonymous", .role = PA_ROLE_ANONYMOUS};
+
 const char *pa_role_name(enum pa_role role)
 {
+    if (role == PA_ROLE_ANONYMOUS)
+        return "anonymous";
     return (size_t)role < PA_ARRAY_LEN(roles) ? roles[role].name : "?";
 }
 
 const char *pa_role_zh(enum pa_role role)
 {
+    if (role == PA_ROLE_ANONYMOUS)
+        return "公众";
     return (size_t)role < PA_ARRAY_LEN(roles) ? roles[role].zh : "?";
 }
 

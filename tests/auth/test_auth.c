@@ -240,7 +240,7 @@ static void editing_projects(void **state)
     const struct pa_kind *kind = pa_kind_find("projects");
     struct pa_record rec;
     sqlite3_stmt *stmt;
-    assert_int_equal(pa_db_prepare(db, kind->sql_select_key, &stmt, &err), 0);
+    assert_int_equal(pa_db_prepare(db, pa_kind_sql(kind, PA_SQL_SELECT_KEY), &stmt, &err), 0);
     pa_db_bind_text(stmt, 1, "LYG-MS-TAOLIN-CANTEEN");
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     pa_record_from_row(&rec, kind, stmt);

@@ -46,10 +46,11 @@ def run(*args, stdin=None):
 
 
 class Server:
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), env=None):
         self.dir = tempfile.mkdtemp(prefix="pairaid-http-")
         self.db = os.path.join(self.dir, "pairaid.db")
         self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **(env or {}))
         self.proc = None
         self.port = None
 
@@ -70,7 +71,7 @@ class Server:
         self.access = open(os.path.join(self.dir, "access.log"), "w+")
         self.proc = subprocess.Popen(
             [PAIRAID, "--db", self.db, "serve", "--listen", "127.0.0.1:0", *self.extra_args],
-            stdout=self.access, stderr=self.stderr)
+            stdout=self.access, stderr=self.stderr, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:
             self.stderr.seek(0)

@@ -172,8 +172,9 @@ def a_import(kind, header, row):
     return lambda: ("POST", "/api/v1/import/" + kind, None, csv(header, row.format(uid("AZ-I"))))
 
 
-# ---- the table (docs/api.md "Roles and scope"; Y = allowed, - = refused with 403;
-#      anonymous is refused with 401 everywhere) -------------------------------------
+# ---- the table (docs/api.md "Roles and scope"; Y = allowed, - = refused with 403,
+#      N = not found (404): the user may not even read the unpublished project it
+#      names; anonymous is refused with 401 everywhere) ---------------------------------
 
 MATRIX = [
     # action                                          adm din dout rin rout aud ass
@@ -181,7 +182,7 @@ MATRIX = [
      a_create_project("320722", "WX-LYG-YX-DH")),
     ("create project in 赣榆区",                        "Y   -   -    -   Y    -   -",
      a_create_project("320707", "WX-LYG-HS-GY")),
-    ("patch project in 东海县",                         "Y   -   -    Y   -    -   -",
+    ("patch project in 东海县",                         "Y   -   N    Y   N    -   -",
      a_patch_project),
     ("add milestone to a project in 东海县",            "Y   -   -    Y   -    -   -",
      a_add_milestone),
@@ -240,7 +241,7 @@ MATRIX = [
 
 def expected(row):
     marks = row.split()
-    assert len(marks) == len(ROLES) and set(marks) <= {"Y", "-"}, row
+    assert len(marks) == len(ROLES) and set(marks) <= {"Y", "-", "N"}, row
     return dict(zip(ROLES, marks))
 
 
@@ -255,13 +256,14 @@ def check_action(name, row, make):
         if mark == "Y":
             ok = status in (200, 201)
         else:
-            want, code = (401, "unauthenticated") if role == "anonymous" else (403, "forbidden")
+            want, code = ((401, "unauthenticated") if role == "anonymous" else
+                          (404, "not_found") if mark == "N" else (403, "forbidden"))
             ok = status == want and error_shape(status, hdrs, parsed, code)
             if ok and S.snapshot() != snap:
                 wrong.append("%s: refused but changed the database" % role)
         if not ok:
             wrong.append("%s (%s): expected %s, got %d %s" % (
-                role, user, "2xx" if mark == "Y" else mark if mark != "-" else "403", status,
+                role, user, {"Y": "2xx", "-": "403", "N": "404"}.get(mark, mark), status,
                 json.dumps(parsed, ensure_ascii=False)[:300]))
     assert not wrong, "%s:\n    %s" % (name, "\n    ".join(wrong))
 
@@ -391,24 +393,57 @@ def add_sub_auditor():
         TOKENS[SUB_AUDITOR] = S.login(SUB_AUDITOR, "pairaid-auditor-2")
 
 
-# what an auditor of WX-LYG-YX-DH must not see: 惠山—赣榆's park, 江阴's source account
+# What an auditor of WX-LYG-YX-DH reads (docs/api.md, "Who reads what"): the
+# accounts of its pairing and of its projects, the accounts of published
+# projects (what everyone reads), and the payees of its regions (宜兴市 and
+# 东海县); a transfer when either end is one of those.  Never 江阴's source or the
+# city pool.
 AUDITOR_SCOPE = [
-    # (what, path, how to list what came back: item -> account or project code)
-    ("accounts", "/api/v1/accounts", lambda b: [a["code"] for a in b["accounts"]]),
+    # (what, path, how to list what came back: item -> the accounts it names)
+    ("accounts", "/api/v1/accounts", lambda b: [[a["code"]] for a in b["accounts"]]),
     ("transfers", "/api/v1/transfers?limit=1000",
-     lambda b: [t["from"] for t in b["transfers"]]),
-    ("balances", "/api/v1/balances", lambda b: [x["account"] for x in b["balances"]]),
+     lambda b: [[t["from"], t["to"]] for t in b["transfers"]]),
+    ("balances", "/api/v1/balances", lambda b: [[x["account"]] for x in b["balances"]]),
 ]
 
 
-def test_sub_auditor_cannot_export_everything():
-    """An export holds every pairing: an auditor of one county pairing is refused
-    (403) and reads theirs through the API; the city pairing's auditor exports."""
+def readable_by_sub_auditor():
+    """The accounts the rule gives the auditor of 宜兴—东海, worked out here from the
+    tables (independently of the server's code)."""
+    rows = S.sql("SELECT a.code, a.pairing, a.region, p.pairing, p.public FROM accounts a "
+                 "LEFT JOIN projects p ON p.code = a.project")
+    regions = {r[0]: r[1] for r in S.sql("SELECT code, parent FROM regions")}
+
+    def within(code, ancestor):
+        while code:
+            if code == ancestor:
+                return True
+            code = regions.get(code)
+        return False
+    ok = set()
+    for code, pairing, region, project_pairing, public in rows:
+        if project_pairing is not None:
+            ok.add(code) if project_pairing == SUB_PAIRING or public else None
+        elif pairing is not None:
+            ok.add(code) if pairing == SUB_PAIRING else None
+        elif within(region, "320282") or within(region, "320722"):
+            ok.add(code)
+    return ok
+
+
+def test_sub_auditor_exports_its_books():
+    """An export holds what its reader reads: a county auditor's is its pairing's."""
     add_sub_auditor()
-    for kind in ("transfers", "accounts", "projects"):
-        refused("GET", "/api/v1/export/%s?format=json" % kind, None, SUB_AUDITOR,
-                403, "forbidden", "an export holds every pairing")
-        must("GET", "/api/v1/export/%s?format=json" % kind, user="audit.wxlyg")
+    allowed = readable_by_sub_auditor()
+    accounts = must("GET", "/api/v1/export/accounts?format=json", user=SUB_AUDITOR)
+    assert accounts and {a["code"] for a in accounts} == allowed, \
+        sorted({a["code"] for a in accounts} ^ allowed)[:5]
+    projects = must("GET", "/api/v1/export/projects?format=json", user=SUB_AUDITOR)
+    assert all(p["pairing"] == SUB_PAIRING or p["public"] for p in projects)
+    transfers = must("GET", "/api/v1/export/transfers?format=json", user=SUB_AUDITOR)
+    assert transfers and all(t["from"] in allowed or t["to"] in allowed for t in transfers)
+    city = must("GET", "/api/v1/export/accounts?format=json", user="audit.wxlyg")
+    assert len(city) > len(accounts)
 
 
 def auditor_scope_tests():
@@ -417,11 +452,14 @@ def auditor_scope_tests():
         def t(path=path, codes=codes):
             add_sub_auditor()
             body = must("GET", path, user=SUB_AUDITOR)
-            pairing = pairing_of_account()
-            outside = sorted({c for c in codes(body) if pairing.get(c) != SUB_PAIRING})
-            assert codes(body), "an auditor sees its own pairing"
-            assert not outside, "auditor of %s sees %d accounts outside it: %s" % (
+            allowed = readable_by_sub_auditor()
+            named = codes(body)
+            assert named, "an auditor sees its own pairing"
+            outside = sorted({tuple(c) for c in named if not set(c) & allowed})
+            assert not outside, "auditor of %s sees %d items outside it: %s" % (
                 SUB_PAIRING, len(outside), outside[:5])
+            for forbidden in ("SRC-WX-JIANGYIN", "POOL-WX-LYG"):
+                assert all(forbidden != c[0] or len(c) > 1 for c in named), forbidden
         t.__name__ = "auditor of a county pairing reads only it: " + what
         tests.append(t)
     return tests
@@ -430,12 +468,12 @@ def auditor_scope_tests():
 def test_sub_auditor_statements_and_projects():
     add_sub_auditor()
     must("GET", "/api/v1/accounts/PRJ-LYG-MS-TAOLIN-CANTEEN/statement", user=SUB_AUDITOR)
-    status, hdrs, body = call("GET", "/api/v1/accounts/PRJ-LYG-PARK-HUIYU/statement",
+    status, hdrs, body = call("GET", "/api/v1/accounts/SRC-WX-JIANGYIN/statement",
                               user=SUB_AUDITOR)
     assert status == 404 and error_shape(status, hdrs, body, "not_found"), (status, body)
     projects = must("GET", "/api/v1/projects?limit=1000", user=SUB_AUDITOR)["projects"]
-    assert projects and all(p["pairing"] == SUB_PAIRING for p in projects), \
-        {p["pairing"] for p in projects}
+    assert projects and all(p["pairing"] == SUB_PAIRING or p["public"] for p in projects), \
+        {p["pairing"] for p in projects if not p["public"]}
     status, hdrs, body = call("GET", "/api/v1/projects/LYG-TECH-SPACEPORT", user=SUB_AUDITOR)
     assert status == 404, (status, body)  # unpublished, and in WX-LYG itself
 
@@ -457,7 +495,7 @@ TESTS = ([setup_money] + matrix_tests() + [
     test_another_donor_in_scope_approves,
     test_anonymous_reads, test_every_role_reads,
 ] + auditor_scope_tests() + [test_sub_auditor_statements_and_projects,
-                             test_sub_auditor_cannot_export_everything,
+                             test_sub_auditor_exports_its_books,
                              test_city_auditor_reads_everything])
 
 
