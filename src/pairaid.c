@@ -8,10 +8,21 @@
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
+/* In dependency order: replay empties their tables in the reverse order. */
+static void register_modules(void)
+{
+    pa_ledger_init(); /* the registry first, then the ledger */
+    pa_auth_init();
+}
+
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
-    /* once per process, whichever thread opens first: the ledger registers the
-     * registry first, then itself */
-    pthread_once(&registered, pa_ledger_init);
-    return pa_db_open(out, path, flags, err);
+    /* once per process, whichever thread opens first */
+    pthread_once(&registered, register_modules);
+    int rc = pa_db_open(out, path, flags, err);
+    if (rc == 0 && !(flags & PA_DB_READONLY) && (rc = pa_auth_adopt_users(*out, err)) != 0) {
+        pa_db_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }

@@ -10,6 +10,15 @@ import { t } from './i18n.js';
 
 const CSRF_KEY = 'pairaid.csrf';
 let onUnauthenticated = null;
+// The app reads as its signed-in user; the public portal always reads as the
+// public (the server computes every figure from what its reader may see, and
+// the portal must show the public's figures even to an officer signed in).
+let credentials = 'same-origin';
+
+/** 'omit' for the public portal: its requests carry no session cookie. */
+export function readAsPublic() {
+  credentials = 'omit';
+}
 
 export class ApiError extends Error {
   constructor(status, error) {
@@ -88,7 +97,7 @@ export async function api(path, opts = {}) {
   }
   let res;
   try {
-    res = await fetch(apiUrl(path, opts.params), { method, headers, body, credentials: 'same-origin' });
+    res = await fetch(apiUrl(path, opts.params), { method, headers, body, credentials });
   } catch (e) {
     throw new ApiError(0, { code: 'network', message: t('common.error.network') });
   }

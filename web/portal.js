@@ -5,7 +5,7 @@
 // leaves the others readable. Fetched data is kept so that switching language
 // re-renders without asking the server again.
 
-import { api, listOf } from './api.js';
+import { api, listOf, readAsPublic } from './api.js';
 import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded } from './ui.js';
 import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has } from './i18n.js';
 import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
@@ -18,6 +18,7 @@ const PAGE_SIZE = 20;
 const data = {}; // the last answer of each endpoint, for re-rendering
 const list = { q: '', kind: '', status: '', domain: '', offset: 0 };
 const $ = (id) => document.getElementById(id);
+readAsPublic();
 
 // --- 项目概览 ---------------------------------------------------------------
 

@@ -15,14 +15,18 @@
 struct pa_db;
 
 enum pa_db_flags {
-    PA_DB_CREATE = 1 << 0,   /* create the file if it does not exist */
-    PA_DB_READONLY = 1 << 1, /* open for reading only (no migrations) */
+    PA_DB_CREATE = 1 << 0,     /* create the file if it does not exist */
+    PA_DB_READONLY = 1 << 1,   /* open for reading only: never creates, migrates or writes */
+    PA_DB_ANY_SCHEMA = 1 << 2, /* with READONLY: an older schema too (a backup copies any) */
 };
 
 /* Opens (and with PA_DB_CREATE, creates) the database at path, ":memory:" for a
  * private in-memory one, and applies every migration it has not seen, loading the
  * built-in GB/T 2260 region list on the way.  Missing file without PA_DB_CREATE is
- * PA_ENOTFOUND. */
+ * PA_ENOTFOUND.  A file that is not a pairaid database (another program's, one
+ * with a negative schema version, an empty one without PA_DB_CREATE) is refused
+ * (PA_EDB) and left as it is.  Read-only, a database on read-only media (a
+ * directory where SQLite cannot create its -shm file) is opened immutable. */
 int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err);
 /* Finalises cached statements and closes; NULL is allowed. */
 void pa_db_free(struct pa_db *db);
@@ -36,6 +40,22 @@ const char *pa_db_media_dir(const struct pa_db *db);
 /* Who is acting: recorded in every event.  The string is copied. */
 int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err);
 const char *pa_db_actor(const struct pa_db *db);
+
+/* What every event records of who made it (DESIGN.md, "users in the log"):
+ * the acting name, the role it acted in ("operator" for the local operator,
+ * who acts without a user), and that role's scope (a region for donors and
+ * recipients, a pairing for auditors, else NULL).  Borrowed from db. */
+struct pa_actor {
+    const char *name, *role, *scope;
+};
+void pa_db_who(const struct pa_db *db, struct pa_actor *who);
+#define PA_OPERATOR_ROLE "operator"
+
+/* Called right after each BEGIN, inside the new transaction: the place where
+ * the principal is read again, so that what a write records of its actor is
+ * what the users table says while it commits (auth.c sets it).  A failure
+ * ends the transaction and is pa_db_begin's. */
+void pa_db_on_begin(struct pa_db *db, int (*fn)(struct pa_db *db, struct pa_error *err));
 
 /* The roles of DESIGN.md's users table.  What each may do is decided by the
  * modules that own the data (registry.h: pa_scope_*), so every front end obeys

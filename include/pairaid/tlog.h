@@ -17,7 +17,9 @@
 #include "pairaid/note.h"
 #include "pairaid/store.h"
 
-#define PA_EVENT_VERSION 1
+/* Version 2 records the role the actor acted in (and its scope); version 1
+ * entries, written before, are still read (docs/events.md). */
+#define PA_EVENT_VERSION 2
 
 /* A decoded event.  `data` and the strings are owned by `root`. */
 struct pa_event {
@@ -25,6 +27,8 @@ struct pa_event {
     int version;
     const char *type;
     const char *actor;
+    const char *role;  /* NULL in a version 1 entry */
+    const char *scope; /* NULL when the role has none */
     int64_t time;
     const json_t *data;
     json_t *root; /* NULL for an event being appended */
@@ -43,6 +47,9 @@ struct pa_event_module {
     const char *name;
     const struct pa_event_type *types; /* ends with {NULL, NULL} */
     const char *const *tables;         /* projection tables, children first; ends with NULL */
+    /* Replay only: may the event's actor, as the projection stands before it,
+     * have made it in the role it records?  PA_ETAMPER if not.  NULL: no check. */
+    pa_event_apply_fn check_actor;
 };
 
 /* Registers a module's event types for the whole process.  Registering the same
@@ -54,7 +61,7 @@ void pa_event_release(struct pa_event *ev);
 
 /* Canonical bytes of an event: compact JSON, keys sorted, integers only, UTF-8
  * unescaped.  *out is malloc'd and owned by the caller. */
-int pa_tlog_encode(const char *type, const char *actor, int64_t time, const json_t *data,
+int pa_tlog_encode(const char *type, const struct pa_actor *who, int64_t time, const json_t *data,
                    char **out, size_t *len, struct pa_error *err);
 /* Parses entry bytes and checks they are canonical (re-encoding gives the same bytes). */
 int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err);
@@ -70,22 +77,26 @@ struct pa_canon {
     bool failed; /* out of memory: pa_canon_finish reports it */
     const char *last_key;
     bool first;
+    struct pa_actor who; /* borrowed until pa_canon_finish */
 };
 
 void pa_canon_init(struct pa_canon *c);
 void pa_canon_release(struct pa_canon *c);
-/* Starts an event: `{"actor":…,"data":{`. */
-void pa_canon_begin(struct pa_canon *c, const char *actor);
+/* Starts an event made by `who` (borrowed until pa_canon_finish):
+ * `{"actor":…,"data":{`. */
+void pa_canon_begin(struct pa_canon *c, const struct pa_actor *who);
 void pa_canon_key(struct pa_canon *c, const char *key);
 void pa_canon_string(struct pa_canon *c, const char *s, size_t len);
 void pa_canon_int(struct pa_canon *c, int64_t v);
 void pa_canon_bool(struct pa_canon *c, bool v);
-/* Ends it: `},"time":…,"type":…,"v":1}`.  PA_ENOMEM if anything failed. */
+/* Ends it: `},"role":…[,"scope":…],"time":…,"type":…,"v":2}`.  PA_ENOMEM if
+ * anything failed. */
 int pa_canon_finish(struct pa_canon *c, int64_t time, const char *type, struct pa_error *err);
 
-/* Appends canonical bytes built with pa_canon for the database's actor at `time`;
- * the caller applies the event itself (with the same code replay reaches through
- * the registered apply function).  Must run inside a transaction. */
+/* Appends canonical bytes built with pa_canon (begun with the database's
+ * pa_db_who) at `time`; the caller applies the event itself (with the same
+ * code replay reaches through the registered apply function).  Must run inside
+ * a transaction. */
 int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time, const struct pa_canon *c,
                          int64_t *seq, struct pa_error *err);
 
@@ -203,8 +214,10 @@ int pa_tlog_export(struct pa_db *db, const char *dir, struct pa_error *err);
 int pa_tlog_load_bundle(struct pa_db *db, const char *dir, struct pa_verifier *keys, int max,
                         int *nkeys, struct pa_error *err);
 
-/* Internal to src/tlog: apply one decoded event; the i-th projection table. */
-int pa_tlog__apply(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+/* Internal to src/tlog: replay every event of src into dst, inside dst's
+ * transaction (each event's actor checked, then applied); the i-th projection
+ * table. */
+int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err);
 const char *pa_tlog__table(int i);
 /* Appends an event already in canonical bytes (ev decoded from them; its seq is set). */
 int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, struct pa_event *ev,

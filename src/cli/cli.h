@@ -41,6 +41,9 @@ int pa_cli_only_global_options(struct pa_cli *cli, int argc, char **argv);
 
 /* Opens the database with the actor set; prints and returns an exit code on failure. */
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db);
+/* Runs fn in one transaction: committed if it returns 0, rolled back otherwise. */
+int pa_cli_transaction(struct pa_db *db, int (*fn)(struct pa_db *db, void *ctx, struct pa_error *err),
+                       void *ctx, struct pa_error *err);
 
 /* Maps a library code to an exit status and prints `pairaid: message`. */
 int pa_cli_fail(const struct pa_error *err);

@@ -7,6 +7,11 @@
 
 #include "cli.h"
 
+static int close_account(struct pa_db *db, void *code, struct pa_error *err)
+{
+    return pa_account_close(db, code, err);
+}
+
 int cmd_account(struct pa_cli *cli, int argc, char **argv)
 {
     if (pa_cli_only_global_options(cli, argc, argv) != 0)
@@ -19,13 +24,7 @@ int cmd_account(struct pa_cli *cli, int argc, char **argv)
         return rc;
     struct pa_error err;
     pa_error_clear(&err);
-    rc = pa_db_begin(db, &err);
-    if (rc == 0)
-        rc = pa_account_close(db, argv[optind + 1], &err);
-    if (rc == 0)
-        rc = pa_db_commit(db, &err);
-    if (rc != 0)
-        pa_db_rollback(db);
+    rc = pa_cli_transaction(db, close_account, argv[optind + 1], &err);
     pa_db_free(db);
     if (rc != 0)
         return pa_cli_fail(&err);

@@ -14,7 +14,7 @@ int cmd_backup(struct pa_cli *cli, int argc, char **argv)
     if (argc - optind != 1)
         return pa_cli_usage("usage: pairaid backup FILE");
     struct pa_db *db;
-    int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
+    int rc = pa_cli_open(cli, PA_DB_READONLY | PA_DB_ANY_SCHEMA, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_error err;

@@ -160,7 +160,7 @@ int cmd_budget(struct pa_cli *cli, int argc, char **argv)
         return pa_cli_usage("usage: pairaid budget [--by project|pairing|county|kind|domain|donor] "
                             "[--format table|csv|json]");
     struct pa_db *db;
-    int rc = pa_cli_open(cli, 0, &db);
+    int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct rows r = {0};

@@ -52,7 +52,7 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
     if (pa_format_parse(format_name, &format, &err) != 0)
         return pa_cli_fail(&err);
     struct pa_db *db;
-    int rc = pa_cli_open(cli, 0, &db);
+    int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     if (output)

@@ -116,6 +116,19 @@ static int load_signer(const char *path, struct pa_signer **signer, struct pa_er
     return rc;
 }
 
+struct signing {
+    const struct pa_signer *signer;
+    bool cosign;
+    char *note;
+};
+
+static int sign_in_transaction(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    struct signing *s = ctx;
+    return s->cosign ? pa_tlog_cosign(db, s->signer, &s->note, err)
+                     : pa_tlog_checkpoint(db, s->signer, &s->note, err);
+}
+
 /* checkpoint and cosign: one transaction, the note printed on success. */
 static int sign(struct pa_db *db, const struct log_args *a, bool cosign, struct pa_error *err)
 {
@@ -123,18 +136,12 @@ static int sign(struct pa_db *db, const struct log_args *a, bool cosign, struct 
         return pa_error_set(err, PA_EINVAL, "usage: pairaid log %s --key FILE",
                             cosign ? "cosign" : "checkpoint");
     struct pa_signer *signer = NULL;
-    char *note = NULL;
     int rc = load_signer(a->key, &signer, err);
+    struct signing s = {signer, cosign, NULL};
     if (rc == 0)
-        rc = pa_db_begin(db, err);
+        rc = pa_cli_transaction(db, sign_in_transaction, &s, err);
+    char *note = s.note;
     if (rc == 0)
-        rc = cosign ? pa_tlog_cosign(db, signer, &note, err)
-                    : pa_tlog_checkpoint(db, signer, &note, err);
-    if (rc == 0)
-        rc = pa_db_commit(db, err);
-    if (rc != 0)
-        pa_db_rollback(db);
-    else
         fputs(note, stdout);
     pa_signer_free(signer);
     free(note);
@@ -298,7 +305,8 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     if (a.bundle)
         in_memory.db_path = ":memory:";
     struct pa_db *db;
-    int rc = pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : 0, &db);
+    bool signs = which <= 1; /* checkpoint and cosign write; the others only read */
+    int rc = pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : signs ? 0 : PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_error err;

@@ -7,6 +7,13 @@
 
 #include "cli.h"
 
+/* args: CODE STATUS */
+static int advance(struct pa_db *db, void *args, struct pa_error *err)
+{
+    char **code_status = args;
+    return pa_project_advance(db, code_status[0], code_status[1], err);
+}
+
 int cmd_project(struct pa_cli *cli, int argc, char **argv)
 {
     if (pa_cli_only_global_options(cli, argc, argv) != 0)
@@ -19,13 +26,7 @@ int cmd_project(struct pa_cli *cli, int argc, char **argv)
         return rc;
     struct pa_error err;
     pa_error_clear(&err);
-    rc = pa_db_begin(db, &err);
-    if (rc == 0)
-        rc = pa_project_advance(db, argv[optind + 1], argv[optind + 2], &err);
-    if (rc == 0)
-        rc = pa_db_commit(db, &err);
-    if (rc != 0)
-        pa_db_rollback(db);
+    rc = pa_cli_transaction(db, advance, argv + optind + 1, &err);
     pa_db_free(db);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

@@ -71,7 +71,7 @@ int cmd_statement(struct pa_cli *cli, int argc, char **argv)
     if (argc - optind != 1)
         return pa_cli_usage("usage: pairaid statement ACCOUNT [--format table|csv|json]");
     struct pa_db *db;
-    int rc = pa_cli_open(cli, 0, &db);
+    int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     const char *headers[] = {

@@ -93,7 +93,7 @@ int cmd_summary(struct pa_cli *cli, int argc, char **argv)
     if (optind != argc)
         return pa_cli_usage("summary takes no arguments");
     struct pa_db *db;
-    int rc = pa_cli_open(cli, 0, &db);
+    int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_summary s;

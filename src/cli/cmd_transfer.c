@@ -133,6 +133,21 @@ static int report(const struct pa_cli *cli, const struct pa_transfer *t,
     return PA_EXIT_INPUT;
 }
 
+struct submission {
+    const struct pa_transfer *t;
+    struct pa_transfer_outcome out;
+};
+
+/* A refused transfer leaves nothing to commit; report() explains it. */
+#define REFUSED 1
+
+static int submit(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    struct submission *s = ctx;
+    int rc = pa_ledger_submit(db, s->t, 1, &s->out, err);
+    return rc != 0 ? rc : s->out.result == PA_TR_CREATED ? 0 : REFUSED;
+}
+
 int cmd_transfer(struct pa_cli *cli, int argc, char **argv)
 {
     struct args a;
@@ -148,15 +163,9 @@ int cmd_transfer(struct pa_cli *cli, int argc, char **argv)
     if ((rc = pa_cli_open(cli, 0, &db)) != PA_EXIT_OK)
         return rc;
     struct pa_error err;
-    struct pa_transfer_outcome out;
     pa_error_clear(&err);
-    rc = pa_db_begin(db, &err);
-    if (rc == 0)
-        rc = pa_ledger_submit(db, &a.t, 1, &out, &err);
-    if (rc == 0 && out.result == PA_TR_CREATED)
-        rc = pa_db_commit(db, &err);
-    if (rc != 0 || out.result != PA_TR_CREATED)
-        pa_db_rollback(db);
+    struct submission s = {&a.t, {0}};
+    rc = pa_cli_transaction(db, submit, &s, &err);
     pa_db_free(db);
-    return rc != 0 ? pa_cli_fail(&err) : report(cli, &a.t, &out);
+    return rc != 0 && rc != REFUSED ? pa_cli_fail(&err) : report(cli, &a.t, &s.out);
 }

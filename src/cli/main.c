@@ -128,8 +128,21 @@ static int act_as_user(struct pa_db *db, const char *name, struct pa_error *err)
 {
     struct pa_principal user;
     bool found;
-    int rc = pa_user_find(db, name, &user, &found, err);
-    return rc != 0 || !found ? rc : pa_db_set_principal(db, &user, err);
+    int rc = pa_user_find(db, name, &user, &found, NULL, err);
+    return rc != 0 || !found ? rc : pa_user_act_as(db, name, err);
+}
+
+int pa_cli_transaction(struct pa_db *db, int (*fn)(struct pa_db *db, void *ctx, struct pa_error *err),
+                       void *ctx, struct pa_error *err)
+{
+    int rc = pa_db_begin(db, err);
+    if (rc == 0)
+        rc = fn(db, ctx, err);
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    return rc;
 }
 
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
@@ -140,7 +153,8 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
     int rc = pa_open(db, cli->db_path, flags, &err);
     if (rc == 0)
         rc = pa_db_set_actor(*db, cli->actor, &err);
-    if (rc == 0)
+    /* a file of any schema (a backup) is copied whole, by whoever holds it */
+    if (rc == 0 && !(flags & PA_DB_ANY_SCHEMA))
         rc = act_as_user(*db, cli->actor, &err);
     if (rc != 0) {
         pa_db_free(*db);

@@ -105,20 +105,36 @@ static int64_t content_length(const struct pa_http_request *r)
     return length;
 }
 
-/* 0, or the status a request with bad framing gets (and its connection closes). */
+/* A control character other than TAB: libmicrohttpd passes a bare CR inside a
+ * header value through, which a proxy may have read as a line end. */
+static bool has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            return true;
+    return false;
+}
+
+/* 0, or the status a request with bad framing gets (and its connection closes).
+ * libmicrohttpd 0.9.75 frames the body by the first Content-Length and passes
+ * the others on; it neither decodes nor refuses a transfer coding other than
+ * "chunked", and would then read every following byte as body. */
 static unsigned framing_problem(struct pa_http_request *r, const char **why)
 {
     if (r->too_many_fields) {
         *why = "too many headers or query arguments";
         return 431;
     }
-    for (int i = 0; i < r->nheaders; i++)
-        if (strchr(r->headers[i].value, '\r') || strchr(r->headers[i].name, '\r')) {
-            *why = "a header holds a bare CR";
+    int transfer_encodings = 0;
+    for (int i = 0; i < r->nheaders; i++) {
+        if (has_control(r->headers[i].name) || has_control(r->headers[i].value)) {
+            *why = "a header holds a control character (a bare CR?)";
             return 400;
         }
+        transfer_encodings += strcasecmp(r->headers[i].name, "Transfer-Encoding") == 0;
+    }
     const char *te = pa_http_header(r, "Transfer-Encoding");
-    if (te && strcasecmp(te, "chunked") != 0) {
+    if (transfer_encodings > 1 || (te && strcasecmp(te, "chunked") != 0)) {
         *why = "only the chunked transfer coding is understood";
         return 501;
     }

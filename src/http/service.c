@@ -11,13 +11,16 @@
  * the others are run again alone, so a refused request never takes others
  * down with it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http_int.h"
 
-#define READERS_MAX 64
-#define GROUP_MAX   128 /* jobs sharing one COMMIT */
+#define READERS_MAX   64
+#define GROUP_MAX     128  /* jobs sharing one COMMIT */
+#define SWEEP_SECONDS 3600 /* expired sessions are deleted this often, besides at each sign-in */
 
 struct job {
     pa_http_job fn;
@@ -107,7 +110,17 @@ static int run_job(struct pa_db *db, struct job *j, struct pa_error *err)
     struct pa_http_request *r = j->r;
     r->status = 0;
     int rc = pa_db_set_principal(db, r->signed_in ? &r->user : &pa_anonymous, err);
-    return rc != 0 ? rc : j->fn(db, r, j->ctx, err);
+    /* the user as the users table says now, inside the transaction: a role
+     * changed or a user disabled since they signed in counts from here */
+    if (rc == 0 && !j->alone)
+        rc = pa_user_refresh(db, err);
+    if (rc != 0)
+        return rc;
+    /* a job alone begins its own transaction(s): the same check at each BEGIN */
+    pa_db_on_begin(db, j->alone ? pa_user_refresh : NULL);
+    rc = j->fn(db, r, j->ctx, err);
+    pa_db_on_begin(db, NULL);
+    return rc;
 }
 
 /* Runs one job in its own transaction (or none, if it manages its own). */
@@ -174,13 +187,35 @@ static struct job *take_group(struct pa_http_service *s)
     return first;
 }
 
+/* Deletes expired sessions, in a transaction of its own between groups. */
+static void sweep_sessions(struct pa_db *db)
+{
+    struct pa_error err;
+    pa_error_clear(&err);
+    pa_db_set_principal(db, NULL, NULL);
+    if (pa_db_begin(db, &err) != 0)
+        return;
+    if (pa_session_sweep(db, NULL, &err) != 0 || pa_db_commit(db, &err) != 0)
+        pa_db_rollback(db);
+}
+
 static void *writer_main(void *arg)
 {
     struct pa_http_service *s = arg;
     pthread_mutex_lock(&s->lock);
     for (;;) {
-        while (s->head == NULL && !s->stopping)
-            pthread_cond_wait(&s->wake, &s->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += SWEEP_SECONDS;
+        int waited = 0;
+        while (s->head == NULL && !s->stopping && waited != ETIMEDOUT)
+            waited = pthread_cond_timedwait(&s->wake, &s->lock, &until);
+        if (s->head == NULL && !s->stopping) {
+            pthread_mutex_unlock(&s->lock);
+            sweep_sessions(s->writer_db);
+            pthread_mutex_lock(&s->lock);
+            continue;
+        }
         if (s->head == NULL)
             break;
         struct job *group = take_group(s);

@@ -523,7 +523,9 @@ int pa_account_close(struct pa_db *db, const char *code, struct pa_error *err)
         return rc;
     struct pa_canon c;
     pa_canon_init(&c);
-    pa_canon_begin(&c, pa_db_actor(db));
+    struct pa_actor who;
+    pa_db_who(db, &who);
+    pa_canon_begin(&c, &who);
     pa_canon_key(&c, "code");
     pa_canon_string(&c, code, strlen(code));
     int64_t now = (int64_t)time(NULL);

@@ -489,7 +489,9 @@ static int record(struct pa_db *db, struct pa_canon *c, const struct effect *e,
 {
     int64_t now = (int64_t)time(NULL), seq = 0;
     const char *type = event_type(e->kind);
-    pa_canon_begin(c, pa_db_actor(db));
+    struct pa_actor who;
+    pa_db_who(db, &who);
+    pa_canon_begin(c, &who);
     effect_canon(c, e);
     int rc = pa_canon_finish(c, now, type, err);
     if (rc == 0)

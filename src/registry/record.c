@@ -415,7 +415,9 @@ static int create_record(struct pa_db *db, const struct pa_record *rec, struct p
     PA_ASSERT(info != NULL);
     struct pa_canon c;
     pa_canon_init(&c);
-    pa_canon_begin(&c, pa_db_actor(db));
+    struct pa_actor who;
+    pa_db_who(db, &who);
+    pa_canon_begin(&c, &who);
     record_canon(&c, info, rec);
     int64_t now = (int64_t)time(NULL);
     int rc = pa_canon_finish(&c, now, rec->kind->event_create, err);

@@ -61,8 +61,8 @@ static int fill(struct pa_db *db, struct region_cache *cache, struct pa_error *e
                            "SELECT code, level, parent FROM regions ORDER BY code", -1, &stmt,
                            NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading regions");
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW && cache->n < REGIONS_MAX) {
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && cache->n < REGIONS_MAX && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct region *r = &cache->regions[cache->n];
         snprintf(r->code, sizeof(r->code), "%s", sqlite3_column_text(stmt, 0));
         r->level = sqlite3_column_int(stmt, 1);
@@ -72,6 +72,8 @@ static int fill(struct pa_db *db, struct region_cache *cache, struct pa_error *e
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
         cache->n++;
     }
+    if (rc == 0 && cache->n < REGIONS_MAX && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading regions");
     sqlite3_finalize(stmt);
     return rc;
 }

@@ -32,6 +32,7 @@ struct pa_db {
     char *actor;
     bool has_principal;
     struct pa_principal principal;
+    int (*on_begin)(struct pa_db *db, struct pa_error *err);
     struct cached_stmt cache[STMT_CACHE_MAX];
     int ncached;
     struct {
@@ -124,11 +125,19 @@ int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt, struct
     return 0;
 }
 
+void pa_db_on_begin(struct pa_db *db, int (*fn)(struct pa_db *db, struct pa_error *err))
+{
+    db->on_begin = fn;
+}
+
 int pa_db_begin(struct pa_db *db, struct pa_error *err)
 {
     PA_ASSERT(sqlite3_get_autocommit(db->sql));
     static const char sql[] = "BEGIN IMMEDIATE";
-    return pa_db_run(db, sql, err);
+    int rc = pa_db_run(db, sql, err);
+    if (rc == 0 && db->on_begin && (rc = db->on_begin(db, err)) != 0)
+        pa_db_rollback(db);
+    return rc;
 }
 
 static void forget_transaction(struct pa_db *db)
@@ -184,6 +193,14 @@ const char *pa_db_media_dir(const struct pa_db *db)
 const char *pa_db_actor(const struct pa_db *db)
 {
     return db->actor;
+}
+
+void pa_db_who(const struct pa_db *db, struct pa_actor *who)
+{
+    const struct pa_principal *p = pa_db_principal(db);
+    who->name = db->actor;
+    who->role = p ? pa_role_name(p->role) : PA_OPERATOR_ROLE;
+    who->scope = p && p->region[0] ? p->region : p && p->pairing[0] ? p->pairing : NULL;
 }
 
 int pa_db_set_actor(struct pa_db *db, const char *actor, struct pa_error *err)
@@ -270,6 +287,11 @@ int pa_db_backup(struct pa_db *db, const char *path, struct pa_error *err)
     while (b && (step = sqlite3_backup_step(b, 256)) == SQLITE_OK)
         continue; /* 256 pages at a time: writers get the lock in between */
     sqlite3_backup_finish(b);
+    /* a backup is an archive: a rollback journal, so that it opens read-only
+     * anywhere (a WAL database needs a -shm file beside it) */
+    if (step == SQLITE_DONE &&
+        sqlite3_exec(copy, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+        step = SQLITE_ERROR;
     int rc = step == SQLITE_DONE
                  ? 0
                  : pa_error_set(err, PA_EIO, "backup to %s failed: %s", path, sqlite3_errmsg(copy));
@@ -350,18 +372,59 @@ out:
     return rc;
 }
 
+/* 'PAID': set by migration 006, so that a database is known to be ours. */
+#define APPLICATION_ID 1346455876
+
+static int pragma_int(struct pa_db *db, const char *sql, int *out)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(db->sql, sql, -1, &stmt, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        *out = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* What is at the path before anything is written to it: a database of ours
+ * (at some schema version), an empty one, or something else, refused.  A file
+ * with a schema version below zero used to index the migrations out of
+ * bounds (running unrelated SQL, or crashing). */
+static int check_schema(struct pa_db *db, unsigned flags, int count, int *version,
+                        struct pa_error *err)
+{
+    int app = 0, tables = 0;
+    if (pragma_int(db, "PRAGMA user_version", version) != 0 ||
+        pragma_int(db, "PRAGMA application_id", &app) != 0 ||
+        pragma_int(db, "SELECT count(*) FROM sqlite_master", &tables) != 0)
+        return pa_db_fail(db, err, "reading the database's schema");
+    bool ours = app == APPLICATION_ID || (app == 0 && *version > 0);
+    if (*version < 0 || (app != 0 && app != APPLICATION_ID) || (*version == 0 && tables > 0))
+        return pa_error_set(err, PA_EDB,
+                            "'%s' is not a pairaid database (another program's, or damaged)",
+                            db->path);
+    if (*version > count)
+        return pa_error_set(err, PA_EDB,
+                            "database schema version %d is newer than this pairaid (%d)",
+                            *version, count);
+    if (*version == 0 && !(flags & PA_DB_CREATE))
+        return pa_error_set(err, PA_EDB,
+                            "'%s' is not a pairaid database (it is empty): create one with "
+                            "'pairaid init'",
+                            db->path);
+    if ((flags & PA_DB_READONLY) && !(flags & PA_DB_ANY_SCHEMA) && *version < count)
+        return pa_error_set(err, PA_EDB,
+                            "'%s' has schema version %d of %d: a command that writes (such as "
+                            "'pairaid init') upgrades it; reading never does",
+                            db->path, *version, count);
+    PA_ASSERT(*version >= 0 && *version <= count && (ours || *version == 0));
+    return 0;
+}
+
 /* Applies migrations numbered after PRAGMA user_version, each in its own
  * transaction together with the version bump. */
-static int migrate(struct pa_db *db, struct pa_error *err)
+static int migrate(struct pa_db *db, int version, int count, struct pa_error *err)
 {
-    int version = pa_db_schema_version(db);
-    int count = 0;
-    while (pa_migrations[count].name != NULL)
-        count++;
-    if (version > count)
-        return pa_error_set(err, PA_EDB,
-                            "database schema version %d is newer than this pairaid (%d)", version,
-                            count);
+    PA_ASSERT(version >= 0 && version <= count);
     for (int i = version; i < count; i++) {
         int rc = pa_db_begin(db, err);
         if (rc == 0)
@@ -369,8 +432,9 @@ static int migrate(struct pa_db *db, struct pa_error *err)
         if (rc == 0 && i == 0)
             rc = load_regions(db, err);
         if (rc == 0) {
-            char pragma[64];
-            snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
+            char pragma[96];
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+                     i + 1, APPLICATION_ID);
             rc = pa_db_exec(db, pragma, err);
         }
         if (rc == 0)
@@ -381,6 +445,14 @@ static int migrate(struct pa_db *db, struct pa_error *err)
         }
     }
     return 0;
+}
+
+static int migrations_built_in(void)
+{
+    int count = 0;
+    while (pa_migrations[count].name != NULL)
+        count++;
+    return count;
 }
 
 static int set_paths(struct pa_db *db, const char *path)
@@ -409,19 +481,70 @@ static int configure(struct pa_db *db, unsigned flags, struct pa_error *err)
 {
     sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db->sql, 0);
+    int count = migrations_built_in(), version = 0;
     int rc = pa_db_exec(db, "PRAGMA foreign_keys = ON", err);
+    if (rc == 0)
+        rc = check_schema(db, flags, count, &version, err);
     if (rc == 0 && !(flags & PA_DB_READONLY) && strcmp(db->path, ":memory:") != 0)
         rc = pa_db_exec(db, "PRAGMA journal_mode = WAL", err);
     if (rc == 0)
         rc = pa_db_exec(db, "PRAGMA synchronous = FULL", err);
     if (rc == 0 && !(flags & PA_DB_READONLY))
-        rc = migrate(db, err);
+        rc = migrate(db, version, count, err);
     /* A server keeps one reader per thread: 1 MiB of page cache each (SQLite's
      * default is 2 MiB) keeps sixteen of them well inside its memory budget,
      * and the kernel's page cache holds the file anyway. */
     if (rc == 0 && (flags & PA_DB_READONLY))
         rc = pa_db_exec(db, "PRAGMA cache_size = -1024", err);
     return rc;
+}
+
+/* "file:PATH?immutable=1", the path percent-encoded where a URI needs it. */
+static char *immutable_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *uri = malloc(3 * n + sizeof("file:?immutable=1"));
+    if (uri == NULL)
+        return NULL;
+    char *o = uri + sprintf(uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        o += strchr("?#%", *p) || *p < 0x20 ? sprintf(o, "%%%02X", *p) : sprintf(o, "%c", *p);
+    strcpy(o, "?immutable=1");
+    return uri;
+}
+
+/* A read-only copy on read-only media cannot have the -shm file SQLite wants
+ * for a WAL database: there, the file cannot change under us, and it is opened
+ * immutable, unless a -wal beside it holds changes that would then be missed. */
+static int open_read_only_media(struct pa_db *db, struct pa_error *err)
+{
+    char wal[4096];
+    struct stat st;
+    snprintf(wal, sizeof(wal), "%s-wal", db->path);
+    if (stat(wal, &st) == 0 && st.st_size > 0)
+        return pa_error_set(err, PA_EIO,
+                            "'%s' cannot be read here: its -wal file holds changes and its "
+                            "folder is read-only (copy both where they can be written)",
+                            db->path);
+    char *uri = immutable_uri(db->path);
+    if (uri == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    sqlite3_close(db->sql);
+    db->sql = NULL;
+    int rc = sqlite3_open_v2(uri, &db->sql,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
+    return rc == SQLITE_OK ? 0
+                           : pa_error_set(err, PA_EIO, "cannot open database '%s': %s", db->path,
+                                          db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+}
+
+static bool directory_writable(const char *path)
+{
+    char *copy = strdup(path);
+    bool ok = copy && access(dirname(copy), W_OK) == 0;
+    free(copy);
+    return ok;
 }
 
 int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
@@ -440,11 +563,18 @@ int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_e
     }
     int open_flags = (flags & PA_DB_READONLY) ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc;
+    int rc = 0;
     if (sqlite3_open_v2(path, &db->sql, open_flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = pa_error_set(err, PA_EIO, "cannot open database '%s': %s", path,
                           db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
-    else
+    int probe = 0;
+    if (rc == 0 && (flags & PA_DB_READONLY) && !memory &&
+        pragma_int(db, "PRAGMA user_version", &probe) != 0 &&
+        (sqlite3_errcode(db->sql) == SQLITE_READONLY ||
+         sqlite3_errcode(db->sql) == SQLITE_CANTOPEN) &&
+        !directory_writable(path))
+        rc = open_read_only_media(db, err);
+    if (rc == 0)
         rc = configure(db, flags, err);
     if (rc != 0) {
         pa_db_free(db);

@@ -41,7 +41,8 @@ static int export_entries(struct pa_db *db, const char *dir, struct pa_error *er
     }
     char *b64 = malloc(ENTRY_MAX_BYTES * 4 / 3 + 8);
     rc = b64 ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         int n = sqlite3_column_bytes(stmt, 0);
         if (n > ENTRY_MAX_BYTES)
             rc = pa_error_set(err, PA_ETAMPER, "an event is larger than 1 MiB");
@@ -50,6 +51,8 @@ static int export_entries(struct pa_db *db, const char *dir, struct pa_error *er
             fprintf(f, "%s\n", b64);
         }
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the log");
     free(b64);
     sqlite3_finalize(stmt);
     if (fclose(f) != 0 && rc == 0)
@@ -63,8 +66,8 @@ static int export_checkpoints(struct pa_db *db, const char *dir, struct pa_error
     if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT id, note FROM checkpoints ORDER BY id", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         char name[64];
         FILE *f;
         snprintf(name, sizeof(name), "checkpoint-%04lld.txt",
@@ -76,6 +79,8 @@ static int export_checkpoints(struct pa_db *db, const char *dir, struct pa_error
                 rc = pa_error_set(err, PA_EIO, "cannot write '%s'", name);
         }
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading checkpoints");
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -92,10 +97,14 @@ static int export_keys(struct pa_db *db, const char *dir, struct pa_error *err)
         fclose(f);
         return pa_db_fail(db, err, "reading key_heads");
     }
-    while (sqlite3_step(stmt) == SQLITE_ROW)
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
         fprintf(f, "%s\n", sqlite3_column_text(stmt, 0));
+    rc = step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading key_heads");
     sqlite3_finalize(stmt);
-    return fclose(f) == 0 ? 0 : pa_error_set(err, PA_EIO, "cannot write the keys");
+    if (fclose(f) != 0 && rc == 0)
+        rc = pa_error_set(err, PA_EIO, "cannot write the keys");
+    return rc;
 }
 
 int pa_tlog_export(struct pa_db *db, const char *dir, struct pa_error *err)

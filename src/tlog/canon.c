@@ -90,12 +90,14 @@ static void put_string(struct pa_canon *c, const char *s, size_t len)
     put(c, "\"", 1);
 }
 
-void pa_canon_begin(struct pa_canon *c, const char *actor)
+void pa_canon_begin(struct pa_canon *c, const struct pa_actor *who)
 {
+    PA_ASSERT(who != NULL && who->name != NULL && who->role != NULL);
     c->len = 0;
     c->failed = false;
+    c->who = *who;
     put(c, "{\"actor\":", 9);
-    put_string(c, actor, strlen(actor));
+    put_string(c, who->name, strlen(who->name));
     put(c, ",\"data\":{", 9);
     c->last_key = NULL;
     c->first = true;
@@ -138,12 +140,18 @@ void pa_canon_bool(struct pa_canon *c, bool v)
 
 int pa_canon_finish(struct pa_canon *c, int64_t time_s, const char *type, struct pa_error *err)
 {
-    put(c, "},\"time\":", 9);
+    put(c, "},\"role\":", 9);
+    put_string(c, c->who.role, strlen(c->who.role));
+    if (c->who.scope) {
+        put(c, ",\"scope\":", 9);
+        put_string(c, c->who.scope, strlen(c->who.scope));
+    }
+    put(c, ",\"time\":", 8);
     pa_canon_int(c, time_s);
     put(c, ",\"type\":", 8);
     put_string(c, type, strlen(type));
-    put(c, ",\"v\":1}", 7);
-    static_assert(PA_EVENT_VERSION == 1, "the trailer above writes version 1");
+    put(c, ",\"v\":2}", 7);
+    static_assert(PA_EVENT_VERSION == 2, "the trailer above writes version 2");
     if (c->failed)
         return pa_error_set(err, PA_ENOMEM, "event '%s' is too large", type);
     return 0;

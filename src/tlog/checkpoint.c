@@ -155,6 +155,8 @@ static int key_head(struct pa_db *db, const char *name, struct pa_checkpoint *he
             memcpy(head->root, sqlite3_column_blob(stmt, 1), PA_HASH_LEN);
         else
             rc = pa_error_set(err, PA_ETAMPER, "what key '%s' signed last is damaged", name);
+    } else if (step != SQLITE_DONE) {
+        rc = pa_db_fail(db, err, "reading key_heads");
     }
     sqlite3_reset(stmt);
     return rc;
@@ -175,11 +177,13 @@ static int check_extends(struct pa_db *db, const char *name, const struct pa_che
     pa_tlog_tree_source(db, &src);
     pa_hash proof[PA_PROOF_MAX];
     int n = 0;
+    /* a proof that cannot be read (a busy or damaged database) is not a fork:
+     * only one that does not verify is */
     int rc = pa_merkle_consistency_proof(&src, old->size, now->size, proof, &n, err);
-    if (rc == 0)
-        rc =
-            pa_merkle_verify_consistency(old->size, now->size, old->root, now->root, proof, n, err);
     if (rc != 0)
+        return rc;
+    if (pa_merkle_verify_consistency(old->size, now->size, old->root, now->root, proof, n,
+                                     NULL) != 0)
         return pa_error_set(err, PA_ETAMPER,
                             "refused: this tree is not an extension of the one '%s' signed at "
                             "size %llu (a fork)",

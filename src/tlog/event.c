@@ -39,12 +39,14 @@ static pa_event_apply_fn find_apply(const char *type)
     return NULL;
 }
 
-int pa_tlog_encode(const char *type, const char *actor, int64_t time_s, const json_t *data,
-                   char **out, size_t *len, struct pa_error *err)
+int pa_tlog_encode(const char *type, const struct pa_actor *who, int64_t time_s,
+                   const json_t *data, char **out, size_t *len, struct pa_error *err)
 {
-    PA_ASSERT(type != NULL && actor != NULL && data != NULL && out != NULL);
-    json_t *root = json_pack("{s:i, s:s, s:s, s:I, s:O}", "v", PA_EVENT_VERSION, "type", type,
-                             "actor", actor, "time", (json_int_t)time_s, "data", data);
+    PA_ASSERT(type != NULL && who != NULL && who->name != NULL && who->role != NULL);
+    PA_ASSERT(data != NULL && out != NULL);
+    json_t *root = json_pack("{s:i, s:s, s:s, s:s, s:s*, s:I, s:O}", "v", PA_EVENT_VERSION,
+                             "type", type, "actor", who->name, "role", who->role, "scope",
+                             who->scope, "time", (json_int_t)time_s, "data", data);
     if (root == NULL)
         return pa_error_set(err, PA_EINTERNAL, "cannot build event '%s'", type);
     *out = json_dumps(root, CANONICAL_FLAGS);
@@ -88,6 +90,30 @@ static bool has_real(const json_t *value)
     return false;
 }
 
+/* The envelope: version 1 has no role; version 2 has one, and maybe a scope. */
+static int unpack_envelope(struct pa_event *ev, struct pa_error *err)
+{
+    json_int_t version = 0, time_s = 0;
+    json_t *data = NULL;
+    ev->role = ev->scope = NULL;
+    if (json_unpack(ev->root, "{s:I, s:s, s:s, s?s, s?s, s:I, s:o !}", "v", &version, "type",
+                    &ev->type, "actor", &ev->actor, "role", &ev->role, "scope", &ev->scope, "time",
+                    &time_s, "data", &data) != 0 ||
+        !json_is_object(data))
+        return pa_error_set(err, PA_ETAMPER,
+                            "event does not have the fields v, type, actor, role, time, data");
+    if (version != 1 && version != PA_EVENT_VERSION)
+        return pa_error_set(err, PA_ETAMPER, "event version %lld is not known",
+                            (long long)version);
+    if ((version == 1) != (ev->role == NULL) || (ev->scope && !ev->role))
+        return pa_error_set(err, PA_ETAMPER, "a version %d event %s a role", (int)version,
+                            version == 1 ? "has" : "lacks");
+    ev->version = (int)version;
+    ev->time = time_s;
+    ev->data = data;
+    return 0;
+}
+
 int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa_error *err)
 {
     PA_ASSERT(entry != NULL && ev != NULL);
@@ -96,18 +122,11 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
     ev->root = json_loadb(entry, len, JSON_REJECT_DUPLICATES, &jerr);
     if (ev->root == NULL)
         return pa_error_set(err, PA_ETAMPER, "event is not JSON: %s", jerr.text);
-    json_int_t version = 0, time_s = 0;
-    json_t *data = NULL;
-    if (json_unpack(ev->root, "{s:I, s:s, s:s, s:I, s:o !}", "v", &version, "type", &ev->type,
-                    "actor", &ev->actor, "time", &time_s, "data", &data) != 0 ||
-        !json_is_object(data)) {
+    int rc = unpack_envelope(ev, err);
+    if (rc != 0) {
         pa_event_release(ev);
-        return pa_error_set(err, PA_ETAMPER,
-                            "event does not have the fields v, type, actor, time, data");
+        return rc;
     }
-    ev->version = (int)version;
-    ev->time = time_s;
-    ev->data = data;
     char *again = json_dumps(ev->root, CANONICAL_FLAGS);
     bool canonical = again && strlen(again) == len && memcmp(again, entry, len) == 0;
     free(again);
@@ -115,13 +134,9 @@ int pa_tlog_decode(const void *entry, size_t len, struct pa_event *ev, struct pa
         pa_event_release(ev);
         return pa_error_set(err, PA_ETAMPER, "event bytes are not in canonical form");
     }
-    if (has_real(data)) {
+    if (has_real(ev->data)) {
         pa_event_release(ev);
         return pa_error_set(err, PA_ETAMPER, "event holds a number that is not an integer");
-    }
-    if (ev->version != PA_EVENT_VERSION) {
-        pa_event_release(ev);
-        return pa_error_set(err, PA_ETAMPER, "event version %d is not known", (int)version);
     }
     return 0;
 }
@@ -136,16 +151,18 @@ const char *pa_tlog__table(int i)
     return NULL;
 }
 
-int pa_tlog__apply(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
-{
-    return apply_event(db, ev, err);
-}
-
+/* Replay: every module may check that the event's actor could have made it
+ * (auth.c: that it held the role the event records), then the event applies. */
 static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
     pa_event_apply_fn apply = find_apply(ev->type);
     if (apply == NULL)
-        return pa_error_set(err, PA_EINTERNAL, "no module applies events of type '%s'", ev->type);
+        return pa_error_set(err, PA_ETAMPER, "no module applies events of type '%s'", ev->type);
+    for (int i = 0; i < nmodules; i++) {
+        int rc = modules[i]->check_actor ? modules[i]->check_actor(db, ev, err) : 0;
+        if (rc != 0)
+            return rc;
+    }
     return apply(db, ev, err);
 }
 
@@ -203,17 +220,23 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
     char *entry = NULL;
     size_t len = 0;
     int64_t now = (int64_t)time(NULL);
-    int rc = pa_tlog_encode(type, pa_db_actor(db), now, data, &entry, &len, err);
+    struct pa_actor who;
+    pa_db_who(db, &who);
+    int rc = pa_tlog_encode(type, &who, now, data, &entry, &len, err);
     if (rc == 0)
-        rc = insert_entry(db, type, pa_db_actor(db), now, entry, len, seq_out, err);
+        rc = insert_entry(db, type, who.name, now, entry, len, seq_out, err);
+    pa_event_apply_fn apply = find_apply(type);
+    PA_ASSERT(apply != NULL); /* a module appends only its own types */
     if (rc == 0) {
         struct pa_event ev = {.seq = *seq_out,
                               .version = PA_EVENT_VERSION,
                               .type = type,
-                              .actor = pa_db_actor(db),
+                              .actor = who.name,
+                              .role = who.role,
+                              .scope = who.scope,
                               .time = now,
                               .data = data};
-        rc = apply_event(db, &ev, err);
+        rc = apply(db, &ev, err);
     }
     free(entry);
     json_decref(data);
@@ -252,32 +275,35 @@ static int clear_projection(struct pa_db *db, struct pa_error *err)
     return 0;
 }
 
-static int replay_all(struct pa_db *db, struct pa_error *err)
+/* The one replay loop: every event of src's log, in order, checked and
+ * applied to dst (src itself for a rebuild, a fresh database for verify).  An
+ * event that cannot be applied is the log's fault (PA_ETAMPER); a database
+ * that cannot be read is not (a corrupt page is PA_EDB, not a deleted row). */
+int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
 {
+    PA_ASSERT(src != NULL && dst != NULL && pa_db_in_transaction(dst));
     sqlite3_stmt *stmt;
-    int rc = clear_projection(db, err);
-    if (rc == 0 &&
-        sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq", -1,
+    if (sqlite3_prepare_v2(pa_db_sqlite(src), "SELECT seq, entry FROM events ORDER BY seq", -1,
                            &stmt, NULL) != SQLITE_OK)
-        rc = pa_db_fail(db, err, "reading the event log");
-    if (rc != 0)
-        return rc;
-    int step;
+        return pa_db_fail(src, err, "reading the event log");
+    int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_event ev;
+        struct pa_error why;
         int64_t seq = sqlite3_column_int64(stmt, 0);
-        rc = pa_tlog_decode(sqlite3_column_blob(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1),
-                            &ev, err);
+        const void *entry = sqlite3_column_blob(stmt, 1);
+        rc = pa_tlog_decode(entry ? entry : "", (size_t)sqlite3_column_bytes(stmt, 1), &ev, &why);
         if (rc == 0) {
             ev.seq = seq;
-            rc = apply_event(db, &ev, err);
+            rc = apply_event(dst, &ev, &why);
             pa_event_release(&ev);
         }
-        if (rc != 0 && err)
-            pa_error_set(err, rc, "event %lld: %.400s", (long long)seq, err->message);
+        if (rc != 0)
+            rc = pa_error_set(err, rc == PA_EDB || rc == PA_EBUSY || rc == PA_ENOMEM ? rc : PA_ETAMPER,
+                              "event %lld: %.400s", (long long)seq, why.message);
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = pa_db_fail(db, err, "reading the event log");
+        rc = pa_db_fail(src, err, "reading the event log");
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -287,7 +313,9 @@ int pa_tlog_replay(struct pa_db *db, struct pa_error *err)
     int rc = pa_db_begin(db, err);
     if (rc != 0)
         return rc;
-    rc = replay_all(db, err);
+    rc = clear_projection(db, err);
+    if (rc == 0)
+        rc = pa_tlog__replay(db, db, err);
     if (rc == 0)
         rc = pa_db_commit(db, err);
     if (rc != 0)

@@ -21,6 +21,11 @@ int pa_tlog_entries(struct pa_db *db, int64_t from, int64_t count,
                     struct pa_error *err)
 {
     PA_ASSERT(db != NULL && fn != NULL);
+    /* the log holds every pairing's books: whoever checks it needs all of it,
+     * and the public has the checkpoint and proofs instead */
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who && who->role == PA_ROLE_ANONYMOUS)
+        return pa_error_set(err, PA_EUNAUTH, "sign in to read the log's entries");
     if (from < 0 || count < 0)
         return pa_error_setf(err, PA_EINVAL, from < 0 ? "from" : "count",
                              "from and count must be whole numbers >= 0");

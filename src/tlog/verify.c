@@ -183,8 +183,8 @@ static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *e
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading the tree");
     struct cursor c = {0, 0, t->count[0] == 0};
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         int l = sqlite3_column_int(stmt, 0);
         uint64_t tile = (uint64_t)sqlite3_column_int64(stmt, 1);
         int bytes = sqlite3_column_bytes(stmt, 2);
@@ -197,6 +197,8 @@ static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *e
         for (int k = 0; rc == 0 && k < bytes / PA_HASH_LEN; k++)
             rc = check_node(t, &c, l, tile * 256 + (uint64_t)k, hashes + k * PA_HASH_LEN, err);
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the tree");
     sqlite3_finalize(stmt);
     if (rc == 0 && !c.done)
         rc = pa_error_set(err, PA_ETAMPER,
@@ -286,9 +288,9 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
                            "SELECT id, origin, size, root, note FROM checkpoints ORDER BY id", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
-    int rc = 0;
+    int rc = 0, step;
     int64_t expected = 1;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (sqlite3_column_int64(stmt, 0) != expected)
             rc = pa_error_set(err, PA_ETAMPER, "table checkpoints: checkpoint %lld is missing",
                               (long long)expected);
@@ -296,6 +298,8 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
             rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
         expected++;
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading checkpoints");
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -312,22 +316,27 @@ static int check_signers_known(struct pa_db *db, struct pa_error *err)
         sqlite3_finalize(stmt);
         return pa_db_fail(db, err, "reading key_heads");
     }
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_note note;
         if (pa_note_parse((const char *)sqlite3_column_text(stmt, 1), &note, NULL) != 0)
             continue; /* reported by check_checkpoints */
         for (int i = 0; rc == 0 && i < note.nsigs; i++) {
             sqlite3_reset(known);
             sqlite3_bind_text(known, 1, note.sigs[i].name, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(known) != SQLITE_ROW)
+            int found = sqlite3_step(known);
+            if (found == SQLITE_DONE)
                 rc = pa_error_set(err, PA_ETAMPER,
                                   "table key_heads: key '%s' signed checkpoint "
                                   "%lld but its row is missing",
                                   note.sigs[i].name, (long long)sqlite3_column_int64(stmt, 0));
+            else if (found != SQLITE_ROW)
+                rc = pa_db_fail(db, err, "reading key_heads");
         }
         pa_note_release(&note);
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading checkpoints");
     sqlite3_finalize(known);
     sqlite3_finalize(stmt);
     return rc;
@@ -343,7 +352,8 @@ static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
     int rc = 1; /* not found yet */
-    while (rc == 1 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int step = SQLITE_DONE;
+    while (rc == 1 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_note note;
         if (pa_note_parse((const char *)sqlite3_column_text(stmt, 2), &note, NULL) != 0)
             continue;
@@ -360,6 +370,8 @@ static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_
         }
         pa_note_release(&note);
     }
+    if (rc == 1 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading checkpoints");
     sqlite3_finalize(stmt);
     return rc == 1 ? pa_error_set(err, PA_ETAMPER,
                                   "table checkpoints: the checkpoint '%s' last signed (size "
@@ -371,20 +383,14 @@ static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_
 /* What a key last signed must be the newest checkpoint carrying its signature. */
 static int check_key_heads(struct pa_db *db, struct pa_error *err)
 {
-    static const char sql[] =
-        "SELECT h.key_name, h.verifier, h.size, h.root, "
-        "(SELECT c.size || ':' || hex(c.root) FROM checkpoints c WHERE instr(c.note, "
-        "char(10) || '\u2014 ' || h.key_name || ' ') > 0 ORDER BY c.id DESC LIMIT 1) "
-        "FROM key_heads h ORDER BY h.key_name";
-    (void)sql;
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(
             pa_db_sqlite(db),
             "SELECT key_name, verifier, size, hex(root) FROM key_heads ORDER BY key_name", -1,
             &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading key_heads");
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(stmt, 0);
         struct pa_verifier v;
         if (pa_verifier_parse((const char *)sqlite3_column_text(stmt, 1), &v, NULL) != 0 ||
@@ -397,6 +403,8 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
         rc = check_key_head(db, &v, (uint64_t)sqlite3_column_int64(stmt, 2),
                             (const char *)sqlite3_column_text(stmt, 3), err);
     }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading key_heads");
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -405,26 +413,9 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
 
 static int replay_into(struct pa_db *db, struct pa_db *fresh, struct pa_error *err)
 {
-    sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT seq, entry FROM events ORDER BY seq", -1,
-                           &stmt, NULL) != SQLITE_OK)
-        return pa_db_fail(db, err, "reading the log");
     int rc = pa_db_begin(fresh, err);
-    while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
-        struct pa_event ev;
-        int64_t seq = sqlite3_column_int64(stmt, 0);
-        rc = pa_tlog_decode(sqlite3_column_blob(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1),
-                            &ev, err);
-        if (rc == 0) {
-            ev.seq = seq;
-            struct pa_error why;
-            if (pa_tlog__apply(fresh, &ev, &why) != 0)
-                rc = pa_error_set(err, PA_ETAMPER, "event %lld cannot be replayed: %s",
-                                  (long long)seq, why.message);
-            pa_event_release(&ev);
-        }
-    }
-    sqlite3_finalize(stmt);
+    if (rc == 0)
+        rc = pa_tlog__replay(db, fresh, err);
     if (rc == 0)
         rc = pa_db_commit(fresh, err);
     if (rc != 0)
@@ -444,7 +435,8 @@ static int key_order(struct pa_db *db, const char *table, char *order, size_t si
     const char *cols[16] = {0};
     char names[16][64];
     *nkey = 0;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         int pk = sqlite3_column_int(stmt, 5);
         if (pk > 0 && pk <= 16) {
             snprintf(names[pk - 1], sizeof(names[0]), "%s", sqlite3_column_text(stmt, 1));
@@ -453,6 +445,8 @@ static int key_order(struct pa_db *db, const char *table, char *order, size_t si
         }
     }
     sqlite3_finalize(stmt);
+    if (step != SQLITE_DONE)
+        return pa_db_fail(db, err, "reading the schema");
     order[0] = '\0';
     for (int i = 0; i < *nkey; i++)
         snprintf(order + strlen(order), size - strlen(order), "%s\"%s\"", i ? ", " : "", cols[i]);
@@ -551,7 +545,19 @@ static int compare_table(struct pa_db *db, struct pa_db *fresh, const char *tabl
         return pa_db_fail(db, err, "comparing tables");
     }
     int sa = sqlite3_step(a), sb = sqlite3_step(b);
-    while (rc == 0 && (sa == SQLITE_ROW || sb == SQLITE_ROW)) {
+    for (;;) {
+        /* only the end of the rows ends a table: a page that cannot be read is
+         * the database's failure, not a row deleted behind pairaid's back */
+        if (sa != SQLITE_ROW && sa != SQLITE_DONE) {
+            rc = pa_db_fail(db, err, "reading the tables");
+            break;
+        }
+        if (sb != SQLITE_ROW && sb != SQLITE_DONE) {
+            rc = pa_db_fail(fresh, err, "replaying the tables");
+            break;
+        }
+        if (rc != 0 || (sa == SQLITE_DONE && sb == SQLITE_DONE))
+            break;
         int order_cmp = sa != SQLITE_ROW ? 1 : sb != SQLITE_ROW ? -1 : compare_keys(a, b, nkey);
         char key[200];
         if (order_cmp < 0) {

@@ -20,14 +20,42 @@ static struct pa_principal user(const char *name, enum pa_role role, const char 
     return u;
 }
 
-static int add(struct pa_db *db, struct pa_principal u, const char *password)
+#define GOOD "tall-Cedar-82" /* a password libpwquality accepts */
+
+/* Runs one change to users in its own transaction, as the CLI does. */
+static int in_transaction(struct pa_db *db, int rc_of_begin, int (*fn)(struct pa_db *, void *,
+                                                                       struct pa_error *),
+                          void *ctx)
 {
     struct pa_error err;
     pa_error_clear(&err);
-    int rc = pa_user_add(db, &u, password, &err);
-    if (rc != 0)
-        print_message("  %s: %s: %s\n", u.name, err.field, err.message);
+    int rc = rc_of_begin == 0 ? pa_db_begin(db, &err) : rc_of_begin;
+    if (rc == 0)
+        rc = fn(db, ctx, &err);
+    if (rc == 0)
+        rc = pa_db_commit(db, &err);
+    if (rc != 0) {
+        pa_db_rollback(db);
+        print_message("  %s: %s\n", err.field, err.message);
+    }
     return rc;
+}
+
+struct adding {
+    struct pa_principal u;
+    const char *password;
+};
+
+static int do_add(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    struct adding *a = ctx;
+    return pa_user_add(db, &a->u, a->password, err);
+}
+
+static int add(struct pa_db *db, struct pa_principal u, const char *password)
+{
+    struct adding a = {u, password};
+    return in_transaction(db, 0, do_add, &a);
 }
 
 static void adding_users(void **state)
@@ -35,26 +63,59 @@ static void adding_users(void **state)
     (void)state;
     struct pa_db *db = test_db();
     test_load_demo(db);
-    assert_int_equal(add(db, user("wx", PA_ROLE_DONOR, "320200", ""), "long enough"), 0);
-    assert_int_equal(add(db, user("wx", PA_ROLE_DONOR, "320200", ""), "long enough"), PA_EEXIST);
+    assert_int_equal(add(db, user("wx", PA_ROLE_DONOR, "320200", ""), GOOD), 0);
+    assert_int_equal(add(db, user("wx", PA_ROLE_DONOR, "320200", ""), GOOD), PA_EEXIST);
     /* scope fields must fit the role */
-    assert_int_equal(add(db, user("a", PA_ROLE_DONOR, "", ""), "long enough"), PA_EINVAL);
-    assert_int_equal(add(db, user("b", PA_ROLE_ADMIN, "320200", ""), "long enough"), PA_EINVAL);
-    assert_int_equal(add(db, user("c", PA_ROLE_AUDITOR, "", ""), "long enough"), PA_EINVAL);
-    assert_int_equal(add(db, user("d", PA_ROLE_AUDITOR, "", "NOPE"), "long enough"), PA_ENOTFOUND);
-    assert_int_equal(add(db, user("e", PA_ROLE_RECIPIENT, "999999", ""), "long enough"),
-                     PA_ENOTFOUND);
+    assert_int_equal(add(db, user("a", PA_ROLE_DONOR, "", ""), GOOD), PA_EINVAL);
+    assert_int_equal(add(db, user("b", PA_ROLE_ADMIN, "320200", ""), GOOD), PA_EINVAL);
+    assert_int_equal(add(db, user("c", PA_ROLE_AUDITOR, "", ""), GOOD), PA_EINVAL);
+    assert_int_equal(add(db, user("d", PA_ROLE_AUDITOR, "", "NOPE"), GOOD), PA_ENOTFOUND);
+    assert_int_equal(add(db, user("e", PA_ROLE_RECIPIENT, "999999", ""), GOOD), PA_ENOTFOUND);
     assert_int_equal(add(db, user("f", PA_ROLE_ASSESSOR, "", ""), "short"), PA_EINVAL);
-    assert_int_equal(add(db, user("", PA_ROLE_ASSESSOR, "", ""), "long enough"), PA_EINVAL);
-    /* the password is stored as an Argon2id hash, never as given */
+    assert_int_equal(add(db, user("", PA_ROLE_ASSESSOR, "", ""), GOOD), PA_EINVAL);
+    /* the password is stored as an Argon2id hash, never as given, and outside the
+     * users table (which the log makes) */
     sqlite3_stmt *stmt;
-    sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT password_hash FROM users", -1, &stmt, NULL);
+    sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT password_hash FROM credentials WHERE name = 'wx'",
+                       -1, &stmt, NULL);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     const char *hash = (const char *)sqlite3_column_text(stmt, 0);
     assert_true(strncmp(hash, "$argon2id$", 10) == 0);
-    assert_null(strstr(hash, "long enough"));
+    assert_null(strstr(hash, GOOD));
     sqlite3_finalize(stmt);
     pa_db_free(db);
+}
+
+/* The review added 'admin1 ' (a trailing space) and could add look-alike
+ * actors; and accepted "password", "12345678" and eight spaces for an admin. */
+static void names_and_passwords(void **state)
+{
+    (void)state;
+    static const char *const good_names[] = {"admin1", "wuxi.finance", "东海县项目办", "王会计",
+                                             "audit_2024", "阿卜杜·热合曼", NULL};
+    static const char *const bad_names[] = {
+        "admin1 ", " admin1", "adm in", "\xd0\xb0" "dmin" /* Cyrillic а */, "anonymous", "",
+        ".x", "-x", "a\tb", "admin1\xe3\x80\x80" /* ideographic space */, "x@y", "a/b",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 65 */, NULL};
+    for (int i = 0; good_names[i]; i++)
+        if (pa_user_name_check(good_names[i], NULL) != 0)
+            fail_msg("refused the name '%s'", good_names[i]);
+    for (int i = 0; bad_names[i]; i++) {
+        struct pa_error err;
+        if (pa_user_name_check(bad_names[i], &err) != PA_EINVAL)
+            fail_msg("accepted the name '%s'", bad_names[i]);
+        assert_string_equal(err.field, "name");
+    }
+    static const char *const weak[] = {"password", "12345678", "        ", "abcdefgh",
+                                       "wuxi.finance", "qwertyuiop", NULL};
+    for (int i = 0; weak[i]; i++) {
+        struct pa_error err;
+        if (pa_password_check("wuxi.finance", weak[i], &err) != PA_EINVAL)
+            fail_msg("accepted the password '%s'", weak[i]);
+        assert_string_equal(err.field, "password");
+    }
+    assert_int_equal(pa_password_check("wuxi.finance", GOOD, NULL), 0);
+    assert_int_equal(pa_password_check("admin", "pairaid-root", NULL), 0); /* the demo's */
 }
 
 static void sessions(void **state)
@@ -62,17 +123,16 @@ static void sessions(void **state)
     (void)state;
     struct pa_db *db = test_db();
     test_load_demo(db);
-    assert_int_equal(add(db, user("王会计", PA_ROLE_DONOR, "320200", ""), "correct horse"), 0);
+    assert_int_equal(add(db, user("王会计", PA_ROLE_DONOR, "320200", ""), GOOD), 0);
     struct pa_principal who;
     struct pa_error wrong_password, unknown_user, err;
     pa_error_clear(&err);
     assert_int_equal(pa_user_authenticate(db, "王会计", "wrong horse", &who, &wrong_password),
                      PA_EUNAUTH);
-    assert_int_equal(pa_user_authenticate(db, "nobody", "correct horse", &who, &unknown_user),
-                     PA_EUNAUTH);
+    assert_int_equal(pa_user_authenticate(db, "nobody", GOOD, &who, &unknown_user), PA_EUNAUTH);
     /* nothing tells an attacker which of the two it was */
     assert_string_equal(wrong_password.message, unknown_user.message);
-    assert_int_equal(pa_user_authenticate(db, "王会计", "correct horse", &who, &err), 0);
+    assert_int_equal(pa_user_authenticate(db, "王会计", GOOD, &who, &err), 0);
     assert_string_equal(who.name, "王会计");
     assert_int_equal(who.role, PA_ROLE_DONOR);
     assert_string_equal(who.region, "320200");
@@ -106,7 +166,16 @@ static void sessions(void **state)
     /* an expired session and a closed one are gone */
     assert_int_equal(pa_db_exec(db, "UPDATE sessions SET expires = 1", &err), 0);
     assert_int_equal(pa_session_find(db, token, &found, &found_expires, &err), PA_EUNAUTH);
-    assert_non_null(strstr(err.message, "expired"));
+    assert_non_null(strstr(err.message, "ended"));
+    /* opening a session sweeps the expired ones (not only signing out did) */
+    char third[PA_TOKEN_HEX_LEN + 1];
+    assert_int_equal(pa_db_begin(db, &err), 0);
+    assert_int_equal(pa_session_open(db, &who, 3600, third, &expires, &err), 0);
+    assert_int_equal(pa_db_commit(db, &err), 0);
+    sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT count(*) FROM sessions", -1, &stmt, NULL);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+    sqlite3_finalize(stmt);
     assert_int_equal(pa_session_close(db, other, &err), 0);
     assert_int_equal(pa_session_find(db, other, &found, &found_expires, &err), PA_EUNAUTH);
     assert_int_equal(pa_session_find(db, "short", &found, &found_expires, &err), PA_EUNAUTH);
@@ -278,10 +347,158 @@ static void editing_projects(void **state)
     pa_db_free(db);
 }
 
+/* ---- users in the log ----------------------------------------------------------------- */
+
+static int do_change(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    return pa_user_change(db, ctx, err);
+}
+
+static int do_disable(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    return pa_user_disable(db, ctx, err);
+}
+
+static int do_enable(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    return pa_user_enable(db, ctx, err);
+}
+
+static int count_events(struct pa_db *db, const char *type)
+{
+    sqlite3_stmt *stmt;
+    sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT count(*) FROM events WHERE type = ?1", -1, &stmt,
+                       NULL);
+    sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    int n = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+static void verify_ok(struct pa_db *db)
+{
+    struct pa_error err;
+    pa_error_clear(&err);
+    if (pa_tlog_verify(db, NULL, 0, &err) != 0)
+        fail_msg("log verify: %s", err.message);
+}
+
+static void users_are_events(void **state)
+{
+    (void)state;
+    struct pa_db *db = test_db();
+    test_load_demo(db);
+    struct pa_error err;
+    pa_error_clear(&err);
+    assert_int_equal(add(db, user("donghai", PA_ROLE_RECIPIENT, "320722", ""), GOOD), 0);
+    struct pa_principal moved = user("donghai", PA_ROLE_RECIPIENT, "320707", "");
+    assert_int_equal(in_transaction(db, 0, do_change, &moved), 0);
+    assert_int_equal(in_transaction(db, 0, do_change, &moved), PA_EINVAL); /* nothing to change */
+    char token[PA_TOKEN_HEX_LEN + 1];
+    int64_t expires;
+    struct pa_principal who;
+    assert_int_equal(pa_user_authenticate(db, "donghai", GOOD, &who, &err), 0);
+    assert_string_equal(who.region, "320707");
+    assert_int_equal(pa_db_begin(db, &err), 0);
+    assert_int_equal(pa_session_open(db, &who, 3600, token, &expires, &err), 0);
+    assert_int_equal(pa_db_commit(db, &err), 0);
+    /* disabled: no sign-in, and the session ends */
+    assert_int_equal(in_transaction(db, 0, do_disable, "donghai"), 0);
+    assert_int_equal(in_transaction(db, 0, do_disable, "donghai"), PA_EINVAL);
+    assert_int_equal(pa_user_authenticate(db, "donghai", GOOD, &who, &err), PA_EUNAUTH);
+    assert_int_equal(pa_session_find(db, token, &who, &expires, &err), PA_EUNAUTH);
+    assert_int_equal(pa_user_act_as(db, "donghai", &err), PA_EDENIED);
+    assert_int_equal(in_transaction(db, 0, do_enable, "donghai"), 0);
+    assert_int_equal(pa_user_authenticate(db, "donghai", GOOD, &who, &err), 0);
+    assert_int_equal(count_events(db, "user.add"), 1);
+    assert_int_equal(count_events(db, "user.change"), 1);
+    assert_int_equal(count_events(db, "user.disable"), 1);
+    assert_int_equal(count_events(db, "user.enable"), 1);
+    /* no password material in the log */
+    sqlite3_stmt *stmt;
+    sqlite3_prepare_v2(pa_db_sqlite(db),
+                       "SELECT count(*) FROM events WHERE instr(entry, 'argon2') OR "
+                       "instr(entry, '" GOOD "')",
+                       -1, &stmt, NULL);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+    sqlite3_finalize(stmt);
+    /* the users table is the log's: replay keeps it, verify compares it */
+    char *before = test_dump(db);
+    assert_int_equal(pa_tlog_replay(db, &err), 0);
+    char *after = test_dump(db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    verify_ok(db);
+    assert_int_equal(pa_db_exec(db, "UPDATE users SET region = '320722'", &err), 0);
+    assert_int_equal(pa_tlog_verify(db, NULL, 0, &err), PA_ETAMPER);
+    assert_non_null(strstr(err.message, "table users"));
+    /* only admins (and the local operator) change users */
+    assert_int_equal(pa_db_exec(db, "UPDATE users SET region = '320707'", &err), 0);
+    as(db, user("wx", PA_ROLE_DONOR, "320200", ""));
+    assert_int_equal(in_transaction(db, 0, do_disable, "donghai"), PA_EDENIED);
+    pa_db_free(db);
+}
+
+static int approve(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    struct pa_transfer t = {.id = "R1-P", .kind = PA_TRANSFER_POST, .date = "2024-10-02",
+                            .pending_id = ctx};
+    struct pa_transfer_outcome out;
+    int rc = pa_ledger_submit(db, &t, 1, &out, err);
+    return rc != 0 ? rc : pa_transfer_result_ok(out.result) ? 0 : -100;
+}
+
+static int request(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    (void)ctx;
+    struct pa_transfer t = {.id = "R1", .kind = PA_TRANSFER_PENDING, .date = "2024-10-01",
+                            .from = "PRJ-LYG-PARK-HUIYU", .to = "PAY-SYN-EPC-HUIYU",
+                            .amount_fen = 100};
+    struct pa_transfer_outcome out;
+    int rc = pa_ledger_submit(db, &t, 1, &out, err);
+    return rc != 0 ? rc : pa_transfer_result_ok(out.result) ? 0 : -100;
+}
+
+/* The review's repro: a recipient made a donor behind pairaid's back approves a
+ * request, the role is set back, and `log verify` passed. */
+static void borrowed_roles_are_found(void **state)
+{
+    (void)state;
+    struct pa_db *db = test_db();
+    test_load_demo(db);
+    struct pa_error err;
+    pa_error_clear(&err);
+    assert_int_equal(add(db, user("donghai", PA_ROLE_RECIPIENT, "320722", ""), GOOD), 0);
+    assert_int_equal(add(db, user("ganyu", PA_ROLE_RECIPIENT, "320707", ""), GOOD), 0);
+    assert_int_equal(pa_user_act_as(db, "ganyu", &err), 0);
+    assert_int_equal(in_transaction(db, 0, request, NULL), 0);
+    assert_int_equal(pa_user_act_as(db, "donghai", &err), 0);
+    assert_int_equal(in_transaction(db, 0, approve, "R1"), PA_EDENIED); /* a recipient */
+    assert_int_equal(pa_db_exec(db, "UPDATE users SET role = 'donor', region = '320206' "
+                                    "WHERE name = 'donghai'",
+                                &err),
+                     0);
+    /* the next transaction reads the role again: donghai is a donor now */
+    assert_int_equal(in_transaction(db, 0, approve, "R1"), 0);
+    assert_int_equal(pa_db_exec(db, "UPDATE users SET role = 'recipient', region = '320722' "
+                                    "WHERE name = 'donghai'",
+                                &err),
+                     0);
+    assert_int_equal(pa_tlog_verify(db, NULL, 0, &err), PA_ETAMPER);
+    assert_non_null(strstr(err.message, "'donghai' acted as 'donor 320206'"));
+    assert_non_null(strstr(err.message, "'recipient 320722'"));
+    pa_db_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(adding_users),     cmocka_unit_test(sessions),
+        cmocka_unit_test(adding_users),     cmocka_unit_test(names_and_passwords),
+        cmocka_unit_test(users_are_events), cmocka_unit_test(borrowed_roles_are_found),
+        cmocka_unit_test(sessions),
         cmocka_unit_test(roles_and_money),  cmocka_unit_test(roles_and_projects),
         cmocka_unit_test(editing_projects),
     };

@@ -18,7 +18,7 @@ export const PAIRAID = process.env.PAIRAID || path.join(SOURCE, 'build', 'pairai
 
 // The demo users of scripts/demo-users.
 export const PASSWORDS = {
-  admin: 'pairaid-admin',
+  admin: 'pairaid-root',
   'wuxi.finance': 'pairaid-donor',
   'donghai.office': 'pairaid-recipient',
   'audit.wxlyg': 'pairaid-auditor',

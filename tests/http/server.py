@@ -25,7 +25,7 @@ SOURCE = os.environ.get("PA_SOURCE_DIR", os.path.join(os.path.dirname(__file__),
 
 # The demo users of scripts/demo-users, and two more for scope tests.
 PASSWORDS = {
-    "admin": "pairaid-admin",
+    "admin": "pairaid-root",
     "wuxi.finance": "pairaid-donor",
     "donghai.office": "pairaid-recipient",
     "audit.wxlyg": "pairaid-auditor",

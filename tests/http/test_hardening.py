@@ -34,10 +34,10 @@ def api(method, path, body=None, user=None):
     return status, parsed
 
 
-def cli(*args, user=None):
+def cli(*args, user=None, stdin=None):
     """pairaid on the server's database, as `user` (--as) when given."""
     who = ["--as", user] if user else []
-    return server.run("--db", S.db, *who, *args)
+    return server.run("--db", S.db, *who, *args, stdin=stdin)
 
 
 def import_csv(kind, text):
@@ -111,6 +111,40 @@ def test_cached_answers_follow_the_date():
             f.write("2026-12-04")
         late = expired()
         assert late > early, (early, late)  # requests expired in between
+
+
+# ---- 5. users are in the log, and a change to one counts at once ---------------------------
+
+
+def test_user_changes_count_at_once():
+    code, _, err = cli("user", "add", "hard.officer", "--role", "recipient", "--region", "320722",
+                       stdin="Tall-cedar-79\n")
+    assert code == 0, err
+    tok = S.login("hard.officer", "Tall-cedar-79")
+    bearer = {"Authorization": "Bearer " + tok}
+    assert S.call("GET", "/api/v1/me", token=tok)[1]["user"]["region"] == "320722"
+    # moved to another county: the session carries on, with the new scope
+    assert cli("user", "change", "hard.officer", "--role", "recipient", "--region", "320707")[0] == 0
+    assert S.call("GET", "/api/v1/me", token=tok)[1]["user"]["region"] == "320707"
+    body = {"code": "HARD-MOVED", "name": "测试", "pairing": "WX-LYG-YX-DH", "region": "320722",
+            "domain": "education", "kind": "livelihood", "budget": "1.00",
+            "start_date": "2024-09-01"}
+    status, _, _ = S.request("POST", "/api/v1/projects", body, bearer)
+    assert status == 403, status
+    # disabled: the session ends with the next request
+    assert cli("user", "disable", "hard.officer")[0] == 0
+    assert S.call("GET", "/api/v1/me", token=tok)[0] == 401
+    status, _, _ = S.request("POST", "/api/v1/login", {"username": "hard.officer",
+                                                       "password": "Tall-cedar-79"})
+    assert status == 401, status
+    assert cli("user", "enable", "hard.officer")[0] == 0
+    tok = S.login("hard.officer", "Tall-cedar-79")
+    # a new password ends the old sessions
+    assert cli("user", "password", "hard.officer", stdin="Tall-cedar-80\n")[0] == 0
+    assert S.call("GET", "/api/v1/me", token=tok)[0] == 401
+    assert S.login("hard.officer", "Tall-cedar-80")
+    code, _, err = cli("log", "verify")
+    assert code == 0, err
 
 
 # ---- 2. who may read is the library's: the CLI and HTTP agree ----------------------------
@@ -248,6 +282,7 @@ if __name__ == "__main__":
         main([test_long_query_does_not_kill_the_server,
               test_cache_keys_do_not_collide,
               test_cached_answers_follow_the_date,
+              test_user_changes_count_at_once,
               test_cli_and_http_read_the_same,
               test_public_totals_are_sums_of_public_lists,
               test_an_unpublished_project_changes_no_public_figure])

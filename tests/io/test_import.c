@@ -157,10 +157,47 @@ static void regions_export_and_refuse_import(void **state)
     pa_db_free(db);
 }
 
+/* The review: two milestones whose titles differ at character 191 were refused
+ * as duplicates within one file (the key was cut at 512 bytes), while the same
+ * rows from two files were accepted. */
+static void long_keys_are_compared_whole(void **state)
+{
+    (void)state;
+    struct pa_db *db = test_db();
+    test_load_demo(db);
+    char title[2][700] = {"", ""};
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < 190; i++)
+            strcat(title[t], "桃");
+        strcat(title[t], t ? "乙" : "甲"); /* character 191 */
+        for (int i = 191; i < 200; i++)
+            strcat(title[t], "林");
+    }
+    char csv[3000];
+    snprintf(csv, sizeof(csv),
+             "project,date,kind,title\nLYG-MS-001,2024-01-02,visit,%s\nLYG-MS-001,2024-01-02,visit,%s\n",
+             title[0], title[1]);
+    struct pa_import_report report;
+    assert_int_equal(test_import(db, "milestones", csv, &report), 0);
+    assert_int_equal(report.created, 2);
+    pa_import_report_release(&report);
+    /* the very same row twice is still a duplicate */
+    snprintf(csv, sizeof(csv),
+             "project,date,kind,title\nLYG-MS-002,2024-01-02,visit,%s\nLYG-MS-002,2024-01-02,visit,%s\n",
+             title[0], title[0]);
+    assert_int_equal(test_import(db, "milestones", csv, &report), PA_EINVAL);
+    assert_int_equal(report.nerrors, 1);
+    assert_int_equal(report.errors[0].line, 3);
+    assert_non_null(strstr(report.errors[0].message, "duplicate of the record on line 2"));
+    pa_import_report_release(&report);
+    pa_db_free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(line_numbers_follow_physical_lines),
+        cmocka_unit_test(long_keys_are_compared_whole),
         cmocka_unit_test(keeps_the_first_hundred_problems_and_counts_the_rest),
         cmocka_unit_test(reads_gb18030),
         cmocka_unit_test(exports_reimport_byte_for_byte),

@@ -18,21 +18,53 @@ static void encodes_canonically(void **state)
                              (json_int_t)140000000, "code", "LYG-MS-001", "public", 1);
     char *out = NULL;
     size_t len = 0;
-    assert_int_equal(pa_tlog_encode("project.create", "alice", 1700000000, data, &out, &len, NULL),
+    struct pa_actor alice = {"alice", "recipient", "320722"};
+    assert_int_equal(pa_tlog_encode("project.create", &alice, 1700000000, data, &out, &len, NULL),
                      0);
     assert_string_equal(out, "{\"actor\":\"alice\",\"data\":{\"budget_fen\":140000000,"
                              "\"code\":\"LYG-MS-001\",\"name\":\"桃林镇第二中心小学食堂\","
-                             "\"public\":true},\"time\":1700000000,\"type\":\"project.create\","
-                             "\"v\":1}");
+                             "\"public\":true},\"role\":\"recipient\",\"scope\":\"320722\","
+                             "\"time\":1700000000,\"type\":\"project.create\",\"v\":2}");
     assert_int_equal(len, strlen(out));
 
     struct pa_event ev;
     assert_int_equal(pa_tlog_decode(out, len, &ev, NULL), 0);
     assert_string_equal(ev.type, "project.create");
     assert_string_equal(ev.actor, "alice");
+    assert_string_equal(ev.role, "recipient");
+    assert_string_equal(ev.scope, "320722");
+    assert_int_equal(ev.version, 2);
     assert_int_equal(ev.time, 1700000000);
     assert_int_equal(json_integer_value(json_object_get(ev.data, "budget_fen")), 140000000);
     pa_event_release(&ev);
+    free(out);
+    json_decref(data);
+}
+
+/* Entries written before roles were recorded (version 1, docs/events.md's first
+ * vector) are still read, with no role. */
+static void reads_version_1(void **state)
+{
+    (void)state;
+    static const char v1[] =
+        "{\"actor\":\"alice\",\"data\":{\"budget_fen\":140000000,\"code\":\"LYG-MS-001\","
+        "\"name\":\"桃林镇第二中心小学食堂\",\"public\":true},\"time\":1700000000,"
+        "\"type\":\"project.create\",\"v\":1}";
+    struct pa_event ev;
+    assert_int_equal(pa_tlog_decode(v1, strlen(v1), &ev, NULL), 0);
+    assert_int_equal(ev.version, 1);
+    assert_null(ev.role);
+    assert_null(ev.scope);
+    assert_string_equal(ev.actor, "alice");
+    pa_event_release(&ev);
+    /* the operator: a role, no scope */
+    json_t *data = json_object();
+    struct pa_actor op = {"root", "operator", NULL};
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(pa_tlog_encode("t", &op, 0, data, &out, &len, NULL), 0);
+    assert_string_equal(out, "{\"actor\":\"root\",\"data\":{},\"role\":\"operator\",\"time\":0,"
+                             "\"type\":\"t\",\"v\":2}");
     free(out);
     json_decref(data);
 }
@@ -43,10 +75,11 @@ static void escapes_only_what_json_requires(void **state)
     json_t *data = json_pack("{s:s}", "description", "line one\nsaid \"hi\" \\ /路");
     char *out = NULL;
     size_t len = 0;
-    assert_int_equal(pa_tlog_encode("t", "a", 0, data, &out, &len, NULL), 0);
-    assert_string_equal(
-        out, "{\"actor\":\"a\",\"data\":{\"description\":"
-             "\"line one\\nsaid \\\"hi\\\" \\\\ /路\"},\"time\":0,\"type\":\"t\",\"v\":1}");
+    struct pa_actor a = {"a", "admin", NULL};
+    assert_int_equal(pa_tlog_encode("t", &a, 0, data, &out, &len, NULL), 0);
+    assert_string_equal(out, "{\"actor\":\"a\",\"data\":{\"description\":"
+                             "\"line one\\nsaid \\\"hi\\\" \\\\ /路\"},\"role\":\"admin\","
+                             "\"time\":0,\"type\":\"t\",\"v\":2}");
     free(out);
     json_decref(data);
 }
@@ -71,8 +104,9 @@ static void direct_writer_matches_jansson(void **state)
                                  keys[2], "2024-08-23", keys[3], text, keys[4], round % 2);
         char *expected = NULL;
         size_t len = 0;
-        assert_int_equal(pa_tlog_encode("t.x", text, round, data, &expected, &len, NULL), 0);
-        pa_canon_begin(&c, text);
+        struct pa_actor who = {text, round % 4 ? "donor" : text, round % 3 ? "320200" : NULL};
+        assert_int_equal(pa_tlog_encode("t.x", &who, round, data, &expected, &len, NULL), 0);
+        pa_canon_begin(&c, &who);
         pa_canon_key(&c, keys[0]);
         pa_canon_int(&c, n);
         pa_canon_key(&c, keys[1]);
@@ -98,7 +132,11 @@ static void refuses_non_canonical_entries(void **state)
     static const char *const bad[] = {
         "{\"v\":1,\"type\":\"t\",\"actor\":\"a\",\"time\":0,\"data\":{}}",  /* unsorted */
         "{\"actor\":\"a\", \"data\":{},\"time\":0,\"type\":\"t\",\"v\":1}", /* a space */
-        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":2}",  /* version */
+        "{\"actor\":\"a\",\"data\":{},\"time\":0,\"type\":\"t\",\"v\":2}",  /* no role */
+        "{\"actor\":\"a\",\"data\":{},\"role\":\"admin\",\"time\":0,\"type\":\"t\",\"v\":1}",
+        "{\"actor\":\"a\",\"data\":{},\"role\":\"admin\",\"time\":0,\"type\":\"t\",\"v\":3}",
+        "{\"actor\":\"a\",\"data\":{},\"scope\":\"320200\",\"time\":0,\"type\":\"t\",\"v\":2}",
+        "{\"actor\":\"a\",\"data\":{},\"role\":1,\"time\":0,\"type\":\"t\",\"v\":2}",
         "{\"actor\":\"a\",\"data\":{},\"extra\":1,\"time\":0,\"type\":\"t\",\"v\":1}", /* field */
         "{\"actor\":\"a\",\"data\":[],\"time\":0,\"type\":\"t\",\"v\":1}",             /* data */
         "{\"actor\":\"a\",\"data\":{\"x\":1.5},\"time\":0,\"type\":\"t\",\"v\":1}",    /* a real */
@@ -203,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(encodes_canonically),
+        cmocka_unit_test(reads_version_1),
         cmocka_unit_test(escapes_only_what_json_requires),
         cmocka_unit_test(direct_writer_matches_jansson),
         cmocka_unit_test(refuses_non_canonical_entries),
