@@ -67,6 +67,7 @@ struct pa_transfer {
     X(EXCEEDS_PENDING_AMOUNT, "amount", "amount exceeds the pending amount")                       \
     X(SAME_ACTOR, NULL, "the person who requested a transfer cannot approve it")                   \
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
+    X(EXCEEDS_BUDGET, "amount", "asks a pool for more than the project's budget not yet funded")   \
     X(OVERFLOW, "amount", "a balance would overflow")
 
 enum pa_transfer_result {

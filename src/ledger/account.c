@@ -211,7 +211,10 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
     if (step == SQLITE_ROW) {
         struct pa_account *a = c->accounts[c->n];
         snprintf(a->code, sizeof(a->code), "%s", code);
-        a->is_source = strcmp((const char *)sqlite3_column_text(stmt, 0), "source") == 0;
+        const char *kind = (const char *)sqlite3_column_text(stmt, 0);
+        a->is_source = strcmp(kind, "source") == 0;
+        a->is_pool = strcmp(kind, "pool") == 0;
+        a->is_project = strcmp(kind, "project") == 0;
         a->closed = sqlite3_column_int(stmt, 1) != 0;
         a->debits_pending = sqlite3_column_int64(stmt, 2);
         a->debits_posted = sqlite3_column_int64(stmt, 3);
@@ -371,28 +374,35 @@ static int check_account(struct pa_db *db, const struct pa_record *rec, struct p
 
 struct owner {
     char kind[16];
-    char region[8]; /* the account's own region */
-    char donor[8];  /* whose money it is */
+    char region[8];                /* the account's own region */
+    char donor[8];                 /* whose money it is */
+    char pairing[PA_CODE_MAX + 1]; /* its pairing (a project account's: its project's) */
 };
 
 static int owner_of(struct pa_db *db, const char *code, struct owner *o, struct pa_error *err)
 {
     static const char sql[] =
-        "SELECT a.kind, a.region, coalesce(g.donor, a.region) FROM accounts a "
-        "LEFT JOIN pairings g ON g.code = a.pairing WHERE a.code = ?1";
+        "SELECT a.kind, a.region, coalesce(g.donor, a.region), g.code FROM accounts a "
+        "LEFT JOIN projects p ON p.code = a.project "
+        "LEFT JOIN pairings g ON g.code = coalesce(p.pairing, a.pairing) WHERE a.code = ?1";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, code);
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        const unsigned char *pairing = sqlite3_column_text(stmt, 3);
         snprintf(o->kind, sizeof(o->kind), "%s", sqlite3_column_text(stmt, 0));
         snprintf(o->region, sizeof(o->region), "%s", sqlite3_column_text(stmt, 1));
         snprintf(o->donor, sizeof(o->donor), "%s",
                  strcmp(o->kind, "source") == 0 ? o->region
                                                 : (const char *)sqlite3_column_text(stmt, 2));
-    } else {
+        snprintf(o->pairing, sizeof(o->pairing), "%s", pairing ? (const char *)pairing : "");
+    } else if (step == SQLITE_DONE) {
         rc = pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", code);
+    } else {
+        rc = pa_db_fail(db, err, "reading an account");
     }
     sqlite3_reset(stmt);
     return rc;
@@ -428,6 +438,10 @@ int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const c
     return pa_scope_require(db, PA_ROLE_DONOR, o.donor, what, err);
 }
 
+/* A request only reserves money its requester may ask for: a recipient asks
+ * to pay from a project account of theirs, or asks the pool of a project's
+ * pairing (or of the pairing above it) for money into a project account of
+ * theirs; never a payee's, a source's or another county's money. */
 int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
                                  struct pa_error *err)
 {
@@ -435,18 +449,72 @@ int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char 
         return 0;
     if (pa_db_principal(db)->role != PA_ROLE_RECIPIENT)
         return pa_ledger__authorize_spend(db, from, "reserve money of this account", err);
-    /* a recipient asks to pay from a project account of theirs, or for money into one */
-    struct owner o;
-    int rc = owner_of(db, from, &o, err);
-    if (rc == 0 && strcmp(o.kind, "project") != 0)
-        rc = owner_of(db, to, &o, err);
-    if (rc == 0 && strcmp(o.kind, "project") != 0)
+    struct owner payer, payee;
+    int rc = owner_of(db, from, &payer, err);
+    if (rc != 0)
+        return rc;
+    if (strcmp(payer.kind, "project") == 0)
+        return pa_scope_require(db, PA_ROLE_RECIPIENT, payer.region,
+                                "request payments from this project account", err);
+    if (strcmp(payer.kind, "pool") != 0)
         return pa_error_set(err, PA_EDENIED,
-                            "a request pays from a project account, or asks "
-                            "for money into one");
-    return rc != 0 ? rc
-                   : pa_scope_require(db, PA_ROLE_RECIPIENT, o.region,
-                                      "request money for this project account", err);
+                            "a request pays from a project account, or asks a pool for money "
+                            "into one; '%s' is a %s account",
+                            from, payer.kind);
+    if ((rc = owner_of(db, to, &payee, err)) != 0)
+        return rc;
+    if (strcmp(payee.kind, "project") != 0)
+        return pa_error_set(err, PA_EDENIED, "money asked of a pool goes into a project account");
+    rc = pa_scope_require(db, PA_ROLE_RECIPIENT, payee.region,
+                          "request money for this project account", err);
+    if (rc == 0)
+        rc = pa_scope_read(db, 0, err);
+    if (rc == 0 && !pa_pairing_under(db, payee.pairing, payer.pairing))
+        rc = pa_error_set(err, PA_EDENIED,
+                          "pool '%s' (pairing '%s') does not fund pairing '%s'", from,
+                          payer.pairing, payee.pairing);
+    return rc;
+}
+
+int pa_ledger__unfunded(struct pa_db *db, const char *account, bool *applies, int64_t *unfunded,
+                        struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT p.budget, b.code FROM accounts a JOIN projects p ON p.code = a.project "
+        "JOIN accounts b ON b.project = p.code AND b.kind = 'project' "
+        "WHERE a.code = ?1 AND a.kind = 'project'";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, account);
+    /* the project's accounts' codes first: their counters come from the cache,
+     * which runs statements of its own */
+    char codes[8][PA_CODE_MAX + 1];
+    int n = 0, step;
+    int64_t budget = 0;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW && n < (int)PA_ARRAY_LEN(codes)) {
+        budget = sqlite3_column_int64(stmt, 0);
+        snprintf(codes[n++], sizeof(codes[0]), "%s", sqlite3_column_text(stmt, 1));
+    }
+    bool complete = step == SQLITE_DONE;
+    sqlite3_reset(stmt);
+    if (!complete && step != SQLITE_ROW)
+        return pa_db_fail(db, err, "reading a project's accounts");
+    *applies = n > 0;
+    *unfunded = budget;
+    if (!complete) /* more than 8 accounts for one project: too many to be a budget line */
+        return pa_error_setf(err, PA_EINVAL, "to", "project of '%s' has too many accounts",
+                             account);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        struct pa_account *acct;
+        rc = pa_ledger__account(db, codes[i], &acct, err);
+        if (rc == 0 && acct &&
+            (__builtin_sub_overflow(*unfunded, acct->credits_posted, unfunded) ||
+             __builtin_sub_overflow(*unfunded, acct->credits_pending, unfunded)))
+            rc = pa_error_setf(err, PA_ERANGE, "amount", "a project's funding overflows");
+    }
+    return rc;
 }
 
 static int authorize_account(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)

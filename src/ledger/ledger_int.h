@@ -15,6 +15,7 @@
 struct pa_account {
     char code[PA_CODE_MAX + 1];
     bool is_source; /* may go negative */
+    bool is_pool, is_project;
     bool closed;
     int64_t debits_pending, debits_posted, credits_pending, credits_posted;
     int slot; /* its place in the cache */
@@ -49,6 +50,11 @@ int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const c
                                   struct pa_error *err);
 int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
                                  struct pa_error *err);
+/* What the project behind a project account may still be given: its budget
+ * less what its accounts have received or been promised (credits posted and
+ * pending).  *applies is false for any other account. */
+int pa_ledger__unfunded(struct pa_db *db, const char *account, bool *applies, int64_t *unfunded,
+                        struct pa_error *err);
 
 extern const struct pa_kind pa_ledger__account_kind;
 extern const struct pa_kind pa_ledger__transfer_kind;

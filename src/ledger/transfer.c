@@ -229,6 +229,23 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
                  "account '%s' has %s available, the transfer needs %s", a->code, have, need);
         return outcome(out, PA_TR_EXCEEDS_CREDITS, NULL), 0;
     }
+    if (t->kind == PA_TRANSFER_PENDING && a->is_pool && b->is_project) {
+        /* a request may not freeze a pool beyond what its project is still owed */
+        bool applies;
+        int64_t unfunded;
+        if ((rc = pa_ledger__unfunded(db, b->code, &applies, &unfunded, err)) != 0)
+            return rc;
+        if (applies && t->amount_fen > unfunded) {
+            char left[64], need[64];
+            pa_money_format(unfunded > 0 ? unfunded : 0, PA_YUAN, PA_MONEY_GROUP, left,
+                            sizeof(left));
+            pa_money_format(t->amount_fen, PA_YUAN, PA_MONEY_GROUP, need, sizeof(need));
+            snprintf(out->detail, sizeof(out->detail),
+                     "the project of '%s' may still be given %s, the request asks %s", b->code,
+                     left, need);
+            return outcome(out, PA_TR_EXCEEDS_BUDGET, NULL), 0;
+        }
+    }
     snprintf(e->from, sizeof(e->from), "%s", t->from);
     snprintf(e->to, sizeof(e->to), "%s", t->to);
     e->amount_fen = t->amount_fen;
@@ -268,7 +285,9 @@ static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct
         sqlite3_reset(stmt);
         return rc != 0 ? rc : (outcome(out, state, NULL), 0);
     }
-    if (state == PA_TR_CREATED &&
+    /* the owner of the money decides; the requester may withdraw (void) their own */
+    bool withdrawal = t->kind == PA_TRANSFER_VOID && strcmp(pa_db_actor(db), p.actor) == 0;
+    if (state == PA_TR_CREATED && !withdrawal &&
         (rc = pa_ledger__authorize_approval(db, p.from,
                                          t->kind == PA_TRANSFER_POST
                                              ? "approve a request against this account"

@@ -96,13 +96,23 @@ def request_payment():
 
 
 def request_allocation():
-    """donghai.office asks for 1.00 from the city pool into the canteen's account: the
-    pool's money is 无锡市's (pairing WX-LYG), not 江阴市's."""
+    """donghai.office asks for 1.00 from the city pool into the account of a project
+    still owed money: the pool's money is 无锡市's (pairing WX-LYG), not 江阴市's."""
     tid = uid("AZ-REQ")
     must("POST", "/api/v1/transfers",
-         transfer(tid, "POOL-WX-LYG", "PRJ-LYG-MS-TAOLIN-CANTEEN", kind="pending",
-                  project="LYG-MS-TAOLIN-CANTEEN"), "donghai.office")
+         transfer(tid, "POOL-WX-LYG", unfunded_project_account(), kind="pending"),
+         "donghai.office")
     return tid
+
+
+def unfunded_project_account(budget="1000.00"):
+    """A fresh project of 东海县 with an account and nothing allocated yet (admin)."""
+    code = uid("AZ-P")
+    must("POST", "/api/v1/projects", dict(project(code), budget=budget))
+    must("POST", "/api/v1/accounts", {"code": "PRJ-" + code, "name": "权限测试项目资金",
+                                      "kind": "project", "region": "320722",
+                                      "pairing": "WX-LYG-YX-DH", "project": code})
+    return "PRJ-" + code
 
 
 def csv(header, row):
@@ -149,6 +159,15 @@ def a_transfer(frm, to, kind="posted", project=None):
         extra = {"project": project} if project else {}
         return "POST", "/api/v1/transfers", transfer(uid("AZ-T"), frm, to, kind=kind,
                                                      **extra), None
+    return make
+
+
+def a_request_allocation():
+    """A pending transfer from the city pool into a project account still owed money."""
+    def make():
+        account = unfunded_project_account()
+        return "POST", "/api/v1/transfers", transfer(uid("AZ-T"), "POOL-WX-LYG", account,
+                                                     kind="pending"), None
     return make
 
 
@@ -211,16 +230,25 @@ MATRIX = [
     ("pending: project account 东海县 -> payee",        "Y   -   -    Y   -    -   -",
      a_transfer("PRJ-LYG-MS-TAOLIN-CANTEEN", "PAY-SYN-BUILD-DH", "pending")),
     ("pending: pool -> project account 东海县",         "Y   Y   -    Y   -    -   -",
-     a_transfer("POOL-WX-LYG", "PRJ-LYG-MS-TAOLIN-CANTEEN", "pending")),
+     a_request_allocation()),
+    # a request only reserves what its requester may ask for (the review's findings)
+    ("pending: payee of 灌南县 -> project 东海县",      "Y   -   -    -   -    -   -",
+     a_transfer("PAY-SYN-BUILD-GN", "PRJ-LYG-MS-TAOLIN-CANTEEN", "pending")),
+    ("pending: source of 锡山区 -> project 东海县",     "Y   Y   -    -   -    -   -",
+     a_transfer("SRC-WX-XISHAN", "PRJ-LYG-MS-TAOLIN-CANTEEN", "pending")),
+    ("pending: project 东海县 -> project 东海县",       "Y   -   -    Y   -    -   -",
+     a_transfer("PRJ-LYG-MS-TAOLIN-CANTEEN", "PRJ-LYG-MS-041", "pending")),
     ("pending: source 宜兴市 -> pool",                  "Y   Y   -    -   -    -   -",
      a_transfer("SRC-WX-YIXING", "POOL-WX-LYG", "pending")),
     ("post a payment request of 东海县",                "Y   Y   -    -   -    -   -",
      a_resolve("post", request_payment)),
     ("post a request against the city pool",            "Y   Y   -    -   -    -   -",
      a_resolve("post", request_allocation)),
-    ("void a payment request of 东海县",                "Y   Y   -    -   -    -   -",
+    ("void a payment request of 东海县 (withdrawn by its requester)",
+                                                        "Y   Y   -    Y   -    -   -",
      a_resolve("void", request_payment)),
-    ("void a request against the city pool",            "Y   Y   -    -   -    -   -",
+    ("void a request against the city pool (withdrawn by its requester)",
+                                                        "Y   Y   -    Y   -    -   -",
      a_resolve("void", request_allocation)),
     ("import projects in 东海县",                       "Y   -   -    Y   -    -   -",
      a_import("projects", PROJECTS_CSV,
@@ -300,9 +328,8 @@ def refused(method, path, body, user, status, code, result=None):
 
 def test_requester_recipient_cannot_approve_own_request():
     tid = request_payment()
-    for verb in ("post", "void"):
-        refused("POST", "/api/v1/transfers/%s/%s" % (tid, verb), {"date": "2024-09-11"},
-                "donghai.office", 403, "forbidden")
+    refused("POST", "/api/v1/transfers/%s/post" % tid, {"date": "2024-09-11"},
+            "donghai.office", 403, "forbidden")
     must("POST", "/api/v1/transfers/%s/post" % tid, {"date": "2024-09-11"}, "wuxi.finance")
 
 
@@ -324,6 +351,39 @@ def test_requester_donor_may_withdraw_but_not_approve_own_request():
     refused("POST", "/api/v1/transfers/%s/post" % tid, {"date": "2024-09-11"}, "wuxi.finance",
             409, "conflict", "SAME_ACTOR")
     must("POST", "/api/v1/transfers/%s/void" % tid, {"date": "2024-09-11"}, "wuxi.finance")
+
+
+def test_recipient_withdraws_own_request():
+    """donghai.office could not withdraw its own request (403): now it voids it; another
+    county's officer still may not."""
+    tid = request_payment()
+    refused("POST", "/api/v1/transfers/%s/void" % tid, {"date": "2024-09-11"}, "ganyu.office",
+            403, "forbidden")
+    must("POST", "/api/v1/transfers/%s/void" % tid, {"date": "2024-09-11"}, "donghai.office")
+    state = [t["state"] for t in must("GET", "/api/v1/transfers?limit=1000", user="admin")[
+        "transfers"] if t["id"] == tid]
+    assert state == ["voided"], state
+
+
+def test_a_request_cannot_freeze_the_pool():
+    """The review's repro: donghai.office asked for the whole city pool (2,292,238.09)
+    for one of its projects, and the donor's later allocations failed.  A request
+    from a pool asks at most what its project's budget still lacks."""
+    account = unfunded_project_account("1000.00")
+    snap = S.snapshot()
+    status, hdrs, body = call("POST", "/api/v1/transfers", transfer(
+        uid("AZ-T"), "POOL-WX-LYG", account, "1000.01", kind="pending"), "donghai.office")
+    assert status == 422 and error_shape(status, hdrs, body, "invalid"), (status, body)
+    assert "EXCEEDS_BUDGET" in body["error"]["message"] and "1,000.00" in body["error"]["message"]
+    assert S.snapshot() == snap
+    must("POST", "/api/v1/transfers", transfer(uid("AZ-T"), "POOL-WX-LYG", account, "600.00",
+                                               kind="pending"), "donghai.office")
+    # what is promised counts: 400.00 is left
+    status, _, body = call("POST", "/api/v1/transfers", transfer(
+        uid("AZ-T"), "POOL-WX-LYG", account, "400.01", kind="pending"), "donghai.office")
+    assert status == 422 and "400.00" in body["error"]["message"], (status, body)
+    must("POST", "/api/v1/transfers", transfer(uid("AZ-T"), "POOL-WX-LYG", account, "400.00",
+                                               kind="pending"), "donghai.office")
 
 
 def test_requester_admin_cannot_post_own_request():
@@ -491,6 +551,8 @@ TESTS = ([setup_money] + matrix_tests() + [
     test_requester_recipient_cannot_approve_own_request,
     test_requester_donor_cannot_post_own_request,
     test_requester_donor_may_withdraw_but_not_approve_own_request,
+    test_recipient_withdraws_own_request,
+    test_a_request_cannot_freeze_the_pool,
     test_requester_admin_cannot_post_own_request,
     test_another_donor_in_scope_approves,
     test_anonymous_reads, test_every_role_reads,

@@ -168,6 +168,13 @@ static enum pa_transfer_result model_create(struct model *m, const struct pa_tra
         return PA_TR_OVERFLOW;
     if (!a->source && a->dpo + a->dp + t->amount_fen > a->cpo)
         return PA_TR_EXCEEDS_CREDITS;
+    /* a request from a pool into P1's account: at most P1's budget (1.00) not yet
+     * received or promised by its one account, PA */
+    struct macc *pa = macc(m, "PA");
+    bool pool = strcmp(a->code, "POOL") == 0 || strcmp(a->code, "PB") == 0;
+    if (t->kind == PA_TRANSFER_PENDING && pool && b == pa &&
+        t->amount_fen > 100 - pa->cpo - pa->cp)
+        return PA_TR_EXCEEDS_BUDGET;
     if (t->kind == PA_TRANSFER_POSTED) {
         a->dpo += t->amount_fen;
         b->cpo += t->amount_fen;
