@@ -1,13 +1,18 @@
 /*
- * cmd_serve.c - `pairaid serve [--listen ADDR:PORT] [--session-hours N] [--threads N]`:
- * the HTTP API and web pages until SIGINT or SIGTERM, which let the requests in
- * flight finish and close the database cleanly.  One JSON access-log line per
- * request goes to stdout; the rest to stderr.
+ * cmd_serve.c - `pairaid serve`: the HTTP API and web pages until SIGINT or
+ * SIGTERM, which let the requests in flight finish and close the database
+ * cleanly.  One JSON access-log line per request goes to stdout; the rest to
+ * stderr.  The options are docs/operations.md's:
+ *
+ *   --listen ADDR:PORT --threads N --session-hours N --trusted-proxy ADDR
+ *   --max-per-address N --header-timeout S --request-timeout S --upload-limit MB
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <arpa/inet.h>
 
 #include "cli.h"
 #include "pairaid/http.h"
@@ -56,37 +61,83 @@ static int parse_count(const char *arg, const char *option, long max, long *out)
     return 0;
 }
 
-int cmd_serve(struct pa_cli *cli, int argc, char **argv)
+static int parse_address(const char *arg, char *out, size_t size)
+{
+    unsigned char bin[16];
+    if (strlen(arg) >= size ||
+        (inet_pton(AF_INET, arg, bin) != 1 && inet_pton(AF_INET6, arg, bin) != 1))
+        return pa_cli_usage("--trusted-proxy takes one IP address, like 127.0.0.1");
+    snprintf(out, size, "%s", arg);
+    return 0;
+}
+
+#define USAGE                                                                                      \
+    "usage: pairaid serve [--listen ADDR:PORT] [--threads N] [--session-hours N] "                 \
+    "[--trusted-proxy ADDR] [--max-per-address N] [--header-timeout S] [--request-timeout S] "     \
+    "[--upload-limit MB]"
+
+struct serve_args {
+    char address[64], proxy[64];
+    long hours, threads, per_address, header_s, request_s, upload_mb;
+};
+
+static int parse(struct pa_cli *cli, int argc, char **argv, struct serve_args *a,
+                 struct pa_server_config *config)
 {
     static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
                                             {"listen", required_argument, NULL, 'l'},
                                             {"session-hours", required_argument, NULL, 's'},
                                             {"threads", required_argument, NULL, 't'},
+                                            {"trusted-proxy", required_argument, NULL, 'p'},
+                                            {"max-per-address", required_argument, NULL, 'm'},
+                                            {"header-timeout", required_argument, NULL, 'h'},
+                                            {"request-timeout", required_argument, NULL, 'r'},
+                                            {"upload-limit", required_argument, NULL, 'u'},
                                             {0, 0, 0, 0}};
-    char address[64] = "127.0.0.1";
-    struct pa_server_config config = {
-        .port = 8080, .on_ready = on_ready, .access_log = access_line};
-    long hours = 8, threads = 16;
     int opt, bad = 0;
     while (!bad && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (opt == 'l')
-            bad = parse_listen(optarg, address, sizeof(address), &config.port);
+            bad = parse_listen(optarg, a->address, sizeof(a->address), &config->port);
         else if (opt == 's')
-            bad = parse_count(optarg, "--session-hours", 24 * 30, &hours);
+            bad = parse_count(optarg, "--session-hours", 24 * 30, &a->hours);
         else if (opt == 't')
-            bad = parse_count(optarg, "--threads", 64, &threads);
+            bad = parse_count(optarg, "--threads", 64, &a->threads);
+        else if (opt == 'p')
+            bad = parse_address(optarg, a->proxy, sizeof(a->proxy));
+        else if (opt == 'm')
+            bad = parse_count(optarg, "--max-per-address", 1000, &a->per_address);
+        else if (opt == 'h')
+            bad = parse_count(optarg, "--header-timeout", 3600, &a->header_s);
+        else if (opt == 'r')
+            bad = parse_count(optarg, "--request-timeout", 24 * 3600, &a->request_s);
+        else if (opt == 'u')
+            bad = parse_count(optarg, "--upload-limit", 4096, &a->upload_mb);
         else if (pa_cli_global_option(cli, opt, optarg) <= 0)
             bad = 1;
     }
     if (bad)
-        return PA_EXIT_INPUT;
+        return -1;
     if (optind != argc)
-        return pa_cli_usage("usage: pairaid serve [--listen ADDR:PORT] [--session-hours N] "
-                            "[--threads N]");
+        return pa_cli_usage(USAGE), -1;
+    return 0;
+}
+
+int cmd_serve(struct pa_cli *cli, int argc, char **argv)
+{
+    struct serve_args a = {.address = "127.0.0.1", .hours = 8, .threads = 16};
+    struct pa_server_config config = {
+        .port = 8080, .on_ready = on_ready, .access_log = access_line};
+    if (parse(cli, argc, argv, &a, &config) != 0)
+        return PA_EXIT_INPUT;
     config.db_path = cli->db_path;
-    config.address = address;
-    config.threads = (unsigned)threads;
-    config.session_seconds = hours * 3600;
+    config.address = a.address;
+    config.threads = (unsigned)a.threads;
+    config.session_seconds = a.hours * 3600;
+    config.trusted_proxy = a.proxy[0] ? a.proxy : NULL;
+    config.per_address = (unsigned)a.per_address;
+    config.header_seconds = (unsigned)a.header_s;
+    config.request_seconds = (unsigned)a.request_s;
+    config.upload_bytes = (int64_t)a.upload_mb << 20;
     config.ctx = &config;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
