@@ -98,7 +98,7 @@ static void direct_writer_matches_jansson(void **state)
     for (int round = 0; round < 5000; round++) {
         char text[256] = "";
         for (int k = rand() % 12; k > 0; k--)
-            strcat(text, pieces[rand() % PA_ARRAY_LEN(pieces)]);
+            strcat(text, pieces[(size_t)rand() % PA_ARRAY_LEN(pieces)]);
         int64_t n = round % 3 == 0 ? INT64_MIN : round % 3 == 1 ? INT64_MAX : rand() - RAND_MAX / 2;
         json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:b}", keys[0], (json_int_t)n, keys[1], "X1",
                                  keys[2], "2024-08-23", keys[3], text, keys[4], round % 2);
