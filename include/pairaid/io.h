@@ -42,6 +42,22 @@ int pa_import_file(struct pa_db *db, const char *kind, const char *path,
                    const struct pa_import_options *opts, struct pa_import_report *report,
                    struct pa_error *err);
 
+/* ---- CSV text: one writer for every CSV pairaid writes ------------------------- */
+
+enum pa_csv_flags {
+    PA_CSV_TEXT = 1 << 0, /* free text (names, memos) a spreadsheet must not run */
+};
+
+/* Writes one field, quoted as RFC 4180 asks, then ',' or (last) '\n'.  With
+ * PA_CSV_TEXT a value starting with = + - @ TAB CR or ' gets a ' in front
+ * (OWASP's advice against formula injection): a spreadsheet shows it as text,
+ * and an import takes that ' off again (pa_csv_text_unescape), so a re-import
+ * restores the value exactly. */
+void pa_csv_field(FILE *out, const char *s, unsigned flags, bool last);
+/* A text value as it was before pa_csv_field protected it: without a leading '
+ * that precedes one of = + - @ TAB CR '.  Returns s or s + 1. */
+const char *pa_csv_text_unescape(const char *s);
+
 enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON };
 int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err);
 

@@ -104,8 +104,6 @@ void pa_cli_json_push(json_t **array, json_t *item);
 int pa_cli_json_print(json_t *value);
 /* Amounts for programs: yuan with two decimals, no separators. */
 void pa_cli_yuan(const int64_t *fen, int n, char (*out)[64]);
-/* Writes a CSV field (quoted when needed). */
-void pa_cli_csv_field(FILE *out, const char *s, bool last);
 
 /* Prints an import report's errors as FILE:LINE: column NAME: message. */
 void pa_cli_print_report(const char *file, const struct pa_import_report *report);

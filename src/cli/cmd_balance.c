@@ -42,7 +42,7 @@ static void print_csv(const struct rows *rows)
         const struct pa_balance *b = &rows->items[i];
         int64_t v[] = {b->debits_posted, b->credits_posted, b->debits_pending, b->credits_pending,
                        balance_of(b)};
-        pa_cli_csv_field(stdout, b->account, false);
+        pa_csv_field(stdout, b->account, 0, false);
         for (size_t k = 0; k < PA_ARRAY_LEN(v); k++) {
             char buf[64];
             pa_money_format(v[k], PA_YUAN, 0, buf, sizeof(buf));

@@ -55,8 +55,8 @@ static void print_csv(const struct rows *r)
                              row->paid_fen};
         pa_cli_yuan(amounts, 4, v);
         rate_text(row->rate_permille, rate, sizeof(rate));
-        pa_cli_csv_field(stdout, row->key, false);
-        pa_cli_csv_field(stdout, row->name, false);
+        pa_csv_field(stdout, row->key, 0, false);
+        pa_csv_field(stdout, row->name, PA_CSV_TEXT, false);
         printf("%lld,%s,%s,%s,%s,%s\n", (long long)row->projects, v[0], v[1], v[2], v[3],
                row->rate_permille < 0 ? "" : rate);
     }

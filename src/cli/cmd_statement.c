@@ -41,7 +41,7 @@ static int print_line(const struct pa_statement_line *l, void *ctx)
         p->failed = pa_table_add(&p->table, cells);
     } else if (p->format == PA_OUT_CSV) {
         for (int i = 0; i < 10; i++)
-            pa_cli_csv_field(stdout, cells[i], i == 9);
+            pa_csv_field(stdout, cells[i], i == 9 ? PA_CSV_TEXT : 0, i == 9); /* the memo is text */
     } else {
         json_t *o =
             json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:I}", "date", l->date,

@@ -214,23 +214,6 @@ void pa_cli_yuan(const int64_t *fen, int n, char (*out)[64])
         pa_money_format(fen[i], PA_YUAN, 0, out[i], sizeof(out[i]));
 }
 
-void pa_cli_csv_field(FILE *out, const char *s, bool last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-    } else {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    }
-    fputc(last ? '\n' : ',', out);
-}
-
 void pa_cli_print_report(const char *file, const struct pa_import_report *report)
 {
     for (int i = 0; i < report->kept; i++) {

