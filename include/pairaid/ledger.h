@@ -89,15 +89,15 @@ struct pa_transfer_outcome {
     char detail[320]; /* e.g. the balance available for EXCEEDS_CREDITS */
 };
 
-/* Submits n transfers in order, each checked against the balances left by the
- * ones before it; linked chains succeed or fail as one.  Fills out[0..n-1].
- * Returns 0 when every transfer got an outcome (some may be refused), or a
- * runtime error.  Must run inside a transaction; asserts that total debits equal
- * total credits (posted and pending) afterwards. */
 /* The transfer a record of kind "transfers" (a CSV row, an API object) describes;
  * its strings stay the record's. */
 void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t);
 
+/* Submits n transfers in order, each checked against the balances left by the
+ * ones before it; linked chains succeed or fail as one.  Fills out[0..n-1].
+ * Returns 0 when every transfer got an outcome (some may be refused), or a
+ * runtime error.  Must run inside a transaction; the COMMIT is refused unless
+ * what the transaction changed balances (debits = credits, posted and pending). */
 int pa_ledger_submit(struct pa_db *db, const struct pa_transfer *transfers, size_t n,
                      struct pa_transfer_outcome *out, struct pa_error *err);
 

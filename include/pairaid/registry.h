@@ -113,9 +113,9 @@ const char *pa_kind_sql(const struct pa_kind *kind, enum pa_kind_query query);
 /* Registers the registry's event types with the log; pa_open() does this. */
 void pa_registry_init(void);
 
-/* The kind called `name` ("pairings", "orgs", "projects", "milestones",
- * "exchanges", and what other modules registered), or NULL.  Regions are
- * exported through pa_region_kind. */
+/* The importable kind called `name` ("pairings", "orgs", "projects",
+ * "milestones", "exchanges", and what other modules registered), or NULL.
+ * Regions are built in and only exported (pa_region_kind). */
 const struct pa_kind *pa_kind_find(const char *name);
 /* Makes a kind importable and exportable, and routes its create event to the
  * generic apply (modules call this from their init; a second call is a no-op). */
@@ -151,15 +151,16 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
  * name ("<64 hex>.<ext>") to name.  A file already there under that name is kept. */
 int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_error *err);
 
-/* Regions: does `code` exist, and is it `ancestor` or below it? */
+/* Does region `code` exist?  PA_ENOTFOUND if not; *level (may be NULL) is 1
+ * for a province, 2 for a city, 3 for a county. */
 int pa_region_lookup(struct pa_db *db, const char *code, int *level, struct pa_error *err);
 /* The region's Chinese name ("东海县"). */
 int pa_region_name(struct pa_db *db, const char *code, char *name, size_t size,
                    struct pa_error *err);
+/* Is region `code` the region `ancestor` or below it? */
 int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, bool *within,
                      struct pa_error *err);
 
-/* Moves a project's status forward (never back), as its own event. */
 /* ---- the registry as JSON for the API (query.c) ------------------------------ */
 
 /* A record as JSON: its columns by name, money as "1400000.00", counts as
@@ -221,6 +222,7 @@ bool pa_pairing_under(struct pa_db *db, const char *code, const char *ancestor);
 int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
                     struct pa_error *err);
 
+/* Moves a project's status forward (never back), as its own event. */
 int pa_project_advance(struct pa_db *db, const char *code, const char *status,
                        struct pa_error *err);
 

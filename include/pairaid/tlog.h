@@ -158,7 +158,7 @@ int pa_tlog_prove_inclusion(struct pa_db *db, int64_t index, int64_t size, struc
 
 struct pa_consistency {
     uint64_t from, to;
-    pa_hash root_from, root_to;
+    pa_hash old_root, new_root;
     pa_hash proof[PA_PROOF_MAX];
     int n;
 };
@@ -168,6 +168,14 @@ struct pa_consistency {
  * with err->field "from" or "to". */
 int pa_tlog_prove_consistency(struct pa_db *db, int64_t from, int64_t to,
                               struct pa_consistency *out, struct pa_error *err);
+
+/* The proofs as JSON, the same for the command line and the API (hashes in
+ * standard base64, as in checkpoints):
+ *   {"index","size","leaf_hash","root","proof":[…]}
+ *   {"from","to","old_root","new_root","proof":[…]}
+ * NULL when out of memory. */
+json_t *pa_inclusion_json(const struct pa_inclusion *p);
+json_t *pa_consistency_json(const struct pa_consistency *c);
 
 /* ---- checkpoints ------------------------------------------------------------ */
 

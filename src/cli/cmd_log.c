@@ -183,12 +183,15 @@ static int entries(struct pa_db *db, const struct log_args *a, struct pa_error *
     return pa_tlog_entries(db, a->from, a->count, print_entry, err, err);
 }
 
-static json_t *proof_json(pa_hash *proof, int n)
+/* A proof as one JSON line, keys in the library's order. */
+static int print_json_line(json_t *out, struct pa_error *err)
 {
-    json_t *array = json_array();
-    for (int i = 0; array && i < n; i++)
-        json_array_append_new(array, b64_hash(proof[i]));
-    return array;
+    if (out == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(out);
+    return 0;
 }
 
 static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *err)
@@ -202,13 +205,7 @@ static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *er
     int rc = pa_tlog_prove_inclusion(db, index, a->size, &p, err);
     if (rc != 0)
         return rc;
-    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)p.index, "size",
-                            (json_int_t)p.size, "leaf_hash", b64_hash(p.leaf_hash), "root",
-                            b64_hash(p.root), "proof", proof_json(p.proof, p.n));
-    json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    putchar('\n');
-    json_decref(out);
-    return 0;
+    return print_json_line(pa_inclusion_json(&p), err);
 }
 
 static int consistency(struct pa_db *db, const struct log_args *a, struct pa_error *err)
@@ -222,13 +219,7 @@ static int consistency(struct pa_db *db, const struct log_args *a, struct pa_err
     int rc = pa_tlog_prove_consistency(db, old, now, &c, err);
     if (rc != 0)
         return rc;
-    json_t *out = json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)c.from, "to",
-                            (json_int_t)c.to, "old_root", b64_hash(c.root_from), "new_root",
-                            b64_hash(c.root_to), "proof", proof_json(c.proof, c.n));
-    json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    putchar('\n');
-    json_decref(out);
-    return 0;
+    return print_json_line(pa_consistency_json(&c), err);
 }
 
 /* --trust FILE: verifier keys, one per line (blank lines and # comments allowed). */

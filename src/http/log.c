@@ -22,15 +22,6 @@ static json_t *b64_hash(const pa_hash h)
     return json_string(b64);
 }
 
-static json_t *proof_json(pa_hash *proof, int n)
-{
-    PA_ASSERT(n >= 0 && n <= PA_PROOF_MAX);
-    json_t *array = json_array();
-    for (int i = 0; array && i < n; i++)
-        json_array_append_new(array, b64_hash(proof[i]));
-    return array;
-}
-
 static void answer(struct pa_http_request *r, json_t *body)
 {
     if (body)
@@ -136,9 +127,7 @@ void pa_h_log_inclusion(struct pa_http_request *r)
         pa_http_fail(r, &err);
         return;
     }
-    answer(r, json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)p.index, "size",
-                        (json_int_t)p.size, "leaf_hash", b64_hash(p.leaf_hash), "root",
-                        b64_hash(p.root), "proof", proof_json(p.proof, p.n)));
+    answer(r, pa_inclusion_json(&p));
 }
 
 void pa_h_log_consistency(struct pa_http_request *r)
@@ -156,7 +145,5 @@ void pa_h_log_consistency(struct pa_http_request *r)
         pa_http_fail(r, &err);
         return;
     }
-    answer(r, json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)c.from, "to",
-                        (json_int_t)c.to, "root_from", b64_hash(c.root_from), "root_to",
-                        b64_hash(c.root_to), "proof", proof_json(c.proof, c.n)));
+    answer(r, pa_consistency_json(&c));
 }

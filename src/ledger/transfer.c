@@ -446,6 +446,7 @@ static int move_counters(struct pa_db *db, const struct effect *e, struct pa_err
     }
     if (!ok)
         return pa_error_set(err, PA_ETAMPER, "transfer '%s' breaks an account's counters", e->id);
+    PA_ASSERT(na.debits_pending >= 0 && nb.credits_pending >= 0);
     pa_ledger__touch(db, a);
     pa_ledger__touch(db, b);
     *a = na;
@@ -580,13 +581,26 @@ int pa_ledger__apply_transfer(struct pa_db *db, const struct pa_event *ev, struc
 
 /* ---- submitting ------------------------------------------------------------------ */
 
+/* The rule of every account but a source, which the checks keep on the live
+ * path (a replayed log that breaks it is caught as tampering instead). */
+static bool within_limit(const struct pa_account *a)
+{
+    return a->is_source || a->debits_posted + a->debits_pending <= a->credits_posted;
+}
+
 static int submit_one(struct pa_db *db, struct pa_canon *c, const struct pa_transfer *t,
                       struct pa_transfer_outcome *out, struct pa_error *err)
 {
     struct effect e;
     int rc = check(db, t, &e, out, err);
-    if (rc == 0 && out->result == PA_TR_CREATED)
-        rc = record(db, c, &e, err);
+    if (rc != 0 || out->result != PA_TR_CREATED)
+        return rc;
+    PA_ASSERT(e.from[0] && e.to[0] && strcmp(e.from, e.to) != 0 && e.amount_fen > 0);
+    rc = record(db, c, &e, err);
+    struct pa_account *a = NULL, *b = NULL;
+    if (rc == 0)
+        rc = load_accounts(db, e.from, e.to, &a, &b, err);
+    PA_ASSERT(rc != 0 || (a && b && within_limit(a) && within_limit(b)));
     return rc;
 }
 

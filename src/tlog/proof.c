@@ -130,9 +130,44 @@ int pa_tlog_prove_consistency(struct pa_db *db, int64_t from, int64_t to,
     pa_tlog_tree_source(db, &src);
     rc = pa_merkle_consistency_proof(&src, out->from, out->to, out->proof, &out->n, err);
     if (rc == 0)
-        rc = pa_merkle_root(&src, out->from, out->root_from, err);
+        rc = pa_merkle_root(&src, out->from, out->old_root, err);
     if (rc == 0)
-        rc = pa_merkle_root(&src, out->to, out->root_to, err);
+        rc = pa_merkle_root(&src, out->to, out->new_root, err);
     PA_ASSERT(rc != 0 || (out->n >= 0 && out->n <= PA_PROOF_MAX));
     return rc;
+}
+
+/* ---- as JSON ---------------------------------------------------------------------- */
+
+static json_t *b64_hash(const pa_hash h)
+{
+    char b64[64];
+    pa_base64(h, PA_HASH_LEN, b64, sizeof(b64));
+    return json_string(b64);
+}
+
+static json_t *path_json(const pa_hash *proof, int n)
+{
+    PA_ASSERT(n >= 0 && n <= PA_PROOF_MAX);
+    json_t *array = json_array();
+    for (int i = 0; array && i < n; i++)
+        if (json_array_append_new(array, b64_hash(proof[i])) != 0) {
+            json_decref(array);
+            return NULL;
+        }
+    return array;
+}
+
+json_t *pa_inclusion_json(const struct pa_inclusion *p)
+{
+    return json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)p->index, "size",
+                     (json_int_t)p->size, "leaf_hash", b64_hash(p->leaf_hash), "root",
+                     b64_hash(p->root), "proof", path_json(p->proof, p->n));
+}
+
+json_t *pa_consistency_json(const struct pa_consistency *c)
+{
+    return json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)c->from, "to",
+                     (json_int_t)c->to, "old_root", b64_hash(c->old_root), "new_root",
+                     b64_hash(c->new_root), "proof", path_json(c->proof, c->n));
 }

@@ -865,8 +865,8 @@ def test_log_checkpoint_entries_and_proofs():
     # consistency proofs
     for first in (1, 2, 10, 256, size - 1):
         c = get("/api/v1/log/proof/consistency?from=%d&to=%d" % (first, size))
-        assert set(c) == {"from", "to", "root_from", "root_to", "proof"}, c
-        assert b64(c["root_from"]) == mth(leaves[:first]) and b64(c["root_to"]) == root, c
+        assert set(c) == {"from", "to", "old_root", "new_root", "proof"}, c  # as the CLI's
+        assert b64(c["old_root"]) == mth(leaves[:first]) and b64(c["new_root"]) == root, c
         proof = [b64(x) for x in c["proof"]]
         assert verify_consistency(first, size, mth(leaves[:first]), root, proof), (first, c)
         assert not verify_consistency(first, size, mth(leaves[:first]), b"\x00" * 32, proof)
