@@ -35,6 +35,13 @@ static void encodes_canonically(void **state)
     assert_string_equal(ev.scope, "320722");
     assert_int_equal(ev.version, 2);
     assert_int_equal(ev.time, 1700000000);
+    /* the leaf hash docs/events.md gives for these bytes */
+    pa_hash leaf;
+    pa_merkle_leaf_hash(out, len, leaf);
+    char hex[2 * PA_HASH_LEN + 1];
+    for (int i = 0; i < PA_HASH_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", leaf[i]);
+    assert_string_equal(hex, "d7fdaf3bbe551d53df4e8c0dcc29e74021e6f1fa2f16b3b780537261e6e7a6e6");
     assert_int_equal(json_integer_value(json_object_get(ev.data, "budget_fen")), 140000000);
     pa_event_release(&ev);
     free(out);
