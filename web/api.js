@@ -76,9 +76,29 @@ async function errorFrom(res) {
 }
 
 /**
+ * fetch() for a body whose upload progress is shown: fetch reports none, so
+ * this one request goes through XMLHttpRequest, and resolves to a Response.
+ */
+function sendWithProgress(url, init, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(init.method, url);
+    xhr.withCredentials = init.credentials !== 'omit';
+    for (const [k, v] of Object.entries(init.headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    xhr.onload = () => resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status }));
+    xhr.onerror = () => reject(new Error('network'));
+    xhr.send(init.body);
+  });
+}
+
+/**
  * Calls the API. opts: method, params (query), json (a body to send as JSON),
- * body + contentType (a raw body such as a CSV file). Resolves to the parsed
- * JSON (null for 204), with the HTTP status on opts.onStatus if asked for.
+ * body + contentType (a raw body such as a CSV file), onProgress(sent, total)
+ * for a large upload. Resolves to the parsed JSON (null for 204), with the
+ * HTTP status on opts.onStatus if asked for.
  */
 export async function api(path, opts = {}) {
   const method = opts.method || 'GET';
@@ -97,7 +117,10 @@ export async function api(path, opts = {}) {
   }
   let res;
   try {
-    res = await fetch(apiUrl(path, opts.params), { method, headers, body, credentials });
+    const init = { method, headers, body, credentials };
+    res = opts.onProgress
+      ? await sendWithProgress(apiUrl(path, opts.params), init, opts.onProgress)
+      : await fetch(apiUrl(path, opts.params), init);
   } catch (e) {
     throw new ApiError(0, { code: 'network', message: t('common.error.network') });
   }

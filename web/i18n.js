@@ -309,6 +309,8 @@ const DICT = {
   'imp.file': ['CSV 文件（UTF-8）', 'CSV file (UTF-8)'],
   'imp.submit': ['导入', 'Import'],
   'imp.choose_file': ['请选择一个 CSV 文件。', 'Choose a CSV file.'],
+  'imp.uploading': ['上传中 {pct}%', 'Uploading {pct}%'],
+  'imp.checking': ['已上传，正在逐行检查…', 'Uploaded; checking every row…'],
   'imp.done': ['导入完成：共 {rows} 行，新增 {created}，更新 {updated}，相同已跳过 {unchanged}。', 'Imported: {rows} rows, {created} created, {updated} updated, {unchanged} unchanged.'],
   'imp.rows': ['行数', 'Rows'],
   'imp.created': ['新增', 'Created'],

@@ -93,9 +93,10 @@ static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, st
         pa_http_error(r, 400, "malformed", "encoding", "%s", err->message);
     else if (rc == 0)
         pa_http_json(r, 200,
-                     json_pack("{s:I, s:I, s:I, s:I}", "rows", (json_int_t)report.rows, "created",
-                               (json_int_t)report.created, "updated", (json_int_t)report.updated,
-                               "unchanged", (json_int_t)report.skipped));
+                     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)report.rows,
+                               "created", (json_int_t)report.created, "updated",
+                               (json_int_t)report.updated, "unchanged", (json_int_t)report.skipped,
+                               "bytes", (json_int_t)job->len));
     pa_import_report_release(&report);
     return rc;
 }

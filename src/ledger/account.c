@@ -311,14 +311,12 @@ static int lookup_text(struct pa_db *db, const char *sql, const char *key, char 
     return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "looking up");
 }
 
-/* A project account belongs to one project, in that project's region and
- * pairing (or the city pairing above it). */
+/* A project account belongs to one project, in that project's region, and to
+ * its project's pairing or a pairing above it (the same rule as reading). */
 static int check_project_account(struct pa_db *db, const struct pa_record *rec,
                                  struct pa_error *err)
 {
-    static const char sql[] = "SELECT region || '|' || p.pairing || '|' || "
-                              "coalesce(g.parent, '') FROM projects p JOIN pairings g "
-                              "ON g.code = p.pairing WHERE p.code = ?1";
+    static const char sql[] = "SELECT region || '|' || pairing FROM projects WHERE code = ?1";
     const char *project = rec->v[A_PROJECT].s;
     char facts[160];
     bool found;
@@ -328,17 +326,18 @@ static int check_project_account(struct pa_db *db, const struct pa_record *rec,
     if (!found)
         return pa_error_setf(err, PA_ENOTFOUND, "project", "unknown project '%s'", project);
     char *pairing = strchr(facts, '|');
+    PA_ASSERT(pairing != NULL);
     *pairing++ = '\0';
-    char *parent = strchr(pairing, '|');
-    *parent++ = '\0';
     if (strcmp(facts, rec->v[A_REGION].s) != 0)
         return pa_error_setf(err, PA_EINVAL, "region",
                              "a project account is in its project's region %s", facts);
     const char *given = rec->v[A_PAIRING].null ? NULL : rec->v[A_PAIRING].s;
-    if (given && strcmp(given, pairing) != 0 && strcmp(given, parent) != 0)
+    if (given && (rc = pa_scope_read(db, 0, err)) != 0)
+        return rc;
+    if (given && !pa_pairing_under(db, pairing, given))
         return pa_error_setf(err, PA_EINVAL, "pairing",
-                             "project '%s' belongs to pairing '%s', not '%s'", project, pairing,
-                             given);
+                             "project '%s' belongs to pairing '%s', not to '%s' or below it",
+                             project, pairing, given);
     return 0;
 }
 

@@ -765,12 +765,14 @@ def test_import():
                              headers={"Content-Type": "text/csv",
                                       "Authorization": "Bearer " + token("admin")})
     assert status == 200, body
-    assert body == {"rows": 2, "created": 2, "unchanged": 0, "updated": 0}, body
+    assert body == {"rows": 2, "created": 2, "unchanged": 0, "updated": 0,
+                    "bytes": len(good.encode())}, body
     assert get("/api/v1/projects/API-IMP-2")["beneficiaries"] == 50
     # the same file again changes nothing
     snap = S.snapshot()
     status, _, body = api("POST", "/api/v1/import/projects", raw=good.encode(), user="admin")
-    assert status == 200 and body == {"rows": 2, "created": 0, "unchanged": 2, "updated": 0}, body
+    assert status == 200 and body == {"rows": 2, "created": 0, "unchanged": 2, "updated": 0,
+                                      "bytes": len(good.encode())}, body
     assert S.snapshot() == snap
     # two bad rows among good ones: 422, both listed, nothing stored
     bad = (PROJECTS_HEADER +

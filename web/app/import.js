@@ -52,12 +52,23 @@ async function upload(form, out) {
   }
   const button = form.querySelector('button[type="submit"]');
   button.disabled = true;
+  // a year of a city's transfers is tens of MB: show the upload, then the checking
+  const bar = el('progress', { max: '100', value: '0', testid: 'import-progress' });
+  const note = el('span', { class: 'muted', text: t('imp.uploading', { pct: 0 }) });
+  out.append(el('p', { class: 'progress-line' }, bar, ' ', note));
+  const onProgress = (sent, total) => {
+    const pct = Math.floor((100 * sent) / Math.max(total, 1));
+    bar.value = pct;
+    note.textContent = pct < 100 ? t('imp.uploading', { pct }) : t('imp.checking');
+  };
   try {
-    const res = await api('/import/' + encodeURIComponent(kind), { method: 'POST', body: file, contentType: 'text/csv' });
+    const res = await api('/import/' + encodeURIComponent(kind), { method: 'POST', body: file, contentType: 'text/csv', onProgress });
+    clear(out);
     if (kind === 'accounts' || kind === 'transfers') invalidateAccounts();
     showNotice(t('imp.done', res));
     out.append(resultFacts(res));
   } catch (err) {
+    clear(out);
     showError(err);
     if (err.errors && err.errors.length) out.append(errorTable(err.errors));
   } finally {
