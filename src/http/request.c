@@ -13,6 +13,24 @@
 
 /* ---- the arena -------------------------------------------------------------- */
 
+/* Under AddressSanitizer the bytes of a chunk that no allocation has asked for
+ * are poisoned, so that reading past one string of a request (into the
+ * padding after it, or the next string) is reported as it would be for
+ * malloc'd memory, instead of passing unseen inside the chunk. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(addr, size)   ((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
 struct pa_arena_chunk {
     struct pa_arena_chunk *next;
     size_t used, size;
@@ -23,20 +41,22 @@ struct pa_arena_chunk {
 
 void *pa_http_alloc(struct pa_http_request *r, size_t size)
 {
-    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    size_t rounded = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     struct pa_arena_chunk *c = r->arena;
-    if (c == NULL || c->size - c->used < size) {
-        size_t bytes = size > CHUNK_MIN ? size : CHUNK_MIN;
+    if (c == NULL || c->size - c->used < rounded) {
+        size_t bytes = rounded > CHUNK_MIN ? rounded : CHUNK_MIN;
         c = malloc(sizeof(*c) + bytes);
         if (c == NULL)
             return NULL;
+        ASAN_POISON_MEMORY_REGION(c->data, bytes);
         c->next = r->arena;
         c->used = 0;
         c->size = bytes;
         r->arena = c;
     }
     void *p = (char *)c->data + c->used;
-    c->used += size;
+    c->used += rounded;
+    ASAN_UNPOISON_MEMORY_REGION(p, size);
     return p;
 }
 
@@ -51,6 +71,7 @@ void pa_http_arena_free(struct pa_http_request *r)
 {
     while (r->arena) {
         struct pa_arena_chunk *next = r->arena->next;
+        ASAN_UNPOISON_MEMORY_REGION(r->arena->data, r->arena->size);
         free(r->arena);
         r->arena = next;
     }
