@@ -53,6 +53,11 @@ static const struct pa_blob *find_file(const char *name)
 bool pa_http_static(struct pa_http_request *r)
 {
     char name[256];
+    /* libmicrohttpd passes the target as the request line has it: "GET ?x"
+     * gives "" (with no byte after a slash to start from) and "GET *" gives
+     * "*"; only a path names a page */
+    if (r->url[0] != '/')
+        return false;
     const char *path = r->url + 1; /* after the leading slash */
     size_t n = strlen(path);
     if (n == 0 || path[n - 1] == '/')
