@@ -274,6 +274,12 @@ static const char *const resolve_fields[] = {"date", "amount", "id", "memo", NUL
 /* POST /transfers/{id}/post or /void: the approval or rejection of a pending one. */
 static void resolve(struct pa_http_request *r, enum pa_transfer_kind kind)
 {
+    /* a pending transfer's id is a code: anything else names none (and text
+     * that is not UTF-8 would make json_pack below fail) */
+    if (pa_code_check(r->params[0], NULL) != 0) {
+        pa_http_error(r, 404, "not_found", NULL, "no pending transfer '%.64s'", r->params[0]);
+        return;
+    }
     json_t *body = r->body_len ? pa_http_body_json(r, false) : json_object();
     if (body == NULL || pa_http_known_fields(r, body, resolve_fields, NULL) != 0) {
         json_decref(body);
@@ -288,8 +294,10 @@ static void resolve(struct pa_http_request *r, enum pa_transfer_kind kind)
     json_object_update(full, body);
     struct submission s = {.batch = false};
     struct pa_record rec;
-    if (full && pa_http_record(r, pa_kind_find("transfers"), full, &rec, NULL) == 0 &&
-        alloc_submission(r, &s, 1)) {
+    if (full == NULL)
+        pa_http_error(r, 503, "busy", NULL, "out of memory");
+    else if (pa_http_record(r, pa_kind_find("transfers"), full, &rec, NULL) == 0 &&
+             alloc_submission(r, &s, 1)) {
         pa_transfer_from_record(&rec, &s.transfers[0]);
         s.transfers[0].kind = kind;
         s.transfers[0].from = s.transfers[0].to = NULL;
