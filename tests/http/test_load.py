@@ -13,7 +13,8 @@ refused id stored, the books balance (total debits = total credits; every accoun
 equal the sums over its transfers), the server stops on SIGTERM with exit 0, `pairaid log verify`
 passes, and memory stayed flat (the last third of the samples is not above the first third by
 more than 20 % + 8 MiB).  Throughput and latency are printed; they are not asserted (timed
-figures belong to bench/http, and this build has AddressSanitizer).
+figures belong to bench/http, and the test builds run under AddressSanitizer or, in
+make test-tsan, ThreadSanitizer, for which this is the most concurrent test there is).
 """
 import datetime
 import http.client
