@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DB ?= pairaid.db
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build run test fuzz bench setup clean
+.PHONY: all build run test test-tsan fuzz bench setup clean
 
 all: build
 
@@ -24,10 +24,24 @@ run: build
 	@echo
 	@build/pairaid --db "$(DB)" serve --listen "$(LISTEN)"
 
+# make test: every test under AddressSanitizer and UBSan (build-test/), then the
+# server's tests again under ThreadSanitizer (test-tsan).
 test: setup
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory test-tsan
+
+# make test-tsan: the HTTP server's tests (ctest label `http`) under ThreadSanitizer,
+# in build-tsan/.  The server is the only part with threads, so only it is built; the
+# load test is included because it is the most concurrent test (a dozen keep-alive
+# clients, reads and group-committed writes at once), the one most likely to show a
+# race.  Debug, as build-test: PA_TSAN brings its own -O1 -g, which wins over Debug's
+# -O0, and Debug leaves NDEBUG unset, so nothing is compiled out that build-test runs.
+test-tsan: setup
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPA_TSAN=ON >/dev/null
+	@cmake --build build-tsan -j$(JOBS) --target pairaid_cli
+	@cd build-tsan && ctest --output-on-failure -j$(JOBS) -L http
 
 # make fuzz [FUZZ_TARGET=csv_import|log|http] [FUZZ_SECONDS=N]
 FUZZ_TARGET ?= csv_import
@@ -43,4 +57,4 @@ bench: build
 	@bench/run
 
 clean:
-	rm -rf build build-test build-fuzz
+	rm -rf build build-test build-tsan build-fuzz

@@ -18,6 +18,14 @@
  * every few seconds would otherwise hold its connection for ever.  A sweeper
  * thread shuts such connections down; libmicrohttpd then sees the socket end
  * and cleans up as for any closed connection.
+ *
+ * The per-address count is checked twice.  accept_policy refuses early, before
+ * libmicrohttpd spends anything on the connection, but each pool thread
+ * accepts on its own, and a connection only joins the list (on_connection)
+ * after libmicrohttpd has set it up; two threads accepting from one address at
+ * once both counted without the other and let it hold more than its share.
+ * on_connection therefore checks again, counting and joining under one lock,
+ * and shuts down a connection over the limit as the sweeper does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,6 +59,7 @@ struct conn {
     enum conn_phase phase;
     long long deadline_ns; /* 0: none */
     bool shut;
+    bool refused; /* over its address's limit: shut, not counted, never answered */
     struct conn *prev, *next;
 };
 
@@ -94,8 +103,17 @@ static unsigned connections_from(const struct guard *g, const char *addr)
 {
     unsigned n = 0;
     for (const struct conn *c = g->live; c; c = c->next)
-        n += strcmp(c->addr, addr) == 0;
+        n += !c->refused && strcmp(c->addr, addr) == 0;
     return n;
+}
+
+/* Whether addr may open one more connection, lock held. */
+static bool may_connect(const struct guard *g, const char *addr)
+{
+    const char *proxy = g->config->trusted_proxy;
+    if (proxy && strcmp(addr, proxy) == 0)
+        return true; /* every client of the proxy shares its address */
+    return connections_from(g, addr) < g->config->per_address;
 }
 
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
@@ -104,11 +122,8 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, sockl
     struct guard *g = cls;
     char addr[PA_HTTP_ADDR_MAX];
     address_text(sa, addr);
-    const char *proxy = g->config->trusted_proxy;
-    if (proxy && strcmp(addr, proxy) == 0)
-        return MHD_YES; /* every client of the proxy shares its address */
     pthread_mutex_lock(&g->lock);
-    bool ok = connections_from(g, addr) < g->config->per_address;
+    bool ok = may_connect(g, addr);
     pthread_mutex_unlock(&g->lock);
     return ok ? MHD_YES : MHD_NO;
 }
@@ -133,6 +148,12 @@ static void on_connection(void *cls, struct MHD_Connection *connection, void **s
         c->fd = fd ? fd->connect_fd : -1;
         address_text(peer ? peer->client_addr : NULL, c->addr);
         set_phase(c, WAITING, g->config->header_seconds);
+        /* the firm check (see the top of the file): on the list, but shut */
+        c->refused = !may_connect(g, c->addr);
+        if (c->refused && c->fd >= 0) {
+            shutdown(c->fd, SHUT_RDWR);
+            c->shut = true;
+        }
         c->next = g->live;
         if (g->live)
             g->live->prev = c;
@@ -155,18 +176,22 @@ static void on_connection(void *cls, struct MHD_Connection *connection, void **s
     pthread_mutex_unlock(&g->lock);
 }
 
-/* The phase of the request's connection moves on (lock taken here). */
-static void connection_phase(struct server *s, struct MHD_Connection *connection,
+/* The phase of the request's connection moves on (lock taken here); false if
+ * the connection was refused. */
+static bool connection_phase(struct server *s, struct MHD_Connection *connection,
                              enum conn_phase phase, unsigned seconds)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     struct conn *c = info ? info->socket_context : NULL;
     if (c == NULL)
-        return;
+        return true;
     pthread_mutex_lock(&s->guard.lock);
-    set_phase(c, phase, seconds);
+    bool refused = c->refused;
+    if (!refused)
+        set_phase(c, phase, seconds);
     pthread_mutex_unlock(&s->guard.lock);
+    return !refused;
 }
 
 static void *sweeper_main(void *arg)
@@ -269,7 +294,6 @@ static struct exchange *start(struct server *s, struct MHD_Connection *conn, con
     MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_header, &x->r);
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_arg, &x->r);
     atomic_fetch_add(&s->in_flight, 1);
-    connection_phase(s, conn, RECEIVING, s->config->request_seconds);
     pa_http_begin(&x->r);
     return x;
 }
@@ -282,7 +306,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct server *s = cls;
     struct exchange *x = *con_cls;
     if (x == NULL) {
-        if ((x = start(s, conn, url, method)) == NULL)
+        /* data sent before a refused connection was shut down can still be
+         * read: it is closed unanswered, as if accept_policy had refused it */
+        if (!connection_phase(s, conn, RECEIVING, s->config->request_seconds) ||
+            (x = start(s, conn, url, method)) == NULL)
             return MHD_NO;
         *con_cls = x;
         /* refused from its headers alone (framing, or a body far too large) */

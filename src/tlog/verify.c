@@ -532,7 +532,7 @@ static int compare_table(struct pa_db *db, struct pa_db *fresh, const char *tabl
                          struct pa_error *err)
 {
     char order[256], sql[1024];
-    int nkey;
+    int nkey = 0; /* set by key_order; gcc -O1 (the TSan build) cannot see that */
     int rc = key_order(fresh, table, order, sizeof(order), &nkey, err);
     if (rc != 0)
         return rc;

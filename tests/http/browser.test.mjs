@@ -565,7 +565,8 @@ async function main() {
       const stopped = failed ? null : server;
       if (stopped) await step('server stops cleanly (exit 0, no sanitizer report)', () => stopped.stop());
       else {
-        await server.stop().catch((e) => console.log('     server: ' + e.message.split('\n')[0]));
+        // a sanitizer report in full (it may be why the steps failed), anything else in a line
+        await server.stop().catch((e) => console.log('     server: ' + (e.message.startsWith('sanitizer') ? e.message : e.message.split('\n')[0])));
       }
     }
   }

@@ -16,6 +16,10 @@ import path from 'node:path';
 export const SOURCE = process.env.PA_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const PAIRAID = process.env.PAIRAID || path.join(SOURCE, 'build', 'pairaid');
 
+// What the sanitizers print when they find something (as in server.py): AddressSanitizer
+// and UBSan in the PA_SANITIZE build, ThreadSanitizer in the PA_TSAN one.
+const SANITIZER_REPORTS = ['AddressSanitizer', 'runtime error', 'WARNING: ThreadSanitizer'];
+
 // The demo users of scripts/demo-users.
 export const PASSWORDS = {
   admin: 'pairaid-root',
@@ -92,8 +96,9 @@ export async function startServer(extraArgs = []) {
       clearTimeout(timer);
       const text = stderrText();
       cleanup();
+      // the report first: a sanitizer that halts the server also makes its exit code non-zero
+      if (SANITIZER_REPORTS.some((r) => text.includes(r))) throw new Error('sanitizer report in the server stderr:\n' + text);
       if (code !== 0) throw new Error(`the server stopped with ${code ?? signal}: ${text}`);
-      if (text.includes('AddressSanitizer') || text.includes('runtime error')) throw new Error('sanitizer report in the server stderr:\n' + text);
     },
     /** Kills without checks (for an aborted test). */
     kill() {

@@ -944,9 +944,11 @@ def test_metrics():
         get("/api/v1/pairings")
     api("GET", "/api/v1/projects/NO-SUCH-THING")
     deadline = time.time() + 2
-    while True:  # a request is counted once its answer has gone out
+    while True:  # a request is counted once its answer has gone out: wait for all four
         text = S.request("GET", "/metrics")[2].decode()
-        if metric(text, "/api/v1/pairings", 200) == before + 3 or time.time() > deadline:
+        counted = (metric(text, "/api/v1/pairings", 200) == before + 3 and
+                   metric(text, "/api/v1/projects/{}", 404) == before404 + 1)
+        if counted or time.time() > deadline:
             break
         time.sleep(0.05)
     assert metric(text, "/api/v1/pairings", 200) == before + 3, text
