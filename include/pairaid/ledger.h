@@ -36,7 +36,16 @@ struct pa_transfer {
     const char *pending_id; /* POST/VOID: the pending transfer */
     const char *expires;    /* PENDING, optional: after this date it can only be voided */
     bool linked;            /* succeeds or fails together with the next transfer */
+    /* What a payment is for, as the joint audit reads it (docs/audit.md);
+     * optional.  A POST takes them from its pending transfer. */
+    const char *purpose;  /* works, goods, services, subsidy, ... (pa_payment_purposes) */
+    const char *stage;    /* advance, progress, final */
+    const char *contract; /* the contract it pays, of the transfer's project */
 };
+
+/* The codes `purpose` and `stage` take, with their Chinese names. */
+extern const struct pa_enum_value pa_payment_purposes[];
+extern const struct pa_enum_value pa_payment_stages[];
 
 /* X(NAME, field at fault or NULL, message).  Order of the checks: docs/ledger.md. */
 #define PA_TRANSFER_RESULTS(X)                                                                     \
@@ -55,6 +64,10 @@ struct pa_transfer {
     X(TO_CLOSED, "to", "account is closed")                                                        \
     X(PROJECT_NOT_FOUND, "project", "unknown project")                                             \
     X(EXPIRES_INVALID, "expires", "expiry must be a date on or after the transfer's date")         \
+    X(PURPOSE_INVALID, "purpose", "unknown purpose")                                               \
+    X(STAGE_INVALID, "stage", "unknown payment stage")                                             \
+    X(CONTRACT_NOT_FOUND, "contract", "unknown contract")                                          \
+    X(CONTRACT_OTHER_PROJECT, "contract", "the contract is another project's")                     \
     X(PENDING_NOT_FOUND, "pending_id", "no such pending transfer")                                 \
     X(PENDING_NOT_PENDING, "pending_id", "that transfer is not a pending one")                     \
     X(PENDING_ALREADY_POSTED, "pending_id", "the pending transfer was already posted")             \
@@ -64,10 +77,12 @@ struct pa_transfer {
     X(FROM_DIFFERS, "from", "from differs from the pending transfer's")                            \
     X(TO_DIFFERS, "to", "to differs from the pending transfer's")                                  \
     X(PROJECT_DIFFERS, "project", "project differs from the pending transfer's")                   \
+    X(DETAIL_DIFFERS, NULL, "purpose, stage or contract differs from the pending transfer's")      \
     X(EXCEEDS_PENDING_AMOUNT, "amount", "amount exceeds the pending amount")                       \
     X(SAME_ACTOR, NULL, "the person who requested a transfer cannot approve it")                   \
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
     X(EXCEEDS_BUDGET, "amount", "asks a pool for more than the project's budget not yet funded")   \
+    X(NEEDS_APPROVAL, "amount", "a payment this large needs the donor's approval: request it")     \
     X(OVERFLOW, "amount", "a balance would overflow")
 
 enum pa_transfer_result {
@@ -100,6 +115,14 @@ void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t)
  * what the transaction changed balances (debits = credits, posted and pending). */
 int pa_ledger_submit(struct pa_db *db, const struct pa_transfer *transfers, size_t n,
                      struct pa_transfer_outcome *out, struct pa_error *err);
+
+/* The most a recipient may pay out of project account `account` at once
+ * without the donor's approval (more is refused as NEEDS_APPROVAL: it goes as
+ * a request instead); *limit_fen < 0 when there is no limit.  The joint
+ * audit's measures set it (pa_audit_init); without one there is no limit. */
+typedef int (*pa_payment_limit_fn)(struct pa_db *db, const char *account, int64_t *limit_fen,
+                                   struct pa_error *err);
+void pa_ledger_set_payment_limit(pa_payment_limit_fn fn);
 
 /* Closes an account: it refuses new transfers.  Refused while it has pending ones. */
 int pa_account_close(struct pa_db *db, const char *code, struct pa_error *err);

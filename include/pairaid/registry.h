@@ -13,7 +13,7 @@
 
 #include "pairaid/tlog.h"
 
-#define PA_MAX_COLUMNS    16
+#define PA_MAX_COLUMNS    24
 #define PA_NAME_MAX_CHARS 200
 #define PA_MEMO_MAX_CHARS 1000
 
@@ -29,18 +29,26 @@ enum pa_col_type {
     PA_COL_REGION, /* a GB/T 2260 code that exists */
     PA_COL_CREDIT, /* a unified social credit code */
     PA_COL_PHOTO,  /* an image file; stored as <sha256>.<ext> in the media folder */
+    PA_COL_QUANTITY, /* a number >= 0 with at most two decimals; hundredths inside */
+    PA_COL_SET,      /* some of `values`, "a|b" in their order (input also 、 ; , as separators) */
 };
 
 enum pa_col_flags {
     PA_COL_REQUIRED = 1 << 0,
     PA_COL_KEY = 1 << 1,   /* part of the record's identity */
     PA_COL_EXTRA = 1 << 2, /* exported only when some record has a value in it */
+    PA_COL_UPDATABLE = 1 << 3, /* may change once stored, as the kind's event_update */
 };
 
 struct pa_enum_value {
     const char *name; /* what is stored and exported */
     const char *zh;   /* accepted on input as well; used in Chinese reports */
 };
+
+/* A project's domains and kinds (industry, ...; livelihood, ...), for other
+ * kinds' columns that name them (a fund's designated direction). */
+extern const struct pa_enum_value pa_project_domains[];
+extern const struct pa_enum_value pa_project_kinds[];
 
 struct pa_column {
     const char *name;
@@ -52,7 +60,7 @@ struct pa_column {
 /* One column's value.  Text is borrowed from whoever filled the record. */
 struct pa_value {
     bool null;
-    int64_t i; /* MONEY (fen), COUNT, BOOL */
+    int64_t i; /* MONEY (fen), COUNT, BOOL, QUANTITY (hundredths) */
     const char *s;
 };
 
@@ -73,6 +81,9 @@ enum pa_put_result {
 struct pa_kind {
     const char *name;         /* "projects": the CSV/export KIND */
     const char *event_create; /* "project.create" */
+    /* "indicator.update": a put that changes only PA_COL_UPDATABLE columns
+     * records the whole record again under this type (NULL: none may change). */
+    const char *event_update;
     const struct pa_column *columns;
     int ncolumns;
     /* The projection table, and the SQL its queries are made from
@@ -105,6 +116,7 @@ enum pa_kind_query {
     PA_SQL_INSERT,     /* binds ?1..?n in column order */
     PA_SQL_SELECT_KEY, /* every column in order, WHERE the key columns = ?1.. */
     PA_SQL_EXPORT,     /* every column in order, of the rows the principal reads, in order */
+    PA_SQL_DELETE_KEY, /* WHERE the key columns = ?1.. */
 };
 /* The statement of a kind, made from its columns when the kind was
  * registered; the string lives as long as the process. */
@@ -261,6 +273,12 @@ int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_r
                                struct pa_error *err);
 int pa_registry__first_difference(const struct pa_record *stored, const struct pa_record *rec,
                                   int from);
+/* The county of project `code` (PA_ENOTFOUND naming the field "project"). */
+int pa_registry__project_region(struct pa_db *db, const char *code, char region[8],
+                                struct pa_error *err);
+/* Registers the kinds the joint audit reads (facts.c): contracts, notices,
+ * indicators, revenue_shares. */
+void pa_registry__facts_init(void);
 
 /* ---- what the public portal reads (portal.c) ------------------------------ */
 

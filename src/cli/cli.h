@@ -70,6 +70,8 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv);
 int cmd_user(struct pa_cli *cli, int argc, char **argv);
 int cmd_serve(struct pa_cli *cli, int argc, char **argv);
 int cmd_backup(struct pa_cli *cli, int argc, char **argv);
+int cmd_audit(struct pa_cli *cli, int argc, char **argv);
+int cmd_measures(struct pa_cli *cli, int argc, char **argv);
 
 /* ---- output ----------------------------------------------------------------- */
 

@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "create an empty database (an existing one is left as it is)"},
     {"demo", cmd_demo, "create the database if needed and load the Wuxi-Lianyungang demo"},
-    {"import", cmd_import, "import KIND FILE: pairings, orgs, projects, milestones, exchanges"},
+    {"import", cmd_import, "import KIND FILE: pairings, orgs, projects, milestones, contracts ..."},
     {"export", cmd_export, "export KIND [--format csv|json] [-o FILE] (also regions)"},
     {"summary", cmd_summary, "the programme at a glance"},
     {"project", cmd_project, "project advance CODE STATUS: move a project's status forward"},
@@ -35,6 +35,8 @@ static const struct command commands[] = {
     {"user", cmd_user, "user add NAME --role ROLE [--region CODE] [--pairing CODE] | user list"},
     {"backup", cmd_backup, "backup FILE: a consistent online copy of the database"},
     {"serve", cmd_serve, "serve [--listen ADDR:PORT]: the HTTP API and web pages"},
+    {"audit", cmd_audit, "audit run|findings|show|respond: the joint audit (联合审计)"},
+    {"measures", cmd_measures, "measures propose FILE|approve VERSION|show: 资金管理办法"},
     {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
 };
 

@@ -97,8 +97,9 @@ static int edit_project(struct pa_db *db, struct pa_http_request *r, void *ctx,
     return rc;
 }
 
-static const char *const patchable[] = {"name",          "status", "budget", "end_date",
-                                        "beneficiaries", "public", NULL};
+static const char *const patchable[] = {"name",   "status",      "budget",       "end_date",
+                                        "beneficiaries", "public", "approved_on", "benefit_link",
+                                        NULL};
 
 /* The stored project with the body's fields laid over it: the whole record
  * goes through the same parsing as a new one. */

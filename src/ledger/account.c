@@ -278,7 +278,7 @@ void pa_ledger__chain_end(struct pa_db *db, bool restore)
 
 /* ---- the accounts kind ------------------------------------------------------- */
 
-enum { A_CODE, A_NAME, A_KIND, A_REGION, A_PAIRING, A_PROJECT };
+enum { A_CODE, A_NAME, A_KIND, A_REGION, A_PAIRING, A_PROJECT, A_ORG, A_DOMAINS, A_KINDS };
 
 static const struct pa_enum_value account_kinds[] = {{"source", "资金来源"},
                                                      {"pool", "资金池"},
@@ -293,6 +293,10 @@ static const struct pa_column account_columns[] = {
     {"region", PA_COL_REGION, PA_COL_REQUIRED, NULL},
     {"pairing", PA_COL_CODE, 0, NULL},
     {"project", PA_COL_CODE, 0, NULL},
+    /* what the joint audit checks (docs/audit.md); exported only when used */
+    {"org", PA_COL_CODE, PA_COL_EXTRA, NULL},                   /* a payee's organisation */
+    {"domains", PA_COL_SET, PA_COL_EXTRA, pa_project_domains},  /* a fund's designated */
+    {"kinds", PA_COL_SET, PA_COL_EXTRA, pa_project_kinds},      /* direction (投向) */
 };
 
 static int lookup_text(struct pa_db *db, const char *sql, const char *key, char *out, size_t size,
@@ -355,6 +359,20 @@ static int check_account(struct pa_db *db, const struct pa_record *rec, struct p
         if (!found)
             return pa_error_setf(err, PA_ENOTFOUND, "pairing", "unknown pairing '%s'",
                                  rec->v[A_PAIRING].s);
+    }
+    bool is_fund = strcmp(rec->v[A_KIND].s, "pool") == 0 || strcmp(rec->v[A_KIND].s, "source") == 0;
+    if (!is_fund && (!rec->v[A_DOMAINS].null || !rec->v[A_KINDS].null))
+        return pa_error_setf(err, PA_EINVAL, rec->v[A_DOMAINS].null ? "kinds" : "domains",
+                             "only a fund (a source or a pool) has a designated direction");
+    if (!rec->v[A_ORG].null) {
+        static const char sql_org[] = "SELECT code FROM orgs WHERE code = ?1";
+        char org[PA_CODE_MAX + 1];
+        int rc = lookup_text(db, sql_org, rec->v[A_ORG].s, org, sizeof(org), &found, err);
+        if (rc != 0)
+            return rc;
+        if (!found)
+            return pa_error_setf(err, PA_ENOTFOUND, "org", "unknown organisation '%s'",
+                                 rec->v[A_ORG].s);
     }
     if (is_project && rec->v[A_PROJECT].null)
         return pa_error_setf(err, PA_EINVAL, "project", "a project account names its project");
@@ -544,6 +562,8 @@ const struct pa_kind pa_ledger__account_kind = {
     .table = "accounts",
     .order_by = "code",
     .visible = "pa_sees_account(code)",
+    .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM accounts WHERE org IS NOT NULL OR "
+                     "domains IS NOT NULL OR kinds IS NOT NULL)",
     .check = check_account,
     .authorize = authorize_account,
 };

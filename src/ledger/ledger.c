@@ -9,7 +9,21 @@
 
 #include "ledger_int.h"
 
-enum { T_ID, T_DATE, T_FROM, T_TO, T_AMOUNT, T_PROJECT, T_MEMO, T_KIND, T_PENDING_ID, T_EXPIRES };
+enum {
+    T_ID,
+    T_DATE,
+    T_FROM,
+    T_TO,
+    T_AMOUNT,
+    T_PROJECT,
+    T_MEMO,
+    T_KIND,
+    T_PENDING_ID,
+    T_EXPIRES,
+    T_PURPOSE,
+    T_STAGE,
+    T_CONTRACT,
+};
 
 static const struct pa_enum_value transfer_kinds[] = {
     {"posted", "已过账"}, {"pending", "待审批"}, {"post", "批准"}, {"void", "撤销"}, {NULL, NULL}};
@@ -25,11 +39,15 @@ static const struct pa_column transfer_columns[] = {
     {"kind", PA_COL_ENUM, PA_COL_EXTRA, transfer_kinds},
     {"pending_id", PA_COL_CODE, PA_COL_EXTRA, NULL},
     {"expires", PA_COL_DATE, PA_COL_EXTRA, NULL},
+    /* what the joint audit reads (docs/audit.md); exported only when used */
+    {"purpose", PA_COL_ENUM, PA_COL_EXTRA, pa_payment_purposes},
+    {"stage", PA_COL_ENUM, PA_COL_EXTRA, pa_payment_stages},
+    {"contract", PA_COL_CODE, PA_COL_EXTRA, NULL},
 };
 
 /* The table's names for the columns "from" and "to" (SQL keywords). */
-static const char *const transfer_sql_names[] = {NULL, NULL, "from_account", "to_account", NULL,
-                                                 NULL, NULL, NULL, NULL, NULL};
+static const char *const transfer_sql_names[] = {
+    NULL, NULL, "from_account", "to_account", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
 static const char *text_or_null(const struct pa_value *v)
 {
@@ -48,6 +66,9 @@ void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t)
     t->memo = text_or_null(&rec->v[T_MEMO]);
     t->pending_id = text_or_null(&rec->v[T_PENDING_ID]);
     t->expires = text_or_null(&rec->v[T_EXPIRES]);
+    t->purpose = text_or_null(&rec->v[T_PURPOSE]);
+    t->stage = text_or_null(&rec->v[T_STAGE]);
+    t->contract = text_or_null(&rec->v[T_CONTRACT]);
     const char *kind = text_or_null(&rec->v[T_KIND]);
     for (int k = 0; kind && transfer_kinds[k].name; k++)
         if (strcmp(kind, transfer_kinds[k].name) == 0)
@@ -88,7 +109,8 @@ const struct pa_kind pa_ledger__transfer_kind = {
     /* in log order, so that a re-import applies them in the order they happened */
     .order_by = "seq",
     .visible = "pa_sees_account(from_account) OR pa_sees_account(to_account)",
-    .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM transfers WHERE kind <> 'posted')",
+    .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM transfers WHERE kind <> 'posted' OR "
+                     "purpose IS NOT NULL OR stage IS NOT NULL OR contract IS NOT NULL)",
     .put = put_transfer,
     .authorize = pa_scope_allow, /* the ledger decides, per account */
     .repeats_allowed = true,

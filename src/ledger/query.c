@@ -56,7 +56,8 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
 
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
-    "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, r.name, g.name "
+    "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
+    "p.benefit_link, r.name, g.name "
     "FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing "
     "WHERE p.code = ?1 AND pa_sees_project(p.pairing, p.public)";
 static const char sql_milestones[] =
@@ -78,8 +79,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
         struct pa_record rec;
         pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
         p = pa_record_json(&rec);
-        json_object_set_new(p, "region_name", text_or_null(stmt, 13));
-        json_object_set_new(p, "pairing_name", text_or_null(stmt, 14));
+        json_object_set_new(p, "region_name", text_or_null(stmt, 15));
+        json_object_set_new(p, "pairing_name", text_or_null(stmt, 16));
     }
     sqlite3_reset(stmt);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -203,7 +204,8 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
-    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq" TRANSFER_WHERE
+    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq, t.purpose, t.stage, "
+    "t.contract" TRANSFER_WHERE
     " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
 static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
 
@@ -226,6 +228,9 @@ static json_t *transfer_json(sqlite3_stmt *stmt)
         json_object_set_new(t, names[i],
                             i == 5 ? money(sqlite3_column_int64(stmt, i)) : text_or_null(stmt, i));
     json_object_set_new(t, "seq", json_integer(sqlite3_column_int64(stmt, 13)));
+    static const char *const details[] = {"purpose", "stage", "contract"};
+    for (int i = 0; t && i < (int)PA_ARRAY_LEN(details); i++)
+        json_object_set_new(t, details[i], text_or_null(stmt, 14 + i));
     return t;
 }
 

@@ -15,6 +15,43 @@
 
 static const char *const kind_names[] = {"posted", "pending", "post", "void"};
 
+/* The negative list of the measures (docs/audit.md) names purposes from here. */
+const struct pa_enum_value pa_payment_purposes[] = {
+    {"works", "工程"},
+    {"goods", "货物"},
+    {"services", "服务"},
+    {"subsidy", "补助"},
+    {"training", "培训"},
+    {"allocation", "资金拨付"},
+    {"personnel", "人员经费"},
+    {"allowances", "津补贴"},
+    {"office_building", "办公楼"},
+    {"vehicles", "车辆"},
+    {"debt", "偿债"},
+    {"deposit", "保证金"},
+    {"running_costs", "日常公用经费"},
+    {"other", "其他"},
+    {NULL, NULL},
+};
+
+const struct pa_enum_value pa_payment_stages[] = {
+    {"advance", "预付款"}, {"progress", "进度款"}, {"final", "尾款"}, {NULL, NULL}};
+
+static pa_payment_limit_fn payment_limit;
+
+void pa_ledger_set_payment_limit(pa_payment_limit_fn fn)
+{
+    payment_limit = fn;
+}
+
+static bool known(const struct pa_enum_value *values, const char *code)
+{
+    for (int i = 0; values[i].name; i++)
+        if (strcmp(values[i].name, code) == 0)
+            return true;
+    return false;
+}
+
 const char *pa_transfer_result_name(enum pa_transfer_result r)
 {
     static const char *const names[] = {
@@ -55,19 +92,20 @@ bool pa_transfer_result_ok(enum pa_transfer_result r)
 /* A transfer row as stored; text borrowed from the statement until it is reset. */
 struct stored {
     const char *kind, *date, *from, *to, *project, *memo, *pending_id, *expires, *resolved_by,
-        *actor;
+        *actor, *purpose, *stage, *contract;
     int64_t amount_fen;
 };
 
 static const char sql_read_transfer[] =
     "SELECT kind, date, from_account, to_account, amount, project, memo, pending_id, expires, "
-    "resolved_by, actor FROM transfers WHERE id = ?1";
+    "resolved_by, actor, purpose, stage, contract FROM transfers WHERE id = ?1";
 
 static void read_stored(sqlite3_stmt *stmt, struct stored *s)
 {
     const char **text[] = {&s->kind,    &s->date,        &s->from, &s->to,
                            NULL,        &s->project,     &s->memo, &s->pending_id,
-                           &s->expires, &s->resolved_by, &s->actor};
+                           &s->expires, &s->resolved_by, &s->actor, &s->purpose,
+                           &s->stage,   &s->contract};
     for (int i = 0; i < (int)PA_ARRAY_LEN(text); i++)
         if (text[i])
             *text[i] = (const char *)sqlite3_column_text(stmt, i);
@@ -132,6 +170,12 @@ static enum pa_transfer_result compare(const struct pa_transfer *t, const struct
         return outcome(out, PA_TR_EXISTS_DIFFERENT, "pending_id");
     if (!same_text(t->expires, s->expires))
         return outcome(out, PA_TR_EXISTS_DIFFERENT, "expires");
+    const char *given[] = {t->purpose, t->stage, t->contract};
+    const char *had[] = {s->purpose, s->stage, s->contract};
+    static const char *const detail_names[] = {"purpose", "stage", "contract"};
+    for (int i = 0; i < 3; i++)
+        if ((!resolving || given[i]) && !same_text(given[i], had[i]))
+            return outcome(out, PA_TR_EXISTS_DIFFERENT, detail_names[i]);
     return outcome(out, PA_TR_EXISTS, "");
 }
 
@@ -141,8 +185,9 @@ static enum pa_transfer_result compare(const struct pa_transfer *t, const struct
  * out by apply (live) or re-derived from the event (replay). */
 struct effect {
     enum pa_transfer_kind kind;
-    const char *id, *date, *project, *memo, *pending_id, *expires;
+    const char *id, *date, *project, *memo, *pending_id, *expires, *purpose, *stage, *contract;
     char from[PA_CODE_MAX + 1], to[PA_CODE_MAX + 1], project_buf[PA_CODE_MAX + 1];
+    char purpose_buf[32], stage_buf[32], contract_buf[PA_CODE_MAX + 1]; /* a POST's, from its pending */
     int64_t amount_fen;         /* what is posted or reserved; for VOID what is released */
     int64_t pending_amount_fen; /* POST/VOID: the amount the pending transfer reserved */
 };
@@ -173,6 +218,57 @@ static bool exceeds_credits(const struct pa_account *a, int64_t more_fen, int64_
         __builtin_sub_overflow(a->credits_posted, out, available))
         return true;
     return more_fen > *available;
+}
+
+/* What a payment is for: known codes, and a contract of the transfer's project. */
+static int check_details(struct pa_db *db, const struct pa_transfer *t,
+                         struct pa_transfer_outcome *out, struct pa_error *err)
+{
+    if (t->purpose && !known(pa_payment_purposes, t->purpose))
+        return outcome(out, PA_TR_PURPOSE_INVALID, NULL), 0;
+    if (t->stage && !known(pa_payment_stages, t->stage))
+        return outcome(out, PA_TR_STAGE_INVALID, NULL), 0;
+    if (t->contract == NULL)
+        return 0;
+    static const char sql[] = "SELECT project FROM contracts WHERE code = ?1";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, t->contract);
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_DONE)
+        outcome(out, PA_TR_CONTRACT_NOT_FOUND, NULL);
+    else if (step != SQLITE_ROW)
+        rc = pa_db_fail(db, err, "looking up a contract");
+    else if (t->project && strcmp((const char *)sqlite3_column_text(stmt, 0), t->project) != 0)
+        outcome(out, PA_TR_CONTRACT_OTHER_PROJECT, NULL);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* The measures' split of duties: a recipient pays from a project account at
+ * once only up to the limit; more goes as a request the donor approves. */
+static int check_payment_limit(struct pa_db *db, const struct pa_transfer *t,
+                               const struct pa_account *a, struct pa_transfer_outcome *out,
+                               struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (t->kind != PA_TRANSFER_POSTED || !a->is_project || payment_limit == NULL ||
+        who == NULL || who->role != PA_ROLE_RECIPIENT)
+        return 0;
+    int64_t limit;
+    int rc = payment_limit(db, a->code, &limit, err);
+    if (rc != 0 || limit < 0 || t->amount_fen <= limit)
+        return rc;
+    char most[64], need[64];
+    pa_money_format(limit, PA_YUAN, PA_MONEY_GROUP, most, sizeof(most));
+    pa_money_format(t->amount_fen, PA_YUAN, PA_MONEY_GROUP, need, sizeof(need));
+    snprintf(out->detail, sizeof(out->detail),
+             "the measures let a recipient pay up to %s from a project account at once, this "
+             "payment is %s: submit it as a pending transfer for the donor to approve",
+             most, need);
+    return outcome(out, PA_TR_NEEDS_APPROVAL, NULL), 0;
 }
 
 static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effect *e,
@@ -215,6 +311,8 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
     if (t->expires && (t->kind != PA_TRANSFER_PENDING || !valid_date(t->expires) ||
                        strcmp(t->expires, t->date) < 0))
         return outcome(out, PA_TR_EXPIRES_INVALID, NULL), 0;
+    if ((rc = check_details(db, t, out, err)) != 0 || out->result != PA_TR_CREATED)
+        return rc;
     int64_t ignored, available;
     if (__builtin_add_overflow(a->debits_posted, a->debits_pending, &ignored) ||
         __builtin_add_overflow(ignored, t->amount_fen, &ignored) ||
@@ -246,6 +344,8 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
             return outcome(out, PA_TR_EXCEEDS_BUDGET, NULL), 0;
         }
     }
+    if ((rc = check_payment_limit(db, t, a, out, err)) != 0 || out->result != PA_TR_CREATED)
+        return rc;
     snprintf(e->from, sizeof(e->from), "%s", t->from);
     snprintf(e->to, sizeof(e->to), "%s", t->to);
     e->amount_fen = t->amount_fen;
@@ -259,6 +359,17 @@ static enum pa_transfer_result pending_state(const struct stored *p)
     if (p->resolved_by == NULL)
         return PA_TR_CREATED;
     return PA_TR_PENDING_ALREADY_POSTED; /* refined by the caller */
+}
+
+/* A POST pays what its request said it would: the same purpose, stage and contract. */
+static void inherit_details(struct effect *e, const struct stored *p)
+{
+    snprintf(e->purpose_buf, sizeof(e->purpose_buf), "%s", p->purpose ? p->purpose : "");
+    snprintf(e->stage_buf, sizeof(e->stage_buf), "%s", p->stage ? p->stage : "");
+    snprintf(e->contract_buf, sizeof(e->contract_buf), "%s", p->contract ? p->contract : "");
+    e->purpose = p->purpose ? e->purpose_buf : NULL;
+    e->stage = p->stage ? e->stage_buf : NULL;
+    e->contract = p->contract ? e->contract_buf : NULL;
 }
 
 static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct effect *e,
@@ -309,6 +420,10 @@ static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct
         r = PA_TR_TO_DIFFERS;
     else if (t->project && !same_text(t->project, p.project))
         r = PA_TR_PROJECT_DIFFERS;
+    else if ((t->purpose && !same_text(t->purpose, p.purpose)) ||
+             (t->stage && !same_text(t->stage, p.stage)) ||
+             (t->contract && !same_text(t->contract, p.contract)))
+        r = PA_TR_DETAIL_DIFFERS;
     else if (t->expires)
         r = PA_TR_EXPIRES_INVALID;
     else if (t->kind == PA_TRANSFER_POST && p.expires && strcmp(t->date, p.expires) > 0)
@@ -325,6 +440,7 @@ static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct
         snprintf(e->to, sizeof(e->to), "%s", p.to);
         snprintf(e->project_buf, sizeof(e->project_buf), "%s", p.project ? p.project : "");
         e->project = p.project ? e->project_buf : NULL;
+        inherit_details(e, &p);
         e->pending_amount_fen = p.amount_fen;
         e->amount_fen =
             t->kind == PA_TRANSFER_VOID || t->amount_fen == 0 ? p.amount_fen : t->amount_fen;
@@ -348,6 +464,9 @@ static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e
     e->memo = t->memo;
     e->pending_id = t->pending_id;
     e->expires = t->expires;
+    e->purpose = t->purpose;
+    e->stage = t->stage;
+    e->contract = t->contract;
     if (t->id == NULL || pa_code_check(t->id, NULL) != 0)
         return outcome(out, PA_TR_ID_INVALID, NULL), 0;
     sqlite3_stmt *stmt;
@@ -368,8 +487,8 @@ static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e
 
 static const char sql_insert_transfer[] =
     "INSERT INTO transfers(id, seq, kind, date, from_account, to_account, amount, project, memo, "
-    "pending_id, expires, resolved_by, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, NULL, ?12)";
+    "pending_id, expires, resolved_by, actor, purpose, stage, contract) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15)";
 static const char sql_resolve[] =
     "UPDATE transfers SET resolved_by = ?2 WHERE id = ?1 AND kind = 'pending' AND "
     "resolved_by IS NULL";
@@ -393,6 +512,9 @@ static int insert_row(struct pa_db *db, const struct effect *e, int64_t seq, con
     pa_db_bind_text(stmt, 10, e->pending_id);
     pa_db_bind_text(stmt, 11, e->expires);
     pa_db_bind_text(stmt, 12, actor);
+    pa_db_bind_text(stmt, 13, e->purpose);
+    pa_db_bind_text(stmt, 14, e->stage);
+    pa_db_bind_text(stmt, 15, e->contract);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "recording a transfer");
     sqlite3_reset(stmt);
@@ -485,8 +607,11 @@ static void effect_canon(struct pa_canon *c, const struct effect *e)
         pa_canon_key(c, "amount_fen");
         pa_canon_int(c, e->amount_fen);
     }
+    bool new_money = e->kind == PA_TRANSFER_POSTED || e->kind == PA_TRANSFER_PENDING;
+    if (new_money) /* a post or void takes them from the pending transfer */
+        key_text(c, "contract", e->contract);
     key_text(c, "date", e->date);
-    if (e->kind == PA_TRANSFER_POSTED || e->kind == PA_TRANSFER_PENDING) {
+    if (new_money) {
         key_text(c, "expires", e->expires);
         key_text(c, "from", e->from);
     }
@@ -500,8 +625,11 @@ static void effect_canon(struct pa_canon *c, const struct effect *e)
         key_text(c, "pending_id", e->pending_id);
     else
         key_text(c, "project", e->project);
-    if (e->kind == PA_TRANSFER_POSTED || e->kind == PA_TRANSFER_PENDING)
+    if (new_money) {
+        key_text(c, "purpose", e->purpose);
+        key_text(c, "stage", e->stage);
         key_text(c, "to", e->to);
+    }
 }
 
 static int record(struct pa_db *db, struct pa_canon *c, const struct effect *e,
@@ -531,10 +659,12 @@ static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct
     int pending = 0, bad;
     memset(e, 0, sizeof(*e));
     if (strcmp(ev->type, "transfer.create") == 0) {
-        bad = json_unpack((json_t *)ev->data, "{s:I, s:s, s?s, s:s, s:s, s?s, s?b, s?s, s:s !}",
-                          "amount_fen", &amount, "date", &e->date, "expires", &e->expires, "from",
-                          &from, "id", &e->id, "memo", &e->memo, "pending", &pending, "project",
-                          &e->project, "to", &to);
+        bad = json_unpack((json_t *)ev->data,
+                          "{s:I, s?s, s:s, s?s, s:s, s:s, s?s, s?b, s?s, s?s, s?s, s:s !}",
+                          "amount_fen", &amount, "contract", &e->contract, "date", &e->date,
+                          "expires", &e->expires, "from", &from, "id", &e->id, "memo", &e->memo,
+                          "pending", &pending, "project", &e->project, "purpose", &e->purpose,
+                          "stage", &e->stage, "to", &to);
         e->kind = pending ? PA_TRANSFER_PENDING : PA_TRANSFER_POSTED;
     } else {
         bool post = strcmp(ev->type, "transfer.post") == 0;
@@ -562,6 +692,7 @@ static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct
         snprintf(e->to, sizeof(e->to), "%s", p.to);
         snprintf(e->project_buf, sizeof(e->project_buf), "%s", p.project ? p.project : "");
         e->project = p.project ? e->project_buf : NULL;
+        inherit_details(e, &p);
         e->pending_amount_fen = p.amount_fen;
         if (e->kind == PA_TRANSFER_VOID)
             e->amount_fen = p.amount_fen;

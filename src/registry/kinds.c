@@ -15,12 +15,12 @@
 static const struct pa_enum_value sources[] = {
     {"article", "原文"}, {"synthetic", "虚构"}, {NULL, NULL}};
 
-static const struct pa_enum_value domains[] = {
+const struct pa_enum_value pa_project_domains[] = {
     {"industry", "产业"},  {"technology", "科技"}, {"education", "教育"},
     {"health", "卫健"},    {"employment", "人社"}, {"culture_tourism", "文旅康养"},
     {"transport", "交通"}, {"other", "其他"},      {NULL, NULL}};
 
-static const struct pa_enum_value project_kinds[] = {
+const struct pa_enum_value pa_project_kinds[] = {
     {"livelihood", "小而美"}, {"park", "共建园区"}, {"chain", "产业链合作"},
     {"talent", "人才交流"},   {"other", "其他"},    {NULL, NULL}};
 
@@ -29,11 +29,14 @@ static const struct pa_enum_value statuses[] = {{"proposed", "申报"},    {"app
                                                 {"in_progress", "实施"}, {"completed", "竣工"},
                                                 {"accepted", "验收"},    {NULL, NULL}};
 
+/* `individuals` stands for the households or people a payment reaches, taken
+ * together: pairaid keeps no personal names. */
 static const struct pa_enum_value org_kinds[] = {
-    {"government", "政府机关"}, {"enterprise", "企业"},
-    {"school", "学校"},         {"hospital", "医院"},
-    {"institute", "科研院所"},  {"park_company", "园区公司"},
-    {"other", "其他"},          {NULL, NULL}};
+    {"government", "政府机关"},   {"enterprise", "企业"},
+    {"school", "学校"},           {"hospital", "医院"},
+    {"institute", "科研院所"},    {"park_company", "园区公司"},
+    {"cooperative", "合作社"},    {"individuals", "个人（汇总）"},
+    {"other", "其他"},            {NULL, NULL}};
 
 static const struct pa_enum_value milestone_kinds[] = {
     {"signing", "签约"}, {"start", "开工"},      {"first_voyage", "首航"},
@@ -141,12 +144,13 @@ static const struct pa_kind pairing_kind = {
 
 /* ---- organisations ------------------------------------------------------ */
 
-enum { O_CODE, O_NAME, O_CREDIT, O_REGION, O_KIND, O_SOURCE };
+enum { O_CODE, O_NAME, O_CREDIT, O_REGION, O_KIND, O_SOURCE, O_REGISTERED };
 
 static const struct pa_column org_columns[] = {
     {"code", PA_COL_CODE, KEY, NULL},        {"name", PA_COL_NAME, REQ, NULL},
     {"credit_code", PA_COL_CREDIT, 0, NULL}, {"region", PA_COL_REGION, REQ, NULL},
     {"kind", PA_COL_ENUM, REQ, org_kinds},   {"source", PA_COL_ENUM, 0, sources},
+    {"registered", PA_COL_DATE, PA_COL_EXTRA, NULL}, /* 成立日期 */
 };
 
 static int check_org(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
@@ -178,21 +182,42 @@ static const struct pa_kind org_kind = {
     .ncolumns = PA_ARRAY_LEN(org_columns),
     .table = "orgs",
     .order_by = "code",
+    .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM orgs WHERE registered IS NOT NULL)",
     .check = check_org,
 };
 
 /* ---- projects ----------------------------------------------------------- */
 
-enum { J_CODE, J_NAME, J_PAIRING, J_REGION, J_DOMAIN, J_KIND, J_STATUS, J_BUDGET };
+enum {
+    J_CODE,
+    J_NAME,
+    J_PAIRING,
+    J_REGION,
+    J_DOMAIN,
+    J_KIND,
+    J_STATUS,
+    J_BUDGET,
+    J_START,
+    J_END,
+    J_BENEFICIARIES,
+    J_PUBLIC,
+    J_SOURCE,
+    J_APPROVED_ON,
+    J_BENEFIT_LINK,
+};
 
 static const struct pa_column project_columns[] = {
     {"code", PA_COL_CODE, KEY, NULL},         {"name", PA_COL_NAME, REQ, NULL},
     {"pairing", PA_COL_CODE, REQ, NULL},      {"region", PA_COL_REGION, REQ, NULL},
-    {"domain", PA_COL_ENUM, REQ, domains},    {"kind", PA_COL_ENUM, REQ, project_kinds},
+    {"domain", PA_COL_ENUM, REQ, pa_project_domains},
+    {"kind", PA_COL_ENUM, REQ, pa_project_kinds},
     {"status", PA_COL_ENUM, REQ, statuses},   {"budget", PA_COL_MONEY, REQ, NULL},
     {"start_date", PA_COL_DATE, REQ, NULL},   {"end_date", PA_COL_DATE, 0, NULL},
     {"beneficiaries", PA_COL_COUNT, 0, NULL}, {"public", PA_COL_BOOL, 0, NULL},
     {"source", PA_COL_ENUM, 0, sources},
+    /* what the joint audit checks (docs/audit.md); exported only when used */
+    {"approved_on", PA_COL_DATE, PA_COL_EXTRA, NULL},  /* 立项日期 */
+    {"benefit_link", PA_COL_BOOL, PA_COL_EXTRA, NULL}, /* 联农带农 */
 };
 
 /* 1 万亿元: no single project comes near it, and the programme's totals stay
@@ -225,7 +250,8 @@ static int authorize_project(struct pa_db *db, const struct pa_record *rec, stru
 }
 
 /* The stored project's region, for the rules on changes to it. */
-static int project_region(struct pa_db *db, const char *code, char region[8], struct pa_error *err)
+int pa_registry__project_region(struct pa_db *db, const char *code, char region[8],
+                                struct pa_error *err)
 {
     static const char sql[] = "SELECT region FROM projects WHERE code = ?1";
     sqlite3_stmt *stmt;
@@ -309,6 +335,8 @@ static const struct pa_kind project_kind = {
     .table = "projects",
     .order_by = "code",
     .visible = "pa_sees_project(pairing, public)",
+    .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM projects WHERE approved_on IS NOT NULL OR "
+                     "benefit_link = 1)",
     .check = check_project,
     .on_change = project_changed,
     .authorize = authorize_project,
@@ -318,7 +346,7 @@ int pa_project_advance(struct pa_db *db, const char *code, const char *status, s
 {
     struct pa_value v;
     char region[8];
-    int rc = project_region(db, code, region, err);
+    int rc = pa_registry__project_region(db, code, region, err);
     if (rc == 0)
         rc = pa_scope_require(db, PA_ROLE_RECIPIENT, region, "change this project", err);
     if (rc == 0)
@@ -350,8 +378,8 @@ int pa_project_advance(struct pa_db *db, const char *code, const char *status, s
  * source) never change; these may, each change one project.update event.  The
  * status only moves forward, as a project.advance event. */
 
-static const int editable_columns[] = {J_NAME, J_BUDGET, 9 /* end_date */, 10 /* beneficiaries */,
-                                       11 /* public */};
+static const int editable_columns[] = {J_NAME,   J_BUDGET,      J_END,         J_BENEFICIARIES,
+                                       J_PUBLIC, J_APPROVED_ON, J_BENEFIT_LINK};
 
 static bool editable(int col)
 {
@@ -387,7 +415,7 @@ int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_r
     PA_ASSERT(rec->kind == &project_kind && pa_db_in_transaction(db));
     const char *code = rec->v[J_CODE].s;
     char region[8], from[32];
-    int rc = project_region(db, code, region, err);
+    int rc = pa_registry__project_region(db, code, region, err);
     if (rc == 0)
         rc = pa_scope_require(db, PA_ROLE_RECIPIENT, region, "change this project", err);
     if (rc == 0)
@@ -435,6 +463,8 @@ static int apply_update_field(struct pa_db *db, const char *code, const char *ke
         {"end_date", "UPDATE projects SET end_date = ?2 WHERE code = ?1", JSON_STRING},
         {"beneficiaries", "UPDATE projects SET beneficiaries = ?2 WHERE code = ?1", JSON_INTEGER},
         {"public", "UPDATE projects SET public = ?2 WHERE code = ?1", JSON_TRUE},
+        {"approved_on", "UPDATE projects SET approved_on = ?2 WHERE code = ?1", JSON_STRING},
+        {"benefit_link", "UPDATE projects SET benefit_link = ?2 WHERE code = ?1", JSON_TRUE},
     };
     for (size_t i = 0; i < PA_ARRAY_LEN(fields); i++) {
         if (strcmp(fields[i].key, key) != 0)
@@ -498,7 +528,7 @@ static int authorize_milestone(struct pa_db *db, const struct pa_record *rec, st
     if (pa_scope_unrestricted(db))
         return 0;
     char region[8];
-    int rc = project_region(db, rec->v[M_PROJECT].s, region, err);
+    int rc = pa_registry__project_region(db, rec->v[M_PROJECT].s, region, err);
     return rc != 0 ? rc
                    : pa_scope_require(db, PA_ROLE_RECIPIENT, region,
                                       "record milestones of this project", err);
@@ -608,4 +638,5 @@ void pa_registry_init(void)
         pa_kind_register(registry_kinds[i]);
     pa_kind_register_export_only(&pa_region_kind);
     pa_tlog_register(&registry_module);
+    pa_registry__facts_init();
 }

@@ -4,6 +4,7 @@
  * row.  Keeping it in one place is what lets an export re-import byte for byte and
  * a replay rebuild exactly the rows the live path wrote.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,75 @@ static int parse_count(const char *text, struct pa_value *out, struct pa_error *
     return 0;
 }
 
+/* A set's canonical text ("industry|education", in the column's order), kept
+ * for the life of the process: there are at most 2^n of them for n values,
+ * and a record only borrows its text. */
+#define SETS_MAX 1024
+
+static const char *interned_set(const struct pa_enum_value *values, unsigned mask)
+{
+    static struct {
+        const struct pa_enum_value *values;
+        unsigned mask;
+        char *text;
+    } sets[SETS_MAX];
+    static int nsets;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    const char *found = NULL;
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < nsets && !found; i++)
+        if (sets[i].values == values && sets[i].mask == mask)
+            found = sets[i].text;
+    if (found == NULL && nsets < SETS_MAX) {
+        char text[512] = "";
+        for (int k = 0; values[k].name; k++)
+            if (mask & (1u << k))
+                snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s",
+                         text[0] ? "|" : "", values[k].name);
+        if ((sets[nsets].text = strdup(text)) != NULL) {
+            sets[nsets].values = values;
+            sets[nsets].mask = mask;
+            found = sets[nsets++].text;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
+/* "industry|教育" (separated by | 、 ; or ,) as a set of the column's values. */
+static int parse_set(const struct pa_column *col, const char *text, struct pa_value *out,
+                     struct pa_error *err)
+{
+    unsigned mask = 0;
+    char token[96];
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "|;,"), sep = 0;
+        const char *dun = strstr(p, "、"); /* the Chinese enumeration comma */
+        if (dun && (size_t)(dun - p) < n)
+            n = (size_t)(dun - p), sep = strlen("、");
+        else if (p[n])
+            sep = 1;
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        snprintf(token, sizeof(token), "%.*s", (int)n, p);
+        int k = 0;
+        while (col->values[k].name && strcmp(token, col->values[k].name) != 0 &&
+               (!col->values[k].zh || strcmp(token, col->values[k].zh) != 0))
+            k++;
+        if (col->values[k].name == NULL) {
+            struct pa_value ignored;
+            return parse_enum(col, token, &ignored, err); /* says what would do */
+        }
+        mask |= 1u << k;
+        p += n + sep;
+        while (*p == ' ')
+            p++;
+    }
+    out->s = mask ? interned_set(col->values, mask) : NULL;
+    out->null = mask == 0;
+    return mask == 0 || out->s ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
+}
+
 static int parse_typed(const struct pa_column *col, const char *text, size_t len,
                        struct pa_value *out, struct pa_error *err)
 {
@@ -94,6 +164,10 @@ static int parse_typed(const struct pa_column *col, const char *text, size_t len
         return pa_credit_code_check(text, err);
     case PA_COL_PHOTO:
         return pa_text_check(text, len, PA_NAME_MAX_CHARS, 0, err);
+    case PA_COL_QUANTITY: /* the same shape as yuan: digits, two decimals at most */
+        return pa_money_parse(text, &out->i, err);
+    case PA_COL_SET:
+        return parse_set(col, text, out, err);
     }
     return pa_error_set(err, PA_EINTERNAL, "unknown column type");
 }
@@ -127,6 +201,7 @@ const char *pa_value_format(const struct pa_column *col, const struct pa_value *
         return "";
     switch (col->type) {
     case PA_COL_MONEY:
+    case PA_COL_QUANTITY:
         pa_money_format(v->i, PA_YUAN, 0, buf, size);
         return buf;
     case PA_COL_COUNT:
@@ -146,6 +221,7 @@ json_t *pa_value_json(const struct pa_column *col, const struct pa_value *v)
         return json_null();
     switch (col->type) {
     case PA_COL_MONEY:
+    case PA_COL_QUANTITY:
         return json_string(pa_value_format(col, v, buf, sizeof(buf)));
     case PA_COL_COUNT:
         return json_integer(v->i);
@@ -164,7 +240,7 @@ void pa_record_from_row(struct pa_record *rec, const struct pa_kind *kind, sqlit
         struct pa_value *v = &rec->v[i];
         v->null = sqlite3_column_type(stmt, i) == SQLITE_NULL;
         enum pa_col_type t = kind->columns[i].type;
-        if (t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL)
+        if (t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL || t == PA_COL_QUANTITY)
             v->i = sqlite3_column_int64(stmt, i);
         else
             v->s = (const char *)sqlite3_column_text(stmt, i);
@@ -184,7 +260,7 @@ struct kind_info {
     bool importable;
     char keys[PA_MAX_COLUMNS][PA_CODE_MAX + 8];
     int order[PA_MAX_COLUMNS]; /* column indexes by ascending key */
-    char sql[PA_SQL_EXPORT + 1][SQL_MAX];
+    char sql[PA_SQL_DELETE_KEY + 1][SQL_MAX];
 };
 
 static struct kind_info kinds[KINDS_MAX];
@@ -198,7 +274,9 @@ static void work_out_keys(struct kind_info *info)
     for (int i = 0; i < kind->ncolumns; i++) {
         const struct pa_column *col = &kind->columns[i];
         snprintf(info->keys[i], sizeof(info->keys[i]), "%s%s", col->name,
-                 col->type == PA_COL_MONEY ? "_fen" : "");
+                 col->type == PA_COL_MONEY      ? "_fen"
+                 : col->type == PA_COL_QUANTITY ? "_x100"
+                                                : "");
         int j = i;
         for (; j > 0 && strcmp(info->keys[info->order[j - 1]], info->keys[i]) > 0; j--)
             info->order[j] = info->order[j - 1];
@@ -231,6 +309,14 @@ static void sql_columns(char *sql, const struct pa_kind *kind)
         sql_add(sql, "%s\"%s\"", i ? ", " : "", sql_name(kind, i));
 }
 
+/* "k1 = ?1 AND k2 = ?2": the key columns, bound in order. */
+static void sql_key_condition(char *sql, const struct pa_kind *kind)
+{
+    for (int i = 0, n = 0; i < kind->ncolumns; i++)
+        if (kind->columns[i].flags & PA_COL_KEY)
+            sql_add(sql, "%s\"%s\" = ?%d", n ? " AND " : "", sql_name(kind, i), n + 1), n++;
+}
+
 static void work_out_sql(struct kind_info *info)
 {
     const struct pa_kind *kind = info->kind;
@@ -246,9 +332,9 @@ static void work_out_sql(struct kind_info *info)
     sql_add(select, "SELECT ");
     sql_columns(select, kind);
     sql_add(select, " FROM \"%s\" WHERE ", kind->table);
-    for (int i = 0, n = 0; i < kind->ncolumns; i++)
-        if (kind->columns[i].flags & PA_COL_KEY)
-            sql_add(select, "%s\"%s\" = ?%d", n ? " AND " : "", sql_name(kind, i), n + 1), n++;
+    sql_key_condition(select, kind);
+    sql_add(info->sql[PA_SQL_DELETE_KEY], "DELETE FROM \"%s\" WHERE ", kind->table);
+    sql_key_condition(info->sql[PA_SQL_DELETE_KEY], kind);
     sql_add(export, "SELECT ");
     sql_columns(export, kind);
     sql_add(export, " FROM \"%s\" WHERE %s ORDER BY %s", kind->table,
@@ -305,9 +391,12 @@ const char *pa_kind_sql(const struct pa_kind *kind, enum pa_kind_query query)
 
 static const struct kind_info *info_for_event(const char *type)
 {
-    for (int i = 0; i < nkinds; i++)
-        if (kinds[i].kind->event_create && strcmp(kinds[i].kind->event_create, type) == 0)
+    for (int i = 0; i < nkinds; i++) {
+        const struct pa_kind *k = kinds[i].kind;
+        if ((k->event_create && strcmp(k->event_create, type) == 0) ||
+            (k->event_update && strcmp(k->event_update, type) == 0))
             return &kinds[i];
+    }
     return NULL;
 }
 
@@ -321,7 +410,7 @@ const struct pa_kind *pa_kind_find(const char *name)
 
 static bool is_integer(enum pa_col_type t)
 {
-    return t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL;
+    return t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL || t == PA_COL_QUANTITY;
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -374,7 +463,8 @@ static int value_from_json(const struct pa_column *col, const json_t *value, str
                            struct pa_error *err)
 {
     memset(v, 0, sizeof(*v));
-    v->null = value == NULL;
+    /* a flag added to a kind later is false in the events written before it */
+    v->null = value == NULL && col->type != PA_COL_BOOL;
     if (value == NULL)
         return 0;
     if (col->type == PA_COL_BOOL && json_is_boolean(value))
@@ -389,7 +479,27 @@ static int value_from_json(const struct pa_column *col, const json_t *value, str
     return 0;
 }
 
-/* The apply function of every `<kind>.create` event, used by replay. */
+static int bind_key(sqlite3_stmt *stmt, const struct pa_record *rec);
+
+/* An update replaces the stored record it names, which must be there. */
+static int delete_stored(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, pa_kind_sql(rec->kind, PA_SQL_DELETE_KEY), &stmt, err);
+    if (rc != 0)
+        return rc;
+    bind_key(stmt, rec);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, rec->kind->event_update);
+    else if (sqlite3_changes(pa_db_sqlite(db)) != 1)
+        rc = pa_error_set(err, PA_ETAMPER, "'%s' updates a record that is not there",
+                          rec->kind->event_update);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* The apply function of every `<kind>.create` and `<kind>.update` event, used
+ * by replay: an update carries the whole record as it is now. */
 int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
 {
     const struct kind_info *info = info_for_event(ev->type);
@@ -405,11 +515,14 @@ int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struc
     }
     if (seen != json_object_size(ev->data))
         return pa_error_set(err, PA_ETAMPER, "event '%s' has unknown fields", ev->type);
-    return pa_registry__insert(db, &rec, err);
+    bool update = info->kind->event_update && strcmp(ev->type, info->kind->event_update) == 0;
+    int rc = update ? delete_stored(db, &rec, err) : 0;
+    return rc != 0 ? rc : pa_registry__insert(db, &rec, err);
 }
 
-/* Appends the create event of rec and applies it. */
-static int create_record(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
+/* Appends the create (or update) event of rec and applies it. */
+static int record_event(struct pa_db *db, const struct pa_record *rec, bool update,
+                        struct pa_error *err)
 {
     const struct kind_info *info = info_for_kind(rec->kind);
     PA_ASSERT(info != NULL);
@@ -420,9 +533,12 @@ static int create_record(struct pa_db *db, const struct pa_record *rec, struct p
     pa_canon_begin(&c, &who);
     record_canon(&c, info, rec);
     int64_t now = (int64_t)time(NULL);
-    int rc = pa_canon_finish(&c, now, rec->kind->event_create, err);
+    const char *type = update ? rec->kind->event_update : rec->kind->event_create;
+    int rc = pa_canon_finish(&c, now, type, err);
     if (rc == 0)
-        rc = pa_tlog_append_canon(db, rec->kind->event_create, now, &c, NULL, err);
+        rc = pa_tlog_append_canon(db, type, now, &c, NULL, err);
+    if (rc == 0 && update)
+        rc = delete_stored(db, rec, err);
     if (rc == 0)
         rc = pa_registry__insert(db, rec, err);
     pa_canon_release(&c);
@@ -436,8 +552,7 @@ static bool values_equal(const struct pa_column *col, const struct pa_value *a,
 {
     if (a->null || b->null)
         return a->null == b->null;
-    enum pa_col_type t = col->type;
-    if (t == PA_COL_MONEY || t == PA_COL_COUNT || t == PA_COL_BOOL)
+    if (is_integer(col->type))
         return a->i == b->i;
     return strcmp(a->s, b->s) == 0;
 }
@@ -445,9 +560,14 @@ static bool values_equal(const struct pa_column *col, const struct pa_value *a,
 static int bind_key(sqlite3_stmt *stmt, const struct pa_record *rec)
 {
     int n = 0;
-    for (int i = 0; i < rec->kind->ncolumns; i++)
-        if (rec->kind->columns[i].flags & PA_COL_KEY)
+    for (int i = 0; i < rec->kind->ncolumns; i++) {
+        if (!(rec->kind->columns[i].flags & PA_COL_KEY))
+            continue;
+        if (is_integer(rec->kind->columns[i].type))
+            sqlite3_bind_int64(stmt, ++n, rec->v[i].i);
+        else
             pa_db_bind_text(stmt, ++n, rec->v[i].s);
+    }
     return n;
 }
 
@@ -484,7 +604,11 @@ static int compare_with_stored(struct pa_db *db, sqlite3_stmt *stmt, const struc
     }
     if (rec->kind->on_change)
         return rec->kind->on_change(db, &stored, rec, col, result, err);
-    return pa_registry__refuse_change(&stored, rec, col, err);
+    for (int i = col; i >= 0; i = pa_registry__first_difference(&stored, rec, i + 1))
+        if (!rec->kind->event_update || !(rec->kind->columns[i].flags & PA_COL_UPDATABLE))
+            return pa_registry__refuse_change(&stored, rec, i, err);
+    *result = PA_PUT_UPDATED;
+    return record_event(db, rec, true, err);
 }
 
 static int check_common(struct pa_db *db, const struct pa_record *rec, struct pa_error *err)
@@ -544,5 +668,5 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
     if (step != SQLITE_DONE)
         return pa_db_fail(db, err, "looking up a record");
     *result = PA_PUT_CREATED;
-    return create_record(db, rec, err);
+    return record_event(db, rec, false, err);
 }

@@ -428,7 +428,7 @@ static void setup_books(struct pa_db *db)
         {"pairings",
          "code,name,donor,recipient,start_date\nWX,无锡—连云港,320200,320700,2022-01-01\n"},
         {"projects", "code,name,pairing,region,domain,kind,status,budget,start_date\n"
-                     "P1,食堂,WX,320722,education,livelihood,approved,100,2022-07-01\n"},
+                     "P1,食堂,WX,320722,education,livelihood,approved,1.00,2022-07-01\n"},
         {"accounts", "code,name,kind,region,pairing,project\n"
                      "SRC,来源,source,320200,WX,\nSRC2,来源二,source,320206,WX,\n"
                      "POOL,资金池,pool,320700,WX,\nPA,项目A,project,320722,WX,P1\n"
