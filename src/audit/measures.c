@@ -351,6 +351,20 @@ static int load_sides(struct pa_db *db, const char *pairing, struct sides *s,
 
 /* ---- proposing and approving ------------------------------------------------------ */
 
+/* A donor (recipient) is on the donor (recipient) side of a pairing when
+ * their region is that side's or lies within it: 东海县's officers speak for
+ * the recipient side of 无锡—连云港, whose recipient is 连云港市. */
+static int on_side(struct pa_db *db, const struct pa_principal *who, const struct sides *s,
+                   bool *on, struct pa_error *err)
+{
+    *on = false;
+    if ((who->role != PA_ROLE_DONOR && who->role != PA_ROLE_RECIPIENT) || who->region[0] == '\0')
+        return 0;
+    const char *side = who->role == PA_ROLE_DONOR ? s->donor : s->recipient;
+    int rc = pa_region_within(db, who->region, side, on, err);
+    return rc != 0 || *on ? rc : pa_region_within(db, side, who->region, on, err);
+}
+
 /* Who may propose: whoever holds the file, admins, the pairing's auditors and
  * the officers of either side. */
 static int authorize_proposal(struct pa_db *db, const char *pairing, const struct sides *s,
@@ -362,10 +376,7 @@ static int authorize_proposal(struct pa_db *db, const char *pairing, const struc
     if (who->role == PA_ROLE_AUDITOR && pa_pairing_under(db, pairing, who->pairing))
         return 0;
     bool covered = false;
-    int rc = 0;
-    if (who->role == PA_ROLE_DONOR || who->role == PA_ROLE_RECIPIENT)
-        rc = pa_scope_covers_region(db, who->role == PA_ROLE_DONOR ? s->donor : s->recipient,
-                                    &covered, err);
+    int rc = on_side(db, who, s, &covered, err);
     if (rc == 0 && !covered)
         rc = pa_error_set(err, PA_EDENIED, "%s may not propose measures for pairing '%s'",
                           who->name, pairing);
@@ -411,10 +422,7 @@ static int approving_side(struct pa_db *db, const char *pairing, const struct si
 {
     const struct pa_principal *who = pa_db_principal(db);
     bool covered = false;
-    int rc = 0;
-    if (who && (who->role == PA_ROLE_DONOR || who->role == PA_ROLE_RECIPIENT))
-        rc = pa_scope_covers_region(db, who->role == PA_ROLE_DONOR ? s->donor : s->recipient,
-                                    &covered, err);
+    int rc = who ? on_side(db, who, s, &covered, err) : 0;
     if (rc != 0)
         return rc;
     if (!covered)

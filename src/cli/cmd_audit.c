@@ -76,10 +76,9 @@ static void print_csv(json_t *list)
     json_t *f;
     json_array_foreach(list, i, f)
     {
-        for (size_t k = 0; k < PA_ARRAY_LEN(csv_columns); k++) {
-            pa_csv_field(stdout, field(f, csv_columns[k]), PA_CSV_TEXT, false);
-            putchar(k + 1 < PA_ARRAY_LEN(csv_columns) ? ',' : '\n');
-        }
+        for (size_t k = 0; k < PA_ARRAY_LEN(csv_columns); k++)
+            pa_csv_field(stdout, field(f, csv_columns[k]), PA_CSV_TEXT,
+                         k + 1 == PA_ARRAY_LEN(csv_columns));
     }
 }
 

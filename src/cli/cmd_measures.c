@@ -70,7 +70,8 @@ static int cmd_propose(struct pa_cli *cli, const char *path, const char *pairing
     if (pa_measures_parse(text, &m, &line, &err) != 0) {
         /* the message starts "line N: " */
         const char *message = strstr(err.message, ": ");
-        fprintf(stderr, "%s:%d: column %s: %s\n", path, line, err.field[0] ? err.field : "-",
+        fprintf(stderr, "pairaid: %s:%d: column %s: %s\n", path, line,
+                err.field[0] ? err.field : "-",
                 message ? message + 2 : err.message);
         free(text);
         return PA_EXIT_INPUT;

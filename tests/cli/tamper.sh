@@ -14,6 +14,21 @@ cat donor.vkey recipient.vkey >trusted
 PRISTINE=$TMP/pristine.db
 "$PAIRAID" --db "$PRISTINE" demo >/dev/null
 "$PA_SOURCE_DIR/scripts/demo-users" "$PAIRAID" "$PRISTINE" >/dev/null # users are in the log too
+# the joint audit's facts, measures, findings and responses are in the log too
+printf 'code,project,supplier,category,amount,signed,procurement\nTAMPER-C1,LYG-MS-041,WX-GOV,works,100000.00,2024-01-10,public_tender\n' >facts-contracts.csv
+printf 'project,posted,until,place\nLYG-MS-041,2024-01-01,2024-01-15,村务公开栏\n' >facts-notices.csv
+printf 'project,name,unit,baseline,target,actual\nLYG-MS-041,受益学生,人,0,500,480\n' >facts-indicators.csv
+printf 'project,year,agreed,settled\nLYG-PARK-HUIYU,2023,10,9.5\n' >facts-revenue_shares.csv
+for kind in contracts notices indicators revenue_shares; do
+    "$PAIRAID" --db "$PRISTINE" import $kind facts-$kind.csv >/dev/null
+done
+printf '[payments]\napproval_threshold = 80000\n' >measures.ini
+"$PAIRAID" --db "$PRISTINE" measures propose measures.ini >/dev/null
+"$PAIRAID" --db "$PRISTINE" --as wuxi.finance measures approve 1 >/dev/null
+"$PAIRAID" --db "$PRISTINE" --as donghai.office measures approve 1 >/dev/null
+"$PAIRAID" --db "$PRISTINE" audit run --as-of 2024-09-10 >/dev/null
+FIRST=$(sqlite3 "$PRISTINE" "select id from findings order by id limit 1")
+"$PAIRAID" --db "$PRISTINE" audit respond "$FIRST" --action explain --note 已整改 >/dev/null
 "$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key >/dev/null
 "$PAIRAID" --db "$PRISTINE" --as 东海县项目办 transfer create --id LATE-1 --from PRJ-LYG-MS-041 \
     --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20 >/dev/null 2>&1 || true
