@@ -13,6 +13,7 @@
 static const char usage[] =
     "usage: pairaid transfer create --id ID --from ACCOUNT --to ACCOUNT --amount YUAN "
     "[--date DATE] [--project CODE] [--memo TEXT] [--pending [--expires DATE]]\n"
+    "         [--purpose PURPOSE] [--stage STAGE] [--contract CODE]\n"
     "       pairaid transfer post PENDING_ID [--id ID] [--amount YUAN] [--date DATE]\n"
     "       pairaid transfer void PENDING_ID [--id ID] [--date DATE]";
 
@@ -22,6 +23,16 @@ struct args {
     char today[PA_DATE_LEN + 1];
     char default_id[PA_CODE_MAX + 8];
 };
+
+/* A purpose or stage may be given in Chinese (车辆) as in a CSV file; the
+ * ledger refuses what is neither. */
+static const char *code_of(const struct pa_enum_value *values, const char *text)
+{
+    for (int i = 0; values[i].name; i++)
+        if (strcmp(values[i].zh, text) == 0)
+            return values[i].name;
+    return text;
+}
 
 static int parse(struct pa_cli *cli, int argc, char **argv, struct args *a)
 {
@@ -35,6 +46,9 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct args *a)
                                             {"memo", required_argument, NULL, 'o'},
                                             {"pending", no_argument, NULL, 'P'},
                                             {"expires", required_argument, NULL, 'e'},
+                                            {"purpose", required_argument, NULL, 'u'},
+                                            {"stage", required_argument, NULL, 's'},
+                                            {"contract", required_argument, NULL, 'c'},
                                             {0, 0, 0, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -65,6 +79,15 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct args *a)
             break;
         case 'e':
             a->t.expires = optarg;
+            break;
+        case 'u':
+            a->t.purpose = code_of(pa_payment_purposes, optarg);
+            break;
+        case 's':
+            a->t.stage = code_of(pa_payment_stages, optarg);
+            break;
+        case 'c':
+            a->t.contract = optarg;
             break;
         default:
             if (pa_cli_global_option(cli, opt, optarg) <= 0)

@@ -240,7 +240,14 @@ case_facts_refuse_bad_rows() {
     printf 'id,date,from,to,amount,contract\nP-1,2024-03-05,PRJ-LYG-MS-041,PAY-SYN-HOUSING-DH,1.00,NO-SUCH\n' >t.csv
     expect_exit 2 "$PAIRAID" --db "$DB" import transfers t.csv
     expect_row_error t.csv 2 contract 'unknown contract'
+    expect_exit 2 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-041 \
+        --to PAY-SYN-HOUSING-DH --amount 1 --date 2024-01-05 --purpose 游艇
+    expect_stderr_match 'unknown purpose'
     expect_eq "events after bad rows" "$before" "$(event_count "$DB")"
+    expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-041 \
+        --to PAY-SYN-HOUSING-DH --amount 1 --date 2024-01-05 --purpose 车辆 --stage 尾款
+    expect_eq "Chinese names are the codes" "vehicles final" \
+        "$(sqlite3 "$DB" "select purpose || ' ' || stage from transfers where id = 'P-2'")"
     # an indicator's actual value comes later: an update, in the log
     printf 'project,name,unit,baseline,target\nLYG-MS-041,受益老人,人,0,700\n' >i.csv
     expect_exit 0 "$PAIRAID" --db "$DB" import indicators i.csv
