@@ -112,6 +112,23 @@ void pa_date_format(int32_t days, char buf[PA_DATE_LEN + 1]);
 #define PA_TODAY_ENV "PAIRAID_TODAY"
 int32_t pa_date_today(void);
 
+/* ---- INI files ------------------------------------------------------------ */
+
+/* Called for each [section] header (on_section may be NULL) and each
+ * `key = value` with its section; each returns 0, or a PA_E* code with err
+ * filled (err->field naming the key or section). */
+struct pa_ini_handler {
+    int (*on_section)(void *ctx, const char *section, struct pa_error *err);
+    int (*on_key)(void *ctx, const char *section, const char *key, const char *value,
+                  struct pa_error *err);
+};
+/* Parses INI text (libinih: `;` and `#` comments, inline `; ...`).  A key
+ * given twice in a section, a key before any section, a line that is neither,
+ * or a callback's refusal stops the parse: PA_EINVAL with *line (if not
+ * NULL) set to the line and the message prefixed "line N: ". */
+int pa_ini_parse(const char *text, const struct pa_ini_handler *h, void *ctx, int *line,
+                 struct pa_error *err);
+
 /* ---- codes and text ----------------------------------------------------- */
 
 #define PA_CODE_MAX 64

@@ -8,7 +8,6 @@
  * replacing the version before.  Proposal and approvals are events, so who
  * agreed to which thresholds is in the signed log.
  */
-#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,14 +16,6 @@
 #define APPROVAL_THRESHOLD_DEFAULT "50000"
 
 /* ---- parsing ------------------------------------------------------------------ */
-
-struct parse {
-    struct pa_measures *m;
-    struct pa_error *err;
-    /* keys seen, to refuse a key given twice: "section.key" */
-    char seen[PA_RULES * (PA_RULE_PARAMS + 1) + 1][96];
-    int nseen;
-};
 
 static int parse_flag(const char *value, bool *out)
 {
@@ -57,11 +48,11 @@ static int parse_purposes(const char *value, char *out, size_t size)
     snprintf(out, size, "|");
     const char *p = value;
     while (*p) {
-        size_t len = strcspn(p, ",;、 ");
         if (strncmp(p, "、", strlen("、")) == 0) {
             p += strlen("、");
             continue;
         }
+        size_t len = strcspn(p, ",;、 ");
         if (len == 0) {
             p++;
             continue;
@@ -117,59 +108,48 @@ static const char *param_hint(enum pa_param_type type)
     return "?";
 }
 
-static int refuse(struct parse *p, const char *field, const char *fmt, const char *a,
-                  const char *b)
+static int on_section(void *ctx, const char *section, struct pa_error *err)
 {
-    pa_error_setf(p->err, PA_EINVAL, field, fmt, a, b);
-    return 0; /* stops inih, which returns the line */
+    (void)ctx;
+    if (strcmp(section, "payments") == 0 || pa_audit__rule_index(section) >= 0)
+        return 0;
+    return pa_error_setf(err, PA_EINVAL, section,
+                         "unknown section [%s] (a rule id of docs/audit.md, or payments)",
+                         section);
 }
 
-static int set_value(struct parse *p, const char *section, const char *name, const char *value)
+static int on_key(void *ctx, const char *section, const char *name, const char *value,
+                  struct pa_error *err)
 {
-    struct pa_measures *m = p->m;
+    struct pa_measures *m = ctx;
     if (strcmp(section, "payments") == 0) {
         if (strcmp(name, "approval_threshold") != 0)
-            return refuse(p, name, "unknown key '%s' in [%s] (known: approval_threshold)", name,
-                          section);
+            return pa_error_setf(err, PA_EINVAL, name,
+                                 "unknown key '%s' in [payments] (known: approval_threshold)",
+                                 name);
         if (pa_money_parse(value, &m->approval_threshold_fen, NULL) != 0 ||
             m->approval_threshold_fen < 0)
-            return refuse(p, name, "'%s' is not %s", value,
-                          "an amount in yuan with at most two decimals");
-        return 1;
+            return pa_error_setf(err, PA_EINVAL, name, "'%s' is not %s", value,
+                                 param_hint(PA_PARAM_MONEY));
+        return 0;
     }
     int r = pa_audit__rule_index(section);
-    if (r < 0)
-        return refuse(p, section, "unknown section [%s]%s", section,
-                      " (a rule id of docs/audit.md, or payments)");
+    PA_ASSERT(r >= 0); /* on_section refused the others */
     if (strcmp(name, "enabled") == 0)
         return parse_flag(value, &m->enabled[r]) == 0
-                   ? 1
-                   : refuse(p, name, "'%s' is not true or false%s", value, "");
+                   ? 0
+                   : pa_error_setf(err, PA_EINVAL, name, "'%s' is not true or false", value);
     for (int k = 0; k < PA_RULE_PARAMS && pa_rules[r].params[k].name; k++) {
         const struct pa_rule_param *param = &pa_rules[r].params[k];
         if (strcmp(param->name, name) != 0)
             continue;
         if (parse_param(param, value, &m->value[r][k], m->purposes[r], sizeof(m->purposes[r])) !=
             0)
-            return refuse(p, name, "'%s' is not %s", value, param_hint(param->type));
-        return 1;
+            return pa_error_setf(err, PA_EINVAL, name, "'%s' is not %s", value,
+                                 param_hint(param->type));
+        return 0;
     }
-    return refuse(p, name, "unknown key '%s' in [%s]", name, section);
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-    struct parse *p = user;
-    char key[96];
-    snprintf(key, sizeof(key), "%s.%s", section, name);
-    for (int i = 0; i < p->nseen; i++)
-        if (strcmp(p->seen[i], key) == 0)
-            return refuse(p, name, "'%s' is given twice in [%s]", name, section);
-    if (p->nseen < (int)PA_ARRAY_LEN(p->seen))
-        snprintf(p->seen[p->nseen++], sizeof(p->seen[0]), "%s", key);
-    if (section[0] == '\0')
-        return refuse(p, name, "'%s' stands before any [section]%s", name, "");
-    return set_value(p, section, name, value);
+    return pa_error_setf(err, PA_EINVAL, name, "unknown key '%s' in [%s]", name, section);
 }
 
 static void set_defaults(struct pa_measures *m)
@@ -187,66 +167,11 @@ static void set_defaults(struct pa_measures *m)
     }
 }
 
-/* inih does not report a section that has no keys; one that is unknown is
- * still a mistake worth naming, so the headers are checked line by line. */
-static int check_sections(const char *text, int *line, struct pa_error *err)
-{
-    int n = 0;
-    for (const char *p = text; *p; n++) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        while (len > 0 && (p[0] == ' ' || p[0] == '\t'))
-            p++, len--;
-        if (len > 0 && p[0] == '[') {
-            const char *close = memchr(p, ']', len);
-            char name[64];
-            size_t nlen = close ? (size_t)(close - p - 1) : 0;
-            snprintf(name, sizeof(name), "%.*s", (int)(nlen < 63 ? nlen : 63), p + 1);
-            if (close == NULL || (strcmp(name, "payments") != 0 &&
-                                  pa_audit__rule_index(name) < 0)) {
-                *line = n + 1;
-                return pa_error_setf(err, PA_EINVAL, name,
-                                     "line %d: unknown section [%s] (a rule id of "
-                                     "docs/audit.md, or payments)",
-                                     n + 1, name);
-            }
-        }
-        p = eol ? eol + 1 : p + len;
-    }
-    return 0;
-}
-
 int pa_measures_parse(const char *text, struct pa_measures *m, int *line, struct pa_error *err)
 {
-    int at = 0;
+    static const struct pa_ini_handler handler = {on_section, on_key};
     set_defaults(m);
-    struct parse *p = calloc(1, sizeof(*p));
-    if (p == NULL)
-        return pa_error_set(err, PA_ENOMEM, "out of memory");
-    struct pa_error local;
-    pa_error_clear(&local);
-    p->m = m;
-    p->err = &local;
-    int rc = check_sections(text, &at, &local);
-    if (rc == 0) {
-        at = ini_parse_string(text, on_key, p);
-        if (at > 0 && local.code == 0) /* inih's own complaint: not key = value */
-            pa_error_setf(&local, PA_EINVAL, NULL, "not a [section] or a key = value line");
-        if (at > 0) {
-            char message[sizeof(local.message) + 32];
-            snprintf(message, sizeof(message), "line %d: %s", at, local.message);
-            snprintf(local.message, sizeof(local.message), "%.500s", message);
-            rc = PA_EINVAL;
-        } else if (at < 0) {
-            rc = pa_error_set(&local, PA_ENOMEM, "out of memory");
-        }
-    }
-    free(p);
-    if (line)
-        *line = rc == PA_EINVAL ? at : 0;
-    if (rc != 0 && err)
-        *err = local;
-    return rc;
+    return pa_ini_parse(text, &handler, m, line, err);
 }
 
 static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
