@@ -14,6 +14,7 @@ static void register_modules(void)
     pa_ledger_init(); /* the registry first, then the ledger */
     pa_auth_init();
     pa_audit_init();
+    pa_assess_init();
 }
 
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)

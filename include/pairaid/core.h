@@ -114,11 +114,12 @@ int32_t pa_date_today(void);
 
 /* ---- INI files ------------------------------------------------------------ */
 
-/* Called for each [section] header (on_section may be NULL) and each
+/* Called for each [section] header, with its line (on_section may be NULL;
+ * it sees every header before on_key sees any key), and each
  * `key = value` with its section; each returns 0, or a PA_E* code with err
  * filled (err->field naming the key or section). */
 struct pa_ini_handler {
-    int (*on_section)(void *ctx, const char *section, struct pa_error *err);
+    int (*on_section)(void *ctx, const char *section, int line, struct pa_error *err);
     int (*on_key)(void *ctx, const char *section, const char *key, const char *value,
                   struct pa_error *err);
 };

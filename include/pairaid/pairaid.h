@@ -5,6 +5,7 @@
 #ifndef PAIRAID_PAIRAID_H
 #define PAIRAID_PAIRAID_H
 
+#include "pairaid/assess.h"
 #include "pairaid/audit.h"
 #include "pairaid/auth.h"
 #include "pairaid/core.h"

@@ -108,9 +108,9 @@ static const char *param_hint(enum pa_param_type type)
     return "?";
 }
 
-static int on_section(void *ctx, const char *section, struct pa_error *err)
+static int on_section(void *ctx, const char *section, int line, struct pa_error *err)
 {
-    (void)ctx;
+    (void)ctx, (void)line;
     if (strcmp(section, "payments") == 0 || pa_audit__rule_index(section) >= 0)
         return 0;
     return pa_error_setf(err, PA_EINVAL, section,

@@ -72,6 +72,13 @@ int cmd_serve(struct pa_cli *cli, int argc, char **argv);
 int cmd_backup(struct pa_cli *cli, int argc, char **argv);
 int cmd_audit(struct pa_cli *cli, int argc, char **argv);
 int cmd_measures(struct pa_cli *cli, int argc, char **argv);
+int cmd_assess(struct pa_cli *cli, int argc, char **argv);
+
+/* A text file read whole (at most 1 MiB, no NUL byte); NULL, with the reason
+ * printed, if it cannot be. */
+char *pa_cli_read_text(const char *path);
+/* Prints `pairaid: FILE:LINE: column KEY: message` for a bad INI file; exit 2. */
+int pa_cli_file_error(const char *path, int line, const struct pa_error *err);
 
 /* ---- output ----------------------------------------------------------------- */
 

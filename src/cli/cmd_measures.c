@@ -11,42 +11,6 @@
 
 #include "cli.h"
 
-/* The whole file, NUL-terminated; NULL (message printed) if unreadable. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "pairaid: %s: cannot read the file\n", path);
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *grown = cap < (1u << 20) ? realloc(buf, cap * 2) : NULL;
-            if (grown == NULL) {
-                free(buf);
-                buf = NULL;
-                fprintf(stderr, "pairaid: %s: measures are at most 1 MiB of text\n", path);
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    if (buf && strlen(buf) != len) {
-        fprintf(stderr, "pairaid: %s: not a text file (it holds a NUL byte)\n", path);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
 struct propose {
     const char *pairing, *text;
     int version;
@@ -60,7 +24,7 @@ static int propose(struct pa_db *db, void *ctx, struct pa_error *err)
 
 static int cmd_propose(struct pa_cli *cli, const char *path, const char *pairing)
 {
-    char *text = read_file(path);
+    char *text = pa_cli_read_text(path);
     if (text == NULL)
         return PA_EXIT_INPUT;
     struct pa_measures m;
@@ -68,13 +32,8 @@ static int cmd_propose(struct pa_cli *cli, const char *path, const char *pairing
     pa_error_clear(&err);
     int line = 0;
     if (pa_measures_parse(text, &m, &line, &err) != 0) {
-        /* the message starts "line N: " */
-        const char *message = strstr(err.message, ": ");
-        fprintf(stderr, "pairaid: %s:%d: column %s: %s\n", path, line,
-                err.field[0] ? err.field : "-",
-                message ? message + 2 : err.message);
         free(text);
-        return PA_EXIT_INPUT;
+        return pa_cli_file_error(path, line, &err);
     }
     struct pa_db *db;
     int rc = pa_cli_open(cli, 0, &db);

@@ -37,6 +37,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve [--listen ADDR:PORT]: the HTTP API and web pages"},
     {"audit", cmd_audit, "audit run|findings|show|respond: the joint audit (联合审计)"},
     {"measures", cmd_measures, "measures propose FILE|approve VERSION|show: 资金管理办法"},
+    {"assess", cmd_assess, "assess scheme|run|scores|ranking: the yearly assessment (考核)"},
     {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
 };
 

@@ -76,7 +76,7 @@ static int scan_sections(struct parse *p, const char *text, int *line)
             char name[128];
             size_t nlen = close ? (size_t)(close - s - 1) : len - 1;
             snprintf(name, sizeof(name), "%.*s", (int)(nlen < 127 ? nlen : 127), s + 1);
-            int rc = close ? p->h->on_section(p->ctx, name, p->err)
+            int rc = close ? p->h->on_section(p->ctx, name, n + 1, p->err)
                            : pa_error_setf(p->err, PA_EINVAL, name, "'[%s' is not closed", name);
             if (rc != 0) {
                 *line = n + 1;

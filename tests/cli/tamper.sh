@@ -29,6 +29,12 @@ printf '[payments]\napproval_threshold = 80000\n' >measures.ini
 "$PAIRAID" --db "$PRISTINE" audit run --as-of 2024-09-10 >/dev/null
 FIRST=$(sqlite3 "$PRISTINE" "select id from findings order by id limit 1")
 "$PAIRAID" --db "$PRISTINE" audit respond "$FIRST" --action explain --note 已整改 >/dev/null
+# and so is the assessment: schemes, manual scores, published rankings
+"$PAIRAID" --db "$PRISTINE" assess scheme >scheme.ini
+"$PAIRAID" --db "$PRISTINE" assess scheme add scheme.ini >/dev/null
+printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,meetings,3,联席会议纪要\n' >scores.csv
+"$PAIRAID" --db "$PRISTINE" import scores scores.csv >/dev/null
+"$PAIRAID" --db "$PRISTINE" assess run --year 2024 >/dev/null
 "$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key >/dev/null
 "$PAIRAID" --db "$PRISTINE" --as 东海县项目办 transfer create --id LATE-1 --from PRJ-LYG-MS-041 \
     --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20 >/dev/null 2>&1 || true

@@ -62,10 +62,10 @@ CREATE TABLE measures (
     pairing     TEXT NOT NULL REFERENCES pairings(code),
     version     INTEGER NOT NULL CHECK (version >= 1),
     text        TEXT NOT NULL,      -- the INI file as proposed
+    in_force    INTEGER NOT NULL DEFAULT 0 CHECK (in_force IN (0, 1)),
     proposed_by TEXT NOT NULL,
     donor_by    TEXT,               -- who approved for the donor side
     recipient_by TEXT,              -- who approved for the recipient side
-    in_force    INTEGER NOT NULL DEFAULT 0 CHECK (in_force IN (0, 1)),
     PRIMARY KEY (pairing, version)
 ) STRICT, WITHOUT ROWID;
 

@@ -1,0 +1,54 @@
+/*
+ * files.c - small text files the commands read whole (measures, schemes), and
+ * how their errors are shown: `pairaid: FILE:LINE: column KEY: message`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The whole file, NUL-terminated; NULL (message printed) if unreadable. */
+char *pa_cli_read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "pairaid: %s: cannot read the file\n", path);
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap) {
+            char *grown = cap < (1u << 20) ? realloc(buf, cap * 2) : NULL;
+            if (grown == NULL) {
+                free(buf);
+                buf = NULL;
+                fprintf(stderr, "pairaid: %s: measures are at most 1 MiB of text\n", path);
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    if (buf && strlen(buf) != len) {
+        fprintf(stderr, "pairaid: %s: not a text file (it holds a NUL byte)\n", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int pa_cli_file_error(const char *path, int line, const struct pa_error *err)
+{
+    /* the library's message starts "line N: "; the prefix says it already */
+    const char *message = strncmp(err->message, "line ", 5) == 0 ? strstr(err->message, ": ")
+                                                                 : NULL;
+    fprintf(stderr, "pairaid: %s:%d: column %s: %s\n", path, line,
+            err->field[0] ? err->field : "-", message ? message + 2 : err->message);
+    return PA_EXIT_INPUT;
+}
