@@ -42,9 +42,12 @@ static int print_rows(const struct pa_cli *cli, json_t *rows, enum pa_out_format
             printf("%s%c", columns[k], k + 1 < n ? ',' : '\n');
         json_array_foreach(rows, i, row)
         {
-            for (int k = 0; k < n; k++)
-                pa_csv_field(stdout, field(row, columns[k], buf, sizeof(buf)), PA_CSV_TEXT,
-                             k + 1 == n);
+            for (int k = 0; k < n; k++) {
+                const char *v = field(row, columns[k], buf, sizeof(buf));
+                /* a negative total is a number, not a formula to neutralise */
+                bool number = v[0] == '-' && v[1] >= '0' && v[1] <= '9';
+                pa_csv_field(stdout, v, number ? 0 : PA_CSV_TEXT, k + 1 == n);
+            }
         }
         return PA_EXIT_OK;
     }

@@ -48,6 +48,8 @@ static int remember(struct parse *p, const char *section, const char *key)
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     struct parse *p = user;
+    if (p->rc != 0) /* inih goes on after a refusal; the first one stands */
+        return 0;
     int seen = remember(p, section, key);
     if (seen < 0)
         p->rc = pa_error_set(p->err, PA_ENOMEM, "out of memory");

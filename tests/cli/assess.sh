@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# assess.sh - the yearly assessment from the command line (DESIGN.md
+# "assessment contract", docs/assessment.md): a bad scheme names its file and
+# line and changes nothing; scores are weight x min(actual / target, cap) and
+# totals add up; tiers keep their share limits and their "no open error"
+# rule; ties go by the tie-break; the published result is an event that
+# replay rebuilds; and only assessors manage schemes and scores.
+source "$(dirname "$0")/lib.bash"
+
+cd "$TMP" || exit 1
+BASE=$(demo_db base)
+"$PA_SOURCE_DIR/scripts/demo-users" "$PAIRAID" "$BASE" >/dev/null
+DB=$TMP/work.db
+fresh() { cp "$BASE" "$DB"; rm -f "$DB-wal" "$DB-shm"; }
+
+# Three more city pairings, so there is something to rank.
+add_pairings() {
+    cat >pairings.csv <<'EOF'
+code,name,donor,recipient,start_date,source
+NJ-HA,南京市—淮安市,320100,320800,2022-01-01,synthetic
+SZ-SQ,苏州市—宿迁市,320500,321300,2022-01-01,synthetic
+CZ-YC,常州市—盐城市,320400,320900,2022-01-01,synthetic
+EOF
+    "$PAIRAID" --db "$DB" import pairings pairings.csv >/dev/null || fail "cannot add pairings"
+}
+
+# Two manual indicators: what each pairing scores is exactly what we give it.
+cat >two.ini <<'EOF'
+[scheme]
+name = 测试方案
+cap = 1.2
+bonus_max = 5
+penalty_per_error = 2
+
+[tier.1]
+name = 第一等次
+min_total = 90
+max_share = 50
+no_open_errors = true
+
+[tier.2]
+min_total = 60
+
+[tier.3]
+min_total = 0
+
+[work]
+area = organisation
+weight = 60
+metric = manual
+target = 10
+
+[survey]
+area = innovation
+weight = 40
+metric = manual
+target = 4
+cap = 1.5
+EOF
+
+scores() { # PAIRING WORK SURVEY [BONUS]
+    printf 'pairing,year,indicator,actual,source\n%s,2024,work,%s,台账\n%s,2024,survey,%s,问卷\n' \
+        "$1" "$2" "$1" "$3" >"scores-$1.csv"
+    [[ -n ${4:-} ]] && printf '%s,2024,bonus,%s,省委表彰\n' "$1" "$4" >>"scores-$1.csv"
+    "$PAIRAID" --db "$DB" --as province.assess import scores "scores-$1.csv" >/dev/null ||
+        fail "cannot import the scores of $1"
+}
+
+case_arithmetic_and_tiers() {
+    fresh
+    add_pairings
+    scores WX-LYG 10 5 3    # 60 + 40 x min(5/4, 1.5) = 110, + 3 bonus = 113
+    scores NJ-HA 12 4       # 60 x min(1.2, 1.2) = 72 + 40 = 112
+    scores SZ-SQ 9.5 3      # 57 + 30 = 87: under tier 1's 90
+    scores CZ-YC 12 4 9     # 72 + 40 + min(9, 5) = 117: but tier 1 holds 50 % of 4 = 2
+    expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024 --scheme two.ini
+    expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
+    expect_eq "ranking" "pairing,name,base,bonus,penalty,total,tier,rank,spent_share
+CZ-YC,常州市—盐城市,112.00,5.00,0.00,117.00,1,1,0.00
+WX-LYG,无锡市—连云港市结对帮扶,110.00,3.00,0.00,113.00,1,2,35.92
+NJ-HA,南京市—淮安市,112.00,0.00,0.00,112.00,2,1,0.00
+SZ-SQ,苏州市—宿迁市,87.00,0.00,0.00,87.00,2,2,0.00" "$(cat "$OUT")"
+    expect_exit 0 "$PAIRAID" --db "$DB" assess scores --year 2024 --pairing WX-LYG --format csv
+    expect_stdout_line 'WX-LYG,organisation,work,60.00,manual,10.00,10.00,60.00,manual=台账'
+    expect_stdout_line 'WX-LYG,innovation,survey,40.00,manual,5.00,4.00,50.00,manual=问卷'
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify
+}
+run_case "scores, bonus, caps, tiers with their share limit" case_arithmetic_and_tiers
+
+case_ties_and_open_errors() {
+    fresh
+    add_pairings
+    scores WX-LYG 10 4
+    scores NJ-HA 10 4
+    scores SZ-SQ 10 4
+    scores CZ-YC 10 4
+    # an open error finding keeps WX-LYG out of tier 1 and costs 2 points
+    printf 'id,date,from,to,amount,project,purpose\nTIE-CAR,2023-10-05,PRJ-LYG-MS-041,PAY-SYN-HOUSING-DH,10.00,LYG-MS-041,vehicles\n' >car.csv
+    "$PAIRAID" --db "$DB" import transfers car.csv >/dev/null
+    "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 >/dev/null
+    local errors
+    errors=$(sqlite3 "$DB" "select count(*) from findings where severity = 'error' and status = 'open'")
+    expect_exit 0 "$PAIRAID" --db "$DB" assess run --year 2024 --scheme two.ini
+    expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
+    # equal totals, equal tie-break (no money): the codes decide, for the same bytes every time
+    expect_stdout_line "CZ-YC,常州市—盐城市,100.00,0.00,0.00,100.00,1,1,0.00"
+    expect_stdout_line "NJ-HA,南京市—淮安市,100.00,0.00,0.00,100.00,1,2,0.00"
+    expect_stdout_line "SZ-SQ,苏州市—宿迁市,100.00,0.00,0.00,100.00,2,1,0.00"
+    local total=$((100 - errors * 2)) place="2,2"
+    ((total < 60)) && place="3,1"
+    expect_stdout_match "^WX-LYG,[^,]*,100.00,0.00,$((errors * 2)).00,$total.00,$place,"
+    cp "$OUT" first.csv
+    expect_exit 0 "$PAIRAID" --db "$DB" assess run --year 2024 --scheme two.ini
+    expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
+    expect_same_file first.csv "$OUT"
+    expect_eq "two runs, two events" 2 \
+        "$(sqlite3 "$DB" "select count(*) from events where type = 'assess.run'")"
+}
+run_case "exact ties go by the tie-break, then the code; open errors cost points and tier 1" \
+    case_ties_and_open_errors
+
+bad_scheme() { # NAME LINE COLUMN REGEX < FILE
+    cat >"$1.ini"
+    expect_exit 2 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024 --scheme "$1.ini"
+    expect_row_error "$1.ini" "$2" "$3" "$4"
+    expect_exit 2 "$PAIRAID" --db "$DB" --as province.assess assess scheme add "$1.ini"
+    expect_row_error "$1.ini" "$2" "$3" "$4"
+}
+
+case_bad_schemes() {
+    fresh
+    local before
+    before=$(event_count "$DB")
+    sed 's/^weight = 40$/weight = 30/' two.ini | bad_scheme weights 25 weight 'add up to 90.00, not 100'
+    sed 's/^metric = manual$/metric = happiness/' two.ini | bad_scheme metric 22 metric "unknown metric 'happiness'"
+    sed '/^target = 10$/d' two.ini | bad_scheme target 19 target '\[work\] has no target'
+    sed 's/^min_total = 60$/min_total = 95/' two.ini | bad_scheme tiers 13 min_total "tier 2's min_total must be below tier 1's"
+    sed 's/^min_total = 0$/min_total = 10/' two.ini | bad_scheme last 16 min_total 'last tier'
+    sed 's/^\[tier.2\]$/[tier.4]/' two.ini | bad_scheme gap 13 tier '\[tier.2\] is missing'
+    sed 's/^\[tier.3\]$/[tier.x]/' two.ini | bad_scheme tiername 16 tier.x 'not a tier'
+    sed 's/^cap = 1.5$/cap = 0.5/' two.ini | bad_scheme cap 30 cap 'cap of at least 1'
+    sed 's/^target = 4$/target = four/' two.ini | bad_scheme number 29 target "'four' is not"
+    sed 's/^area = innovation$/area = innovation\ncolour = red/' two.ini | bad_scheme key 27 colour "unknown key 'colour'"
+    sed 's/^target = 4$/target = 4\ntarget = 5/' two.ini | bad_scheme twice 30 target 'given twice'
+    printf 'weight = 100\n' | bad_scheme before 1 weight 'before any \[section\]'
+    sed 's/^max_share = 50$/max_share = 150/' two.ini | bad_scheme share 10 max_share 'from 0 to 100'
+    expect_eq "events after bad schemes" "$before" "$(event_count "$DB")"
+}
+run_case "a bad scheme names its file, line and key; exit 2; nothing recorded" case_bad_schemes
+
+case_roles_and_versions() {
+    fresh
+    expect_exit 0 "$PAIRAID" --db "$DB" assess scheme
+    cp "$OUT" default.ini
+    expect_stdout_match '^\[funds_transferred\]$'
+    for who in wuxi.finance donghai.office audit.wxlyg; do
+        expect_exit 2 "$PAIRAID" --db "$DB" --as $who assess run --year 2024
+        expect_exit 2 "$PAIRAID" --db "$DB" --as $who assess scheme add two.ini
+        printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,work,10,台账\n' >s.csv
+        expect_exit 2 "$PAIRAID" --db "$DB" --as $who import scores s.csv
+    done
+    printf 'pairing,year,indicator,actual,source\nWX-LYG-YX-DH,2024,work,10,台账\n' >county.csv
+    expect_exit 2 "$PAIRAID" --db "$DB" import scores county.csv
+    expect_row_error county.csv 2 pairing 'county pairing'
+    expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess scheme add two.ini
+    expect_eq "version" 1 "$(cat "$OUT")"
+    expect_exit 0 "$PAIRAID" --db "$DB" assess scheme
+    expect_same_file two.ini "$OUT"
+    expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024
+    expect_exit 0 "$PAIRAID" --db "$DB" assess scores --year 2024 --format csv
+    expect_eq "rows: 2 indicators" 3 "$(wc -l <"$OUT")"
+    expect_exit 2 "$PAIRAID" --db "$DB" assess ranking --year 2023
+    expect_stderr_match 'no assessment of 2023'
+    # the published result is the log's: rebuilt from it, byte for byte
+    "$PAIRAID" --db "$DB" assess ranking --year 2024 --format json >before.json
+    expect_exit 0 "$PAIRAID" --db "$DB" rebuild
+    "$PAIRAID" --db "$DB" assess ranking --year 2024 --format json >after.json
+    expect_same_file before.json after.json
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify
+}
+run_case "only assessors manage schemes, scores and runs; a result is rebuilt from the log" \
+    case_roles_and_versions
+
+finish
