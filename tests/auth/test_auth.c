@@ -227,7 +227,9 @@ static void roles_and_money(void **state)
     struct pa_principal donghai = user("donghai", PA_ROLE_RECIPIENT, "320722", "");
     struct pa_principal ganyu = user("ganyu", PA_ROLE_RECIPIENT, "320707", "");
     struct pa_principal auditor = user("audit", PA_ROLE_AUDITOR, "", "WX-LYG");
-    const char *canteen = "PRJ-LYG-MS-TAOLIN-CANTEEN", *builder = "PAY-SYN-HOUSING-DH";
+    /* a 东海县 project in progress, with money for its next payment (the canteen
+     * spent or gave back all it had) */
+    const char *canteen = "PRJ-LYG-MS-052", *builder = "PAY-SYN-HOUSING-DH";
 
     /* a recipient asks to pay from a project account of theirs; nobody else there may */
     as(db, ganyu);

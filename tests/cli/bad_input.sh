@@ -101,7 +101,7 @@ case_status_backwards() {
     local canteen
     canteen=$(demo_line projects LYG-MS-TAOLIN-CANTEEN,)
     [[ $canteen == *,accepted,* ]] || fail "the demo's canteen is no longer 'accepted': $canteen"
-    { echo "$PROJECTS_HEADER"; echo "${canteen/,accepted,/,proposed,}"; } >backwards.csv
+    { head -n 1 "$PA_DEMO_DIR/projects.csv"; echo "${canteen/,accepted,/,proposed,}"; } >backwards.csv
     rejected projects backwards.csv
     expect_stderr_lines 1
     expect_row_error backwards.csv 2 status 'back'
@@ -255,9 +255,9 @@ already_stored() {
 run_case "already stored, different content: pairings" already_stored \
     pairings "$PAIRINGS_HEADER" WX-LYG-HS-GY, ,惠山区—赣榆区结对帮扶, ,惠山—赣榆, name
 run_case "already stored, different content: orgs" already_stored \
-    orgs "$ORGS_HEADER" LYG-GOV, ,连云港市人民政府, ,连云港市政府, name
+    orgs "$(head -n 1 "$PA_DEMO_DIR/orgs.csv")" LYG-GOV, ,连云港市人民政府, ,连云港市政府, name
 run_case "already stored, different content: projects" already_stored \
-    projects "$PROJECTS_HEADER" LYG-MS-001, ,1483600.00, ,1483601.00, budget
+    projects "$(head -n 1 "$PA_DEMO_DIR/projects.csv")" LYG-MS-001, ,1483600.00, ,1483601.00, budget
 run_case "already stored, different content: exchanges" already_stored \
     exchanges "$EXCHANGES_HEADER" EX-FRONT-TEAM-LEADER, ,2022-01-01,,1, ,2022-01-01,,2, people
 run_case "already stored, different content: milestones" already_stored \

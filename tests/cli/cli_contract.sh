@@ -64,14 +64,14 @@ case_as_actor() {
     expect_eq "actors after --as alice demo" alice "$(sqlite3 "$db" 'select distinct actor from events')"
     local spaceport
     spaceport=$(demo_line projects LYG-TECH-SPACEPORT,)
-    { echo "$PROJECTS_HEADER"; echo "${spaceport/,proposed,/,approved,}"; } >advance.csv
+    { head -n 1 "$PA_DEMO_DIR/projects.csv"; echo "${spaceport/,proposed,/,approved,}"; } >advance.csv
     expect_exit 0 "$PAIRAID" --db "$db" --as '王 审计' import projects advance.csv
     expect_eq "actor of the advance" '王 审计' \
         "$(sqlite3 "$db" 'select actor from events order by seq desc limit 1')"
     expect_eq "distinct actors" $'alice\n王 审计' \
         "$(sqlite3 "$db" 'select distinct actor from events order by actor')"
     # without --as: the login name
-    { echo "$PROJECTS_HEADER"; echo "${spaceport/,proposed,/,in_progress,}"; } >advance2.csv
+    { head -n 1 "$PA_DEMO_DIR/projects.csv"; echo "${spaceport/,proposed,/,in_progress,}"; } >advance2.csv
     expect_exit 0 "$PAIRAID" --db "$db" import projects advance2.csv
     expect_eq "actor without --as" "$(id -un)" \
         "$(sqlite3 "$db" 'select actor from events order by seq desc limit 1')"

@@ -30,7 +30,7 @@ case_utf8_bom() {
     { printf '\xef\xbb\xbf'; echo "$PROJECTS_HEADER"; project_row code=G-BOM name=带BOM的项目 public=true; } >bom.csv
     imported projects bom.csv
     expect_stdout_line 'bom.csv: 1 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-BOM,带BOM的项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,'
+    expect_export_row projects 'G-BOM,带BOM的项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,,,false'
 }
 run_case "UTF-8 with BOM" case_utf8_bom
 
@@ -43,8 +43,8 @@ case_crlf() {
     } | sed 's/$/\r/' >crlf.csv
     imported projects crlf.csv
     expect_stdout_line 'crlf.csv: 2 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-CRLF-1,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,synthetic'
-    expect_export_row projects 'G-CRLF-2,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,2024-12-31,12,false,'
+    expect_export_row projects 'G-CRLF-1,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,synthetic,,false'
+    expect_export_row projects 'G-CRLF-2,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,2024-12-31,12,false,,,false'
 }
 run_case "CRLF line endings" case_crlf
 
@@ -71,7 +71,7 @@ case_columns_reordered() {
         echo 'synthetic,true,300,2024-06-30,2024-01-01,250.50,approved,livelihood,health,320707,WX-LYG-HS-GY,倒序的项目,G-ORDER'
     } >reordered.csv
     imported projects reordered.csv
-    expect_export_row projects 'G-ORDER,倒序的项目,WX-LYG-HS-GY,320707,health,livelihood,approved,250.50,2024-01-01,2024-06-30,300,true,synthetic'
+    expect_export_row projects 'G-ORDER,倒序的项目,WX-LYG-HS-GY,320707,health,livelihood,approved,250.50,2024-01-01,2024-06-30,300,true,synthetic,,false'
 }
 run_case "columns in a different order" case_columns_reordered
 
@@ -82,11 +82,11 @@ case_optional_columns_left_out() {
         echo 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01'
     } >optional_projects.csv
     imported projects optional_projects.csv
-    expect_export_row projects 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,false,'
+    expect_export_row projects 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,false,,,false'
 
     printf '%s\n' 'code,name,region,kind' 'G-ORG,可选列单位,320707,other' >optional_orgs.csv
     imported orgs optional_orgs.csv
-    expect_export_row orgs 'G-ORG,可选列单位,,320707,other,'
+    expect_export_row orgs 'G-ORG,可选列单位,,320707,other,,'
 
     printf '%s\n' 'project,date,kind,title' 'G-OPT,2024-02-01,start,开工' >optional_milestones.csv
     imported milestones optional_milestones.csv
@@ -113,7 +113,7 @@ case_chinese_domains() {
     } >chinese_domains.csv
     imported projects chinese_domains.csv
     for i in "${!en[@]}"; do
-        expect_export_row projects "G-ZH-$i,测试项目,WX-LYG-HS-GY,320707,${en[$i]},livelihood,in_progress,100.00,2024-01-01,,,true,"
+        expect_export_row projects "G-ZH-$i,测试项目,WX-LYG-HS-GY,320707,${en[$i]},livelihood,in_progress,100.00,2024-01-01,,,true,,,false"
     done
 }
 run_case "Chinese domain names accepted, exported as English codes" case_chinese_domains
@@ -129,8 +129,8 @@ case_separators_and_limits() {
         project_row code="$code" name="$name" budget=0.5 public=true
     } >limits.csv
     imported projects limits.csv
-    expect_export_row projects 'G-SEP,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,1400000.00,2024-01-01,,,true,'
-    expect_export_row projects "$code,$name,WX-LYG-HS-GY,320707,education,livelihood,proposed,0.50,2024-01-01,,,true,"
+    expect_export_row projects 'G-SEP,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,1400000.00,2024-01-01,,,true,,,false'
+    expect_export_row projects "$code,$name,WX-LYG-HS-GY,320707,education,livelihood,proposed,0.50,2024-01-01,,,true,,,false"
 }
 run_case "thousands separators, 64-character code, 200-character name" case_separators_and_limits
 
@@ -146,7 +146,7 @@ case_gb18030() {
     expect_exit 2 "$PAIRAID" --db "$DB" import projects gb18030.csv
     imported projects gb18030.csv --encoding gb18030
     expect_stdout_line 'gb18030.csv: 1 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-GB,赣榆区𠮷祥村便民服务中心,WX-LYG-HS-GY,320707,other,livelihood,proposed,100.00,2024-01-01,,,true,'
+    expect_export_row projects 'G-GB,赣榆区𠮷祥村便民服务中心,WX-LYG-HS-GY,320707,other,livelihood,proposed,100.00,2024-01-01,,,true,,,false'
 }
 run_case "--encoding gb18030" case_gb18030
 
@@ -210,14 +210,14 @@ case_status_forward() {
     [[ $line == *,proposed,* ]] || fail "the demo's spaceport is no longer 'proposed': $line"
 
     before=$(event_count "$DB")
-    { echo "$PROJECTS_HEADER"; echo "${line/,proposed,/,approved,}"; } >forward1.csv
+    { head -n 1 "$PA_DEMO_DIR/projects.csv"; echo "${line/,proposed,/,approved,}"; } >forward1.csv
     imported projects forward1.csv
     expect_stdout_line 'forward1.csv: 0 created, 1 advanced, 0 identical, skipped'
     expect_eq "events after one advance" $((before + 1)) "$(event_count "$DB")"
     expect_eq "last event" project.advance "$(sqlite3 "$DB" 'select type from events order by seq desc limit 1')"
     expect_export_row projects "${line/,proposed,/,approved,}"
 
-    { echo "$PROJECTS_HEADER"; echo "${line/,proposed,/,竣工,}"; } >forward2.csv
+    { head -n 1 "$PA_DEMO_DIR/projects.csv"; echo "${line/,proposed,/,竣工,}"; } >forward2.csv
     imported projects forward2.csv
     expect_stdout_line 'forward2.csv: 0 created, 1 advanced, 0 identical, skipped'
     expect_eq "events after two advances" $((before + 2)) "$(event_count "$DB")"

@@ -123,7 +123,7 @@ case_damaged_page_is_a_database_error() {
     expect_exit 0 "$PAIRAID" --db "$f" log checkpoint --key "$TMP/s.key"
     expect_exit 0 "$PAIRAID" --db "$f" log cosign --key "$TMP/w.key"
     expect_exit 0 "$PAIRAID" --db "$f" transfer create --id LATE-9 \
-        --from PRJ-LYG-MS-041 --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20
+        --from PRJ-LYG-MS-052 --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20
     expect_exit 0 "$PAIRAID" --db "$f" log checkpoint --key "$TMP/s.key"
     sqlite3 "$f" "pragma journal_mode = delete" >/dev/null
     damage "$f" tlog_tiles

@@ -68,7 +68,7 @@ case_as_user_obeys_the_rules() {
     base=$(db_fingerprint "$DB")
     # a recipient of 东海县 cannot approve, or touch a project of 赣榆区
     expect_exit 0 "$PAIRAID" --db "$DB" --as donghai.office transfer create --pending --id REQ-1 \
-        --from PRJ-LYG-MS-TAOLIN-CANTEEN --to PAY-SYN-HOUSING-DH --amount 1000 --date 2024-09-01
+        --from PRJ-LYG-MS-052 --to PAY-SYN-HOUSING-DH --amount 1000 --date 2024-09-01
     base=$(db_fingerprint "$DB")
     expect_exit 2 "$PAIRAID" --db "$DB" --as donghai.office transfer post REQ-1 --date 2024-09-02
     expect_stderr_match "may not approve a request against this account"
