@@ -322,14 +322,25 @@ int pa_ledger_statement(struct pa_db *db, const char *account,
 
 /* ---- budget execution ------------------------------------------------------------ */
 
+/* Money a project account gave back to a fund (结余资金收回): neither
+ * allocated to the project nor paid by it. */
+#define RETURNED                                                                                   \
+    "(SELECT t.from_account AS account, sum(t.amount) AS amount FROM transfers t "                 \
+    "WHERE t.kind IN ('posted', 'post') AND t.to_account IN (SELECT code FROM accounts "           \
+    "WHERE kind IN ('source', 'pool')) AND t.from_account IN (SELECT code FROM accounts "          \
+    "WHERE kind = 'project') GROUP BY t.from_account)"
+
 /* One row per project: its budget and what its project accounts received
- * (allocated), reserved for payments waiting for approval (committed) and paid. */
+ * (allocated), reserved for payments waiting for approval (committed) and paid,
+ * both net of what they gave back. */
 #define PER_PROJECT                                                                                \
     "SELECT p.code, p.name, p.pairing, p.region, p.kind, p.domain, p.budget, "                     \
-    "coalesce(sum(a.credits_posted), 0) AS allocated, coalesce(sum(a.debits_pending), 0) AS "      \
-    "committed, coalesce(sum(a.debits_posted), 0) AS paid FROM projects p LEFT JOIN accounts a "   \
-    "ON a.project = p.code AND a.kind = 'project' WHERE pa_sees_project(p.pairing, p.public) "     \
-    "GROUP BY p.code"
+    "coalesce(sum(a.credits_posted - coalesce(r.amount, 0)), 0) AS allocated, "                    \
+    "coalesce(sum(a.debits_pending), 0) AS committed, "                                            \
+    "coalesce(sum(a.debits_posted - coalesce(r.amount, 0)), 0) AS paid FROM projects p "           \
+    "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' "                           \
+    "LEFT JOIN " RETURNED " r ON r.account = a.code "                                              \
+    "WHERE pa_sees_project(p.pairing, p.public) GROUP BY p.code"
 
 #define GROUPED(key, name)                                                                         \
     "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid) "  \
@@ -345,7 +356,8 @@ static const char *const budget_sql[] = {
     [PA_BUDGET_DOMAIN] = GROUPED("domain", "NULL"),
     /* Donors have no budget: what their sources arranged (a public aggregate,
      * like the summary's), and what waits. */
-    [PA_BUDGET_DONOR] = "SELECT a.region, r.name, count(*), 0, sum(a.debits_posted), "
+    [PA_BUDGET_DONOR] = "SELECT a.region, r.name, count(*), 0, "
+                        "sum(a.debits_posted - a.credits_posted), "
                         "sum(a.debits_pending), 0 FROM accounts a JOIN regions r ON r.code = "
                         "a.region WHERE a.kind = 'source' GROUP BY a.region ORDER BY a.region",
 };
@@ -420,10 +432,8 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
                         struct pa_error *err)
 {
     static const char sql[] =
-        "SELECT p.code, p.name, 1, p.budget, coalesce(sum(a.credits_posted), 0), "
-        "coalesce(sum(a.debits_pending), 0), coalesce(sum(a.debits_posted), 0) FROM projects p "
-        "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' WHERE p.code = ?1 "
-        "AND pa_sees_project(p.pairing, p.public) GROUP BY p.code";
+        "SELECT code, name, 1, budget, allocated, committed, paid FROM (" PER_PROJECT
+        ") x WHERE code = ?1";
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, 0, err);
     if (rc == 0)
@@ -448,13 +458,17 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
         READ_T "), "
         "(SELECT count(*) FROM transfers WHERE kind = 'pending' AND resolved_by IS NULL AND "
         " expires < ?1 AND " READ_T "), "
-        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'source'), 0), "
+        /* a source's credits are money given back to it */
+        "coalesce((SELECT sum(debits_posted - credits_posted) FROM accounts WHERE kind = "
+        "'source'), 0), "
         "coalesce((SELECT sum(credits_posted - debits_posted) FROM accounts WHERE kind = 'pool'), "
         "0), "
-        "coalesce((SELECT sum(credits_posted) FROM accounts WHERE kind = 'project' AND "
-        "pa_sees_account(code)), 0), "
-        "coalesce((SELECT sum(debits_posted) FROM accounts WHERE kind = 'project' AND "
-        "pa_sees_account(code)), 0), "
+        "coalesce((SELECT sum(a.credits_posted - coalesce(r.amount, 0)) FROM accounts a LEFT JOIN "
+        RETURNED " r ON r.account = a.code WHERE a.kind = 'project' AND pa_sees_account(a.code)), "
+        "0), "
+        "coalesce((SELECT sum(a.debits_posted - coalesce(r.amount, 0)) FROM accounts a LEFT JOIN "
+        RETURNED " r ON r.account = a.code WHERE a.kind = 'project' AND pa_sees_account(a.code)), "
+        "0), "
         "coalesce((SELECT sum(debits_pending) FROM accounts WHERE pa_sees_account(code)), 0)";
 #undef READ_T
     sqlite3_stmt *stmt;

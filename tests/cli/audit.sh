@@ -30,9 +30,9 @@ PAY-AUD-HH,洪庄镇受益农户（汇总）,payee,320722,AUD-HOUSEHOLDS
 EOF
     cat >planted-transfers.csv <<'EOF'
 id,date,from,to,amount,project,purpose
-AUD-CAR-1,2023-10-05,PRJ-LYG-MS-041,PAY-AUD-CAR,1000.00,LYG-MS-041,vehicles
-AUD-HH-1,2023-10-06,PRJ-LYG-MS-041,PAY-AUD-HH,5000.01,LYG-MS-041,works
-AUD-HH-2,2023-10-07,PRJ-LYG-MS-041,PAY-AUD-HH,5000.00,LYG-MS-041,works
+AUD-CAR-1,2024-05-05,PRJ-LYG-MS-052,PAY-AUD-CAR,1000.00,LYG-MS-052,vehicles
+AUD-HH-1,2024-05-06,PRJ-LYG-MS-052,PAY-AUD-HH,5000.01,LYG-MS-052,works
+AUD-HH-2,2024-05-07,PRJ-LYG-MS-052,PAY-AUD-HH,5000.00,LYG-MS-052,works
 EOF
     "$PAIRAID" --db "$DB" import orgs planted-orgs.csv >/dev/null &&
         "$PAIRAID" --db "$DB" import accounts planted-accounts.csv >/dev/null &&
@@ -117,7 +117,7 @@ case_payment_threshold_is_the_ledgers() {
     "$PAIRAID" --db "$DB" measures propose m.ini >/dev/null
     "$PAIRAID" --db "$DB" --as $DONOR measures approve 1 >/dev/null
     "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve 1 >/dev/null
-    local pay=(transfer create --from PRJ-LYG-MS-041 --to PAY-SYN-HOUSING-DH --date 2024-09-20)
+    local pay=(transfer create --from PRJ-LYG-MS-052 --to PAY-SYN-HOUSING-DH --date 2024-09-20)
     expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT "${pay[@]}" --id BIG-1 --amount 1000.01
     expect_stderr_match 'NEEDS_APPROVAL|donor to approve'
     expect_exit 0 "$PAIRAID" --db "$DB" --as $RECIPIENT "${pay[@]}" --id SMALL-1 --amount 1000.00
@@ -142,14 +142,14 @@ case_ids_stay_and_cleared_findings_stay() {
     expect_exit 0 "$PAIRAID" --db "$DB" audit findings --status all --format csv
     expect_eq "CSV columns" 'id,rule,severity,subject,amount,evidence,message,status,opened,updated' \
         "$(head -n 1 "$OUT")"
-    expect_stdout_match "^$car,negative_list,error,LYG-MS-041,1000.00,AUD-CAR-1 PRJ-LYG-MS-041 PAY-AUD-CAR,\"[^\"]*车辆[^\"]*\",open,2024-09-10,2024-09-10$"
+    expect_stdout_match "^$car,negative_list,error,LYG-MS-052,1000.00,AUD-CAR-1 PRJ-LYG-MS-052 PAY-AUD-CAR,\"[^\"]*车辆[^\"]*\",open,2024-09-10,2024-09-10$"
     cp "$OUT" first.csv
     expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10
     expect_stdout_match '新增0条、更新0条、已不再发现（销号）0条'
     expect_exit 0 "$PAIRAID" --db "$DB" audit findings --status all --format csv
     expect_same_file first.csv "$OUT"
     # before the car was bought, nothing of it is found: cleared, never deleted
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2023-10-04
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-05-04
     expect_eq "cleared" cleared "$(sqlite3 "$DB" "select status from findings where id = '$car'")"
     expect_exit 0 "$PAIRAID" --db "$DB" audit findings --format csv
     expect_stdout_no_match "^$car,"
@@ -234,17 +234,17 @@ case_facts_refuse_bad_rows() {
     printf 'project,year,agreed,settled\nLYG-PARK-HUIYU,2023,101,9\n' >r.csv
     expect_exit 2 "$PAIRAID" --db "$DB" import revenue_shares r.csv
     expect_row_error r.csv 2 agreed 'at most 100'
-    printf 'id,date,from,to,amount,purpose\nP-1,2024-03-05,PRJ-LYG-MS-041,PAY-SYN-HOUSING-DH,1.00,yachts\n' >t.csv
+    printf 'id,date,from,to,amount,purpose\nP-1,2024-03-05,PRJ-LYG-MS-052,PAY-SYN-HOUSING-DH,1.00,yachts\n' >t.csv
     expect_exit 2 "$PAIRAID" --db "$DB" import transfers t.csv
     expect_row_error t.csv 2 purpose 'yachts'
-    printf 'id,date,from,to,amount,contract\nP-1,2024-03-05,PRJ-LYG-MS-041,PAY-SYN-HOUSING-DH,1.00,NO-SUCH\n' >t.csv
+    printf 'id,date,from,to,amount,contract\nP-1,2024-03-05,PRJ-LYG-MS-052,PAY-SYN-HOUSING-DH,1.00,NO-SUCH\n' >t.csv
     expect_exit 2 "$PAIRAID" --db "$DB" import transfers t.csv
     expect_row_error t.csv 2 contract 'unknown contract'
-    expect_exit 2 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-041 \
+    expect_exit 2 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-052 \
         --to PAY-SYN-HOUSING-DH --amount 1 --date 2024-01-05 --purpose 游艇
     expect_stderr_match 'unknown purpose'
     expect_eq "events after bad rows" "$before" "$(event_count "$DB")"
-    expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-041 \
+    expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id P-2 --from PRJ-LYG-MS-052 \
         --to PAY-SYN-HOUSING-DH --amount 1 --date 2024-01-05 --purpose 车辆 --stage 尾款
     expect_eq "Chinese names are the codes" "vehicles final" \
         "$(sqlite3 "$DB" "select purpose || ' ' || stage from transfers where id = 'P-2'")"
@@ -257,7 +257,7 @@ case_facts_refuse_bad_rows() {
     expect_exit 2 "$PAIRAID" --db "$DB" import indicators i.csv
     expect_row_error i.csv 2 target 'imports never overwrite'
     expect_eq "indicator" "70000|69000" \
-        "$(sqlite3 "$DB" "select target, actual from indicators where project = 'LYG-MS-041'")"
+        "$(sqlite3 "$DB" "select target, actual from indicators where project = 'LYG-MS-041' and name = '受益老人'")"
     expect_exit 0 "$PAIRAID" --db "$DB" log verify
 }
 run_case "the audit's facts refuse bad rows; an indicator's actual value is an update" \

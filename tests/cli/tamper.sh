@@ -36,7 +36,7 @@ printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,meetings,3,联席会�
 "$PAIRAID" --db "$PRISTINE" import scores scores.csv >/dev/null
 "$PAIRAID" --db "$PRISTINE" assess run --year 2024 >/dev/null
 "$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key >/dev/null
-"$PAIRAID" --db "$PRISTINE" --as 东海县项目办 transfer create --id LATE-1 --from PRJ-LYG-MS-041 \
+"$PAIRAID" --db "$PRISTINE" --as 东海县项目办 transfer create --id LATE-1 --from PRJ-LYG-MS-052 \
     --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20 >/dev/null 2>&1 || true
 "$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key >/dev/null
 "$PAIRAID" --db "$PRISTINE" log cosign --key recipient.key >/dev/null
@@ -63,7 +63,8 @@ run_case "the untouched books verify" case_pristine_verifies
 TABLES=$(sqlite3 "$PRISTINE" "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('credentials', 'sessions') order by name")
 
 # One value changed: the last column of the first row (or its first column when
-# the last is the primary key), to something it never was.
+# the last is the primary key), to something it never was (a flag flips, so that
+# no CHECK refuses the edit).
 case_change_one_value() {
     local table=$1 col key
     fresh
@@ -77,7 +78,7 @@ case_change_one_value() {
     elif [[ $table == checkpoints ]]; then
         sqlite3 "$DB" "update checkpoints set root = randomblob(32) where id = 1"
     else
-        sqlite3 "$DB" "update $table set $col = case typeof($col) when 'integer' then $col + 1 when 'blob' then randomblob(32) else coalesce($col, '') || 'x' end where ($key) = (select $key from $table order by $key limit 1)"
+        sqlite3 "$DB" "update $table set $col = case typeof($col) when 'integer' then (case when $col in (0, 1) then 1 - $col else $col + 1 end) when 'blob' then randomblob(32) else coalesce($col, '') || 'x' end where ($key) = (select $key from $table order by $key limit 1)"
     fi
     verify_names "$table" "$table|event [0-9]+|checkpoint [0-9]+"
 }

@@ -1,6 +1,7 @@
 -- budget_overrun (超预算支出): what a project's accounts paid out to payees
--- against its budget.  :warning_percent or more is a warning; more than
--- :error_percent is an error.
+-- against its budget.  More than :error_percent is an error; :warning_percent
+-- or more is a warning while the project is still running (a finished project
+-- that spent 95 % of its budget is the normal outcome, not a risk).
 WITH paid AS (
     SELECT src_project AS project, sum(amount) AS paid, max(date) AS last
     FROM a_moves WHERE src_kind = 'project' AND dst_kind = 'payee'
@@ -18,4 +19,6 @@ SELECT p.code AS key, p.code AS subject, p.code AS project, p.region,
               pa_percent(CASE WHEN s.paid * 10000 > p.budget * :error_percent
                               THEN :error_percent ELSE :warning_percent END)) AS message
 FROM paid s JOIN a_projects p ON p.code = s.project
-WHERE s.paid * 10000 >= p.budget * :warning_percent
+WHERE s.paid * 10000 > p.budget * :error_percent
+   OR (s.paid * 10000 >= p.budget * :warning_percent
+       AND p.status NOT IN ('completed', 'accepted'))
