@@ -7,7 +7,9 @@
  *   log prove INDEX [--size N]    an inclusion proof (RFC 9162)
  *   log consistency OLD NEW       a consistency proof
  *   log verify [--trust FILE]     recompute, check, replay, compare (exit 3 on a difference)
- *   log verify --bundle DIR [--trust FILE]   the same for files from `log export`, no database
+ *   log verify --bundle DIR [--trust FILE] [--restore NEW.db]
+ *                                    the same for files from `log export`, no database; with
+ *                                    --restore, a new database with the books the bundle holds
  *   log export DIR                events, checkpoints and keys as files for auditors
  *
  * Hashes are standard base64, as in checkpoints.
@@ -18,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
 
 struct log_args {
-    const char *key, *trust, *bundle;
+    const char *key, *trust, *bundle, *restore;
     int64_t from, count, size;
     int nargs;
     char **args;
@@ -54,6 +58,7 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
                                             {"count", required_argument, NULL, 'c'},
                                             {"size", required_argument, NULL, 's'},
                                             {"bundle", required_argument, NULL, 'b'},
+                                            {"restore", required_argument, NULL, 'r'},
                                             {0, 0, 0, 0}};
     memset(a, 0, sizeof(*a));
     a->count = 100;
@@ -70,6 +75,9 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
             break;
         case 'b':
             a->bundle = optarg;
+            break;
+        case 'r':
+            a->restore = optarg;
             break;
         case 'f':
             rc = option_number(optarg, &a->from, "--from");
@@ -249,6 +257,16 @@ static int load_trust(const char *path, struct pa_verifier *keys, int max, int *
     return rc;
 }
 
+static void remove_database(const char *path)
+{
+    char side[4096];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
 static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
     struct pa_verifier trusted[32], bundled[32];
@@ -291,10 +309,15 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
                             "checkpoint|cosign|entries|prove|consistency|verify|export ...");
     if (which == 6 && a.nargs != 2)
         return pa_cli_usage("usage: pairaid log export DIR");
-    /* a bundle is checked in a database of its own, in memory */
+    /* a bundle is checked in a database of its own: in memory, or a new file
+     * that then holds the books as the bundle has them (--restore) */
     struct pa_cli in_memory = *cli;
+    if (a.restore && (!a.bundle || which != 5))
+        return pa_cli_usage("--restore FILE goes with log verify --bundle DIR");
+    if (a.restore && access(a.restore, F_OK) == 0)
+        return pa_cli_usage("--restore: '%s' exists; it is never overwritten", a.restore);
     if (a.bundle)
-        in_memory.db_path = ":memory:";
+        in_memory.db_path = a.restore ? a.restore : ":memory:";
     struct pa_db *db;
     bool signs = which <= 1; /* checkpoint and cosign write; the others only read */
     int rc = pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : signs ? 0 : PA_DB_READONLY, &db);
@@ -327,5 +350,7 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
             printf("%s: entries, checkpoint-NNNN.txt, keys\n", a.args[1]);
     }
     pa_db_free(db);
+    if (rc != 0 && a.restore) /* a bundle that does not verify leaves nothing behind */
+        remove_database(a.restore);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

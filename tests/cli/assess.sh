@@ -182,4 +182,31 @@ case_roles_and_versions() {
 run_case "only assessors manage schemes, scores and runs; a result is rebuilt from the log" \
     case_roles_and_versions
 
+case_reproduced_from_a_bundle() {
+    fresh
+    "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 >/dev/null
+    expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024
+    "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv >published.csv
+    "$PAIRAID" --db "$DB" assess scores --year 2024 --format csv >published-scores.csv
+    "$PAIRAID" key generate --name province.example -o p.key >p.vkey
+    "$PAIRAID" --db "$DB" log checkpoint --key p.key >/dev/null
+    expect_exit 0 "$PAIRAID" --db "$DB" log export bundle
+    # an auditor with the files alone: a database of their own, verified against the key
+    expect_exit 0 "$PAIRAID" log verify --bundle bundle --trust p.vkey --restore offline.db
+    expect_exit 0 "$PAIRAID" --db offline.db assess ranking --year 2024 --format csv
+    expect_same_file published.csv "$OUT"
+    # and recomputed there from the same books and scheme: the same bytes
+    expect_exit 0 "$PAIRAID" --db offline.db assess run --year 2024
+    expect_exit 0 "$PAIRAID" --db offline.db assess scores --year 2024 --format csv
+    expect_same_file published-scores.csv "$OUT"
+    expect_exit 2 "$PAIRAID" log verify --bundle bundle --restore offline.db
+    expect_stderr_match 'never overwritten'
+    # a bundle that does not verify leaves no database behind
+    sed -i 's/^[A-Za-z0-9+\/]/X/' bundle/keys
+    expect_exit 3 "$PAIRAID" log verify --bundle bundle --trust p.vkey --restore bad.db
+    [[ ! -e bad.db ]] || fail "a bundle that failed left bad.db"
+}
+run_case "a published ranking is reproduced from a log bundle, byte for byte" \
+    case_reproduced_from_a_bundle
+
 finish
