@@ -46,8 +46,14 @@ static void append(struct text *t, const char *s)
 
 char *test_dump(struct pa_db *db)
 {
-    static const char *const tables[] = {"pairings",  "orgs",     "projects",  "milestones",
-                                         "exchanges", "accounts", "transfers", NULL};
+    static const char *const tables[] = {"pairings",       "orgs",
+                                         "projects",       "milestones",
+                                         "exchanges",      "accounts",
+                                         "transfers",      "contracts",
+                                         "notices",        "indicators",
+                                         "revenue_shares", "measures",
+                                         "findings",       "finding_history",
+                                         "audit_runs",     NULL};
     struct text out = {NULL, 0, 0};
     append(&out, "");
     for (int t = 0; tables[t]; t++) {
