@@ -16,8 +16,7 @@ const char *pa_scheme_default_text(void)
     for (int i = 0; pa_assess_files[i].name; i++)
         if (strcmp(pa_assess_files[i].name, "default-scheme.ini") == 0)
             return (const char *)pa_assess_files[i].data;
-    PA_ASSERT(!"the default scheme is built in");
-    return NULL;
+    pa_assert_fail("the default scheme is built in", __FILE__, __LINE__);
 }
 
 /* ---- parsing ---------------------------------------------------------------------- */

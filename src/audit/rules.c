@@ -88,8 +88,7 @@ static const char *rule_sql(const char *name)
     for (int i = 0; pa_rule_sql[i].name; i++)
         if (strcmp(pa_rule_sql[i].name, file) == 0)
             return (const char *)pa_rule_sql[i].data;
-    PA_ASSERT(!"a rule without its SQL file");
-    return NULL;
+    pa_assert_fail("a rule without its SQL file", __FILE__, __LINE__);
 }
 
 /* ---- similarity of Chinese names ------------------------------------------------

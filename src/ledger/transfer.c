@@ -230,18 +230,27 @@ static int check_details(struct pa_db *db, const struct pa_transfer *t,
         return outcome(out, PA_TR_STAGE_INVALID, NULL), 0;
     if (t->contract == NULL)
         return 0;
-    static const char sql[] = "SELECT project FROM contracts WHERE code = ?1";
+    /* the payment's project: the one it names, else the project account it
+     * leaves, else the one it enters */
+    static const char sql[] =
+        "SELECT c.project, coalesce(?2, (SELECT project FROM accounts WHERE code = ?3 AND "
+        "kind = 'project'), (SELECT project FROM accounts WHERE code = ?4 AND kind = "
+        "'project')) FROM contracts c WHERE c.code = ?1";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, t->contract);
+    pa_db_bind_text(stmt, 2, t->project);
+    pa_db_bind_text(stmt, 3, t->from);
+    pa_db_bind_text(stmt, 4, t->to);
     int step = sqlite3_step(stmt);
+    const char *paid_for = step == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 1) : NULL;
     if (step == SQLITE_DONE)
         outcome(out, PA_TR_CONTRACT_NOT_FOUND, NULL);
     else if (step != SQLITE_ROW)
         rc = pa_db_fail(db, err, "looking up a contract");
-    else if (t->project && strcmp((const char *)sqlite3_column_text(stmt, 0), t->project) != 0)
+    else if (paid_for && strcmp((const char *)sqlite3_column_text(stmt, 0), paid_for) != 0)
         outcome(out, PA_TR_CONTRACT_OTHER_PROJECT, NULL);
     sqlite3_reset(stmt);
     return rc;

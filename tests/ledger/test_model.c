@@ -268,7 +268,13 @@ static enum pa_transfer_result model_create(struct model *m, const struct pa_tra
         return PA_TR_STAGE_INVALID;
     if (t->contract && !contract_project(t->contract))
         return PA_TR_CONTRACT_NOT_FOUND;
-    if (t->contract && t->project && strcmp(contract_project(t->contract), t->project) != 0)
+    /* the payment's project: the one it names, else the project account it
+     * leaves, else the one it enters */
+    const char *paid_for = t->project                          ? t->project
+                           : strcmp(a->kind, "project") == 0 ? a->project
+                           : strcmp(b->kind, "project") == 0 ? b->project
+                                                             : NULL;
+    if (t->contract && paid_for && strcmp(contract_project(t->contract), paid_for) != 0)
         return PA_TR_CONTRACT_OTHER_PROJECT;
     if (sum_overflows(a->dpo, a->dp, t->amount_fen) || sum_overflows(b->cpo, b->cp, t->amount_fen))
         return PA_TR_OVERFLOW;
