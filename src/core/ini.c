@@ -85,7 +85,7 @@ static int scan_sections(struct parse *p, const char *text, int *line)
                 return rc;
             }
         }
-        at = eol ? eol + 1 : at + len;
+        at = eol ? eol + 1 : at + strlen(at); /* len was consumed by the skip above */
     }
     return 0;
 }

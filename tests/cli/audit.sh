@@ -111,6 +111,16 @@ case_bad_measures_change_nothing() {
 run_case "a bad measures file names its line and key, exits 2 and changes nothing" \
     case_bad_measures_change_nothing
 
+# fuzz_ini found it: a last line of only blanks, without a newline, never ended
+# the scan for section headers.
+case_blank_last_line() {
+    fresh
+    printf '[payments]\napproval_threshold = 1000\n\t' >blank.ini
+    expect_exit 0 timeout 20 "$PAIRAID" --db "$DB" measures propose blank.ini
+    expect_eq "version" 1 "$(cat "$OUT")"
+}
+run_case "a measures file whose last line is blank and unterminated is read" case_blank_last_line
+
 case_payment_threshold_is_the_ledgers() {
     fresh
     printf '[payments]\napproval_threshold = 1000\n' >m.ini
