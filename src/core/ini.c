@@ -63,6 +63,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
     return p->rc == 0; /* 0 stops inih, which returns this line */
 }
 
+/* inih cuts section names at 49 bytes (its MAX_SECTION); a longer one would
+ * reach the key handler under another name, so it is refused here. */
+#define SECTION_MAX 50
+
 /* inih does not report a section without keys; each header is checked here. */
 static int scan_sections(struct parse *p, const char *text, int *line)
 {
@@ -78,8 +82,11 @@ static int scan_sections(struct parse *p, const char *text, int *line)
             char name[128];
             size_t nlen = close ? (size_t)(close - s - 1) : len - 1;
             snprintf(name, sizeof(name), "%.*s", (int)(nlen < 127 ? nlen : 127), s + 1);
-            int rc = close ? p->h->on_section(p->ctx, name, n + 1, p->err)
-                           : pa_error_setf(p->err, PA_EINVAL, name, "'[%s' is not closed", name);
+            int rc = !close ? pa_error_setf(p->err, PA_EINVAL, name, "'[%s' is not closed", name)
+                     : nlen >= SECTION_MAX
+                         ? pa_error_setf(p->err, PA_EINVAL, name,
+                                         "a section name has at most %d bytes", SECTION_MAX - 1)
+                         : p->h->on_section(p->ctx, name, n + 1, p->err);
             if (rc != 0) {
                 *line = n + 1;
                 return rc;
