@@ -200,7 +200,8 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 #define TRANSFER_WHERE                                                                             \
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
-    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"
+    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
+    " AND (?7 = '' OR t.id = ?7)"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
@@ -216,6 +217,7 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     sqlite3_bind_text(stmt, 6, today, -1, SQLITE_TRANSIENT);
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
+    pa_db_bind_text(stmt, 7, f->id ? f->id : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)
