@@ -4,6 +4,7 @@
  * problem, sections that have no keys (inih never reports them), and a key
  * given twice in one section (inih would silently let the last one win).
  */
+#include <ctype.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,7 @@ static int scan_sections(struct parse *p, const char *text, int *line)
                                  LINE_MAX_BYTES - 1);
         }
         const char *s = at;
-        while (len > 0 && (*s == ' ' || *s == '\t'))
+        while (len > 0 && isspace((unsigned char)*s)) /* as inih's lskip */
             s++, len--;
         if (len > 0 && *s == '[') {
             const char *close = memchr(s, ']', len);
