@@ -4,7 +4,9 @@
 -- :warning_days or more days ago, less than :min_spent_percent has been
 -- spent; an error when any money that arrived :error_days or more days ago
 -- is still there.
-WITH account AS (
+-- account is materialized: its three sums are worked out once per account,
+-- not once for each place judged and the result refer to them.
+WITH account AS MATERIALIZED (
     SELECT a.code, a.project, p.region,
            (SELECT coalesce(sum(amount), 0) FROM a_moves
              WHERE dst = a.code AND date <= date(:as_of, printf('-%d days', :warning_days))) AS old_in,
