@@ -29,8 +29,11 @@ const TIMEOUT = 15000; // per wait; the whole run takes well under a minute
 const RECIPIENT = 'donghai.office'; // 东海县 320722
 const DONOR = 'wuxi.finance'; // 无锡市 320200
 const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂
-const PROJECT_ACCOUNT = 'PRJ-' + PROJECT; // 28,000.00 left in the demo
-const PAYEE = 'PAY-SYN-HOUSING-DH'; // 东海县房屋建筑工程有限公司（示例）
+// The account that pays: the canteen's is empty in the demo (it paid its builder
+// 1,248,000.00 and gave 152,000.00 back), so 东海县李埝乡初级中学学生宿舍改造项目 (in
+// progress) pays its builder; it holds 1,109,500.00 in the demo.
+const PROJECT_ACCOUNT = 'PRJ-LYG-MS-052';
+const PAYEE = 'PAY-SYN-BUILD-DH'; // 东海县市政路桥工程有限公司（示例）, its builder (HT-MS-052-1)
 const AMOUNT = '12,000.00';
 
 // A projects.csv with three bad rows (lines 2-4) that any signed-in writer may send.
@@ -340,8 +343,8 @@ async function recipientRequests(browser, base) {
   check(state.dashBefore.scope && state.dashBefore.scope.includes('东海县'), 'recipient dashboard shows 东海县 budget execution');
 
   const before = await accountRow(page, PROJECT_ACCOUNT);
-  equal(before.balance, '28,000.00', 'project account balance in the demo');
-  equal(before.available, '28,000.00', 'project account available in the demo');
+  equal(before.balance, '1,109,500.00', 'project account balance in the demo');
+  equal(before.available, '1,109,500.00', 'project account available in the demo');
   state.payeeBefore = await text(page, 'account-balance-' + PAYEE);
 
   await byTestid(page, 'nav-transfers').click();
@@ -353,17 +356,17 @@ async function recipientRequests(browser, base) {
   equal(await byTestid(page, 'request-from').locator(`option[value="${PROJECT_ACCOUNT}"]`).count(), 1, 'the project account offered as the paying account');
   equal(await byTestid(page, 'request-to').locator(`option[value="${PAYEE}"]`).count(), 1, 'the payee offered as the receiving account');
   await byTestid(page, 'request-from').selectOption(PROJECT_ACCOUNT);
-  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 28,000.00', 'the paying account shows what it has available');
+  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 1,109,500.00', 'the paying account shows what it has available');
   await byTestid(page, 'request-to').selectOption(PAYEE);
   await byTestid(page, 'request-amount').fill('12000');
   equal(await text(page, 'request-amount-hint'), '= 12,000.00 元 · 1.20 万元', 'amount preview');
-  await byTestid(page, 'request-memo').fill('食堂厨房设备尾款（浏览器测试）');
+  await byTestid(page, 'request-memo').fill('宿舍改造工程进度款（浏览器测试）');
   await byTestid(page, 'request-submit').click();
   await visible(page, 'pending-row-' + id);
   contains(await text(page, 'notice'), `拨付申请 ${id} 已提交，等待审批。`, 'notice after the request');
   check(await byTestid(page, 'alert').isHidden(), 'no alert after the request');
   const row = await text(page, 'pending-row-' + id);
-  for (const part of [RECIPIENT, PROJECT_ACCOUNT, PAYEE, '食堂厨房设备尾款']) contains(row, part, 'the new pending row');
+  for (const part of [RECIPIENT, PROJECT_ACCOUNT, PAYEE, '宿舍改造工程进度款']) contains(row, part, 'the new pending row');
   equal(await text(page, 'amount-' + id), AMOUNT, 'requested amount');
   equal(await text(page, 'sod-note-' + id), '本人申请，须由他人审批', 'separation-of-duties note');
   check(await byTestid(page, 'approve-' + id).isDisabled(), 'the requester has no enabled approve button');
@@ -391,9 +394,9 @@ async function recipientRequests(browser, base) {
   await visible(page, 'pending-row-' + id);
   await visible(page, 'sod-note-' + id);
   const reserved = await accountRow(page, PROJECT_ACCOUNT);
-  equal(reserved.balance, '28,000.00', 'balance while the request waits');
+  equal(reserved.balance, '1,109,500.00', 'balance while the request waits');
   equal(reserved.pendingOut, AMOUNT, 'pending out while the request waits');
-  equal(reserved.available, '16,000.00', 'available while the request waits');
+  equal(reserved.available, '1,097,500.00', 'available while the request waits');
   equal(await text(page, 'account-balance-' + PAYEE), state.payeeBefore, 'payee balance while the request waits');
   state.balanceBefore = reserved.balance;
 
@@ -448,8 +451,8 @@ async function donorApproves(browser, base) {
 
   const after = await accountRow(page, PROJECT_ACCOUNT);
   equal(hundredths(state.balanceBefore) - hundredths(after.balance), 1200000n, `project balance dropped by ${AMOUNT} (${state.balanceBefore} → ${after.balance})`);
-  equal(after.balance, '16,000.00', 'project balance after approval');
-  equal(after.available, '16,000.00', 'project available after approval');
+  equal(after.balance, '1,097,500.00', 'project balance after approval');
+  equal(after.available, '1,097,500.00', 'project available after approval');
   equal(after.pendingOut, '0.00', 'nothing pending out after approval');
   const payee = await text(page, 'account-balance-' + PAYEE);
   equal(hundredths(payee) - hundredths(state.payeeBefore), 1200000n, `payee balance rose by ${AMOUNT} (${state.payeeBefore} → ${payee})`);
@@ -457,7 +460,7 @@ async function donorApproves(browser, base) {
   // The statement of the project account shows the payment.
   await page.goto(base + '/app/#/accounts/' + PROJECT_ACCOUNT);
   await visible(page, 'statement-table');
-  equal(await text(page, 'statement-balance'), '16,000.00', 'statement balance');
+  equal(await text(page, 'statement-balance'), '1,097,500.00', 'statement balance');
   contains(await text(page, 'statement-table'), PAYEE, 'statement lists the payment');
 
   const dashAfter = await dashboard(page);
@@ -473,7 +476,7 @@ async function recipientSeesPayment(browser, base) {
   equal(dash.mine, '0 笔', 'my requests after approval');
   equal(hundredths(dash.scopePaid) - hundredths(state.dashBefore.scopePaid), 120n, `东海县 paid rose by 1.20 万元 (${state.dashBefore.scopePaid} → ${dash.scopePaid})`);
   const row = await accountRow(page, PROJECT_ACCOUNT);
-  equal(row.balance, '16,000.00', 'the recipient sees the new balance');
+  equal(row.balance, '1,097,500.00', 'the recipient sees the new balance');
   checkProblems();
 }
 
