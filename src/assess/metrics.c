@@ -9,7 +9,9 @@
  * Parameters: :pairing, :year (an integer), :first and :last (the year's
  * first day and the indicator's deadline in that year, default 12-31).
  * Shares with nothing to share (no projects ended this year ...) are 100 %:
- * there was nothing to fail at.
+ * there was nothing to fail at -- but the shares of money (transferred_share,
+ * spent_share) are 0 when nothing was arranged.  Shares are rounded down to
+ * hundredths of a percent (integer division).
  */
 #include <string.h>
 
