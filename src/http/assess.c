@@ -23,7 +23,8 @@
 /* ---- reading what was published ------------------------------------------------------ */
 
 /* The published run a read asks for: ?year=, else the latest year published.
- * *run is borrowed from *runs (the caller's); answers 400/404 and returns -1. */
+ * *run is borrowed from *runs (the caller's); answers 400/404 and returns -1;
+ * returns 1 (with *run NULL) when no year was asked for and none is published. */
 static int find_run(struct pa_http_request *r, struct pa_db *db, json_t **runs, json_t **run,
                     struct pa_error *err)
 {
@@ -47,6 +48,11 @@ static int find_run(struct pa_http_request *r, struct pa_db *db, json_t **runs, 
             *run = v;
         if (year && *run)
             break;
+    }
+    if (*run == NULL && year == 0) {
+        /* "the latest ranking" when none is published yet is an empty one */
+        *run = NULL;
+        return 1;
     }
     if (*run == NULL) {
         if (year)
@@ -120,8 +126,16 @@ void pa_h_assessment(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     json_t *runs, *run, *ranking = NULL, *areas = NULL;
-    if (find_run(r, db, &runs, &run, &err) != 0)
+    int found = find_run(r, db, &runs, &run, &err);
+    if (found < 0)
         return;
+    if (found > 0) {
+        pa_http_json(r, 200,
+                     json_pack("{s:n, s:n, s:n, s:n, s:n, s:[], s:[]}", "year", "seq", "scheme",
+                               "scheme_name", "published", "years", "ranking"));
+        json_decref(runs);
+        return;
+    }
     int year = (int)json_integer_value(json_object_get(run, "year"));
     if (pa_assess_ranking(db, year, &ranking, &err) == 0 &&
         pa_assess_areas(db, year, &areas, &err) == 0) {
@@ -162,7 +176,12 @@ void pa_h_assessment_pairing(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     json_t *runs, *run, *ranking = NULL, *scores = NULL, *areas = NULL;
-    if (find_run(r, db, &runs, &run, &err) != 0)
+    int found = find_run(r, db, &runs, &run, &err);
+    if (found > 0) {
+        pa_http_error(r, 404, "not_found", "year", "no assessment has been published yet");
+        json_decref(runs);
+    }
+    if (found != 0)
         return;
     int year = (int)json_integer_value(json_object_get(run, "year"));
     const char *pairing = r->params[0];
