@@ -529,7 +529,7 @@ const DICT = {
   'as.raise_lead': ['以下指标离目标最远，按可增加的分数排序（可增加分数 = 分值 × (1 − 实际值 ÷ 目标值)）。', 'The indicators furthest below their targets, by the points there are to gain (points = weight × (1 − actual ÷ target)).'],
   'as.raise_gain': ['可增加 {gain} 分', '+{gain} points'],
   'as.raise_detail': ['实际 {actual}，目标 {target}', 'actual {actual}, target {target}'],
-  'as.raise_penalty': ['整改销号未整改的错误级审计问题', 'Resolve the open error findings of the joint audit'],
+  'as.raise_penalty': ['整改并销号未办结的错误级审计问题', 'Resolve the open error findings of the joint audit'],
   'as.raise_none': ['各项指标均已达到目标。', 'Every indicator has reached its target.'],
   'as.unit.transferred_share': ['%', '%'],
   'as.unit.spent_share': ['%', '%'],
