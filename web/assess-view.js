@@ -121,7 +121,7 @@ export function inputsList(inputs, links) {
   return el(
     'ul',
     { class: 'inputs' },
-    parseInputs(inputs).map((item) => el('li', { dataset: { key: item.key } }, el('span', { class: 'input-label', text: inputLabel(item.key) + '：' }), inputValue(item, links)))
+    parseInputs(inputs).map((item) => el('li', { dataset: { key: item.key } }, el('span', { class: 'input-label', text: inputLabel(item.key) + (lang() === 'en' ? ': ' : '：') }), inputValue(item, links)))
   );
 }
 
