@@ -28,7 +28,6 @@ export class ApiError extends Error {
     this.code = error.code || 'http_' + status;
     this.field = error.field || null;
     this.errors = Array.isArray(error.errors) ? error.errors : null;
-    this.line = Number.isInteger(error.line) ? error.line : null; // of a refused INI file
     this.result = error.result || null;
   }
 }

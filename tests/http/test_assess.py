@@ -216,9 +216,10 @@ def test_bad_schemes_change_nothing():
             before = state()
             status, out = call("POST", path, body, role="assessor")
             assert is_error(status, out, 422, "invalid"), (path, key, status, out)
+            # the one error shape: the line leads the message, the key is the field
+            assert set(out["error"]) == {"code", "message", "field"}, out
             msg = out["error"]["message"]
-            assert out["error"]["line"] == line and ("line %d" % line) in msg and key in msg, \
-                (path, line, key, out)
+            assert msg.startswith("line %d: " % line) and key in msg, (path, line, key, out)
             assert out["error"]["field"] == key, (path, out)
             assert state() == before, (path, key)
     _, after = call("GET", "/api/v1/assessment/schemes", role="assessor")

@@ -131,14 +131,21 @@ function badLines(text, line) {
   return el('pre', { class: 'scheme-lines' }, shown);
 }
 
+/** The line a refused INI file names: its message starts "line N: " (docs/api.md). */
+export function errorLine(err) {
+  const m = err && err.status === 422 ? /^line (\d+): /.exec(err.message || '') : null;
+  return m ? Number(m[1]) : null;
+}
+
 /** A refused scheme: "第 N 行：message" above the lines around it; other errors go to the alert. */
 function schemeError(box, text, err) {
   clear(box);
-  if (err.status !== 422 || !err.line) {
+  const line = errorLine(err);
+  if (!line) {
     showError(err);
     return;
   }
-  box.append(el('p', { class: 'line-errors', testid: 'scheme-error' }, el('strong', { text: t('asm.error_line', { line: err.line }) + '：' }), err.message.replace(/^line \d+: /, '')), badLines(text, err.line));
+  box.append(el('p', { class: 'line-errors', testid: 'scheme-error' }, el('strong', { text: t('asm.error_line', { line }) + '：' }), err.message.replace(/^line \d+: /, '')), badLines(text, line));
 }
 
 function schemeName(v) {
@@ -295,7 +302,7 @@ async function publish(year, s, button) {
     rerender(t('asm.published', { year: res.year, n: res.pairings, seq: res.seq }));
   } catch (err) {
     button.disabled = false;
-    if (err.status === 422 && err.line) schemeError(s.errors, s.text.value, err);
+    if (errorLine(err)) schemeError(s.errors, s.text.value, err);
     else showError(err);
   }
 }
