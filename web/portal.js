@@ -399,9 +399,11 @@ function route() {
   for (const a of document.querySelectorAll('.topnav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
 }
 
+/** The header names the city pairing when the books hold one; with a province of
+ *  pairings it keeps the programme's name. */
 function renderHeader() {
-  const top = listOf(data.pairings, 'pairings').find((p) => !p.parent);
-  if (top) $('pairing-name').textContent = top.name;
+  const tops = listOf(data.pairings, 'pairings').filter((p) => !p.parent);
+  if (tops.length === 1) $('pairing-name').textContent = tops[0].name;
 }
 
 /** Loads one section; a failure shows in the alert and leaves the rest of the page alone. */
