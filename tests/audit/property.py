@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """The joint audit's property test: random books with planted violations, against the engine.
 
-For each seed a generator builds a small programme of its own - a city pairing and county
-pairings, organisations, projects, accounts, transfers, contracts, notices, indicators,
-milestones and revenue shares - that is clean by construction, then plants a random subset of
-violations of the 19 rules (src/audit/rules/*.sql), each with the finding it must produce
-(rule, key, severity, subject, amount), and "near misses" on the safe side of each threshold
-(a spend of exactly the minimum, an advance of exactly the maximum, contracts 1 fen under the
-tender limit, a notice of exactly the minimum days, a name similarity just under the minimum,
-...).  Half of the seeds run under random measures (thresholds) that both sides approved, and
-some switch one rule off.  The generator knows every finding from what it planted: it never
-evaluates the rules over the books.
+For each seed a generator builds a small programme of its own - two city-level pairings with
+county pairings below them, organisations, projects, accounts, transfers (requests and their
+approvals among them), contracts, notices, indicators, milestones and revenue shares - that is
+clean by construction, then plants a random subset of violations of the 19 rules
+(src/audit/rules/*.sql), each with the finding it must produce (pairing, rule, key, severity,
+subject, amount), and "near misses" on the safe side of each threshold (a spend of exactly the
+minimum, an advance of exactly the maximum, contracts 1 fen under the tender limit, a notice of
+exactly the minimum days, a name similarity just under the minimum, ...).  Each pairing runs
+under the default measures or, for half of the seeds, random ones that both of its sides
+approved, some with one rule switched off.  The generator knows every finding from what it
+planted: it never evaluates the rules over the books.  (Two cases of the rules cannot be
+planted, because every way in refuses them: a project ending before it starts, and a credit
+code with a wrong check character.)
 
 Then, against a fresh database:
-  - the findings of `audit run` are exactly the planted ones: none missing, none extra, with
-    the planted severity, subject and amount;
+  - the findings of `audit run` are exactly the planted ones, each in its pairing: none
+    missing, none extra, with the planted severity, subject and amount;
   - a second run changes nothing: the same ids, no finding events;
   - the causes of some planted findings are removed by new records (a notice, an acceptance,
     an indicator's actual value, a settled revenue share, contracts of other suppliers) and the
@@ -50,10 +53,18 @@ DAY = datetime.timedelta(days=1)
 
 # ---- the programme's fixed frame -------------------------------------------------------------
 
-CITY = "PP"  # the city-level pairing: 无锡市 -> 连云港市
-DONOR, RECIPIENT = "320200", "320700"
-DISTRICTS = ["320205", "320206", "320211", "320213", "320214", "320281", "320282"]
-COUNTIES = ["320700", "320703", "320706", "320707", "320722", "320723", "320724"]
+# Two city-level pairings, each audited on its own with its own measures: the donor city and
+# its districts, the recipient city and its counties (projects may also be the city's own).
+CITIES = {
+    "PP": {"name": "无锡市—连云港市结对帮扶", "donor": "320200", "recipient": "320700",
+           "districts": ["320205", "320206", "320211", "320213", "320214", "320281", "320282"],
+           "counties": ["320700", "320703", "320706", "320707", "320722", "320723", "320724"]},
+    "QQ": {"name": "苏州市—宿迁市结对帮扶", "donor": "320500", "recipient": "321300",
+           "districts": ["320505", "320506", "320507", "320508", "320509", "320581", "320582"],
+           "counties": ["321300", "321302", "321311", "321322", "321323", "321324"]},
+}
+ALL_COUNTIES = [c for city in CITIES.values() for c in city["counties"]]
+ALL_DISTRICTS = [d for city in CITIES.values() for d in city["districts"]]
 
 NEGATIVE = ["personnel", "allowances", "office_building", "vehicles", "debt", "deposit",
             "running_costs"]
@@ -218,34 +229,37 @@ def alike(a, b, min_similarity):
 class Book:
     """A programme, clean by construction, with planted violations and near misses.
 
-    `expected` maps (rule, key) to the finding the engine must report; `fixes` lists findings
-    whose cause a later record removes, with those records."""
+    `expected` maps (pairing, rule, key) to the finding the engine must report; `fixes` lists
+    (pairing, rule, key, {kind: rows}): findings whose cause those later records remove.  The
+    generator works on one city pairing at a time (`ctx`): its measures, funds and counties."""
 
     def __init__(self, seed):
         self.seed = seed
         r = self.r = random.Random(seed)
         year = r.choice([2024, 2025])
-        if r.random() < 0.2:
+        if r.random() < 0.3:  # the year-end audit: the year has just ended
             self.AS = datetime.date(year, 12, 31)
         elif r.random() < 0.2:
             self.AS = datetime.date(year, 1, 1)
         else:
             self.AS = datetime.date(year, 1, 1) + DAY * r.randint(0, 364)
         self.today = self.AS + DAY * 120
-        self.custom = r.random() < 0.5
-        self.M = random_measures(r) if self.custom else json.loads(json.dumps(DEFAULTS))
-        self.disabled = set()
-        if self.custom and r.random() < 0.3:
-            self.disabled.add(r.choice(RULES))
+        self.cities = {}
+        for code, frame in CITIES.items():
+            custom = r.random() < 0.5
+            self.cities[code] = dict(
+                frame, code=code, custom=custom,
+                M=random_measures(r) if custom else json.loads(json.dumps(DEFAULTS)),
+                disabled={r.choice(RULES)} if custom and r.random() < 0.3 else set())
+        self.ctx = self.cities["PP"]  # the city pairing being generated
         self.rows = collections.defaultdict(list)  # kind -> rows, in file order
         self.transfers = []  # posted and pending, sorted by (date, phase, n) when written
         self.approvals = []  # posts and voids, by another actor, in their own file
         self.expected = {}
-        self.fixes = []  # (rule, key, {kind: [rows]})
+        self.fixes = []  # (pairing, rule, key, {kind: [rows]})
         self.planted = []  # (rule, generator) of the plants and near misses
         self.counters = collections.Counter()
         self.n = 0
-        self.projects = {}
         self.accounts = {}
         self.payees = {}
         self.dup_pairs = set()  # pairs of projects whose likeness is planted
@@ -265,19 +279,30 @@ class Book:
     def days(self, a, b):
         return DAY * self.r.randint(a, b)
 
+    # what belongs to the city pairing being generated
+    M = property(lambda self: self.ctx["M"])
+    disabled = property(lambda self: self.ctx["disabled"])
+    counties = property(lambda self: self.ctx["counties"])
+    sources = property(lambda self: self.ctx["sources"])
+    main_pool = property(lambda self: self.ctx["main_pool"])
+    ordinary = property(lambda self: self.ctx["ordinary"])
+    capture_counties = property(lambda self: self.ctx["capture_counties"])
+
     def m(self, rule, name):
         return self.M[rule][name]
 
     def expect(self, rule, key, severity, subject, amount, why):
+        """A finding the audit of the current city pairing must report."""
         if rule in self.disabled:
             return
-        assert (rule, key) not in self.expected, f"planted twice: {rule} {key}"
-        self.expected[(rule, key)] = {"severity": severity, "subject": subject, "amount": amount,
-                                      "why": why}
+        k = (self.ctx["code"], rule, key)
+        assert k not in self.expected, f"planted twice: {k}"
+        self.expected[k] = {"severity": severity, "subject": subject, "amount": amount, "why": why}
 
-    def fix(self, rule, key, kind, row):
+    def fix(self, rule, key, kind, rows):
         if rule not in self.disabled:
-            self.fixes.append((rule, key, {kind: [row]}))
+            self.fixes.append((self.ctx["code"], rule, key,
+                               {kind: rows if isinstance(rows, list) else [rows]}))
 
     def _bad_regions(self):
         with open(os.path.join(SOURCE, "data", "regions.csv"), encoding="utf-8") as f:
@@ -289,28 +314,40 @@ class Book:
     def _frame(self):
         r = self.r
         start = datetime.date(self.AS.year - 6, 1, 1)
-        self.rows["pairings"].append({"code": CITY, "name": "无锡市—连云港市结对帮扶", "donor": DONOR,
-                                      "recipient": RECIPIENT, "start_date": start})
         self.pairing_of = {}
-        for county in COUNTIES:
-            if county != RECIPIENT and r.random() < 0.5:
-                code = f"PP-{county}"
-                self.rows["pairings"].append({"code": code, "name": f"县区结对{county}",
-                                              "donor": r.choice(DISTRICTS), "recipient": county,
-                                              "start_date": start, "parent": CITY})
-                self.pairing_of[county] = code
-            else:
-                self.pairing_of[county] = CITY
-        self.sources = [self.fund_account("source", region=r.choice([DONOR] + DISTRICTS))
-                        for _ in range(r.randint(1, 3))]
-        self.main_pool = self.fund_account("pool")
-        k = r.randint(2, 4)  # counties kept for the supplier-capture scenarios
-        self.capture_counties = r.sample(COUNTIES, k)
-        self.ordinary = [c for c in COUNTIES if c not in self.capture_counties]
+        for city in self.cities.values():
+            self.ctx = city
+            self.rows["pairings"].append({"code": city["code"], "name": city["name"],
+                                          "donor": city["donor"], "recipient": city["recipient"],
+                                          "start_date": start})
+            for county in city["counties"]:
+                if county != city["recipient"] and r.random() < 0.5:
+                    code = f"{city['code']}-{county}"
+                    self.rows["pairings"].append({
+                        "code": code, "name": f"县区结对{county}",
+                        "donor": r.choice(city["districts"]), "recipient": county,
+                        "start_date": start, "parent": city["code"]})
+                    self.pairing_of[county] = code
+                else:
+                    self.pairing_of[county] = city["code"]
+            city["sources"] = [
+                self.fund_account("source", region=r.choice([city["donor"]] + city["districts"]))
+                for _ in range(r.randint(1, 3))]
+            city["main_pool"] = self.fund_account("pool")
+            k = r.randint(2, 4)  # counties kept for the supplier-capture scenarios
+            city["capture_counties"] = r.sample(city["counties"], k)
+            city["ordinary"] = [c for c in city["counties"] if c not in city["capture_counties"]]
+        self.ctx = self.cities["PP"]
 
-    def fund_account(self, kind, region=DONOR, domains=None, kinds=None, org=None):
+    def fund_account(self, kind, region=None, domains=None, kinds=None, org=None):
+        """A source or a pool of the city pairing, or now and then of a county pairing below it
+        (the audit's scope takes in the pairings below the city's)."""
         code = self.code("SRC-" if kind == "source" else "POOL-", 2)
-        self.add_account(code, kind, region, pairing=CITY, domains=domains, kinds=kinds, org=org)
+        below = [pairing for county, pairing in self.pairing_of.items()
+                 if county in self.counties and pairing != self.ctx["code"]]
+        pairing = self.r.choice(below) if below and self.r.random() < 0.3 else self.ctx["code"]
+        self.add_account(code, kind, region or self.ctx["donor"], pairing=pairing,
+                         domains=domains, kinds=kinds, org=org)
         return code
 
     def add_account(self, code, kind, region, pairing=None, project=None, org=None, domains=None,
@@ -328,13 +365,13 @@ class Book:
     def org(self, kind="enterprise", region=None, registered="old", credit="valid"):
         r = self.r
         code = self.code("O")
-        region = region or r.choice(COUNTIES)
+        region = region or r.choice(ALL_COUNTIES)
         if registered == "old":
             registered = r.choice([None, self.AS - self.days(1500, 6000)])
         if kind == "individuals" or credit is None or (credit == "valid" and r.random() < 0.3):
             cc = None
         elif credit == "valid":
-            cc = credit_code(r, r.choice(COUNTIES + DISTRICTS))
+            cc = credit_code(r, r.choice(ALL_COUNTIES + ALL_DISTRICTS))
         else:  # a code naming a region that does not exist
             cc = credit_code(r, r.choice(self.bad_regions))
         self.rows["orgs"].append({"code": code, "name": f"单位{code}", "credit_code": cc,
@@ -375,7 +412,6 @@ class Book:
              "benefit_link": "true" if benefit_link else "false"}
         self.rows["projects"].append(p)  # the same dict: later changes reach the file
         p["acct"] = self.add_account(f"A-{code}", "project", region, project=code)
-        self.projects[code] = p
         return p
 
     def first_day(self, p):
@@ -830,17 +866,18 @@ class Book:
             self.m("budget_overrun", "error_percent")
         paid = paid(b, b * wp // 10000, b * ep // 10000)
         fdate = self.first_day(p) + self.days(0, 30)
-        if self.r.random() < 0.4:  # a second account of the project pays a part
+        first = fdate + self.days(1, 30)  # the project's first payment (a notice before it)
+        if self.r.random() < 0.4:  # a second account of the project pays a part, later
             other = dict(p, acct=self.add_account(f"A2-{p['code']}", "project", p["region"],
                                                   project=p["code"]))
             part = self.r.randint(1, paid - 1)
             self.fund(other, part, fdate)
-            self.spend(other, part, fdate + self.days(1, 30), self.AS - DAY, notice=False)
+            self.spend(other, part, first + self.days(1, 30), self.AS - DAY, notice=False)
             paid_here = paid - part
         else:
             paid_here = paid
         self.fund(p, paid_here, fdate)
-        self.spend(p, paid_here, fdate + self.days(1, 30), self.AS - DAY)
+        self.spend(p, paid_here, first, self.AS - DAY)
         if outcome:
             self.expect("budget_overrun", p["code"], outcome, p["code"], paid,
                         f"paid {paid} of {b}{'' if paid_here == paid else ' from two accounts'}")
@@ -873,13 +910,12 @@ class Book:
 
     # 6 advance_too_large
     def advance(self, more):
-        p = self.project()
         mp = self.m("advance_too_large", "max_percent")
         c_amount = self.money(100000, 4000000, 10000)
         adv = c_amount * mp // 10000 + more
         rest = self.r.choice([0, self.r.randint(1, c_amount - adv)]) if c_amount > adv else 0
+        p = self.project(budget=(adv + rest) * 2 // 10000 * 10000 + 10000)
         fdate = self.first_day(p) + self.days(0, 30)
-        p["budget"] = max(p["budget"], (adv + rest) * 2 // 10000 * 10000 + 10000)
         self.fund(p, adv + rest, fdate)
         org, payee = self.supplier(region=p["region"])
         first = fdate + self.days(1, 20)
@@ -958,7 +994,7 @@ class Book:
         limit = self.m("split_contracts", self.LIMITS[cat])
         window = self.m("split_contracts", "window_days")
         a1 = self.r.randint(limit // 2, limit - 1)
-        a2 = self.r.choice([limit - a1, self.r.randint(limit - a1, limit - 1)])
+        a2 = self.r.choice([limit - a1, limit - a1, self.r.randint(limit - a1, limit - 1)])
         gap = self.r.choice([window, window, 0, self.r.randint(0, window)])
         p, org, c1, c2 = self.pair_of_contracts(a1, a2, gap, (cat, cat))
         first = c1 if gap > 0 or c1 < c2 else c2
@@ -1035,7 +1071,7 @@ class Book:
     def twin(self, a_name, b_name, region=None, a_years=None, b_years=None):
         """Two projects with these names, the second created second (its code is the greater)."""
         r = self.r
-        region = region or r.choice(COUNTIES)
+        region = region or r.choice(self.counties)
         s1 = self.AS - self.days(30, 900)
         a_years = a_years or (s1, r.choice([None, s1 + self.days(0, 700)]))
         pa = self.project(region=region, name=a_name, start=a_years[0], end=a_years[1],
@@ -1053,7 +1089,7 @@ class Book:
         return pa, pb
 
     def p_duplicate(self):
-        how = self.r.choice(["alike", "exact", "town"])
+        how = self.r.choice(["alike", "exact", "exact", "town"])
         if how == "town":  # the same town, once with its county in front
             town = "".join(self.r.sample(NAME_CHARS, 2)) + "镇"
             a, b = self.similar_names("alike")
@@ -1075,7 +1111,7 @@ class Book:
         base = "".join(chars[:21])
         names = [base, base[:-1] + chars[21], base[:-1] + chars[22] + chars[23]]
         assert all(alike(a, b, thr) for a in names for b in names)
-        region = self.r.choice(COUNTIES)
+        region = self.r.choice(self.counties)
         start = self.AS - self.days(30, 300)
         ps = [self.project(region=region, name=n, approved=None, start=start,
                            domain=self.r.choice(OTHER_DOMAINS)) for n in names]
@@ -1111,7 +1147,7 @@ class Book:
             self.twin(a, b, a_years=(s1, e1), b_years=(s2, None))
         elif how == "regions":
             a, b = self.similar_names("alike")
-            r1, r2 = r.sample(COUNTIES, 2)
+            r1, r2 = r.sample(self.counties, 2)
             pa = self.project(region=r1, name=a, domain=r.choice(OTHER_DOMAINS))
             self.project(region=r2, name=b, domain=r.choice(OTHER_DOMAINS), approved=pa["approved_on"],
                          start=pa["start_date"])
@@ -1162,9 +1198,8 @@ class Book:
 
     # 11 personal_account
     def to_people(self, amount, purpose):
-        p = self.project()
         a = amount + self.r.choice([0, self.money(1000, 100000)])
-        p["budget"] = max(p["budget"], a * 2 // 10000 * 10000 + 10000)
+        p = self.project(budget=a * 2 // 10000 * 10000 + 10000)
         fdate = self.first_day(p) + self.days(0, 30)
         self.fund(p, a, fdate)
         people = self.payee(self.org(kind="individuals", region=p["region"]))
@@ -1213,7 +1248,7 @@ class Book:
             seq = [False] * before + [True] * R + [False] * (m - before)
         elif scenario == "share":
             seq = None
-            for n in range(N0 + r.choice([0, 0, r.randint(0, 3)]), N0 + 20):
+            for n in range(N0 + r.choice([0, 0, 0, r.randint(0, 3)]), N0 + 20):
                 w = n * S // 10000 + 1
                 seq = arrange(w, n) if w <= n else None
                 if seq:
@@ -1268,8 +1303,8 @@ class Book:
                                  "amount": self.money(1000, 10000),
                                  "signed": min(day + DAY * (i + 1), self.AS),
                                  "procurement": "inquiry"})
-            if rows and "supplier_capture" not in self.disabled:
-                self.fixes.append(("supplier_capture", key, {"contracts": rows}))
+            if rows:
+                self.fix("supplier_capture", key, "contracts", rows)
         return seq
 
     # 13 publicity_gap
@@ -1534,8 +1569,11 @@ class Book:
         self.rows["revenue_shares"] += rows
 
     # 19 bad_identifiers
-    def p_bad_identifier(self):
-        how = self.r.choice(["paid", "contract", "account"])
+    def p_bad_identifier_account(self):
+        self.p_bad_identifier("account")
+
+    def p_bad_identifier(self, how=None):
+        how = how or self.r.choice(["paid", "contract"])
         org = self.org(credit="bad")
         if how == "paid":
             p = self.project()
@@ -1549,6 +1587,22 @@ class Book:
         else:  # the organisation behind a pool of the pairing
             self.fund_account("pool", org=org)
         self.expect("bad_identifiers", org, "warning", org, 0, f"region code unknown ({how})")
+
+    def p_bad_identifier_shared(self):
+        """An organisation with a bad code that both city pairings reach: a finding in each."""
+        org = self.org(credit="bad")
+        for city in self.cities.values():
+            self.ctx = city
+            if self.r.random() < 0.5:
+                p = self.project()
+                a = self.part(p)
+                fdate = self.first_day(p) + self.days(0, 30)
+                self.fund(p, a, fdate)
+                self.spend(p, a, fdate + self.days(1, 20), self.AS - DAY, payee=self.payee(org))
+            else:
+                self.contract(self.project(), org, self.money(1000, 100000),
+                              self.AS - self.days(0, 300))
+            self.expect("bad_identifiers", org, "warning", org, 0, "reached by both pairings")
 
     def n_bad_identifier(self):
         """Organisations with a bad code that no money or contract of the pairing reaches by the
@@ -1587,7 +1641,7 @@ class Book:
         ("industry_share", "p_industry_share"),
         ("no_benefit_link", "p_no_benefit_link"),
         ("revenue_share_unsettled", "p_revenue"),
-        ("bad_identifiers", "p_bad_identifier"),
+        ("bad_identifiers", "p_bad_identifier"), ("bad_identifiers", "p_bad_identifier_account"),
     ]
     NEAR = [
         ("idle_funds", "n_idle_exact"), ("idle_funds", "n_idle_young"),
@@ -1615,31 +1669,50 @@ class Book:
 
     def generate(self):
         r = self.r
+        for city in self.cities.values():
+            self.ctx = city
+            self.generate_city(full=city["code"] == "PP")
+        if r.random() < 0.5:
+            self.p_bad_identifier_shared()
+            self.planted.append(("bad_identifiers", "p_bad_identifier_shared"))
+        self.ctx = self.cities["PP"]
+        self.self_check()
+
+    def generate_city(self, full):
+        """The clean programme of the current city pairing, and its plants and near misses (the
+        first city gets them all; the second a lighter random share)."""
+        r = self.r
         self.clean()
-        work = [(rule, name) for rule, name in self.PLANTS for _ in range(r.choice([0, 1, 1, 2]))]
-        work += [(rule, name) for rule, name in self.NEAR for _ in range(r.choice([1, 1, 2]))]
+        counts = ([0, 1, 1, 2], [1, 1, 2]) if full else ([0, 0, 1], [0, 1])
+        work = [(rule, name) for rule, name in self.PLANTS for _ in range(r.choice(counts[0]))]
+        work += [(rule, name) for rule, name in self.NEAR for _ in range(r.choice(counts[1]))]
         r.shuffle(work)
         for rule, name in work:
             getattr(self, name)()
             self.planted.append((rule, name))
-        scenarios = r.sample(["run", "share", "near run", "near share", "near min"],
-                             len(self.capture_counties))
+        scenarios = ["run", "share", "near run", "near share", "near min"]
+        if full:  # both findings, and near misses in the other counties kept for this
+            scenarios = ["run", "share"] + r.sample(scenarios[2:], len(self.capture_counties) - 2)
+        else:
+            scenarios = r.sample(scenarios, len(self.capture_counties))
         for county, scenario in zip(self.capture_counties, scenarios):
             if self.capture(county, scenario) is not None:
                 self.planted.append(("supplier_capture",
                                      ("p_" if scenario in ("run", "share") else "n_") + scenario))
-        self.self_check()
 
     def self_check(self):
         """What the constructions rely on (not the rules: facts about the generator's own books)."""
         # Outside the capture counties no supplier has more than 2 contracts, so no share or
         # run reaches the limits (max_in_a_row >= 3, min_contracts >= 4, max_share >= 50%).
-        sc = self.M["supplier_capture"]
-        assert sc["max_in_a_row"] >= 3 and sc["min_contracts"] >= 4 and sc["max_share_percent"] >= 5000
+        for city in self.cities.values():
+            sc = city["M"]["supplier_capture"]
+            assert sc["max_in_a_row"] >= 3 and sc["min_contracts"] >= 4 \
+                and sc["max_share_percent"] >= 5000
+        capture = {c for city in self.cities.values() for c in city["capture_counties"]}
         region = {p["code"]: p["region"] for p in self.rows["projects"]}
         per = collections.Counter((region[c["project"]], c["supplier"]) for c in self.rows["contracts"])
         for (county, supplier), n in per.items():
-            assert county in self.capture_counties or n <= 2, f"{supplier} has {n} contracts"
+            assert county in capture or n <= 2, f"{supplier} has {n} contracts"
         # Only planted pairs of projects of one county have alike names.
         by_region = collections.defaultdict(list)
         for p in self.rows["projects"]:
@@ -1763,7 +1836,7 @@ class Db:
         for f in listed:
             rule, key = keys[f["id"]].split("\x1f")
             assert rule == f["rule"]
-            out[(rule, key)] = f
+            out[(f["pairing"], rule, key)] = f
         csv_rows = list(csv.DictReader(
             self.run("audit", "findings", "--status", "all", "--format", "csv").splitlines()))
         if [(r["id"], r["status"], r["amount"]) for r in csv_rows] != \
@@ -1784,35 +1857,41 @@ def compare(book, got, what):
     problems = []
     found = {k: f for k, f in got.items() if f["status"] != "cleared"}
     for k in sorted(set(book) - set(found)):
-        problems.append(f"missing  {k[0]} [{k[1]}]: {book[k]['severity']} {book[k]['subject']} "
-                        f"{yuan(book[k]['amount'])} ({book[k]['why']})")
+        problems.append(f"missing  {k[0]} {k[1]} [{k[2]}]: {book[k]['severity']} "
+                        f"{book[k]['subject']} {yuan(book[k]['amount'])} ({book[k]['why']})")
     for k in sorted(set(found) - set(book)):
         f = found[k]
-        problems.append(f"extra    {k[0]} [{k[1]}] {f['id']}: {f['severity']} {f['subject']} "
-                        f"{f['amount']}: {f['message']}")
+        problems.append(f"extra    {k[0]} {k[1]} [{k[2]}] {f['id']}: {f['severity']} "
+                        f"{f['subject']} {f['amount']}: {f['message']}")
     for k in sorted(set(book) & set(found)):
         want, f = book[k], found[k]
         for field in ("severity", "subject"):
             if want[field] != f[field]:
-                problems.append(f"differs  {k[0]} [{k[1]}] {f['id']}: {field} {f[field]!r}, "
-                                f"planted {want[field]!r} ({want['why']}): {f['message']}")
+                problems.append(f"differs  {k[0]} {k[1]} [{k[2]}] {f['id']}: {field} "
+                                f"{f[field]!r}, planted {want[field]!r} ({want['why']}): "
+                                f"{f['message']}")
         if fen_of(f["amount"]) != want["amount"]:
-            problems.append(f"differs  {k[0]} [{k[1]}] {f['id']}: amount {f['amount']}, planted "
-                            f"{yuan(want['amount'])} ({want['why']}): {f['message']}")
+            problems.append(f"differs  {k[0]} {k[1]} [{k[2]}] {f['id']}: amount {f['amount']}, "
+                            f"planted {yuan(want['amount'])} ({want['why']}): {f['message']}")
         if f["status"] != "open":
-            problems.append(f"differs  {k[0]} [{k[1]}] {f['id']}: status {f['status']}")
+            problems.append(f"differs  {k[0]} {k[1]} [{k[2]}] {f['id']}: status {f['status']}")
     return [f"{what}: {p}" for p in problems]
 
 
-def users_and_measures(db, book, folder):
-    for name, role, region in (("donor.p", "donor", DONOR), ("recipient.p", "recipient", RECIPIENT)):
-        db.run("user", "add", name, "--role", role, "--region", region, stdin="Tall-cedar-71\n")
-    path = os.path.join(folder, "measures.ini")
+def users_and_measures(db, city, folder):
+    """The city pairing's random measures, proposed and approved by a user of each side."""
+    code = city["code"]
+    donor, recipient = f"donor.{code.lower()}", f"recipient.{code.lower()}"
+    db.run("user", "add", donor, "--role", "donor", "--region", city["donor"],
+           stdin="Tall-cedar-71\n")
+    db.run("user", "add", recipient, "--role", "recipient", "--region", city["recipient"],
+           stdin="Tall-cedar-72\n")
+    path = os.path.join(folder, f"measures-{code}.ini")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(measures_ini(book.M, book.disabled))
-    version = db.run("measures", "propose", path).strip()
-    db.run("measures", "approve", version, actor="donor.p")
-    db.run("measures", "approve", version, actor="recipient.p")
+        f.write(measures_ini(city["M"], city["disabled"]))
+    version = db.run("measures", "propose", path, "--pairing", code).strip()
+    db.run("measures", "approve", version, "--pairing", code, actor=donor)
+    db.run("measures", "approve", version, "--pairing", code, actor=recipient)
 
 
 def run_seed(seed, coverage):
@@ -1828,8 +1907,9 @@ def run_seed(seed, coverage):
         db.run("init")
         files = book.files(folder)
         db.run("import", "pairings", files[0][1])
-        if book.custom:
-            users_and_measures(db, book, folder)
+        for city in book.cities.values():
+            if city["custom"]:
+                users_and_measures(db, city, folder)
         for kind, path, actor in files[1:]:
             db.run("import", kind, path, actor=actor)
 
@@ -1850,11 +1930,11 @@ def run_seed(seed, coverage):
         db.run("log", "verify")
 
         # 3. remove the causes of some planted findings: those, and only those, are cleared
-        fixes = [f for f in book.fixes if f[:2] in book.expected]
+        fixes = [f for f in book.fixes if f[:3] in book.expected]
         fixes = book.r.sample(fixes, book.r.randint(min(1, len(fixes)), len(fixes)))
         if fixes:
             by_kind = collections.defaultdict(list)
-            for _, _, records in fixes:
+            for *_, records in fixes:
                 for kind, rows in records.items():
                     by_kind[kind] += rows
             for kind in Book.ORDER:
@@ -1864,7 +1944,7 @@ def run_seed(seed, coverage):
                     db.run("import", kind, path)
             db.run("audit", "run", "--as-of", as_of)
             third = db.findings()
-            cleared = {(rule, key) for rule, key, _ in fixes}
+            cleared = {f[:3] for f in fixes}
             after = {k: v for k, v in book.expected.items() if k not in cleared}
             problems += compare(after, third, "after the fixes")
             for k in cleared:
@@ -1880,8 +1960,11 @@ def run_seed(seed, coverage):
         problems.append(str(e))
     seconds = time.time() - started
     kept = os.environ.get("PA_KEEP_TMP") or problems
-    print(f"seed {seed}: as of {as_of}, measures {'random' if book.custom else 'default'}"
-          f"{' (' + ', '.join(sorted(book.disabled)) + ' off)' if book.disabled else ''}, "
+    measures = ", ".join(
+        f"{c['code']} {'random' if c['custom'] else 'default'}"
+        + (f" ({', '.join(sorted(c['disabled']))} off)" if c["disabled"] else "")
+        for c in book.cities.values())
+    print(f"seed {seed}: as of {as_of}, measures {measures}, "
           f"{sum(1 for _, n in book.planted if n.startswith('p_'))} plants, "
           f"{sum(1 for _, n in book.planted if n.startswith('n_'))} near misses, "
           f"{len(book.expected)} findings expected, {len(fixes)} fixed; "
