@@ -1,10 +1,12 @@
 -- bad_identifiers (标识码错误): an organisation the pairing's money or
 -- contracts reach whose unified social credit code has a wrong check
 -- character, or names (in characters 3-8) a region code that is unknown or
--- retired.  A warning.
+-- retired.  A warning.  Contracts count once signed, by :as_of, as money does
+-- once it moved.
 WITH involved AS (
     SELECT dst_org AS code FROM a_moves WHERE dst_org IS NOT NULL
     UNION SELECT c.supplier FROM contracts c JOIN a_projects p ON p.code = c.project
+          WHERE c.signed <= :as_of
     UNION SELECT org FROM a_accounts WHERE org IS NOT NULL
 )
 SELECT o.code AS key, o.code AS subject, NULL AS project, o.region, 'warning' AS severity,
