@@ -1,5 +1,6 @@
 // portal.js - the public portal at /: the programme at a glance, key moments,
-// county breakdown, fund flow, the project library and the verifiable books.
+// county breakdown, fund flow, the joint audit's findings per county, the
+// project library and the verifiable books.
 //
 // Each section loads on its own, so one failing endpoint shows an alert and
 // leaves the others readable. Fetched data is kept so that switching language
@@ -242,6 +243,56 @@ function renderCheckpoint(cp) {
   clear($('proof-form')).append(proofForm({ checkpoint: cp, withEntry: false }));
 }
 
+// --- 联合审计: findings per county, rule and status (counts and 万元, no notes) ------------
+
+const FINDING_STATUSES = ['open', 'acknowledged', 'explained', 'resolved', 'cleared'];
+
+function countyName(r) {
+  return r.region_name || t('portal.audit.no_county');
+}
+
+/** One row per county: how many findings, how much money, and where each stands. */
+function auditCountyRows(rows) {
+  const by = new Map();
+  for (const r of rows) {
+    const key = r.region || '';
+    if (!by.has(key)) by.set(key, { key, name: countyName(r), count: 0, amounts: [], status: {} });
+    const c = by.get(key);
+    c.count += r.count;
+    c.amounts.push(r.amount);
+    c.status[r.status] = (c.status[r.status] || 0) + r.count;
+  }
+  return [...by.values()].map((c) => Object.assign(c, { amount: sumAmounts(c.amounts) }));
+}
+
+function renderAudit(s) {
+  const rows = listOf(s, 'rows');
+  const counties = auditCountyRows(rows);
+  const statusCols = FINDING_STATUSES.map((st) => ({ label: enumLabel('finding_status', st), num: true, render: (c) => formatCount(c.status[st] || 0) }));
+  const footer = [t('common.total'), formatCount(s.count || 0), formatWan(s.amount || '0.00')].concat(FINDING_STATUSES.map((st) => formatCount(rows.filter((r) => r.status === st).reduce((n, r) => n + r.count, 0))));
+  const summary = table(
+    [
+      { label: t('portal.counties.region'), render: (c) => c.name },
+      { label: t('portal.audit.count'), num: true, render: (c) => formatCount(c.count) },
+      { label: t('portal.audit.amount') + unitSuffix(), num: true, render: (c) => formatWan(c.amount) },
+    ].concat(statusCols),
+    counties,
+    { footer, testid: 'audit-county-table', rowTestid: (c) => 'audit-county-' + (c.key || 'none'), emptyText: t('portal.audit.none') }
+  );
+  const detail = table(
+    [
+      { label: t('portal.counties.region'), render: (r) => countyName(r) },
+      { label: t('portal.audit.rule'), render: (r) => (lang() === 'en' ? enumLabel('rule', r.rule) : r.rule_zh) },
+      { label: t('portal.audit.status'), render: (r) => el('span', { class: 'tag tag-finding-' + r.status, text: enumLabel('finding_status', r.status) }) },
+      { label: t('portal.audit.count'), num: true, render: (r) => formatCount(r.count) },
+      { label: t('portal.audit.amount') + unitSuffix(), num: true, render: (r) => formatWan(r.amount) },
+    ],
+    rows,
+    { testid: 'audit-rule-table', rowTestid: (r) => 'audit-rule-' + (r.region || 'none') + '-' + r.rule + '-' + r.status, compact: true, empty: false }
+  );
+  clear($('audit-summary')).append(summary, el('h3', { text: t('portal.audit.by_rule') }), detail);
+}
+
 // --- routing and start-up ------------------------------------------------------
 
 function route() {
@@ -279,6 +330,7 @@ function renderAll() {
   if (data.moments) renderMoments(listOf(data.moments, 'moments'));
   if (data.counties) renderCounties(listOf(data.counties, 'rows'));
   if (data.flows) renderFlows(data.flows);
+  if (data.audit) renderAudit(data.audit);
   if (data.checkpoint) renderCheckpoint(data.checkpoint);
   fillFilters();
   renderProjects();
@@ -301,6 +353,7 @@ async function start() {
   section('moments', () => api('/moments'), (m) => renderMoments(listOf(m, 'moments')));
   await section('counties', () => api('/budget', { params: { group: 'county' } }), (c) => renderCounties(listOf(c, 'rows')));
   section('flows', () => api('/flows'), renderFlows);
+  section('audit', () => api('/audit/summary'), renderAudit);
   section('checkpoint', () => api('/log/checkpoint'), renderCheckpoint);
   guarded(loadProjects); // after the counties, whose names label the projects' regions
 }

@@ -218,6 +218,7 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 struct pa_transfer_filter {
     const char *state;   /* pending, approved, voided, expired, posted, post, void */
     const char *account; /* from or to this account */
+    const char *id;      /* this transfer alone (an audit finding's evidence names it) */
     int64_t limit, offset;
 };
 

@@ -162,6 +162,13 @@ int pa_record_put(struct pa_db *db, const struct pa_record *rec, enum pa_put_res
 /* Copies an image into the media folder under its SHA-256 and writes the stored
  * name ("<64 hex>.<ext>") to name.  A file already there under that name is kept. */
 int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_error *err);
+/* The same for a picture in memory (an upload): its type is what its first
+ * bytes say (JPEG, PNG, WebP or GIF; anything else is PA_EINVAL), never what
+ * the sender claims; over 20 MiB is PA_ERANGE. */
+int pa_media_store_bytes(struct pa_db *db, const void *data, size_t len, char name[80],
+                         struct pa_error *err);
+/* Is `name` a stored picture's name ("<64 hex>.<ext>") with its file present? */
+bool pa_media_exists(struct pa_db *db, const char *name);
 
 /* Does region `code` exist?  PA_ENOTFOUND if not; *level (may be NULL) is 1
  * for a province, 2 for a city, 3 for a county. */

@@ -207,7 +207,9 @@ static int on_key(void *ctx, const char *section, const char *key, const char *v
     if (tier > 0)
         return tier_key(&p->s->tiers[tier - 1], key, value, err);
     struct pa_indicator *ind = indicator(p->s, section);
-    PA_ASSERT(ind != NULL); /* on_section saw every header */
+    if (ind == NULL) /* a header the line scan read differently from inih */
+        return pa_error_setf(err, PA_EINVAL, section, "[%s] is not a section of this file",
+                             section);
     return indicator_key(p, ind, key, value, err);
 }
 

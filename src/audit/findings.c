@@ -153,7 +153,7 @@ static int judge_stored(struct pa_db *db, struct hits *h, struct run *run,
     pa_db_bind_text(stmt, 1, run->pairing);
     /* events change the table being read: gather them first */
     json_t *updates = json_array(), *clears = json_array();
-    int step;
+    int step = SQLITE_DONE; /* read only after the loop ran; gcc -O1 cannot tell */
     while (updates && clears && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(stmt, 0);
         int r = pa_audit__rule_index((const char *)sqlite3_column_text(stmt, 1));

@@ -134,7 +134,8 @@ static int on_key(void *ctx, const char *section, const char *name, const char *
         return 0;
     }
     int r = pa_audit__rule_index(section);
-    PA_ASSERT(r >= 0); /* on_section refused the others */
+    if (r < 0) /* a header the line scan read differently from inih */
+        return pa_error_setf(err, PA_EINVAL, section, "unknown section [%s]", section);
     if (strcmp(name, "enabled") == 0)
         return parse_flag(value, &m->enabled[r]) == 0
                    ? 0

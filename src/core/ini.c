@@ -4,6 +4,7 @@
  * problem, sections that have no keys (inih never reports them), and a key
  * given twice in one section (inih would silently let the last one win).
  */
+#include <ctype.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,23 +64,40 @@ static int on_key(void *user, const char *section, const char *key, const char *
     return p->rc == 0; /* 0 stops inih, which returns this line */
 }
 
-/* inih does not report a section without keys; each header is checked here. */
+/* inih cuts section names at 49 bytes (its MAX_SECTION); a longer one would
+ * reach the key handler under another name, so it is refused here.  It reads
+ * a line longer than INI_MAX_LINE as several, which would put its line
+ * numbers off: such lines are refused too. */
+#define SECTION_MAX 50
+#define LINE_MAX_BYTES 198 /* INI_MAX_LINE less the CR, LF and NUL it keeps room for */
+
+/* inih does not report a section without keys, nor lines too long to count;
+ * each line is checked here first. */
 static int scan_sections(struct parse *p, const char *text, int *line)
 {
     int n = 0;
     for (const char *at = text; *at; n++) {
         const char *eol = strchr(at, '\n');
         size_t len = eol ? (size_t)(eol - at) : strlen(at);
+        if (len >= LINE_MAX_BYTES) {
+            *line = n + 1;
+            return pa_error_setf(p->err, PA_EINVAL, NULL, "a line has at most %d bytes",
+                                 LINE_MAX_BYTES - 1);
+        }
         const char *s = at;
-        while (len > 0 && (*s == ' ' || *s == '\t'))
+        while (len > 0 && isspace((unsigned char)*s)) /* as inih's lskip */
             s++, len--;
         if (len > 0 && *s == '[') {
             const char *close = memchr(s, ']', len);
             char name[128];
             size_t nlen = close ? (size_t)(close - s - 1) : len - 1;
             snprintf(name, sizeof(name), "%.*s", (int)(nlen < 127 ? nlen : 127), s + 1);
-            int rc = close ? p->h->on_section(p->ctx, name, n + 1, p->err)
-                           : pa_error_setf(p->err, PA_EINVAL, name, "'[%s' is not closed", name);
+            int rc = !close ? pa_error_setf(p->err, PA_EINVAL, name, "'[%s' is not closed", name)
+                     : nlen >= SECTION_MAX
+                         ? pa_error_setf(p->err, PA_EINVAL, name,
+                                         "a section name has at most %d bytes", SECTION_MAX - 1)
+                         : p->h->on_section ? p->h->on_section(p->ctx, name, n + 1, p->err)
+                                            : 0;
             if (rc != 0) {
                 *line = n + 1;
                 return rc;
@@ -96,7 +114,7 @@ int pa_ini_parse(const char *text, const struct pa_ini_handler *h, void *ctx, in
     struct pa_error local;
     pa_error_clear(&local);
     struct parse p = {.h = h, .ctx = ctx, .err = &local};
-    int at = 0, rc = h->on_section ? scan_sections(&p, text, &at) : 0;
+    int at = 0, rc = scan_sections(&p, text, &at);
     if (rc == 0) {
         at = ini_parse_string(text, on_key, &p);
         if (at < 0)

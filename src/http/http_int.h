@@ -277,5 +277,14 @@ void pa_h_log_entries(struct pa_http_request *r);
 void pa_h_log_inclusion(struct pa_http_request *r);
 void pa_h_log_consistency(struct pa_http_request *r);
 void pa_h_media(struct pa_http_request *r);
+void pa_h_media_upload(struct pa_http_request *r);
+void pa_h_findings(struct pa_http_request *r);
+void pa_h_finding(struct pa_http_request *r);
+void pa_h_finding_respond(struct pa_http_request *r);
+void pa_h_audit_run(struct pa_http_request *r);
+void pa_h_audit_summary(struct pa_http_request *r);
+void pa_h_measures(struct pa_http_request *r);
+void pa_h_measures_propose(struct pa_http_request *r);
+void pa_h_measures_approve(struct pa_http_request *r);
 
 #endif

@@ -146,6 +146,7 @@ void pa_h_transfers(struct pa_http_request *r)
     struct pa_transfer_filter f = {
         .state = pa_http_query(r, "state"),
         .account = pa_http_query(r, "account"),
+        .id = pa_http_query(r, "id"),
     };
     struct pa_db *db;
     if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)

@@ -226,12 +226,22 @@ static json_t *enum_json(const char *kind, const char *column)
     return list;
 }
 
+/* The audit's rules in their order (domain/rules.md), for filters and labels. */
+static json_t *rules_json(void)
+{
+    json_t *list = json_array();
+    for (int i = 0; list && i < PA_RULES; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "name", pa_rules[i].id, "zh",
+                                              pa_rules[i].zh));
+    return list;
+}
+
 void pa_h_enums(struct pa_http_request *r)
 {
     answer(r, 0, NULL,
-           json_pack("{s:o, s:o, s:o, s:o, s:o}", "project_kinds", enum_json("projects", "kind"),
-                     "statuses", enum_json("projects", "status"), "domains",
-                     enum_json("projects", "domain"), "milestone_kinds",
+           json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "project_kinds",
+                     enum_json("projects", "kind"), "statuses", enum_json("projects", "status"),
+                     "domains", enum_json("projects", "domain"), "milestone_kinds",
                      enum_json("milestones", "kind"), "account_kinds",
-                     enum_json("accounts", "kind")));
+                     enum_json("accounts", "kind"), "audit_rules", rules_json()));
 }

@@ -2,8 +2,9 @@
  * routes.c - every endpoint of docs/api.md, in one table.  Who may do what
  * beyond "signed in" is decided by the library (pa_scope_*), not here.  The
  * last column marks the public reads whose anonymous answers cache.c may keep
- * (not the checkpoint: signing one adds no event), and the one route whose
- * body is a file.  A GET route answers HEAD too.
+ * (not the checkpoint: signing one adds no event; the audit's public summary
+ * is one: findings, responses and publishing a project are all events), and
+ * the routes whose body is a file (an import, an attachment's picture).  A GET route answers HEAD too.
  */
 #include "http_int.h"
 
@@ -41,6 +42,16 @@ const struct pa_route pa_http_routes[] = {
 
     {"POST", "/api/v1/import/{}", PA_SIGNED_IN, pa_h_import, UPLOAD},
     {"GET", "/api/v1/export/{}", PA_SIGNED_IN, pa_h_export, LIVE},
+
+    {"GET", "/api/v1/audit/findings", PA_SIGNED_IN, pa_h_findings, LIVE},
+    {"GET", "/api/v1/audit/findings/{}", PA_SIGNED_IN, pa_h_finding, LIVE},
+    {"POST", "/api/v1/audit/findings/{}/responses", PA_SIGNED_IN, pa_h_finding_respond, LIVE},
+    {"POST", "/api/v1/audit/run", PA_SIGNED_IN, pa_h_audit_run, LIVE},
+    {"GET", "/api/v1/audit/summary", PA_PUBLIC, pa_h_audit_summary, CACHED},
+    {"POST", "/api/v1/media", PA_SIGNED_IN, pa_h_media_upload, UPLOAD},
+    {"GET", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures, LIVE},
+    {"POST", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures_propose, LIVE},
+    {"POST", "/api/v1/measures/{}/approve", PA_SIGNED_IN, pa_h_measures_approve, LIVE},
 
     {"GET", "/api/v1/log/checkpoint", PA_PUBLIC, pa_h_log_checkpoint, LIVE},
     {"GET", "/api/v1/log/entries", PA_SIGNED_IN, pa_h_log_entries, LIVE},

@@ -200,7 +200,8 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 #define TRANSFER_WHERE                                                                             \
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
-    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"
+    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
+    " AND (?7 = '' OR t.id = ?7)"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
@@ -216,6 +217,7 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     sqlite3_bind_text(stmt, 6, today, -1, SQLITE_TRANSIENT);
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
+    pa_db_bind_text(stmt, 7, f->id ? f->id : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)
@@ -306,25 +308,37 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
  * reached projects counts only the projects the principal reads (scope.c).  The
  * kind -> county edges count the same transfers as the edges into the kinds, so
  * what enters a kind node leaves it.  Payments out of projects are not flows of
- * the programme's funds between its parts, and are left out. */
+ * the programme's funds between its parts, and are left out.  What a project
+ * account gave back to a fund (结余资金收回) did not stay in the project: as in
+ * the budget report (report.c), it is taken off what reached the project, off its
+ * largest inflow first, so that what flows into a county is what the budget
+ * report counts as allocated there. */
 static const char sql_flows[] =
     "WITH moved AS (SELECT from_account AS f, to_account AS t, sum(amount) AS amount "
     "  FROM transfers WHERE kind IN ('posted', 'post') GROUP BY from_account, to_account), "
-    "funded AS (SELECT a.code AS from_code, a.kind AS from_kind, a.name AS from_name, "
-    "  p.kind AS kind, p.region AS region, m.amount AS amount FROM moved m "
+    "returned AS (SELECT m.f AS account, sum(m.amount) AS amount FROM moved m "
     "  JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
-    "  JOIN projects p ON p.code = b.project "
+    "  WHERE a.kind = 'project' AND b.kind IN ('source', 'pool') GROUP BY m.f), "
+    "received AS (SELECT a.code AS from_code, a.kind AS from_kind, a.name AS from_name, "
+    "  p.kind AS kind, p.region AS region, m.amount AS amount, "
+    "  coalesce(r.amount, 0) AS given_back, "
+    "  sum(m.amount) OVER (PARTITION BY b.code ORDER BY m.amount DESC, a.code "
+    "    ROWS UNBOUNDED PRECEDING) - m.amount AS larger_inflows "
+    "  FROM moved m JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
+    "  JOIN projects p ON p.code = b.project LEFT JOIN returned r ON r.account = b.code "
     "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'project' "
-    "  AND pa_sees_project(p.pairing, p.public)) "
+    "  AND pa_sees_project(p.pairing, p.public)), "
+    "funded AS (SELECT from_code, from_kind, from_name, kind, region, "
+    "  amount - max(0, min(amount, given_back - larger_inflows)) AS amount FROM received) "
     "SELECT * FROM ("
     "  SELECT 0 AS stage, a.kind, a.code, a.name, 'pool', b.code, b.name, m.amount AS amount "
     "  FROM moved m JOIN accounts a ON a.code = m.f JOIN accounts b ON b.code = m.t "
     "  WHERE a.kind IN ('source', 'pool') AND b.kind = 'pool' "
     "  UNION ALL SELECT 1, from_kind, from_code, from_name, 'kind', kind, NULL, sum(amount) "
-    "  FROM funded GROUP BY from_code, kind "
+    "  FROM funded GROUP BY from_code, kind HAVING sum(amount) > 0 "
     "  UNION ALL SELECT 2, 'kind', kind, NULL, 'county', region, "
     "  (SELECT name FROM regions WHERE code = region), sum(amount) "
-    "  FROM funded GROUP BY kind, region) "
+    "  FROM funded GROUP BY kind, region HAVING sum(amount) > 0) "
     "ORDER BY 1, 8 DESC, 3, 6";
 
 #define FLOW_NODES_MAX 100000 /* far above any programme: a bound, not a limit in use */

@@ -104,6 +104,9 @@ case_bad_measures_change_nothing() {
     printf '[payments]\nthis line has no equals sign\n' >bad8.ini
     expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad8.ini
     expect_row_error bad8.ini 2 - 'key = value'
+    { printf '[payments]\n; '; printf 'x%.0s' {1..200}; printf '\napproval_threshold = 5\n'; } >bad9.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad9.ini
+    expect_row_error bad9.ini 2 - 'at most 197 bytes'
     expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG missing.ini
     expect_eq "events after bad measures" "$before" "$(event_count "$DB")"
     expect_eq "measures stored" 0 "$(sqlite3 "$DB" 'select count(*) from measures')"

@@ -29,8 +29,11 @@ const TIMEOUT = 15000; // per wait; the whole run takes well under a minute
 const RECIPIENT = 'donghai.office'; // 东海县 320722
 const DONOR = 'wuxi.finance'; // 无锡市 320200
 const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂
-const PROJECT_ACCOUNT = 'PRJ-' + PROJECT; // 28,000.00 left in the demo
-const PAYEE = 'PAY-SYN-HOUSING-DH'; // 东海县房屋建筑工程有限公司（示例）
+// The account that pays: the canteen's is empty in the demo (it paid its builder
+// 1,248,000.00 and gave 152,000.00 back), so 东海县李埝乡初级中学学生宿舍改造项目 (in
+// progress) pays its builder; it holds 1,109,500.00 in the demo.
+const PROJECT_ACCOUNT = 'PRJ-LYG-MS-052';
+const PAYEE = 'PAY-SYN-BUILD-DH'; // 东海县市政路桥工程有限公司（示例）, its builder (HT-MS-052-1)
 const AMOUNT = '12,000.00';
 
 // A projects.csv with three bad rows (lines 2-4) that any signed-in writer may send.
@@ -340,8 +343,8 @@ async function recipientRequests(browser, base) {
   check(state.dashBefore.scope && state.dashBefore.scope.includes('东海县'), 'recipient dashboard shows 东海县 budget execution');
 
   const before = await accountRow(page, PROJECT_ACCOUNT);
-  equal(before.balance, '28,000.00', 'project account balance in the demo');
-  equal(before.available, '28,000.00', 'project account available in the demo');
+  equal(before.balance, '1,109,500.00', 'project account balance in the demo');
+  equal(before.available, '1,109,500.00', 'project account available in the demo');
   state.payeeBefore = await text(page, 'account-balance-' + PAYEE);
 
   await byTestid(page, 'nav-transfers').click();
@@ -353,17 +356,17 @@ async function recipientRequests(browser, base) {
   equal(await byTestid(page, 'request-from').locator(`option[value="${PROJECT_ACCOUNT}"]`).count(), 1, 'the project account offered as the paying account');
   equal(await byTestid(page, 'request-to').locator(`option[value="${PAYEE}"]`).count(), 1, 'the payee offered as the receiving account');
   await byTestid(page, 'request-from').selectOption(PROJECT_ACCOUNT);
-  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 28,000.00', 'the paying account shows what it has available');
+  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 1,109,500.00', 'the paying account shows what it has available');
   await byTestid(page, 'request-to').selectOption(PAYEE);
   await byTestid(page, 'request-amount').fill('12000');
   equal(await text(page, 'request-amount-hint'), '= 12,000.00 元 · 1.20 万元', 'amount preview');
-  await byTestid(page, 'request-memo').fill('食堂厨房设备尾款（浏览器测试）');
+  await byTestid(page, 'request-memo').fill('宿舍改造工程进度款（浏览器测试）');
   await byTestid(page, 'request-submit').click();
   await visible(page, 'pending-row-' + id);
   contains(await text(page, 'notice'), `拨付申请 ${id} 已提交，等待审批。`, 'notice after the request');
   check(await byTestid(page, 'alert').isHidden(), 'no alert after the request');
   const row = await text(page, 'pending-row-' + id);
-  for (const part of [RECIPIENT, PROJECT_ACCOUNT, PAYEE, '食堂厨房设备尾款']) contains(row, part, 'the new pending row');
+  for (const part of [RECIPIENT, PROJECT_ACCOUNT, PAYEE, '宿舍改造工程进度款']) contains(row, part, 'the new pending row');
   equal(await text(page, 'amount-' + id), AMOUNT, 'requested amount');
   equal(await text(page, 'sod-note-' + id), '本人申请，须由他人审批', 'separation-of-duties note');
   check(await byTestid(page, 'approve-' + id).isDisabled(), 'the requester has no enabled approve button');
@@ -391,9 +394,9 @@ async function recipientRequests(browser, base) {
   await visible(page, 'pending-row-' + id);
   await visible(page, 'sod-note-' + id);
   const reserved = await accountRow(page, PROJECT_ACCOUNT);
-  equal(reserved.balance, '28,000.00', 'balance while the request waits');
+  equal(reserved.balance, '1,109,500.00', 'balance while the request waits');
   equal(reserved.pendingOut, AMOUNT, 'pending out while the request waits');
-  equal(reserved.available, '16,000.00', 'available while the request waits');
+  equal(reserved.available, '1,097,500.00', 'available while the request waits');
   equal(await text(page, 'account-balance-' + PAYEE), state.payeeBefore, 'payee balance while the request waits');
   state.balanceBefore = reserved.balance;
 
@@ -448,8 +451,8 @@ async function donorApproves(browser, base) {
 
   const after = await accountRow(page, PROJECT_ACCOUNT);
   equal(hundredths(state.balanceBefore) - hundredths(after.balance), 1200000n, `project balance dropped by ${AMOUNT} (${state.balanceBefore} → ${after.balance})`);
-  equal(after.balance, '16,000.00', 'project balance after approval');
-  equal(after.available, '16,000.00', 'project available after approval');
+  equal(after.balance, '1,097,500.00', 'project balance after approval');
+  equal(after.available, '1,097,500.00', 'project available after approval');
   equal(after.pendingOut, '0.00', 'nothing pending out after approval');
   const payee = await text(page, 'account-balance-' + PAYEE);
   equal(hundredths(payee) - hundredths(state.payeeBefore), 1200000n, `payee balance rose by ${AMOUNT} (${state.payeeBefore} → ${payee})`);
@@ -457,7 +460,7 @@ async function donorApproves(browser, base) {
   // The statement of the project account shows the payment.
   await page.goto(base + '/app/#/accounts/' + PROJECT_ACCOUNT);
   await visible(page, 'statement-table');
-  equal(await text(page, 'statement-balance'), '16,000.00', 'statement balance');
+  equal(await text(page, 'statement-balance'), '1,097,500.00', 'statement balance');
   contains(await text(page, 'statement-table'), PAYEE, 'statement lists the payment');
 
   const dashAfter = await dashboard(page);
@@ -473,7 +476,7 @@ async function recipientSeesPayment(browser, base) {
   equal(dash.mine, '0 笔', 'my requests after approval');
   equal(hundredths(dash.scopePaid) - hundredths(state.dashBefore.scopePaid), 120n, `东海县 paid rose by 1.20 万元 (${state.dashBefore.scopePaid} → ${dash.scopePaid})`);
   const row = await accountRow(page, PROJECT_ACCOUNT);
-  equal(row.balance, '16,000.00', 'the recipient sees the new balance');
+  equal(row.balance, '1,097,500.00', 'the recipient sees the new balance');
   checkProblems();
 }
 
@@ -521,6 +524,171 @@ async function everyPage(page, base, who) {
   checkProblems();
 }
 
+// --- the joint audit: auditor runs it, filters, drills down; recipient explains; portal ---------
+
+const AUDITOR = 'audit.wxlyg';
+const AUDIT_AS_OF = '2024-09-10';
+const PLANTED = 'BRW-VEHICLE-1'; // a payment for a vehicle, planted through the API
+const PLANTED_FROM = 'PRJ-LYG-MS-052';
+// a 1x1 PNG: attachments are typed by their bytes
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6a1e40000000049454e44ae426082', 'hex');
+
+async function apiCall(base, method, urlPath, body, token) {
+  const res = await fetch(base + urlPath, {
+    method,
+    headers: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {}),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Failure(`${method} ${urlPath}: HTTP ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The test's own violation, so it does not depend on the demo's planted findings. */
+async function plantFinding(base) {
+  const login = await apiCall(base, 'POST', '/api/v1/login', { username: RECIPIENT, password: PASSWORDS[RECIPIENT] });
+  await apiCall(base, 'POST', '/api/v1/transfers', { id: PLANTED, date: '2024-09-01', from: PLANTED_FROM, to: PAYEE, amount: '3600.00', kind: 'posted', project: 'LYG-MS-052', purpose: 'vehicles', memo: '购置公务车辆' }, login.token);
+}
+
+async function auditorAudits(browser, base) {
+  await plantFinding(base);
+  const { context, page } = await newPage(browser, base, AUDITOR);
+  state.auditor = { context, page };
+  await signIn(page, base, AUDITOR);
+  await byTestid(page, 'nav-audit').click();
+  await visible(page, 'audit-run-form');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="view"] .loading'));
+  await byTestid(page, 'audit-as-of').fill(AUDIT_AS_OF);
+  await byTestid(page, 'audit-run').click();
+  await visible(page, 'notice');
+  contains(await text(page, 'notice'), '审计完成', 'run notice');
+  await visible(page, 'finding-table');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="view"] .loading'));
+  const all = await page.locator('[data-testid^="finding-row-"]').count();
+  check(all >= 2, `findings after the run: ${all}`);
+  await shot(page, 'audit-findings-all');
+
+  // filters: rule, severity, county, project narrow the list to the planted finding
+  await byTestid(page, 'filter-rule').selectOption('negative_list');
+  await byTestid(page, 'filter-severity').selectOption('error');
+  await byTestid(page, 'filter-region').selectOption('320722');
+  await byTestid(page, 'filter-project').selectOption('LYG-MS-052');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^="finding-row-"]').length === 1 && !document.querySelector('[data-testid="view"] .loading'));
+  const row = page.locator('[data-testid^="finding-row-"]');
+  const rowText = await row.innerText();
+  contains(rowText, '超范围支出', 'rule in Chinese');
+  contains(rowText, '东海县', 'county');
+  contains(rowText, '3,600.00', 'amount');
+  contains(rowText, '待整改', 'status');
+  state.findingId = (await row.getAttribute('data-testid')).replace('finding-row-', '');
+  contains(await text(page, 'finding-total'), '共 1 条', 'total line');
+  await shot(page, 'audit-findings-filtered');
+
+  // one finding: message, evidence, history; the auditor may only resolve an open one
+  await byTestid(page, 'finding-link-' + state.findingId).click();
+  await visible(page, 'evidence-table');
+  contains(await text(page, 'finding-message'), '车辆', 'message names the purpose');
+  contains(await text(page, 'finding-message'), PLANTED_FROM, 'message names the account');
+  equal(await text(page, 'finding-amount'), '3,600.00', 'finding amount');
+  const options = await byTestid(page, 'response-action').locator('option').allInnerTexts();
+  equal(options.join('|'), '整改销号', 'the auditor\'s actions on an open finding');
+  await shot(page, 'audit-finding-auditor');
+
+  // drill down: the transfer, then the paying account's statement with its line marked
+  await byTestid(page, 'evidence-transfer-' + PLANTED).click();
+  await visible(page, 'transfer-detail');
+  equal(await text(page, 'transfer-amount'), '3,600.00 元', 'transfer amount');
+  await byTestid(page, 'transfer-statement-' + PLANTED_FROM).click();
+  await visible(page, 'statement-row-' + PLANTED);
+  check(/highlight/.test(await byTestid(page, 'statement-row-' + PLANTED).getAttribute('class')), 'the transfer\'s line is marked');
+  await shot(page, 'audit-drilldown-statement');
+  checkProblems();
+}
+
+/** The page of a user signed in by an earlier step, or a new one signed in now. */
+async function pageOf(browser, base, key, user) {
+  if (!state[key]) {
+    const { context, page } = await newPage(browser, base, user);
+    state[key] = { context, page };
+    await signIn(page, base, user);
+  }
+  return state[key].page;
+}
+
+async function recipientExplains(browser, base) {
+  const page = await pageOf(browser, base, 'recipient', RECIPIENT);
+  await page.goto(base + '/app/#/audit/' + state.findingId);
+  await visible(page, 'response-form');
+  const options = await byTestid(page, 'response-action').locator('option').allInnerTexts();
+  equal(options.join('|'), '确认问题|整改说明', 'the recipient\'s actions on an open finding');
+  await byTestid(page, 'response-action').selectOption('explain');
+  await byTestid(page, 'response-note').fill('该笔车辆购置款已于2024-09-20全额退回项目账户，并对经办人进行约谈。');
+  await byTestid(page, 'response-attachment').setInputFiles({ name: '退款凭证.png', mimeType: 'image/png', buffer: PNG });
+  await byTestid(page, 'response-submit').click();
+  await visible(page, 'notice');
+  contains(await text(page, 'notice'), '已记录：整改说明', 'response notice');
+  await visible(page, 'history-table');
+  equal(await text(page, 'finding-status'), '已说明', 'status after the explanation');
+  const history = await text(page, 'history-table');
+  contains(history, '全额退回项目账户', 'the note in the history');
+  contains(history, RECIPIENT, 'who explained');
+  const link = page.locator('[data-testid^="attachment-"]');
+  equal(await link.count(), 1, 'one attachment');
+  const href = await link.getAttribute('href');
+  const img = await fetch(base + href);
+  equal(img.status, 200, 'the attachment is served');
+  await shot(page, 'audit-finding-recipient-explained');
+  checkProblems();
+}
+
+async function measuresPage(browser, base) {
+  const page = state.auditor.page;
+  await page.goto(base + '/app/#/measures');
+  await visible(page, 'measures-form');
+  contains(await text(page, 'measures-in-force-version'), '默认值', 'no measures in force yet');
+  const textArea = byTestid(page, 'measures-text');
+  const ini = await textArea.inputValue();
+  check(ini.includes('[idle_funds]'), 'the form holds the text in force');
+  await textArea.fill(ini.replace(/\[advance_too_large\]([^\[]*?)max_percent\s*=\s*\d+/, '[advance_too_large]$1max_percent = 40'));
+  await byTestid(page, 'measures-submit').click();
+  await visible(page, 'notice');
+  contains(await text(page, 'notice'), '已提出资金管理办法第 1 版', 'proposal notice');
+  await visible(page, 'measures-diff-1');
+  contains(await text(page, 'measures-diff-1'), '+ max_percent = 40', 'the diff shows the change');
+  // the donor side approves in its own session; the recipient side has not yet
+  const donor = await pageOf(browser, base, 'donor', DONOR);
+  await donor.goto(base + '/app/#/measures');
+  await visible(donor, 'measures-approve-1');
+  await byTestid(donor, 'measures-approve-1').click();
+  await visible(donor, 'notice');
+  contains(await text(donor, 'notice'), '已批准第 1 版', 'donor approval notice');
+  equal(await text(donor, 'measures-donor-1'), DONOR, 'donor side approved by');
+  equal(await text(donor, 'measures-recipient-1'), '待批准', 'recipient side still to approve');
+  await shot(donor, 'measures-donor-approved');
+  checkProblems();
+}
+
+async function portalAudit(browser, base) {
+  const { context, page } = await newPage(browser, base, 'portal-audit');
+  try {
+    await page.goto(base + '/#/audit');
+    await visible(page, 'audit-county-table');
+    const table = await text(page, 'audit-county-table');
+    contains(table, '东海县', 'a county in the public summary');
+    contains(table, '问题数', 'count column');
+    contains(table, '涉及金额（万元）', 'amounts in 万元');
+    const row = await text(page, 'audit-rule-320722-negative_list-explained');
+    contains(row, '超范围支出', 'rule in the detail table');
+    contains(row, '0.36', 'the planted 3,600.00 yuan as 万元');
+    const body = await page.locator('body').innerText();
+    check(!body.includes('全额退回项目账户'), 'the internal note is not public');
+    await byTestid(page, 'audit-section').screenshot({ path: path.join(ARTEFACTS, 'portal-audit.png') });
+    checkProblems();
+  } finally {
+    await context.close();
+  }
+}
+
 // --- running ----------------------------------------------------------------------------
 
 async function main() {
@@ -530,8 +698,11 @@ async function main() {
   let server = null;
   let browser = null;
   let failed = false;
+  // PA_BROWSER_ONLY=REGEX runs only the steps whose names match (and the start-up),
+  // to work on one part of the app; the joint audit's steps sign in for themselves
+  const only = process.env.PA_BROWSER_ONLY ? new RegExp(process.env.PA_BROWSER_ONLY) : null;
   const step = async (name, fn) => {
-    if (failed) {
+    if (failed || (only && !/^(server|chromium) /.test(name) && !only.test(name))) {
       console.log(`skip ${name}`);
       return;
     }
@@ -559,6 +730,10 @@ async function main() {
     await step('app: recipient sees the payment on the dashboard', () => recipientSeesPayment(browser, base));
     await step(`app: every page for ${DONOR}`, () => everyPage(state.donor.page, base, 'donor'));
     await step(`app: every page for ${RECIPIENT}`, () => everyPage(state.recipient.page, base, 'recipient'));
+    await step('app: auditor runs the audit, filters, opens a finding, drills down', () => auditorAudits(browser, base));
+    await step('app: recipient explains the finding with a picture', () => recipientExplains(browser, base));
+    await step('app: measures proposed by the auditor, approved by the donor side', () => measuresPage(browser, base));
+    await step('portal: findings per county by rule and status, no notes', () => portalAudit(browser, base));
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (server) {

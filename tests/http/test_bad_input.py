@@ -287,7 +287,7 @@ FIELD_CASES = [
     ("create transfer", "memo", STRING_BAD + ["x" * 1001]),
     ("create transfer", "kind", ENUM_BAD + ["post", "void"]),  # "" or none: posted
     ("create transfer", "expires", OPTIONAL_DATE_BAD + ["2024-09-11"]),  # on a posted one
-    ("create transfer", "pending_id", ["TR-2024-0120"]),
+    ("create transfer", "pending_id", ["TR-2024-0186"]),  # an unresolved request of the demo
     ("post", "date", DATE_BAD),
     ("post", "amount", [v for v in MONEY_BAD if v != 0] + ["999999.00"]),  # more than asked
     ("post", "id", CODE_BAD[1:]),
@@ -746,11 +746,12 @@ def test_extreme_values_never_break_reads():
 
 
 def setup():
-    """Two open requests (by donghai.office) for the post and void cases to aim at."""
+    """Two open requests (by donghai.office) for the post and void cases to aim at,
+    from PRJ-LYG-MS-052 (it holds 1,109,500.00 in the demo; the canteen's account is empty)."""
     for verb in ("post", "void"):
         tid = "BAD-REQ-" + verb.upper()
         status, _, payload = request("POST", "/api/v1/transfers", {
-            "id": tid, "date": "2024-09-10", "from": "PRJ-LYG-MS-TAOLIN-CANTEEN",
+            "id": tid, "date": "2024-09-10", "from": "PRJ-LYG-MS-052",
             "to": "PAY-SYN-BUILD-DH", "amount": "100.00", "kind": "pending"}, "donghai.office")
         assert status == 201, payload
         PENDING[verb] = tid

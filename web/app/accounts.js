@@ -1,6 +1,7 @@
 // accounts.js - 账户: every fund account with its balance, and one account's
-// statement (#/accounts/CODE). Amounts here are exact yuan: a finance officer
-// reconciles to the fen, so nothing is rounded to 万元.
+// statement (#/accounts/CODE; #/accounts/CODE/TRANSFER marks that transfer's
+// line). Amounts here are exact yuan: a finance officer reconciles to the fen,
+// so nothing is rounded to 万元.
 
 import { api } from '../api.js';
 import { el, clear, table, select, facts } from '../ui.js';
@@ -51,7 +52,7 @@ async function renderList(root) {
   draw();
 }
 
-function statementTable(lines) {
+function statementTable(lines, highlight) {
   return table(
     [
       { label: t('common.date'), render: (l) => l.date, class: 'date' },
@@ -66,11 +67,12 @@ function statementTable(lines) {
       { label: t('acc.running'), num: true, render: (l) => money(l.balance) },
     ],
     lines,
-    { testid: 'statement-table', rowTestid: (l) => 'statement-row-' + l.id, compact: true }
+    { testid: 'statement-table', rowTestid: (l) => 'statement-row-' + l.id, rowClass: (l) => (l.id === highlight ? 'highlight' : null), compact: true }
   );
 }
 
-async function renderStatement(root, code) {
+/* `highlight`: a transfer to mark and scroll to (an audit finding's evidence links here). */
+async function renderStatement(root, code, highlight) {
   root.append(el('a', { class: 'back', href: '#/accounts', text: t('acc.back') }));
   const res = await api('/accounts/' + encodeURIComponent(code) + '/statement');
   const a = res.account || { code };
@@ -85,11 +87,13 @@ async function renderStatement(root, code) {
       [t('acc.pending_out'), a.debits_pending !== undefined ? money(a.debits_pending) : null],
       [t('acc.available'), a.available !== undefined ? money(a.available) : null],
     ])),
-    statementTable(res.lines || [])
+    statementTable(res.lines || [], highlight)
   );
+  const row = highlight && root.querySelector('tr.highlight');
+  if (row) row.scrollIntoView({ block: 'center' });
 }
 
 export async function render(root, args) {
-  if (args[0]) return renderStatement(root, args[0]);
+  if (args[0]) return renderStatement(root, args[0], args[1]);
   return renderList(root);
 }

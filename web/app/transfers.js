@@ -7,7 +7,7 @@
 // pointless click and makes the rule visible.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, loading, select, field, pager, showError, markField } from '../ui.js';
+import { el, clear, table, loading, select, field, facts, pager, showError, markField } from '../ui.js';
 import { t, lang, enumLabel } from '../i18n.js';
 import { formatYuan, formatAmount, normaliseAmountInput, today } from '../format.js';
 import { currentUser, isReadOnly, getAccounts, accountIndex, invalidateAccounts } from './session.js';
@@ -287,7 +287,37 @@ function historySection(index) {
   return el('section', {}, el('div', { class: 'view-head' }, el('h3', { text: t('tx.history_title') }), el('div', { class: 'actions' }, chooser)), box);
 }
 
-export async function render(root) {
+// --- one transfer (#/transfers/ID): an audit finding's evidence links here ----------------
+
+async function renderOne(root, id) {
+  root.append(el('a', { class: 'back', href: '#/transfers', text: t('tx.back') }));
+  const tr = listOf(await api('/transfers', { params: { id, limit: 1 } }), 'transfers')[0];
+  if (!tr) {
+    root.append(el('h2', { text: t('tx.one_title') + '：' + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
+    return;
+  }
+  const index = await accountIndex();
+  const statement = (code) => el('span', {}, accountCell(code, index), ' ', el('a', { class: 'small', href: '#/accounts/' + encodeURIComponent(code) + '/' + encodeURIComponent(tr.id), testid: 'transfer-statement-' + code, text: t('tx.statement') }));
+  root.append(
+    el('h2', { text: t('tx.one_title') + '：' + tr.id }),
+    el('div', { class: 'card', testid: 'transfer-detail' }, facts([
+      [t('tx.date'), tr.date],
+      [t('tx.state'), stateTag(tr.state)],
+      [t('tx.from'), statement(tr.from)],
+      [t('tx.to'), statement(tr.to)],
+      [t('tx.amount'), el('strong', { testid: 'transfer-amount', text: formatYuan(tr.amount) + ' ' + t('common.unit.yuan') })],
+      [t('tx.project'), tr.project ? el('a', { href: '#/projects/' + encodeURIComponent(tr.project), text: tr.project }) : null],
+      [t('tx.purpose'), tr.purpose],
+      [t('tx.stage'), tr.stage],
+      [t('tx.contract'), tr.contract],
+      [t('tx.memo'), tr.memo],
+      [t('tx.actor'), tr.actor],
+    ]))
+  );
+}
+
+export async function render(root, args = []) {
+  if (args[0]) return renderOne(root, args[0]);
   const list = el('div', {}, loading());
   root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
   const [rows, accounts] = await Promise.all([loadPending(), getAccounts()]);

@@ -4,13 +4,20 @@
 -- :warning_days or more days ago, less than :min_spent_percent has been
 -- spent; an error when any money that arrived :error_days or more days ago
 -- is still there.
-WITH account AS (
+-- account is materialized: its three sums are worked out once per account,
+-- not once for each place judged and the result refer to them.  The moves of
+-- a project account have dst_kind (src_kind) 'project': saying so lets the
+-- subqueries use scope.sql's partial indexes.
+WITH account AS MATERIALIZED (
     SELECT a.code, a.project, p.region,
            (SELECT coalesce(sum(amount), 0) FROM a_moves
-             WHERE dst = a.code AND date <= date(:as_of, printf('-%d days', :warning_days))) AS old_in,
+             WHERE dst_kind = 'project' AND dst = a.code
+               AND date <= date(:as_of, printf('-%d days', :warning_days))) AS old_in,
            (SELECT coalesce(sum(amount), 0) FROM a_moves
-             WHERE dst = a.code AND date <= date(:as_of, printf('-%d days', :error_days))) AS ancient_in,
-           (SELECT coalesce(sum(amount), 0) FROM a_moves WHERE src = a.code) AS spent
+             WHERE dst_kind = 'project' AND dst = a.code
+               AND date <= date(:as_of, printf('-%d days', :error_days))) AS ancient_in,
+           (SELECT coalesce(sum(amount), 0) FROM a_moves
+             WHERE src_kind = 'project' AND src = a.code) AS spent
     FROM a_accounts a JOIN a_projects p ON p.code = a.project
     WHERE a.kind = 'project'
 ), judged AS (
@@ -21,7 +28,7 @@ SELECT code AS key, project AS subject, project, region,
        CASE WHEN held > 0 THEN 'error' ELSE 'warning' END AS severity,
        CASE WHEN held > 0 THEN held ELSE old_in - used END AS amount,
        code || coalesce(' ' || (SELECT group_concat(id, ' ') FROM (
-           SELECT id FROM a_moves WHERE dst = judged.code
+           SELECT id FROM a_moves WHERE dst_kind = 'project' AND dst = judged.code
               AND date <= date(:as_of, printf('-%d days', :warning_days))
             ORDER BY date, seq LIMIT 10)), '') AS evidence,
        CASE WHEN held > 0 THEN

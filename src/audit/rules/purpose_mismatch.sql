@@ -1,7 +1,8 @@
 -- purpose_mismatch (改变资金用途/投向不符): a fund (a source or a pool) whose
 -- money is designated for some domains or kinds of project paying into a
 -- project outside them, or money reaching a project before its approval date
--- (立项日期).  Each such allocation is an error.
+-- (立项日期).  Each such allocation is an error.  In the order of the
+-- transfers' ids (a_moves' own order, which a scan of it used to give).
 SELECT m.id AS key, p.code AS subject, p.code AS project, p.region, 'error' AS severity,
        m.amount, m.id || ' ' || m.src || ' ' || p.code AS evidence,
        CASE
@@ -22,3 +23,4 @@ WHERE m.dst_kind = 'project' AND f.kind IN ('pool', 'source')
   AND ((f.domains IS NOT NULL AND instr('|' || f.domains || '|', '|' || p.domain || '|') = 0)
        OR (f.kinds IS NOT NULL AND instr('|' || f.kinds || '|', '|' || p.kind || '|') = 0)
        OR (p.approved_on IS NOT NULL AND m.date < p.approved_on))
+ORDER BY m.id

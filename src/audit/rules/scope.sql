@@ -26,5 +26,10 @@ CREATE TEMP TABLE a_moves AS
     WHERE t.kind IN ('posted', 'post') AND t.date <= :as_of
       AND (t.from_account IN (SELECT code FROM a_accounts)
            OR t.to_account IN (SELECT code FROM a_accounts));
-CREATE INDEX temp.a_moves_src ON a_moves(src, date, seq);
-CREATE INDEX temp.a_moves_dst ON a_moves(dst, date, seq);
+-- Money into and out of project accounts, in order, for idle_funds; the other
+-- rules scan a_moves once each.  Partial: indexing all of a_moves cost more than
+-- every rule's scan together (bench/RESULTS.md, "Joint audit"), and a rule that
+-- walked a whole index fetched each move by its rowid.  A query uses these only
+-- if it says dst_kind = 'project' (src_kind = 'project') itself.
+CREATE INDEX temp.a_moves_project_in ON a_moves(dst, date, seq) WHERE dst_kind = 'project';
+CREATE INDEX temp.a_moves_project_out ON a_moves(src, date, seq) WHERE src_kind = 'project';
