@@ -9,7 +9,9 @@
  * Parameters: :pairing, :year (an integer), :first and :last (the year's
  * first day and the indicator's deadline in that year, default 12-31).
  * Shares with nothing to share (no projects ended this year ...) are 100 %:
- * there was nothing to fail at.
+ * there was nothing to fail at -- but the shares of money (transferred_share,
+ * spent_share) are 0 when nothing was arranged.  Shares are rounded down to
+ * hundredths of a percent (integer division).
  */
 #include <string.h>
 
@@ -127,6 +129,8 @@ int pa_assess__metric(struct pa_db *db, const struct pa_metric *m, const char *p
     snprintf(year_text, sizeof(year_text), "%04d", year);
     snprintf(first, sizeof(first), "%04d-01-01", year);
     snprintf(last, sizeof(last), "%04d-%s", year, deadline && deadline[0] ? deadline : "12-31");
+    if (pa_date_parse(last, NULL, NULL) != 0) /* 02-29 in a common year: its last day of February */
+        snprintf(last, sizeof(last), "%04d-02-28", year);
     bind_text(stmt, ":pairing", pairing);
     bind_text(stmt, ":year", year_text);
     bind_text(stmt, ":first", first);

@@ -81,6 +81,10 @@ static int on_section(void *ctx, const char *section, int line, struct pa_error 
     }
     if (pa_code_check(section, NULL) != 0 || strlen(section) >= sizeof(s->indicators[0].id))
         return pa_error_setf(err, PA_EINVAL, section, "[%s] is not an indicator code", section);
+    if (strcmp(section, "bonus") == 0) /* the manual score of that name is the bonus */
+        return pa_error_setf(err, PA_EINVAL, section,
+                             "[bonus] is not an indicator: the manual score 'bonus' is the bonus "
+                             "of [scheme] bonus_max");
     if (s->nindicators == PA_SCHEME_INDICATORS)
         return pa_error_setf(err, PA_EINVAL, section, "a scheme has at most %d indicators",
                              PA_SCHEME_INDICATORS);

@@ -28,9 +28,13 @@ static const char *field(json_t *o, const char *name, char *buf, size_t size)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* CSV (English column names, DESIGN.md), JSON, or a Chinese table. */
+/* CSV (English column names, DESIGN.md), JSON, or a Chinese table.  Bit k of
+ * `numbers` marks column k as a number: written as it is (a negative total is
+ * a number, not a formula), where a text column that a spreadsheet would run as
+ * a formula -- a pairing's name "-1+HYPERLINK(...)" too -- gets its leading '. */
 static int print_rows(const struct pa_cli *cli, json_t *rows, enum pa_out_format format,
-                      const char *const *columns, const char *const *zh, int n, const char *title)
+                      const char *const *columns, const char *const *zh, int n, unsigned numbers,
+                      const char *title)
 {
     if (format == PA_OUT_JSON)
         return pa_cli_json_print(json_incref(rows));
@@ -42,12 +46,9 @@ static int print_rows(const struct pa_cli *cli, json_t *rows, enum pa_out_format
             printf("%s%c", columns[k], k + 1 < n ? ',' : '\n');
         json_array_foreach(rows, i, row)
         {
-            for (int k = 0; k < n; k++) {
-                const char *v = field(row, columns[k], buf, sizeof(buf));
-                /* a negative total is a number, not a formula to neutralise */
-                bool number = v[0] == '-' && v[1] >= '0' && v[1] <= '9';
-                pa_csv_field(stdout, v, number ? 0 : PA_CSV_TEXT, k + 1 == n);
-            }
+            for (int k = 0; k < n; k++)
+                pa_csv_field(stdout, field(row, columns[k], buf, sizeof(buf)),
+                             numbers & (1u << k) ? 0 : PA_CSV_TEXT, k + 1 == n);
         }
         return PA_EXIT_OK;
     }
@@ -199,8 +200,10 @@ static int cmd_results(struct pa_cli *cli, const struct assess_args *a, bool ran
     snprintf(title, sizeof(title), "%d%s", a->year,
              ranking ? pa_cli_label(cli, "年度考核排名", " assessment ranking")
                      : pa_cli_label(cli, "年度考核得分", " assessment scores"));
+    /* weight, actual, target, score; base, bonus, penalty, total, tier, rank, spent_share */
+    unsigned numbers = ranking ? 0x1fcu : 0xe8u;
     rc = print_rows(cli, rows, a->format, ranking ? rank_columns : score_columns,
-                    ranking ? rank_zh : score_zh, 9, title);
+                    ranking ? rank_zh : score_zh, 9, numbers, title);
     json_decref(rows);
     return rc;
 }

@@ -267,8 +267,9 @@ static int propose(struct pa_db *db, struct pa_http_request *r, void *ctx, struc
     return rc;
 }
 
-/* A bad file names its line and key, as `pairaid measures propose` does:
- * {"error":{"code":"invalid","message":"line 3: ...","field":KEY,"line":3}}. */
+/* A bad file names its line and key, as `pairaid measures propose` does, in
+ * the error shape of every other answer (DESIGN.md):
+ * {"error":{"code":"invalid","message":"line 3: ...","field":KEY}}. */
 static bool measures_text_ok(struct pa_http_request *r, const char *text)
 {
     struct pa_measures m;
@@ -286,8 +287,8 @@ static bool measures_text_ok(struct pa_http_request *r, const char *text)
     bool named = err.field[0] == '\0' || strstr(rest, quoted) || strstr(rest, err.field) == rest;
     snprintf(message, sizeof(message), "line %d: %s%s%s%s", line, named ? "" : "key '",
              named ? "" : err.field, named ? "" : "': ", rest);
-    json_t *error = json_pack("{s:s, s:s, s:s, s:i}", "code", "invalid", "message", message,
-                              "field", err.field[0] ? err.field : "text", "line", line);
+    json_t *error = json_pack("{s:s, s:s, s:s}", "code", "invalid", "message", message,
+                              "field", err.field[0] ? err.field : "text");
     pa_http_json(r, 422, json_pack("{s:o}", "error", error));
     return false;
 }

@@ -182,6 +182,7 @@ case_bad_schemes() {
     sed 's/^target = 4$/target = 4\ntarget = 5/' two.ini | bad_scheme twice 30 target 'given twice'
     printf 'weight = 100\n' | bad_scheme before 1 weight 'before any \[section\]'
     sed 's/^max_share = 50$/max_share = 150/' two.ini | bad_scheme share 10 max_share 'from 0 to 100'
+    sed 's/^\[survey\]$/[bonus]/' two.ini | bad_scheme bonus 25 bonus 'not an indicator'
     expect_eq "events after bad schemes" "$before" "$(event_count "$DB")"
 }
 run_case "a bad scheme names its file, line and key; exit 2; nothing recorded" case_bad_schemes

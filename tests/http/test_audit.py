@@ -374,7 +374,8 @@ def test_bad_measures_change_nothing():
         status, out = call("POST", "/api/v1/measures", {"text": text}, role="donor")
         assert is_error(status, out, 422, "invalid"), (text, status, out)
         msg = out["error"]["message"]
-        assert out["error"]["line"] == line and ("line %d" % line) in msg and key in msg, out
+        assert msg.startswith("line %d: " % line) and key in msg, out
+        assert set(out["error"]) == {"code", "message", "field"}, out
         assert out["error"]["field"] == key, out
         assert S.snapshot() == before, text
     for body, field in (({}, "text"), ({"text": 5}, "text"),
