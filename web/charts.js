@@ -143,3 +143,31 @@ export function sankey(container, nodes, links) {
     ],
   });
 }
+
+/**
+ * A radar of points by area: indicators [{name, max}], series [{name, values, tips}]
+ * (values as numbers, one per indicator; tips: a formatted line per indicator).
+ * `selected` names the series shown at first (the legend switches the others on).
+ */
+export function radar(container, indicators, series, { selected = null } = {}) {
+  const shown = selected ? Object.fromEntries(series.map((s) => [s.name, selected.includes(s.name)])) : undefined;
+  return draw(container, {
+    legend: series.length > 1 ? { bottom: 0, type: 'scroll', textStyle: { fontSize: 12 }, selected: shown } : undefined,
+    tooltip: { trigger: 'item', formatter: (p) => tipHtml(p.name, (series[p.dataIndex] || {}).tips || []) },
+    radar: {
+      center: ['50%', series.length > 1 ? '46%' : '52%'],
+      radius: '64%',
+      indicator: indicators,
+      axisName: { color: '#4a5261', fontSize: 12 },
+      splitLine: { lineStyle: { color: '#dfe3e8' } },
+      splitArea: { areaStyle: { color: ['#fbfbfc', '#f3f5f8'] } },
+    },
+    series: [
+      {
+        type: 'radar',
+        symbolSize: 5,
+        data: series.map((s, i) => ({ name: s.name, value: s.values, areaStyle: { opacity: i === 0 ? 0.18 : 0.08 }, lineStyle: { width: 2 } })),
+      },
+    ],
+  });
+}

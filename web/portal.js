@@ -1,6 +1,7 @@
 // portal.js - the public portal at /: the programme at a glance, key moments,
 // county breakdown, fund flow, the joint audit's findings per county, the
-// project library and the verifiable books.
+// yearly assessment's ranking (with each pairing's scores and what they came
+// from), the project library and the verifiable books.
 //
 // Each section loads on its own, so one failing endpoint shows an alert and
 // leaves the others readable. Fetched data is kept so that switching language
@@ -11,6 +12,7 @@ import { el, clear, table, rateBar, pager, select, loading, bindBanners, showErr
 import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has } from './i18n.js';
 import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
 import { donut, bars, barsWithRate, sankey, resizeAll } from './charts.js';
+import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } from './assess-view.js';
 import { momentList, projectPage, tag } from './project-view.js';
 import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
@@ -293,15 +295,102 @@ function renderAudit(s) {
   clear($('audit-summary')).append(summary, el('h3', { text: t('portal.audit.by_rule') }), detail);
 }
 
+// --- 年度考核: the published ranking, tier by tier, with the points by area --------------------
+
+const RADAR_SHOWN = 3; // the radar draws the first pairs; the legend adds the others
+
+function assessmentMeta(a) {
+  return t('portal.assess.meta', { year: a.year, scheme: a.scheme_name, date: a.published, seq: a.seq });
+}
+
+function yearSelect(a, onPick) {
+  if (!a.years || a.years.length < 2) return null;
+  const pick = select({ testid: 'assessment-year', 'aria-label': t('portal.assess.year') }, a.years.map((y) => ({ value: String(y), label: String(y) })), String(a.year));
+  pick.addEventListener('change', () => onPick(Number(pick.value)));
+  return pick;
+}
+
+function renderAssessment(a) {
+  const box = clear($('assessment-ranking'));
+  const rows = listOf(a, 'ranking');
+  if (!rows.length) {
+    box.append(el('p', { class: 'muted', testid: 'assessment-none', text: t('portal.assess.none') }));
+    return;
+  }
+  const chart = el('div', { class: 'chart radar', testid: 'chart-assessment' });
+  box.append(
+    el('div', { class: 'assess-head' }, el('p', { class: 'muted', testid: 'assessment-meta', text: assessmentMeta(a) }), yearSelect(a, (y) => section('assessment', () => api('/assessment', { params: { year: y } }), renderAssessment))),
+    el('div', { class: 'split assess-split' }, el('div', { class: 'assess-tiers' }, rankingTables(rows, (code) => '#/assessment/' + encodeURIComponent(code) + '/' + a.year)), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart))
+  );
+  areaRadar(chart, rows, { selected: rows.slice(0, RADAR_SHOWN).map((r) => r.pairing) });
+}
+
+/** Which of these project codes the public may open (the others are not published). */
+async function publicProjects(codes) {
+  const found = await Promise.all(
+    codes.map(async (code) => {
+      const res = await api('/projects', { params: { q: code, limit: 5 } });
+      return listOf(res, 'projects').some((p) => p.code === code) ? code : null;
+    })
+  );
+  return new Set(found.filter(Boolean));
+}
+
+/** Where the portal's drill-down leads: the public views of the money, projects and audit. */
+function portalLinks(published) {
+  const to = (href, text, testid) => el('a', { class: 'input-link', href, testid, text });
+  return {
+    money: () => el('span', { class: 'input-links' }, to('#/flows', t('portal.assess.flows')), to('#/counties', t('portal.assess.counties'))),
+    project: (code) => (published.has(code) ? to('#/project/' + encodeURIComponent(code), code, 'input-project-' + code) : el('span', { class: 'code', title: t('portal.assess.unpublished') }, code, el('span', { class: 'sub', text: t('portal.assess.unpublished') }))),
+    finding: (id) => to('#/audit', id),
+    audit: () => to('#/audit', t('portal.assess.audit')),
+  };
+}
+
+async function showAssessment(code, year) {
+  const page = $('assessment-page');
+  $('home').hidden = true;
+  $('project-page').hidden = true;
+  page.hidden = false;
+  clear(page).append(loading());
+  window.scrollTo(0, 0);
+  const back = el('a', { class: 'back', href: '#/assessment', text: t('portal.assess.back') });
+  try {
+    const r = await api('/assessment/' + encodeURIComponent(code), { params: { year } });
+    const codes = [...new Set(r.scores.flatMap((s) => parseInputs(s.inputs).filter((i) => i.key === 'projects' && !/^\d+$/.test(i.value)).flatMap((i) => i.value.split(/\s+/).filter(Boolean))))];
+    const published = await publicProjects(codes);
+    const chart = el('div', { class: 'chart radar', testid: 'chart-assessment-pairing' });
+    clear(page).append(
+      back,
+      el('h2', { testid: 'assessment-title', text: r.name }),
+      el('p', { class: 'muted', text: assessmentMeta(r) }),
+      el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
+      scoresTable(r.scores, portalLinks(published))
+    );
+    areaRadar(chart, [r]);
+    document.title = r.name + ' · ' + t('portal.nav.assessment') + ' · ' + t('portal.title');
+  } catch (err) {
+    clear(page).append(back, el('p', { class: 'muted', text: t('portal.assess.not_found') }));
+    showError(err);
+  }
+}
+
 // --- routing and start-up ------------------------------------------------------
 
 function route() {
   const m = /^#\/project\/(.+)$/.exec(location.hash);
   if (m) {
+    $('assessment-page').hidden = true;
     showProject(decodeURIComponent(m[1]));
     return;
   }
+  const a = /^#\/assessment\/([^/]+)(?:\/(\d{4}))?$/.exec(location.hash);
+  if (a) {
+    showAssessment(decodeURIComponent(a[1]), a[2]);
+    return;
+  }
   $('project-page').hidden = true;
+  $('assessment-page').hidden = true;
   $('home').hidden = false;
   resizeAll();
   document.title = t('portal.title');
@@ -310,9 +399,11 @@ function route() {
   for (const a of document.querySelectorAll('.topnav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
 }
 
+/** The header names the city pairing when the books hold one; with a province of
+ *  pairings it keeps the programme's name. */
 function renderHeader() {
-  const top = listOf(data.pairings, 'pairings').find((p) => !p.parent);
-  if (top) $('pairing-name').textContent = top.name;
+  const tops = listOf(data.pairings, 'pairings').filter((p) => !p.parent);
+  if (tops.length === 1) $('pairing-name').textContent = tops[0].name;
 }
 
 /** Loads one section; a failure shows in the alert and leaves the rest of the page alone. */
@@ -331,10 +422,11 @@ function renderAll() {
   if (data.counties) renderCounties(listOf(data.counties, 'rows'));
   if (data.flows) renderFlows(data.flows);
   if (data.audit) renderAudit(data.audit);
+  if (data.assessment) renderAssessment(data.assessment);
   if (data.checkpoint) renderCheckpoint(data.checkpoint);
   fillFilters();
   renderProjects();
-  if (/^#\/project\//.test(location.hash)) route();
+  if (/^#\/(project|assessment)\/./.test(location.hash)) route();
 }
 
 async function start() {
@@ -354,6 +446,7 @@ async function start() {
   await section('counties', () => api('/budget', { params: { group: 'county' } }), (c) => renderCounties(listOf(c, 'rows')));
   section('flows', () => api('/flows'), renderFlows);
   section('audit', () => api('/audit/summary'), renderAudit);
+  section('assessment', () => api('/assessment'), renderAssessment);
   section('checkpoint', () => api('/log/checkpoint'), renderCheckpoint);
   guarded(loadProjects); // after the counties, whose names label the projects' regions
 }

@@ -71,14 +71,39 @@ struct pa_assess_outcome {
 
 /* Scores every city-level pairing for `year` with `scheme_text` (NULL: the
  * scheme in use) and records the result as an assess.run event.  Assessors,
- * admins and the local operator. */
+ * admins and the local operator.  pa_assess_compute + pa_assess_publish. */
 int pa_assess_run(struct pa_db *db, int year, const char *scheme_text,
                   struct pa_assess_outcome *out, struct pa_error *err);
+
+/* Scores and ranks as pa_assess_run does, recording nothing (a preview, or two
+ * schemes compared).  *out, the caller's, is what assess.run would carry:
+ * {"year","scheme","name","text","results":[...]}, numbers in hundredths.
+ * Reads one snapshot of the books: the caller's transaction, else a read
+ * transaction of its own.  Assessors, admins and the local operator. */
+int pa_assess_compute(struct pa_db *db, int year, const char *scheme_text, json_t **out,
+                      struct pa_error *err);
+/* Records a result of pa_assess_compute (borrowed) as an assess.run event;
+ * inside a transaction, by an assessor, an admin or the local operator. */
+int pa_assess_publish(struct pa_db *db, json_t *result, int64_t *seq, struct pa_error *err);
+/* A computed result in the shapes pa_assess_ranking and pa_assess_scores give
+ * a published one (the same fields, numbers as "12.34", in tier and rank
+ * order), so a preview reads exactly as its publication would.  Both the
+ * caller's. */
+int pa_assess_result_view(const json_t *result, json_t **ranking, json_t **scores,
+                          struct pa_error *err);
 
 /* The latest published result for a year: scores (one object per pairing and
  * indicator, with inputs) and the ranking.  PA_ENOTFOUND if none. */
 int pa_assess_scores(struct pa_db *db, int year, const char *pairing, json_t **out,
                      struct pa_error *err);
 int pa_assess_ranking(struct pa_db *db, int year, json_t **out, struct pa_error *err);
+/* Each pairing's points by area in the latest result of a year:
+ * [{"pairing","area","weight","score"}], areas in the scheme's order. */
+int pa_assess_areas(struct pa_db *db, int year, json_t **out, struct pa_error *err);
+/* Every published run, newest first: [{"seq","year","scheme","name","actor",
+ * "published"}] (`published`: the day of the event, Beijing time). */
+int pa_assess_runs(struct pa_db *db, json_t **out, struct pa_error *err);
+/* Every scheme version, newest first: [{"version","name","text","actor"}]. */
+int pa_scheme_list(struct pa_db *db, json_t **out, struct pa_error *err);
 
 #endif

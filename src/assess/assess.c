@@ -301,19 +301,16 @@ static int load_pairings(struct pa_db *db, struct result **out, int *n, struct p
     return rc;
 }
 
-int pa_assess_run(struct pa_db *db, int year, const char *scheme_text,
-                  struct pa_assess_outcome *out, struct pa_error *err)
+/* Scores and ranks every pairing into *out (the assess.run event's data).
+ * Reads only; the caller holds a transaction or a read snapshot. */
+static int compute(struct pa_db *db, int year, const char *scheme_text, json_t **out,
+                   struct pa_error *err)
 {
-    PA_ASSERT(pa_db_in_transaction(db));
-    memset(out, 0, sizeof(*out));
-    if (year < 1949 || year > 2999)
-        return pa_error_setf(err, PA_EINVAL, "year", "%d is not a year of the programme", year);
     struct pa_scheme *s = malloc(sizeof(*s));
     char *text = NULL;
     struct result *r = NULL;
     int n = 0;
-    int rc = s ? authorize_assessor(db, "run the assessment", err)
-               : pa_error_set(err, PA_ENOMEM, "out of memory");
+    int rc = s ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
     if (rc == 0)
         rc = scheme_text ? pa_scheme_parse(scheme_text, s, NULL, err)
                          : pa_scheme_current(db, s, &text, err);
@@ -332,12 +329,11 @@ int pa_assess_run(struct pa_db *db, int year, const char *scheme_text,
         place_in_tiers(s, r, n);
         for (int i = 0; results && i < n; i++)
             json_array_append_new(results, result_json(s, &r[i]));
-        json_t *data = json_pack("{s:i, s:i, s:s, s:s, s:O}", "year", year, "scheme",
-                                 scheme_text ? 0 : s->version, "name", s->name[0] ? s->name : "-",
-                                 "text", scheme_text ? scheme_text : text, "results", results);
-        rc = data ? pa_tlog_append(db, "assess.run", data, &out->seq, err)
-                  : pa_error_set(err, PA_EINVAL, "the scheme is not UTF-8 text");
-        out->pairings = n;
+        *out = json_pack("{s:i, s:i, s:s, s:s, s:O}", "year", year, "scheme",
+                         scheme_text ? 0 : s->version, "name", s->name[0] ? s->name : "-",
+                         "text", scheme_text ? scheme_text : text, "results", results);
+        if (*out == NULL)
+            rc = pa_error_set(err, PA_EINVAL, "the scheme is not UTF-8 text");
     }
     json_decref(results);
     for (int i = 0; i < n; i++)
@@ -345,6 +341,50 @@ int pa_assess_run(struct pa_db *db, int year, const char *scheme_text,
     free(r);
     free(text);
     free(s);
+    return rc;
+}
+
+int pa_assess_compute(struct pa_db *db, int year, const char *scheme_text, json_t **out,
+                      struct pa_error *err)
+{
+    PA_ASSERT(db != NULL && out != NULL);
+    *out = NULL;
+    if (year < 1949 || year > 2999)
+        return pa_error_setf(err, PA_EINVAL, "year", "%d is not a year of the programme", year);
+    int rc = authorize_assessor(db, "run the assessment", err);
+    if (rc != 0)
+        return rc;
+    /* every metric reads the same books: one snapshot unless the caller has a transaction */
+    bool snapshot = !pa_db_in_transaction(db);
+    if (snapshot && (rc = pa_db_run(db, "BEGIN", err)) != 0)
+        return rc;
+    rc = compute(db, year, scheme_text, out, err);
+    if (snapshot)
+        sqlite3_exec(pa_db_sqlite(db), rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    PA_ASSERT(rc != 0 || json_is_array(json_object_get(*out, "results")));
+    return rc;
+}
+
+int pa_assess_publish(struct pa_db *db, json_t *result, int64_t *seq, struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    PA_ASSERT(json_is_array(json_object_get(result, "results")));
+    int rc = authorize_assessor(db, "publish the assessment", err);
+    return rc != 0 ? rc : pa_tlog_append(db, "assess.run", json_incref(result), seq, err);
+}
+
+int pa_assess_run(struct pa_db *db, int year, const char *scheme_text,
+                  struct pa_assess_outcome *out, struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    memset(out, 0, sizeof(*out));
+    json_t *result;
+    int rc = pa_assess_compute(db, year, scheme_text, &result, err);
+    if (rc == 0) {
+        out->pairings = (int)json_array_size(json_object_get(result, "results"));
+        rc = pa_assess_publish(db, result, &out->seq, err);
+        json_decref(result);
+    }
     return rc;
 }
 

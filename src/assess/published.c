@@ -210,3 +210,111 @@ int pa_assess_ranking(struct pa_db *db, int year, json_t **out, struct pa_error 
                    : collect(db, sql, seq, NULL, names, 10,
                              1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 8, out, err);
 }
+
+int pa_assess_areas(struct pa_db *db, int year, json_t **out, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT pairing, area, sum(weight), sum(score) FROM assess_scores WHERE seq = ?1 "
+        "AND ?2 = '' GROUP BY pairing, area ORDER BY pairing, min(position)";
+    static const char *const names[] = {"pairing", "area", "weight", "score"};
+    int64_t seq;
+    int rc = latest_run(db, year, &seq, err);
+    return rc != 0 ? rc : collect(db, sql, seq, NULL, names, 4, 1u << 2 | 1u << 3, out, err);
+}
+
+int pa_assess_runs(struct pa_db *db, json_t **out, struct pa_error *err)
+{
+    static const char sql[] =
+        "SELECT r.seq, r.year, r.scheme, r.name, e.actor, date(e.time + 8 * 3600, 'unixepoch') "
+        "FROM assess_runs r JOIN events e ON e.seq = r.seq WHERE ?1 >= 0 AND ?2 = '' "
+        "ORDER BY r.seq DESC";
+    static const char *const names[] = {"seq", "year", "scheme", "name", "actor", "published"};
+    return collect(db, sql, 0, NULL, names, 6, 0, out, err);
+}
+
+int pa_scheme_list(struct pa_db *db, json_t **out, struct pa_error *err)
+{
+    static const char sql[] = "SELECT version, text, actor FROM schemes WHERE ?1 >= 0 AND "
+                              "?2 = '' ORDER BY version DESC";
+    static const char *const names[] = {"version", "text", "actor"};
+    int rc = collect(db, sql, 0, NULL, names, 3, 0, out, err);
+    struct pa_scheme *s = rc == 0 ? malloc(sizeof(*s)) : NULL;
+    if (rc == 0 && s == NULL) {
+        json_decref(*out);
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(rc == 0 ? *out : NULL, i, v)
+    {
+        /* every recorded version was valid when it was added */
+        const char *text = json_string_value(json_object_get(v, "text"));
+        bool ok = pa_scheme_parse(text, s, NULL, err) == 0;
+        json_object_set_new(v, "name", json_string(ok && s->name[0] ? s->name : "-"));
+    }
+    free(s);
+    return rc;
+}
+
+/* ---- a computed result, read as a published one ---------------------------------------- */
+
+static int by_tier_and_rank(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t tx = json_integer_value(json_object_get(x, "tier")),
+               ty = json_integer_value(json_object_get(y, "tier")),
+               rx = json_integer_value(json_object_get(x, "rank")),
+               ry = json_integer_value(json_object_get(y, "rank"));
+    return tx != ty ? (tx < ty ? -1 : 1) : rx != ry ? (rx < ry ? -1 : 1) : 0;
+}
+
+/* o's members in `names` order, those in `numbers` (a bit per name) as hundredths. */
+static json_t *view(json_t *o, const char *pairing, const char *const *names, int n,
+                    unsigned numbers)
+{
+    json_t *row = json_object();
+    for (int i = 0; row && i < n; i++) {
+        json_t *v = json_object_get(o, names[i]);
+        json_object_set_new(row, names[i],
+                            strcmp(names[i], "pairing") == 0 && pairing ? json_string(pairing)
+                            : numbers & (1u << i) ? hundredths(json_integer_value(v))
+                                                  : json_incref(v));
+    }
+    return row;
+}
+
+int pa_assess_result_view(const json_t *result, json_t **ranking, json_t **scores,
+                          struct pa_error *err)
+{
+    static const char *const rank_names[] = {"pairing", "name", "base", "bonus",       "penalty",
+                                             "total",   "tier", "rank", "spent_share", "tier_name"};
+    static const char *const score_names[] = {"pairing", "area",   "indicator", "weight", "metric",
+                                              "actual",  "target", "score",     "inputs", "name"};
+    json_t *results = json_object_get(result, "results");
+    PA_ASSERT(json_is_array(results));
+    size_t n = json_array_size(results);
+    json_t **order = calloc(n ? n : 1, sizeof(*order));
+    *ranking = json_array();
+    *scores = json_array();
+    if (order == NULL || *ranking == NULL || *scores == NULL) {
+        free(order);
+        json_decref(*ranking);
+        json_decref(*scores);
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = json_array_get(results, i);
+    qsort(order, n, sizeof(*order), by_tier_and_rank);
+    for (size_t i = 0; i < n; i++) {
+        const char *pairing = json_string_value(json_object_get(order[i], "pairing"));
+        json_array_append_new(*ranking, view(order[i], NULL, rank_names, 10,
+                                             1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 8));
+        size_t k;
+        json_t *sc;
+        json_array_foreach(json_object_get(order[i], "scores"), k, sc) json_array_append_new(
+            *scores, view(sc, pairing, score_names, 10, 1u << 3 | 1u << 5 | 1u << 6 | 1u << 7));
+    }
+    free(order);
+    PA_ASSERT(json_array_size(*ranking) == n);
+    return 0;
+}

@@ -104,29 +104,14 @@ static int run_audit(struct pa_db *db, struct pa_http_request *r, void *ctx, str
     return 0;
 }
 
-/* An optional string member: NULL if absent or null; -1 (answered 422) if not a string. */
-static int optional_text(struct pa_http_request *r, json_t *body, const char *key, const char **out)
-{
-    json_t *v = json_object_get(body, key);
-    *out = NULL;
-    if (v == NULL || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        pa_http_error(r, 422, "invalid", key, "%s must be a string", key);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 0;
-}
-
 void pa_h_audit_run(struct pa_http_request *r)
 {
     static const char *const fields[] = {"as_of", "pairing", NULL};
     json_t *body = r->body_len ? pa_http_body_json(r, false) : json_object();
     struct audit_run a;
     if (body != NULL && pa_http_known_fields(r, body, fields, NULL) == 0 &&
-        optional_text(r, body, "as_of", &a.as_of) == 0 &&
-        optional_text(r, body, "pairing", &a.pairing) == 0)
+        pa_http_optional_text(r, body, "as_of", &a.as_of) == 0 &&
+        pa_http_optional_text(r, body, "pairing", &a.pairing) == 0)
         pa_http_write(r, run_audit, &a, false);
     json_decref(body);
 }
@@ -164,9 +149,9 @@ void pa_h_finding_respond(struct pa_http_request *r)
     json_t *body = pa_http_body_json(r, false);
     struct response x = {.id = r->params[0]};
     if (body != NULL && pa_http_known_fields(r, body, fields, NULL) == 0 &&
-        optional_text(r, body, "action", &x.action) == 0 &&
-        optional_text(r, body, "note", &x.note) == 0 &&
-        optional_text(r, body, "attachment", &x.attachment) == 0) {
+        pa_http_optional_text(r, body, "action", &x.action) == 0 &&
+        pa_http_optional_text(r, body, "note", &x.note) == 0 &&
+        pa_http_optional_text(r, body, "attachment", &x.attachment) == 0) {
         if (x.attachment && x.attachment[0] == '\0')
             x.attachment = NULL;
         pa_http_write(r, respond, &x, false);
@@ -268,8 +253,7 @@ static int propose(struct pa_db *db, struct pa_http_request *r, void *ctx, struc
 }
 
 /* A bad file names its line and key, as `pairaid measures propose` does, in
- * the error shape of every other answer (DESIGN.md):
- * {"error":{"code":"invalid","message":"line 3: ...","field":KEY}}. */
+ * the error shape of every other answer (pa_http_file_error). */
 static bool measures_text_ok(struct pa_http_request *r, const char *text)
 {
     struct pa_measures m;
@@ -278,18 +262,7 @@ static bool measures_text_ok(struct pa_http_request *r, const char *text)
     int line = 0;
     if (pa_measures_parse(text, &m, &line, &err) == 0)
         return true;
-    /* the INI reader may have named the line already; the key is named once */
-    const char *rest = err.message;
-    if (strncmp(rest, "line ", 5) == 0 && strstr(rest, ": ") != NULL)
-        rest = strstr(rest, ": ") + 2;
-    char quoted[80], message[700];
-    snprintf(quoted, sizeof(quoted), "'%s'", err.field);
-    bool named = err.field[0] == '\0' || strstr(rest, quoted) || strstr(rest, err.field) == rest;
-    snprintf(message, sizeof(message), "line %d: %s%s%s%s", line, named ? "" : "key '",
-             named ? "" : err.field, named ? "" : "': ", rest);
-    json_t *error = json_pack("{s:s, s:s, s:s}", "code", "invalid", "message", message,
-                              "field", err.field[0] ? err.field : "text");
-    pa_http_json(r, 422, json_pack("{s:o}", "error", error));
+    pa_http_file_error(r, line, &err);
     return false;
 }
 
@@ -299,8 +272,8 @@ void pa_h_measures_propose(struct pa_http_request *r)
     json_t *body = pa_http_body_json(r, false);
     struct proposal p;
     if (body != NULL && pa_http_known_fields(r, body, fields, NULL) == 0 &&
-        optional_text(r, body, "text", &p.text) == 0 &&
-        optional_text(r, body, "pairing", &p.pairing) == 0) {
+        pa_http_optional_text(r, body, "text", &p.text) == 0 &&
+        pa_http_optional_text(r, body, "pairing", &p.pairing) == 0) {
         if (p.text == NULL)
             pa_http_error(r, 422, "invalid", "text", "text is the measures as an INI file");
         else if (measures_text_ok(r, p.text))
@@ -344,7 +317,7 @@ void pa_h_measures_approve(struct pa_http_request *r)
     json_t *body = r->body_len ? pa_http_body_json(r, false) : json_object();
     struct approval a = {.version = (int)version};
     if (body != NULL && pa_http_known_fields(r, body, fields, NULL) == 0 &&
-        optional_text(r, body, "pairing", &a.pairing) == 0)
+        pa_http_optional_text(r, body, "pairing", &a.pairing) == 0)
         pa_http_write(r, approve, &a, false);
     json_decref(body);
 }

@@ -151,6 +151,11 @@ void pa_http_bytes(struct pa_http_request *r, unsigned status, const char *conte
                    size_t len); /* takes body (malloc'd) */
 void pa_http_static_bytes(struct pa_http_request *r, const char *content_type, const void *body,
                           size_t len); /* a 200 with bytes that outlive the request */
+/* A bad INI file (measures, a scheme): 422 in the one error shape, whose
+ * message starts with the line ("line 3: key 'weight': ...") and names the
+ * key, and whose `field` is the key, as the command line's FILE:LINE: column
+ * KEY: message does. */
+void pa_http_file_error(struct pa_http_request *r, int line, const struct pa_error *err);
 /* Money as the API writes it: yuan with two decimals, a string. */
 json_t *pa_http_money(int64_t fen);
 /* "12.3" (percent, one decimal) from tenths of a percent; null if < 0. */
@@ -175,6 +180,11 @@ json_t *pa_http_body_json(struct pa_http_request *r, bool allow_array);
 /* Rejects a field of obj not in `allowed` (NULL-terminated) with 422. */
 int pa_http_known_fields(struct pa_http_request *r, json_t *obj, const char *const *allowed,
                          const char *prefix);
+
+/* An optional string member of a body: NULL if absent or null; answers 422
+ * and returns -1 if it is not a string. */
+int pa_http_optional_text(struct pa_http_request *r, json_t *body, const char *key,
+                          const char **out);
 
 /* A record of `kind` from a JSON object whose keys are the kind's columns;
  * strings for text, money and dates, integers for counts, booleans for flags.
@@ -286,5 +296,11 @@ void pa_h_audit_summary(struct pa_http_request *r);
 void pa_h_measures(struct pa_http_request *r);
 void pa_h_measures_propose(struct pa_http_request *r);
 void pa_h_measures_approve(struct pa_http_request *r);
+void pa_h_assessment(struct pa_http_request *r);
+void pa_h_assessment_pairing(struct pa_http_request *r);
+void pa_h_schemes(struct pa_http_request *r);
+void pa_h_scheme_add(struct pa_http_request *r);
+void pa_h_assessment_run(struct pa_http_request *r);
+void pa_h_assessment_preview(struct pa_http_request *r);
 
 #endif

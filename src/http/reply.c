@@ -103,6 +103,26 @@ void pa_http_fail(struct pa_http_request *r, const struct pa_error *err)
     pa_http_error(r, status, code, err->field, "%s", err->message[0] ? err->message : "failed");
 }
 
+void pa_http_file_error(struct pa_http_request *r, int line, const struct pa_error *err)
+{
+    /* the INI reader may have named the line already; the key is named once */
+    const char *rest = err->message;
+    if (strncmp(rest, "line ", 5) == 0 && strstr(rest, ": ") != NULL)
+        rest = strstr(rest, ": ") + 2;
+    char quoted[80], message[700];
+    snprintf(quoted, sizeof(quoted), "'%s'", err->field);
+    bool named =
+        err->field[0] == '\0' || strstr(rest, quoted) || strstr(rest, err->field) == rest;
+    snprintf(message, sizeof(message), "line %d: %s%s%s%s", line, named ? "" : "key '",
+             named ? "" : err->field, named ? "" : "': ", rest);
+    json_t *error = json_pack("{s:s, s:s, s:s}", "code", "invalid", "message", message,
+                              "field", err->field[0] ? err->field : "text");
+    if (error == NULL) /* the message quotes the file, which need not be UTF-8 */
+        pa_http_error(r, 422, "invalid", "text", "line %d: the text is not UTF-8", line);
+    else
+        pa_http_json(r, 422, json_pack("{s:o}", "error", error));
+}
+
 json_t *pa_http_money(int64_t fen)
 {
     char buf[64];

@@ -218,6 +218,21 @@ int pa_http_known_fields(struct pa_http_request *r, json_t *obj, const char *con
     return 0;
 }
 
+int pa_http_optional_text(struct pa_http_request *r, json_t *body, const char *key,
+                          const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_string(v)) {
+        pa_http_error(r, 422, "invalid", key, "%s must be a string", key);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
 /* Money in the API: digits, a point and exactly two decimals, as a string. */
 static bool money_text(const char *s)
 {

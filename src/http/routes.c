@@ -5,6 +5,8 @@
  * (not the checkpoint: signing one adds no event; the audit's public summary
  * is one: findings, responses and publishing a project are all events), and
  * the routes whose body is a file (an import, an attachment's picture).  A GET route answers HEAD too.
+ * The assessment's literal paths (schemes, run, preview) come before its
+ * {pairing}: the first route that matches is the one taken.
  */
 #include "http_int.h"
 
@@ -52,6 +54,13 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures, LIVE},
     {"POST", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures_propose, LIVE},
     {"POST", "/api/v1/measures/{}/approve", PA_SIGNED_IN, pa_h_measures_approve, LIVE},
+
+    {"GET", "/api/v1/assessment", PA_PUBLIC, pa_h_assessment, CACHED},
+    {"GET", "/api/v1/assessment/schemes", PA_SIGNED_IN, pa_h_schemes, LIVE},
+    {"POST", "/api/v1/assessment/schemes", PA_SIGNED_IN, pa_h_scheme_add, LIVE},
+    {"POST", "/api/v1/assessment/run", PA_SIGNED_IN, pa_h_assessment_run, LIVE},
+    {"POST", "/api/v1/assessment/preview", PA_SIGNED_IN, pa_h_assessment_preview, LIVE},
+    {"GET", "/api/v1/assessment/{}", PA_PUBLIC, pa_h_assessment_pairing, CACHED},
 
     {"GET", "/api/v1/log/checkpoint", PA_PUBLIC, pa_h_log_checkpoint, LIVE},
     {"GET", "/api/v1/log/entries", PA_SIGNED_IN, pa_h_log_entries, LIVE},

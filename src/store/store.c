@@ -13,7 +13,11 @@
 
 #include "pairaid/store.h"
 
-#define STMT_CACHE_MAX  128
+/* Statements are cached by their (static) SQL text's address, one per distinct
+ * query the library has: about 180 today (registry, ledger, audit, assessment
+ * metrics, the kinds' generated SQL).  A server connection meets all of them in
+ * time, so the cache holds every one with room to grow. */
+#define STMT_CACHE_MAX  512
 #define EXTENSIONS_MAX  4
 #define BUSY_TIMEOUT_MS 5000
 

@@ -689,6 +689,158 @@ async function portalAudit(browser, base) {
   }
 }
 
+// --- the yearly assessment: an assessor compares two schemes and publishes; the portal; an officer ---
+
+const ASSESSOR = 'province.assess';
+const ASSESS_YEAR = 2024;
+// Two more city pairings, so there is a ranking; their scores are imported through the app.
+const ASSESS_PAIRINGS =
+  'code,name,donor,recipient,start_date,source\n' +
+  'BRW-NJ-HA,南京市—淮安市（测试）,320100,320800,2022-01-01,synthetic\n' +
+  'BRW-SZ-SQ,苏州市—宿迁市（测试）,320500,321300,2022-01-01,synthetic\n';
+const ASSESS_SCORES =
+  'pairing,year,indicator,actual,source\n' +
+  `WX-LYG,${ASSESS_YEAR},meetings,3,联席会议纪要\n` +
+  `BRW-NJ-HA,${ASSESS_YEAR},meetings,2,联席会议纪要\n` +
+  `BRW-SZ-SQ,${ASSESS_YEAR},survey,80,群众满意度测评报告\n`;
+
+async function rawCall(base, method, urlPath, body, contentType, token) {
+  const res = await fetch(base + urlPath, { method, headers: { 'Content-Type': contentType, Authorization: 'Bearer ' + token }, body });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Failure(`${method} ${urlPath}: HTTP ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function tokenOf(base, user) {
+  return (await apiCall(base, 'POST', '/api/v1/login', { username: user, password: PASSWORDS[user] })).token;
+}
+
+/** Scheme B: the scheme in use with the indicators' cap raised (a sentence of the province's). */
+function raisedCap(text) {
+  const edited = text.replace(/^(cap\s*=\s*)[\d.]+/m, (m, key) => key + '1.5');
+  check(edited !== text, 'the scheme in use has a cap to raise');
+  return edited;
+}
+
+async function assessorComparesAndPublishes(browser, base) {
+  await rawCall(base, 'POST', '/api/v1/import/pairings', ASSESS_PAIRINGS, 'text/csv', await tokenOf(base, 'admin'));
+  // its own context, closed at the end: the server takes 32 connections from one address
+  const { context, page } = await newPage(browser, base, ASSESSOR);
+  try {
+    await assessorSteps(page, base);
+  } finally {
+    await context.close();
+  }
+}
+
+async function assessorSteps(page, base) {
+  await signIn(page, base, ASSESSOR);
+  await byTestid(page, 'nav-assessment').click();
+  await visible(page, 'scheme-in-use');
+  await visible(page, 'compare');
+  check((await text(page, 'scheme-in-use-name')).length > 0, 'the scheme in use is named');
+
+  // manual scores through the import form of the page
+  await byTestid(page, 'import-file').setInputFiles({ name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from(ASSESS_SCORES) });
+  await byTestid(page, 'import-submit').click();
+  await visible(page, 'import-result');
+  contains(await text(page, 'notice'), '3', 'scores imported');
+
+  // scheme B with a mistake: refused on its line, nothing computed
+  const inUse = await byTestid(page, 'compare-a-text').inputValue();
+  const b = raisedCap(inUse);
+  await byTestid(page, 'compare-year').fill(String(ASSESS_YEAR));
+  await byTestid(page, 'compare-b-text').fill(b.replace(/metric = spent_share/, 'metric = spent_sharx'));
+  expectFailure('POST', '/api/v1/assessment/preview', 422, 'a scheme with an unknown metric');
+  await byTestid(page, 'compare-submit').click();
+  await visible(page, 'scheme-error');
+  contains(await text(page, 'scheme-error'), '第', 'the error names its line');
+  contains(await text(page, 'scheme-error'), 'spent_sharx', 'the error names the metric');
+  contains(await text(page, 'scheme-bad-line'), 'spent_sharx', 'the bad line is marked');
+  equal(await byTestid(page, 'compare-table').count(), 0, 'nothing compared');
+  await shot(page, 'assessment-scheme-error');
+
+  // fixed: both schemes ranked side by side, as the API previews them
+  await byTestid(page, 'compare-b-text').fill(b);
+  await byTestid(page, 'compare-submit').click();
+  await visible(page, 'compare-table');
+  const token = await tokenOf(base, ASSESSOR);
+  const pa = await apiCall(base, 'POST', '/api/v1/assessment/preview', { year: ASSESS_YEAR }, token);
+  const pb = await apiCall(base, 'POST', '/api/v1/assessment/preview', { year: ASSESS_YEAR, scheme: b }, token);
+  equal(await page.locator('[data-testid^="compare-row-"]').count(), pa.ranking.length, 'a row per city pairing');
+  for (const [key, preview] of [['a', pa], ['b', pb]]) {
+    for (const r of preview.ranking) contains(await text(page, `compare-${key}-${r.pairing}`), r.total, `scheme ${key}: ${r.pairing}'s total`);
+  }
+  const wx = (p) => p.ranking.find((r) => r.pairing === 'WX-LYG');
+  check(hundredths(wx(pb).total) >= hundredths(wx(pa).total), 'a higher cap takes nothing away');
+  await shot(page, 'assessment-compare');
+
+  // publish with B: the published ranking is B's
+  await byTestid(page, 'publish-b').click();
+  // the import's notice may still show: wait for the publication's
+  await page.locator('[data-testid="notice"]', { hasText: '已发布' }).waitFor({ timeout: TIMEOUT });
+  contains(await text(page, 'notice'), `已发布${ASSESS_YEAR}年度考核结果`, 'publish notice');
+  await visible(page, 'assessment-published');
+  contains(await text(page, 'assess-total-WX-LYG'), wx(pb).total, 'the published total is scheme B\'s');
+  equal(await page.locator('[data-testid="runs-table"] tbody tr').count(), 1, 'one publication');
+  state.published = await apiCall(base, 'GET', `/api/v1/assessment?year=${ASSESS_YEAR}`);
+  await shot(page, 'assessment-published');
+  checkProblems();
+}
+
+async function portalAssessment(browser, base) {
+  const { context, page } = await newPage(browser, base, 'portal-assessment');
+  try {
+    await page.goto(base + '/#/assessment');
+    await visible(page, 'assessment-meta');
+    contains(await text(page, 'assessment-meta'), `${ASSESS_YEAR}年度`, 'the year published');
+    for (const r of state.published.ranking) {
+      contains(await text(page, 'assess-row-' + r.pairing), r.total, r.pairing + ' total');
+      contains(await text(page, 'tier-' + r.tier), r.tier_name, r.pairing + ' tier heading');
+    }
+    await chartsDrawn(page, ['chart-assessment']);
+    await byTestid(page, 'assessment-section').screenshot({ path: path.join(ARTEFACTS, 'portal-assessment.png') });
+
+    // drill down: a pairing's scores with their inputs, then a project behind one
+    await byTestid(page, 'assess-link-WX-LYG').click();
+    await visible(page, 'score-table');
+    contains(await text(page, 'assessment-title'), '无锡', 'the pairing');
+    const spent = await text(page, 'inputs-funds_spent');
+    check(/[\d,]+\.\d{2} (亿元|万元|元)/.test(spent), 'money inputs in 万元/亿元: ' + spent);
+    await chartsDrawn(page, ['chart-assessment-pairing']);
+    await shot(page, 'portal-assessment-pairing');
+    const project = page.locator('[data-testid^="input-project-"]').first();
+    if (await project.count()) {
+      const code = (await project.getAttribute('data-testid')).replace('input-project-', '');
+      await project.click();
+      await visible(page, 'project-page');
+      contains(await page.locator('#project-page').innerText(), code, 'the project behind the score');
+    }
+    checkProblems();
+  } finally {
+    await context.close();
+  }
+}
+
+async function officerSeesWhatRaises(browser, base) {
+  const page = await pageOf(browser, base, 'recipient', RECIPIENT);
+  await page.goto(base + '/app/#/assessment');
+  await visible(page, 'raise-list');
+  contains(await text(page, 'assessment-pairing-name'), '无锡', 'the officer\'s own pairing');
+  const mine = await apiCall(base, 'GET', `/api/v1/assessment/WX-LYG?year=${ASSESS_YEAR}`);
+  const gains = await page.locator('[data-testid="raise-list"] .raise-gain').allInnerTexts();
+  const values = gains.map((g) => hundredths(g));
+  const expectedCount = mine.scores.filter((sc) => hundredths(sc.gain) > 0).length + (hundredths(mine.penalty) > 0 ? 1 : 0);
+  equal(values.length, expectedCount, 'one line per indicator below its target');
+  check(values.every((v, i) => i === 0 || values[i - 1] >= v), 'sorted by the points to gain: ' + gains.join(' '));
+  const best = mine.scores.reduce((m, sc) => Math.max(m, Number(hundredths(sc.gain))), Number(hundredths(mine.penalty)));
+  equal(Number(values[0]), best, 'the first is the most to gain');
+  contains(gains[0], '可增加', 'in Chinese');
+  equal(await text(page, 'assess-total').then((s) => s.split('\n').pop()), mine.total, 'the total');
+  await shot(page, 'assessment-officer-raise');
+  checkProblems();
+}
+
 // --- running ----------------------------------------------------------------------------
 
 async function main() {
@@ -734,6 +886,9 @@ async function main() {
     await step('app: recipient explains the finding with a picture', () => recipientExplains(browser, base));
     await step('app: measures proposed by the auditor, approved by the donor side', () => measuresPage(browser, base));
     await step('portal: findings per county by rule and status, no notes', () => portalAudit(browser, base));
+    await step('app: assessor imports scores, compares two schemes, publishes', () => assessorComparesAndPublishes(browser, base));
+    await step('portal: the assessment ranking with its radar, drilled down', () => portalAssessment(browser, base));
+    await step('app: a recipient officer sees what would raise the score', () => officerSeesWhatRaises(browser, base));
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (server) {

@@ -1,6 +1,6 @@
 // app.js - the officers' app at /app/: sign-in, the session, and a hash router
 // over the views (工作台, 项目, 资金拨付, 账户, 预算执行, 审计发现, 资金管理办法,
-// 导入导出, 账本).
+// 年度考核, 导入导出, 账本).
 //
 // The session cookie is HttpOnly, so the page learns who is signed in only by
 // asking GET /api/v1/me; the CSRF token it returns is kept in sessionStorage
@@ -20,8 +20,9 @@ import * as importView from './import.js';
 import * as log from './log.js';
 import * as audit from './audit.js';
 import * as measures from './measures.js';
+import * as assessment from './assessment.js';
 
-const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures };
+const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
 const $ = (id) => document.getElementById(id);
 
 // --- the frame: signed in or not ------------------------------------------------

@@ -1,5 +1,6 @@
 // import.js - 导入导出: send a CSV file to POST /api/v1/import/KIND and show
-// every refused row; links to every export.
+// every refused row; links to every export.  An assessor imports only the
+// assessment's manual scores (scores.csv), which the assessment view offers too.
 //
 // The file goes up as the bytes on disk (not decoded and re-encoded here), so
 // what the server checks is exactly what the officer chose.
@@ -7,7 +8,7 @@
 import { api, apiUrl } from '../api.js';
 import { el, clear, table, select, field, facts, showError, showNotice } from '../ui.js';
 import { t } from '../i18n.js';
-import { isReadOnly, invalidateAccounts } from './session.js';
+import { currentUser, isReadOnly, invalidateAccounts } from './session.js';
 
 const IMPORT_KINDS = ['projects', 'milestones', 'exchanges', 'orgs', 'pairings', 'accounts', 'transfers'];
 const EXPORT_KINDS = ['pairings', 'orgs', 'projects', 'milestones', 'exchanges', 'accounts', 'transfers', 'regions'];
@@ -76,9 +77,17 @@ async function upload(form, out) {
   }
 }
 
-function importForm() {
+/** The kinds a user may import: the assessors only their scores; admins everything. */
+function importKinds(me) {
+  if (me && me.role === 'assessor') return ['scores'];
+  if (me && me.role === 'admin') return IMPORT_KINDS.concat(['scores']);
+  return isReadOnly() ? [] : IMPORT_KINDS;
+}
+
+/** The import form; the assessment view shows it too, for manual scores. */
+export function importForm(kindList = importKinds(currentUser()), selected = kindList[0]) {
   const out = el('div', { testid: 'import-output' });
-  const kinds = IMPORT_KINDS.map((k) => ({ value: k, label: t('imp.kind.' + k) + ' (' + k + '.csv)' }));
+  const kinds = kindList.map((k) => ({ value: k, label: t('imp.kind.' + k) + ' (' + k + '.csv)' }));
   const form = el(
     'form',
     { class: 'card', testid: 'import-form' },
@@ -87,7 +96,7 @@ function importForm() {
     el(
       'div',
       { class: 'inline-form' },
-      field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, 'projects')),
+      field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, selected)),
       field(t('imp.file'), el('input', { type: 'file', name: 'file', accept: '.csv,text/csv', testid: 'import-file' })),
       el('button', { type: 'submit', class: 'btn primary', testid: 'import-submit', text: t('imp.submit') })
     )
@@ -112,6 +121,6 @@ function exportLinks() {
 
 export async function render(root) {
   root.append(el('h2', { text: t('nav.import') }));
-  if (!isReadOnly()) root.append(importForm());
+  if (importKinds(currentUser()).length) root.append(importForm());
   root.append(exportLinks());
 }
