@@ -280,15 +280,30 @@ int pa_audit_run(struct pa_db *db, const char *as_of, const char *pairing,
         int rc = pa_audit_city_pairing(db, pairing, city, err);
         return rc != 0 ? rc : run_pairing(db, city, as_of, out, err);
     }
+    /* None named: every city pairing, or for a pairing's auditor every one theirs (the
+     * others are not theirs to audit; with none of theirs, the first says why). */
     static const char sql[] = "SELECT code FROM pairings WHERE parent IS NULL ORDER BY code";
     sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int rc = pa_scope_read(db, 0, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
-    json_t *codes = json_array();
-    while (codes && sqlite3_step(stmt) == SQLITE_ROW)
-        json_array_append_new(codes, json_string((const char *)sqlite3_column_text(stmt, 0)));
+    const struct pa_principal *who = pa_db_principal(db);
+    bool auditor = !pa_scope_unrestricted(db) && who->role == PA_ROLE_AUDITOR;
+    json_t *codes = json_array(), *all = json_array();
+    while (codes && all && sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(stmt, 0);
+        json_array_append_new(all, json_string(code));
+        if (!auditor || pa_pairing_under(db, code, who->pairing))
+            json_array_append_new(codes, json_string(code));
+    }
     sqlite3_reset(stmt);
+    if (codes && all && json_array_size(codes) == 0) {
+        json_decref(codes);
+        codes = json_incref(all);
+    }
+    json_decref(all);
     size_t i;
     json_t *code;
     json_array_foreach(codes, i, code)

@@ -222,6 +222,34 @@ char *pa_measures_default_text(void)
 
 /* ---- the pairing measures belong to -------------------------------------------- */
 
+/* With several city pairings and none named: the signed-in user's own, if their
+ * scope names exactly one (an auditor's pairing, or the city pairing whose donor
+ * or recipient city holds a donor's or recipient's region).  1 if found. */
+static int own_city_pairing(struct pa_db *db, char out[PA_CODE_MAX + 1], struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || (!who->pairing[0] && !who->region[0]))
+        return 0;
+    static const char sql[] =
+        "SELECT coalesce(parent, code) FROM pairings WHERE code = ?1 AND ?1 <> '' UNION "
+        "SELECT code FROM pairings WHERE parent IS NULL AND ?1 = '' AND ?2 <> '' AND "
+        "(?2 IN (donor, recipient) OR substr(?2, 1, 4) || '00' IN (donor, recipient)) LIMIT 2";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, who->pairing);
+    pa_db_bind_text(stmt, 2, who->region);
+    int found = 0, step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+        if (found++ == 0)
+            snprintf(out, PA_CODE_MAX + 1, "%s", sqlite3_column_text(stmt, 0));
+    sqlite3_reset(stmt);
+    if (step != SQLITE_DONE)
+        return pa_db_fail(db, err, "looking up the user's pairing");
+    return found == 1;
+}
+
 int pa_audit_city_pairing(struct pa_db *db, const char *pairing, char out[PA_CODE_MAX + 1],
                           struct pa_error *err)
 {
@@ -243,6 +271,8 @@ int pa_audit_city_pairing(struct pa_db *db, const char *pairing, char out[PA_COD
         return pa_db_fail(db, err, "looking up a pairing");
     if (pairing && found == 0)
         return pa_error_setf(err, PA_ENOTFOUND, "pairing", "unknown pairing '%s'", pairing);
+    if (!pairing && found > 1 && (rc = own_city_pairing(db, out, err)) != 0)
+        return rc == 1 ? 0 : rc;
     if (found != 1)
         return pa_error_setf(err, PA_EINVAL, "pairing",
                              found ? "there are several city-level pairings: name one with "

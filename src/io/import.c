@@ -552,11 +552,12 @@ extern const struct pa_blob pa_demo_data[];
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err)
 {
-    /* Each file after what it names: contracts before the transfers paid under them. */
+    /* Each file after what it names: contracts before the transfers paid under them,
+     * the pairings before their manual assessment scores. */
     static const char *const order[] = {
         "pairings",   "orgs",          "projects",  "milestones",     "exchanges",
         "contracts",  "notices",       "indicators", "revenue_shares", "accounts",
-        "transfers",  NULL};
+        "transfers",  "scores",        NULL};
     memset(report, 0, sizeof(*report));
     int rc = pa_db_begin(db, err);
     for (int i = 0; rc == 0 && order[i]; i++) {

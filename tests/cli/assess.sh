@@ -13,15 +13,18 @@ BASE=$(demo_db base)
 DB=$TMP/work.db
 fresh() { cp "$BASE" "$DB"; rm -f "$DB-wal" "$DB-shm"; }
 
-# Three more city pairings, so there is something to rank.
+# The demo holds the province's four city pairings (WX-LYG, NJ-HA, SZ-SQ,
+# CZ-YC), each with its books.  Two more, with no books at all, for exact ties.
 add_pairings() {
     cat >pairings.csv <<'EOF'
 code,name,donor,recipient,start_date,source
-NJ-HA,南京市—淮安市,320100,320800,2022-01-01,synthetic
-SZ-SQ,苏州市—宿迁市,320500,321300,2022-01-01,synthetic
-CZ-YC,常州市—盐城市,320400,320900,2022-01-01,synthetic
+T1-TEST,测试结对甲（无账目）,320600,320300,2022-01-01,synthetic
+T2-TEST,测试结对乙（无账目）,321100,321200,2022-01-01,synthetic
 EOF
     "$PAIRAID" --db "$DB" import pairings pairings.csv >/dev/null || fail "cannot add pairings"
+}
+open_errors() { # PAIRING
+    sqlite3 "$DB" "select count(*) from findings where pairing = '$1' and severity = 'error' and status = 'open'"
 }
 
 # Two manual indicators: what each pairing scores is exactly what we give it.
@@ -58,29 +61,28 @@ target = 4
 cap = 1.5
 EOF
 
-scores() { # PAIRING WORK SURVEY [BONUS]
+scores() { # PAIRING WORK SURVEY [BONUS] : the bonus replaces the demo's (0 if not given)
     printf 'pairing,year,indicator,actual,source\n%s,2024,work,%s,台账\n%s,2024,survey,%s,问卷\n' \
         "$1" "$2" "$1" "$3" >"scores-$1.csv"
-    [[ -n ${4:-} ]] && printf '%s,2024,bonus,%s,省委表彰\n' "$1" "$4" >>"scores-$1.csv"
+    printf '%s,2024,bonus,%s,省委表彰\n' "$1" "${4:-0}" >>"scores-$1.csv"
     "$PAIRAID" --db "$DB" --as province.assess import scores "scores-$1.csv" >/dev/null ||
         fail "cannot import the scores of $1"
 }
 
 case_arithmetic_and_tiers() {
     fresh
-    add_pairings
     scores WX-LYG 10 5 3    # 60 + 40 x min(5/4, 1.5) = 110, + 3 bonus = 113
     scores NJ-HA 12 4       # 60 x min(1.2, 1.2) = 72 + 40 = 112
     scores SZ-SQ 9.5 3      # 57 + 30 = 87: under tier 1's 90
     scores CZ-YC 12 4 9     # 72 + 40 + min(9, 5) = 117: but tier 1 holds 50 % of 4 = 2
     expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024 --scheme two.ini
     expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
-    # the last column is the tie-break, WX-LYG's share of 2024's money spent
+    # the last column is the tie-break, each pair's share of 2024's money spent (the books')
     expect_eq "ranking" "pairing,name,base,bonus,penalty,total,tier,rank,spent_share
-CZ-YC,常州市—盐城市,112.00,5.00,0.00,117.00,1,1,0.00
+CZ-YC,常州市—盐城市结对帮扶,112.00,5.00,0.00,117.00,1,1,S
 WX-LYG,无锡市—连云港市结对帮扶,110.00,3.00,0.00,113.00,1,2,S
-NJ-HA,南京市—淮安市,112.00,0.00,0.00,112.00,2,1,0.00
-SZ-SQ,苏州市—宿迁市,87.00,0.00,0.00,87.00,2,2,0.00" "$(sed -E 's/^(WX-LYG,.*,)[0-9]+\.[0-9]{2}$/\1S/' "$OUT")"
+NJ-HA,南京市—淮安市结对帮扶,112.00,0.00,0.00,112.00,2,1,S
+SZ-SQ,苏州市—宿迁市结对帮扶,87.00,0.00,0.00,87.00,2,2,S" "$(sed -E 's/^([A-Z].*,)[0-9]+\.[0-9]{2}$/\1S/' "$OUT")"
     expect_exit 0 "$PAIRAID" --db "$DB" assess scores --year 2024 --pairing WX-LYG --format csv
     expect_stdout_line 'WX-LYG,organisation,work,60.00,manual,10.00,10.00,60.00,manual=台账'
     expect_stdout_line 'WX-LYG,innovation,survey,40.00,manual,5.00,4.00,50.00,manual=问卷'
@@ -91,25 +93,37 @@ run_case "scores, bonus, caps, tiers with their share limit" case_arithmetic_and
 case_ties_and_open_errors() {
     fresh
     add_pairings
-    scores WX-LYG 10 4
-    scores NJ-HA 10 4
-    scores SZ-SQ 10 4
-    scores CZ-YC 10 4
-    # an open error finding keeps WX-LYG out of tier 1 and costs 2 points
+    local p
+    for p in WX-LYG NJ-HA SZ-SQ CZ-YC T1-TEST T2-TEST; do scores $p 10 4; done
+    # an open error finding keeps WX-LYG out of tier 1 and costs 2 points (its own
+    # planted problems are warnings; the other pairs' books hold errors of their own)
     printf 'id,date,from,to,amount,project,purpose\nTIE-CAR,2024-05-05,PRJ-LYG-MS-052,PAY-SYN-HOUSING-DH,10.00,LYG-MS-052,vehicles\n' >car.csv
     "$PAIRAID" --db "$DB" import transfers car.csv >/dev/null
     "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 >/dev/null
-    local errors
-    errors=$(sqlite3 "$DB" "select count(*) from findings where severity = 'error' and status = 'open'")
+    expect_eq "WX-LYG's open errors: the car" 1 "$(open_errors WX-LYG)"
     expect_exit 0 "$PAIRAID" --db "$DB" assess run --year 2024 --scheme two.ini
     expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
     # equal totals, equal tie-break (no money): the codes decide, for the same bytes every time
-    expect_stdout_line "CZ-YC,常州市—盐城市,100.00,0.00,0.00,100.00,1,1,0.00"
-    expect_stdout_line "NJ-HA,南京市—淮安市,100.00,0.00,0.00,100.00,1,2,0.00"
-    expect_stdout_line "SZ-SQ,苏州市—宿迁市,100.00,0.00,0.00,100.00,2,1,0.00"
-    local total=$((100 - errors * 2)) place="2,2"
-    ((total < 60)) && place="3,1"
-    expect_stdout_match "^WX-LYG,[^,]*,100.00,0.00,$((errors * 2)).00,$total.00,$place,"
+    expect_stdout_line "T1-TEST,测试结对甲（无账目）,100.00,0.00,0.00,100.00,1,1,0.00"
+    expect_stdout_line "T2-TEST,测试结对乙（无账目）,100.00,0.00,0.00,100.00,1,2,0.00"
+    # tier 1 holds 50 % of 6 = 3, but only pairs without an open error
+    expect_stdout_match "^WX-LYG,[^,]*,100.00,0.00,2.00,98.00,2,1,"
+    local e nj sz
+    for p in NJ-HA SZ-SQ CZ-YC; do
+        e=$(open_errors $p)
+        ((e > 0)) || fail "$p has no open error of its own"
+        expect_stdout_match "^$p,[^,]*,100.00,0.00,$((e * 2)).00,$((100 - e * 2)).00,2,"
+    done
+    # NJ-HA and SZ-SQ: equal totals (two errors each); the larger spent share ranks first
+    expect_eq "NJ-HA and SZ-SQ tie" "$(grep '^NJ-HA,' "$OUT" | cut -d, -f6)" \
+        "$(grep '^SZ-SQ,' "$OUT" | cut -d, -f6)"
+    nj=$(grep '^NJ-HA,' "$OUT" | cut -d, -f8,9)
+    sz=$(grep '^SZ-SQ,' "$OUT" | cut -d, -f8,9)
+    if awk -v a="${nj#*,}" -v b="${sz#*,}" 'BEGIN { exit !(a + 0 > b + 0) }'; then
+        expect_eq "the larger spent share first" "2 3" "${nj%,*} ${sz%,*}"
+    else
+        expect_eq "the larger spent share first" "3 2" "${nj%,*} ${sz%,*}"
+    fi
     cp "$OUT" first.csv
     expect_exit 0 "$PAIRAID" --db "$DB" assess run --year 2024 --scheme two.ini
     expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
@@ -119,6 +133,29 @@ case_ties_and_open_errors() {
 }
 run_case "exact ties go by the tie-break, then the code; open errors cost points and tier 1" \
     case_ties_and_open_errors
+
+# The article's result follows from the demo's books: with the default scheme and
+# the findings open at the end of 2024, 无锡—连云港 is first tier, first place.  The
+# whole ranking is data/demo/README.md's (scripts/make-demo replays the arithmetic).
+case_demo_ranks_wx_lyg_first() {
+    fresh
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-12-31
+    expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024
+    expect_exit 0 "$PAIRAID" --db "$DB" assess ranking --year 2024 --format csv
+    expect_eq "the demo's 2024 ranking" "pairing,name,base,bonus,penalty,total,tier,rank,spent_share
+WX-LYG,无锡市—连云港市结对帮扶,97.83,2.00,0.00,99.83,1,1,31.03
+SZ-SQ,苏州市—宿迁市结对帮扶,86.46,1.00,4.00,83.46,2,1,65.14
+NJ-HA,南京市—淮安市结对帮扶,79.68,0.00,4.00,75.68,2,2,67.27
+CZ-YC,常州市—盐城市结对帮扶,57.65,0.00,6.00,51.65,3,1,67.76" "$(cat "$OUT")"
+    local p
+    for p in WX-LYG SZ-SQ NJ-HA CZ-YC; do
+        grep -q "^| .* | \`$p\` .*$(grep "^$p," "$OUT" | cut -d, -f6)\*\*" \
+            "$PA_SOURCE_DIR/data/demo/README.md" || fail "README's ranking differs for $p"
+    done
+    expect_eq "WX-LYG: no open error" 0 "$(open_errors WX-LYG)"
+}
+run_case "the demo's 2024 ranking puts 无锡—连云港 first tier, first place" \
+    case_demo_ranks_wx_lyg_first
 
 bad_scheme() { # NAME LINE COLUMN REGEX < FILE
     cat >"$1.ini"
@@ -170,7 +207,9 @@ case_roles_and_versions() {
     expect_same_file two.ini "$OUT"
     expect_exit 0 "$PAIRAID" --db "$DB" --as province.assess assess run --year 2024
     expect_exit 0 "$PAIRAID" --db "$DB" assess scores --year 2024 --format csv
-    expect_eq "rows: 2 indicators" 3 "$(wc -l <"$OUT")"
+    local cities
+    cities=$(sqlite3 "$DB" "select count(*) from pairings where parent is null")
+    expect_eq "rows: 2 indicators of each city pairing" $((1 + 2 * cities)) "$(wc -l <"$OUT")"
     expect_exit 2 "$PAIRAID" --db "$DB" assess ranking --year 2023
     expect_stderr_match 'no assessment of 2023'
     # the published result is the log's: rebuilt from it, byte for byte

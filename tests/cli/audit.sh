@@ -47,28 +47,28 @@ finding_of() { # RULE KEY : the id of that finding
 case_measures_need_both_sides() {
     fresh
     printf '[payments]\napproval_threshold = 1000\n\n[idle_funds]\nenabled = false\n' >m.ini
-    expect_exit 0 "$PAIRAID" --db "$DB" measures propose m.ini
+    expect_exit 0 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG m.ini
     expect_eq "propose prints the version alone" 1 "$(cat "$OUT")"
-    expect_exit 0 "$PAIRAID" --db "$DB" measures show
+    expect_exit 0 "$PAIRAID" --db "$DB" measures show --pairing WX-LYG
     expect_stdout_match '没有双方批准的资金管理办法'
-    expect_exit 0 "$PAIRAID" --db "$DB" --as $DONOR measures approve 1
+    expect_exit 0 "$PAIRAID" --db "$DB" --as $DONOR measures approve --pairing WX-LYG 1
     expect_stdout_match '待另一方批准'
-    expect_exit 0 "$PAIRAID" --db "$DB" --as $DONOR measures approve 1 # twice: no change
-    expect_exit 0 "$PAIRAID" --db "$DB" measures show
+    expect_exit 0 "$PAIRAID" --db "$DB" --as $DONOR measures approve --pairing WX-LYG 1 # twice: no change
+    expect_exit 0 "$PAIRAID" --db "$DB" measures show --pairing WX-LYG
     expect_stdout_match '适用默认值'
     for who in $AUDITOR $ADMIN province.assess; do
-        expect_exit 2 "$PAIRAID" --db "$DB" --as $who measures approve 1
+        expect_exit 2 "$PAIRAID" --db "$DB" --as $who measures approve --pairing WX-LYG 1
         expect_stderr_match 'donor-side and a recipient-side user'
     done
-    expect_exit 2 "$PAIRAID" --db "$DB" measures approve 1 # the local operator is no side
-    expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve 2
+    expect_exit 2 "$PAIRAID" --db "$DB" measures approve --pairing WX-LYG 1 # the local operator is no side
+    expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve --pairing WX-LYG 2
     expect_stderr_match 'no measures version 2'
-    expect_exit 0 "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve 1
+    expect_exit 0 "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve --pairing WX-LYG 1
     expect_stdout_match '现已生效'
-    expect_exit 0 "$PAIRAID" --db "$DB" measures show
+    expect_exit 0 "$PAIRAID" --db "$DB" measures show --pairing WX-LYG
     expect_stdout_line '; WX-LYG：现行资金管理办法第1版'
     expect_stdout_line 'approval_threshold = 1000'
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 --pairing WX-LYG
     expect_stdout_match '资金管理办法第1版'
     expect_eq "idle_funds is switched off" 0 \
         "$(sqlite3 "$DB" "select count(*) from findings where rule = 'idle_funds'")"
@@ -81,33 +81,33 @@ case_bad_measures_change_nothing() {
     local before
     before=$(event_count "$DB")
     printf '[payments]\napproval_threshold = 1000\n[idle_funds]\nwarning_days = 180\nmystery = 1\n' >bad1.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad1.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad1.ini
     expect_row_error bad1.ini 5 mystery "unknown key 'mystery' in \[idle_funds\]"
     printf '; comment\n[idle_fund]\nenabled = true\n' >bad2.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad2.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad2.ini
     expect_row_error bad2.ini 2 idle_fund 'unknown section \[idle_fund\]'
     printf '[budget_overrun]\nwarning_percent = 90\nwarning_percent = 80\n' >bad3.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad3.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad3.ini
     expect_row_error bad3.ini 3 warning_percent 'given twice'
     printf '[budget_overrun]\nwarning_percent = 190\n' >bad4.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad4.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad4.ini
     expect_row_error bad4.ini 2 warning_percent 'percentage from 0 to 100'
     printf '[negative_list]\npurposes = debt, yachts\n' >bad5.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad5.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad5.ini
     expect_row_error bad5.ini 2 purposes 'payment purposes'
     printf '[slow_onward_transfer]\nenabled = perhaps\n' >bad6.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad6.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad6.ini
     expect_row_error bad6.ini 2 enabled 'not true or false'
     printf 'enabled = true\n' >bad7.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad7.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad7.ini
     expect_row_error bad7.ini 1 enabled 'before any \[section\]'
     printf '[payments]\nthis line has no equals sign\n' >bad8.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad8.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad8.ini
     expect_row_error bad8.ini 2 - 'key = value'
     { printf '[payments]\n; '; printf 'x%.0s' {1..200}; printf '\napproval_threshold = 5\n'; } >bad9.ini
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose bad9.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG bad9.ini
     expect_row_error bad9.ini 2 - 'at most 197 bytes'
-    expect_exit 2 "$PAIRAID" --db "$DB" measures propose missing.ini
+    expect_exit 2 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG missing.ini
     expect_eq "events after bad measures" "$before" "$(event_count "$DB")"
     expect_eq "measures stored" 0 "$(sqlite3 "$DB" 'select count(*) from measures')"
 }
@@ -119,7 +119,7 @@ run_case "a bad measures file names its line and key, exits 2 and changes nothin
 case_blank_last_line() {
     fresh
     printf '[payments]\napproval_threshold = 1000\n\t' >blank.ini
-    expect_exit 0 timeout 20 "$PAIRAID" --db "$DB" measures propose blank.ini
+    expect_exit 0 timeout 20 "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG blank.ini
     expect_eq "version" 1 "$(cat "$OUT")"
 }
 run_case "a measures file whose last line is blank and unterminated is read" case_blank_last_line
@@ -127,9 +127,9 @@ run_case "a measures file whose last line is blank and unterminated is read" cas
 case_payment_threshold_is_the_ledgers() {
     fresh
     printf '[payments]\napproval_threshold = 1000\n' >m.ini
-    "$PAIRAID" --db "$DB" measures propose m.ini >/dev/null
-    "$PAIRAID" --db "$DB" --as $DONOR measures approve 1 >/dev/null
-    "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve 1 >/dev/null
+    "$PAIRAID" --db "$DB" measures propose --pairing WX-LYG m.ini >/dev/null
+    "$PAIRAID" --db "$DB" --as $DONOR measures approve --pairing WX-LYG 1 >/dev/null
+    "$PAIRAID" --db "$DB" --as $RECIPIENT measures approve --pairing WX-LYG 1 >/dev/null
     local pay=(transfer create --from PRJ-LYG-MS-052 --to PAY-SYN-HOUSING-DH --date 2024-09-20)
     expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT "${pay[@]}" --id BIG-1 --amount 1000.01
     expect_stderr_match 'NEEDS_APPROVAL|donor to approve'
@@ -146,7 +146,7 @@ run_case "a recipient's payment above the measures' threshold needs the donor" \
 case_ids_stay_and_cleared_findings_stay() {
     fresh
     plant
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 --pairing WX-LYG
     local car hh
     car=$(finding_of negative_list AUD-CAR-1)
     hh=$(finding_of personal_account AUD-HH-1)
@@ -157,21 +157,21 @@ case_ids_stay_and_cleared_findings_stay() {
         "$(head -n 1 "$OUT")"
     expect_stdout_match "^$car,negative_list,error,LYG-MS-052,1000.00,AUD-CAR-1 PRJ-LYG-MS-052 PAY-AUD-CAR,\"[^\"]*车辆[^\"]*\",open,2024-09-10,2024-09-10$"
     cp "$OUT" first.csv
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 --pairing WX-LYG
     expect_stdout_match '新增0条、更新0条、已不再发现（销号）0条'
     expect_exit 0 "$PAIRAID" --db "$DB" audit findings --status all --format csv
     expect_same_file first.csv "$OUT"
     # before the car was bought, nothing of it is found: cleared, never deleted
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-05-04
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-05-04 --pairing WX-LYG
     expect_eq "cleared" cleared "$(sqlite3 "$DB" "select status from findings where id = '$car'")"
     expect_exit 0 "$PAIRAID" --db "$DB" audit findings --format csv
     expect_stdout_no_match "^$car,"
-    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10
+    expect_exit 0 "$PAIRAID" --db "$DB" audit run --as-of 2024-09-10 --pairing WX-LYG
     expect_eq "found again: the same id, open" "$car open" \
         "$(sqlite3 "$DB" "select id, status from findings where rule = 'negative_list' and key = 'AUD-CAR-1'" | tr '|' ' ')"
     expect_exit 0 "$PAIRAID" --db "$DB" audit show "$car"
     expect_stdout_match 'cleared'
-    expect_exit 2 "$PAIRAID" --db "$DB" audit run --as-of 2024-02-30
+    expect_exit 2 "$PAIRAID" --db "$DB" audit run --as-of 2024-02-30 --pairing WX-LYG
     expect_exit 0 "$PAIRAID" --db "$DB" log verify
     # the projection rebuilt from the log is the same
     sqlite3 "$DB" "select * from findings order by id" >before.txt
@@ -185,10 +185,10 @@ run_case "a finding keeps its id; one no longer found is cleared, and found agai
 case_responses_obey_roles() {
     fresh
     plant
-    expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT audit run --as-of 2024-09-10
+    expect_exit 2 "$PAIRAID" --db "$DB" --as $RECIPIENT audit run --as-of 2024-09-10 --pairing WX-LYG
     expect_stderr_match 'run by its auditors'
-    expect_exit 2 "$PAIRAID" --db "$DB" --as $DONOR audit run --as-of 2024-09-10
-    expect_exit 0 "$PAIRAID" --db "$DB" --as $AUDITOR audit run --as-of 2024-09-10
+    expect_exit 2 "$PAIRAID" --db "$DB" --as $DONOR audit run --as-of 2024-09-10 --pairing WX-LYG
+    expect_exit 0 "$PAIRAID" --db "$DB" --as $AUDITOR audit run --as-of 2024-09-10 --pairing WX-LYG
     local id
     id=$(finding_of negative_list AUD-CAR-1)
     local respond=(audit respond "$id" --note 已退回购车款)

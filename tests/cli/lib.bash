@@ -210,7 +210,7 @@ expect_same_file() { # A B : byte-identical
 # ---- databases ---------------------------------------------------------------
 
 PA_KINDS=(pairings orgs projects milestones exchanges contracts notices indicators revenue_shares
-          accounts transfers)
+          accounts transfers scores)
 
 # db_fingerprint DB : one line per export (its SHA-256 as CSV) and the number
 # of events.  Two equal fingerprints mean nothing visible changed.

@@ -23,10 +23,10 @@ for kind in contracts notices indicators revenue_shares; do
     "$PAIRAID" --db "$PRISTINE" import $kind facts-$kind.csv >/dev/null
 done
 printf '[payments]\napproval_threshold = 80000\n' >measures.ini
-"$PAIRAID" --db "$PRISTINE" measures propose measures.ini >/dev/null
-"$PAIRAID" --db "$PRISTINE" --as wuxi.finance measures approve 1 >/dev/null
-"$PAIRAID" --db "$PRISTINE" --as donghai.office measures approve 1 >/dev/null
-"$PAIRAID" --db "$PRISTINE" audit run --as-of 2024-09-10 >/dev/null
+"$PAIRAID" --db "$PRISTINE" measures propose --pairing WX-LYG measures.ini >/dev/null
+"$PAIRAID" --db "$PRISTINE" --as wuxi.finance measures approve --pairing WX-LYG 1 >/dev/null
+"$PAIRAID" --db "$PRISTINE" --as donghai.office measures approve --pairing WX-LYG 1 >/dev/null
+"$PAIRAID" --db "$PRISTINE" audit run --as-of 2024-09-10 --pairing WX-LYG >/dev/null
 FIRST=$(sqlite3 "$PRISTINE" "select id from findings order by id limit 1")
 "$PAIRAID" --db "$PRISTINE" audit respond "$FIRST" --action explain --note 已整改 >/dev/null
 # and so is the assessment: schemes, manual scores, published rankings

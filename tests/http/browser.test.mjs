@@ -31,7 +31,7 @@ const DONOR = 'wuxi.finance'; // 无锡市 320200
 const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂
 // The account that pays: the canteen's is empty in the demo (it paid its builder
 // 1,248,000.00 and gave 152,000.00 back), so 东海县李埝乡初级中学学生宿舍改造项目 (in
-// progress) pays its builder; it holds 1,109,500.00 in the demo.
+// progress) pays its builder; it holds 1,160,900.00 in the demo.
 const PROJECT_ACCOUNT = 'PRJ-LYG-MS-052';
 const PAYEE = 'PAY-SYN-BUILD-DH'; // 东海县市政路桥工程有限公司（示例）, its builder (HT-MS-052-1)
 const AMOUNT = '12,000.00';
@@ -343,8 +343,8 @@ async function recipientRequests(browser, base) {
   check(state.dashBefore.scope && state.dashBefore.scope.includes('东海县'), 'recipient dashboard shows 东海县 budget execution');
 
   const before = await accountRow(page, PROJECT_ACCOUNT);
-  equal(before.balance, '1,109,500.00', 'project account balance in the demo');
-  equal(before.available, '1,109,500.00', 'project account available in the demo');
+  equal(before.balance, '1,160,900.00', 'project account balance in the demo');
+  equal(before.available, '1,160,900.00', 'project account available in the demo');
   state.payeeBefore = await text(page, 'account-balance-' + PAYEE);
 
   await byTestid(page, 'nav-transfers').click();
@@ -356,7 +356,7 @@ async function recipientRequests(browser, base) {
   equal(await byTestid(page, 'request-from').locator(`option[value="${PROJECT_ACCOUNT}"]`).count(), 1, 'the project account offered as the paying account');
   equal(await byTestid(page, 'request-to').locator(`option[value="${PAYEE}"]`).count(), 1, 'the payee offered as the receiving account');
   await byTestid(page, 'request-from').selectOption(PROJECT_ACCOUNT);
-  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 1,109,500.00', 'the paying account shows what it has available');
+  contains(await byTestid(page, 'request-from').locator('option:checked').innerText(), '可用余额 1,160,900.00', 'the paying account shows what it has available');
   await byTestid(page, 'request-to').selectOption(PAYEE);
   await byTestid(page, 'request-amount').fill('12000');
   equal(await text(page, 'request-amount-hint'), '= 12,000.00 元 · 1.20 万元', 'amount preview');
@@ -394,9 +394,9 @@ async function recipientRequests(browser, base) {
   await visible(page, 'pending-row-' + id);
   await visible(page, 'sod-note-' + id);
   const reserved = await accountRow(page, PROJECT_ACCOUNT);
-  equal(reserved.balance, '1,109,500.00', 'balance while the request waits');
+  equal(reserved.balance, '1,160,900.00', 'balance while the request waits');
   equal(reserved.pendingOut, AMOUNT, 'pending out while the request waits');
-  equal(reserved.available, '1,097,500.00', 'available while the request waits');
+  equal(reserved.available, '1,148,900.00', 'available while the request waits');
   equal(await text(page, 'account-balance-' + PAYEE), state.payeeBefore, 'payee balance while the request waits');
   state.balanceBefore = reserved.balance;
 
@@ -451,8 +451,8 @@ async function donorApproves(browser, base) {
 
   const after = await accountRow(page, PROJECT_ACCOUNT);
   equal(hundredths(state.balanceBefore) - hundredths(after.balance), 1200000n, `project balance dropped by ${AMOUNT} (${state.balanceBefore} → ${after.balance})`);
-  equal(after.balance, '1,097,500.00', 'project balance after approval');
-  equal(after.available, '1,097,500.00', 'project available after approval');
+  equal(after.balance, '1,148,900.00', 'project balance after approval');
+  equal(after.available, '1,148,900.00', 'project available after approval');
   equal(after.pendingOut, '0.00', 'nothing pending out after approval');
   const payee = await text(page, 'account-balance-' + PAYEE);
   equal(hundredths(payee) - hundredths(state.payeeBefore), 1200000n, `payee balance rose by ${AMOUNT} (${state.payeeBefore} → ${payee})`);
@@ -460,7 +460,7 @@ async function donorApproves(browser, base) {
   // The statement of the project account shows the payment.
   await page.goto(base + '/app/#/accounts/' + PROJECT_ACCOUNT);
   await visible(page, 'statement-table');
-  equal(await text(page, 'statement-balance'), '1,097,500.00', 'statement balance');
+  equal(await text(page, 'statement-balance'), '1,148,900.00', 'statement balance');
   contains(await text(page, 'statement-table'), PAYEE, 'statement lists the payment');
 
   const dashAfter = await dashboard(page);
@@ -476,7 +476,7 @@ async function recipientSeesPayment(browser, base) {
   equal(dash.mine, '0 笔', 'my requests after approval');
   equal(hundredths(dash.scopePaid) - hundredths(state.dashBefore.scopePaid), 120n, `东海县 paid rose by 1.20 万元 (${state.dashBefore.scopePaid} → ${dash.scopePaid})`);
   const row = await accountRow(page, PROJECT_ACCOUNT);
-  equal(row.balance, '1,097,500.00', 'the recipient sees the new balance');
+  equal(row.balance, '1,148,900.00', 'the recipient sees the new balance');
   checkProblems();
 }
 

@@ -162,11 +162,14 @@ def test_setup_pairings_and_scores():
     rows = ["pairing,year,indicator,actual,source"]
     for code in city_pairings():
         work, survey, bonus = GIVEN.get(code, ("1.00", "0.00", "0.00"))
+        # a bonus of 0 too: the demo's own pairings come with 2024 scores (survey, bonus)
+        # of their own, which these replace
         rows += ["%s,%d,work,%s,工作台账" % (code, YEAR, work),
-                 "%s,%d,survey,%s,满意度调查报告" % (code, YEAR, survey)]
-        if bonus != "0.00":
-            rows.append("%s,%d,bonus,%s,省委表彰" % (code, YEAR, bonus))
+                 "%s,%d,survey,%s,满意度调查报告" % (code, YEAR, survey),
+                 "%s,%d,bonus,%s,省委表彰" % (code, YEAR, bonus)]
     text = "\n".join(rows) + "\n"
+    had = S.sql("SELECT count(*) FROM scores WHERE year = %d AND indicator IN "
+                "('work', 'survey', 'bonus')" % YEAR)[0][0]
     # manual scores are the assessors' (and an admin's): the import endpoint says so
     for role in ("anonymous", "donor", "recipient", "auditor"):
         before = state()
@@ -174,7 +177,8 @@ def test_setup_pairings_and_scores():
         assert status == (401 if role == "anonymous" else 403), (role, status, body)
         assert state() == before, role
     status, body = import_csv("scores", text, "assessor")
-    assert status == 200 and body["created"] == len(rows) - 1, (status, body)
+    assert status == 200 and body["created"] == len(rows) - 1 - had, (status, body)
+    assert body["updated"] + body["unchanged"] == had, (status, body)
 
 
 # ---- schemes -------------------------------------------------------------------------------

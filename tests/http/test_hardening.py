@@ -415,24 +415,26 @@ def test_405_says_what_is_allowed_and_head_works():
 
 # ---- 2. who may read is the library's: the CLI and HTTP agree ----------------------------
 
+# A pairing of the test's own beside the demo's four (whose books are public where their
+# projects are): a source and an unpublished project no WX-LYG reader may see.
 SECOND_PAIRING = {
     "pairings": "code,name,donor,recipient,start_date,end_date,parent,source\n"
-                "SZ-SQ,苏州市—宿迁市结对帮扶（测试）,320500,321300,2022-01-01,,,synthetic\n",
+                "NT-XZ-TEST,南通市—徐州市结对帮扶（测试）,320600,320300,2022-01-01,,,synthetic\n",
     "projects": "code,name,pairing,region,domain,kind,status,budget,start_date,public,source\n"
-                "SQ-MS-001,宿迁测试民生项目,SZ-SQ,321300,education,livelihood,approved,"
+                "XZ-TEST-001,徐州测试民生项目,NT-XZ-TEST,320300,education,livelihood,approved,"
                 "500000.00,2024-01-01,false,synthetic\n",
     "accounts": "code,name,kind,region,pairing,project\n"
-                "SRC-SZ,苏州市帮扶资金（测试）,source,320500,SZ-SQ,\n"
-                "POOL-SZ-SQ,苏州—宿迁资金池（测试）,pool,321300,SZ-SQ,\n"
-                "PRJ-SQ-MS-001,宿迁测试民生项目资金,project,321300,SZ-SQ,SQ-MS-001\n",
+                "SRC-NT-TEST,南通市帮扶资金（测试）,source,320600,NT-XZ-TEST,\n"
+                "POOL-NT-XZ-TEST,南通—徐州资金池（测试）,pool,320300,NT-XZ-TEST,\n"
+                "PRJ-XZ-TEST-001,徐州测试民生项目资金,project,320300,NT-XZ-TEST,XZ-TEST-001\n",
     "transfers": "id,date,from,to,amount,project,memo\n"
-                 "SZ-T-1,2024-03-01,SRC-SZ,POOL-SZ-SQ,900000.00,,\n"
-                 "SZ-T-2,2024-03-05,POOL-SZ-SQ,PRJ-SQ-MS-001,400000.00,SQ-MS-001,\n",
+                 "NT-T-1,2024-03-01,SRC-NT-TEST,POOL-NT-XZ-TEST,900000.00,,\n"
+                 "NT-T-2,2024-03-05,POOL-NT-XZ-TEST,PRJ-XZ-TEST-001,400000.00,XZ-TEST-001,\n",
 }
 
 
 def add_second_pairing():
-    if not S.sql("SELECT 1 FROM pairings WHERE code = 'SZ-SQ'"):
+    if not S.sql("SELECT 1 FROM pairings WHERE code = 'NT-XZ-TEST'"):
         for kind in ("pairings", "projects", "accounts", "transfers"):
             import_csv(kind, SECOND_PAIRING[kind])
 
@@ -450,19 +452,23 @@ def codes_on_cli(kind, user):
 
 
 def test_cli_and_http_read_the_same():
-    """The review's repro: an auditor of 无锡—连云港 read 苏州's source on the CLI."""
+    """The review's repro: an auditor of 无锡—连云港 read 苏州's source on the CLI (here the
+    test's own 南通—徐州, beside the demo's other pairs)."""
     add_second_pairing()
     for user in ("audit.wxlyg", "wuxi.finance", "donghai.office", "province.assess", "admin"):
         for kind in ("accounts", "transfers", "projects", "milestones"):
             assert codes_on_cli(kind, user) == codes_over_http(kind, user), (kind, user)
-        http_status, _ = api("GET", "/api/v1/accounts/SRC-SZ/statement", user=user)
-        cli_code, _, cli_err = cli("statement", "SRC-SZ", user=user)
+        http_status, _ = api("GET", "/api/v1/accounts/SRC-NT-TEST/statement", user=user)
+        cli_code, _, cli_err = cli("statement", "SRC-NT-TEST", user=user)
         everything = user in ("province.assess", "admin")
         assert http_status == (200 if everything else 404), (user, http_status)
         assert cli_code == (0 if everything else 2), (user, cli_code, cli_err)
-    assert '"SRC-SZ"' not in "".join(codes_on_cli("accounts", "audit.wxlyg"))
-    assert '"SQ-MS-001"' not in "".join(codes_on_cli("projects", "wuxi.finance"))
-    assert '"SQ-MS-001"' in "".join(codes_on_cli("projects", "province.assess"))
+    assert '"SRC-NT-TEST"' not in "".join(codes_on_cli("accounts", "audit.wxlyg"))
+    assert '"XZ-TEST-001"' not in "".join(codes_on_cli("projects", "wuxi.finance"))
+    assert '"XZ-TEST-001"' in "".join(codes_on_cli("projects", "province.assess"))
+    # the demo's own other pairs are no WX-LYG auditor's either
+    assert '"SRC-SZ-CITY"' not in "".join(codes_on_cli("accounts", "audit.wxlyg"))
+    assert '"SRC-SZ-CITY"' in "".join(codes_on_cli("accounts", "province.assess"))
 
 
 # ---- 3. every public figure is made of what the public may see ----------------------------
