@@ -249,6 +249,8 @@ def metric(b, name, pairing, year, deadline):
     """(actual in hundredths, inputs) of a metric for a city pairing and a year."""
     first, yend = "%d-01-01" % year, "%d-12-31" % year
     last = "%d-%s" % (year, deadline or "12-31")
+    if deadline == "02-29" and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        last = "%d-02-28" % year  # the last day of February in a common year
     money = fmt_h
     posted = ("posted", "post")
 
