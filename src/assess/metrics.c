@@ -15,6 +15,9 @@
  * paying.  Every condition on the transfers is still written out below, so
  * the rows that count are those of the transfers table; the copy only spares
  * a scan of every transfer of every year for each pairing (bench/assess).
+ * spent_share's CROSS JOINs fix SQLite's join order (the same inner joins):
+ * the pairing's projects, their accounts, their payments through the index;
+ * left to itself it scanned every transfer of the year for each pairing.
  * Shares with nothing to share (no projects ended this year ...) are 100 %:
  * there was nothing to fail at -- but the shares of money (transferred_share,
  * spent_share) are 0 when nothing was arranged.  Shares are rounded down to
@@ -44,9 +47,10 @@ const struct pa_metric pa_metrics[] = {
      "printf('arranged=%s;transferred_by_%s=%s', pa_money(coalesce(sum(amount), 0)), :last, "
      "pa_money(coalesce(sum(amount) FILTER (WHERE date <= :last), 0))) FROM arranged"},
     {"spent_share", "资金支出率", "%",
-     "WITH " ARRANGED ", spent AS (SELECT t.amount FROM temp.assess_transfers t "
-     "JOIN accounts f ON f.code = t.from_account JOIN accounts d ON d.code = t.to_account "
-     "JOIN projects p ON p.code = f.project WHERE f.kind = 'project' AND d.kind = 'payee' "
+     "WITH " ARRANGED ", spent AS (SELECT t.amount FROM projects p "
+     "CROSS JOIN accounts f ON f.project = p.code "
+     "CROSS JOIN temp.assess_transfers t ON t.from_account = f.code "
+     "JOIN accounts d ON d.code = t.to_account WHERE f.kind = 'project' AND d.kind = 'payee' "
      "AND " PROJECTS_OF_PAIRING " AND t.kind IN ('posted', 'post') "
      "AND t.date BETWEEN :first AND :last) "
      "SELECT CASE WHEN a.total > 0 THEN s.total * 10000 / a.total ELSE 0 END, "
