@@ -29,7 +29,7 @@
 
 /* The pairing's money: what left its sources during the year. */
 #define ARRANGED                                                                                  \
-    "arranged AS (SELECT t.amount, t.date FROM temp.assess_transfers t JOIN accounts a "                      \
+    "arranged AS (SELECT t.amount, t.date FROM temp.assess_transfers t JOIN accounts a "          \
     "ON a.code = t.from_account WHERE a.kind = 'source' AND a.pairing IS NOT NULL "               \
     "AND pa_pairing_under(a.pairing, :pairing) AND t.kind IN ('posted', 'post') "                 \
     "AND t.date BETWEEN :first AND :year || '-12-31')"
