@@ -322,8 +322,11 @@ static int compute(struct pa_db *db, int year, const char *scheme_text, json_t *
         rc = pa_db_fail(db, err, "registering pa_money");
     if (rc == 0)
         rc = load_pairings(db, &r, &n, err);
+    if (rc == 0)
+        rc = pa_assess__year_transfers(db, year, err);
     for (int i = 0; rc == 0 && i < n; i++)
         rc = score_pairing(db, s, year, &r[i], err);
+    pa_assess__year_transfers_drop(db);
     json_t *results = json_array();
     if (rc == 0) {
         place_in_tiers(s, r, n);

@@ -8,6 +8,16 @@
  *
  * Parameters: :pairing, :year (an integer), :first and :last (the year's
  * first day and the indicator's deadline in that year, default 12-31).
+ *
+ * The money metrics read temp.assess_transfers, not transfers: the year's
+ * posted transfers (kind posted or post, dated :first to :year-12-31), which
+ * pa_assess__year_transfers copies once per run and indexes by the account
+ * paying.  Every condition on the transfers is still written out below, so
+ * the rows that count are those of the transfers table; the copy only spares
+ * a scan of every transfer of every year for each pairing (bench/assess).
+ * spent_share's CROSS JOINs fix SQLite's join order (the same inner joins):
+ * the pairing's projects, their accounts, their payments through the index;
+ * left to itself it scanned every transfer of the year for each pairing.
  * Shares with nothing to share (no projects ended this year ...) are 100 %:
  * there was nothing to fail at -- but the shares of money (transferred_share,
  * spent_share) are 0 when nothing was arranged.  Shares are rounded down to
@@ -19,7 +29,7 @@
 
 /* The pairing's money: what left its sources during the year. */
 #define ARRANGED                                                                                  \
-    "arranged AS (SELECT t.amount, t.date FROM transfers t JOIN accounts a "                      \
+    "arranged AS (SELECT t.amount, t.date FROM temp.assess_transfers t JOIN accounts a "          \
     "ON a.code = t.from_account WHERE a.kind = 'source' AND a.pairing IS NOT NULL "               \
     "AND pa_pairing_under(a.pairing, :pairing) AND t.kind IN ('posted', 'post') "                 \
     "AND t.date BETWEEN :first AND :year || '-12-31')"
@@ -37,9 +47,10 @@ const struct pa_metric pa_metrics[] = {
      "printf('arranged=%s;transferred_by_%s=%s', pa_money(coalesce(sum(amount), 0)), :last, "
      "pa_money(coalesce(sum(amount) FILTER (WHERE date <= :last), 0))) FROM arranged"},
     {"spent_share", "资金支出率", "%",
-     "WITH " ARRANGED ", spent AS (SELECT t.amount FROM transfers t "
-     "JOIN accounts f ON f.code = t.from_account JOIN accounts d ON d.code = t.to_account "
-     "JOIN projects p ON p.code = f.project WHERE f.kind = 'project' AND d.kind = 'payee' "
+     "WITH " ARRANGED ", spent AS (SELECT t.amount FROM projects p "
+     "CROSS JOIN accounts f ON f.project = p.code "
+     "CROSS JOIN temp.assess_transfers t ON t.from_account = f.code "
+     "JOIN accounts d ON d.code = t.to_account WHERE f.kind = 'project' AND d.kind = 'payee' "
      "AND " PROJECTS_OF_PAIRING " AND t.kind IN ('posted', 'post') "
      "AND t.date BETWEEN :first AND :last) "
      "SELECT CASE WHEN a.total > 0 THEN s.total * 10000 / a.total ELSE 0 END, "
@@ -108,6 +119,26 @@ const struct pa_metric *pa_metric_find(const char *name)
         if (strcmp(pa_metrics[i].name, name) == 0)
             return &pa_metrics[i];
     return NULL;
+}
+
+int pa_assess__year_transfers(struct pa_db *db, int year, struct pa_error *err)
+{
+    char sql[512];
+    PA_ASSERT(year >= 1949 && year <= 2999);
+    snprintf(sql, sizeof(sql),
+             "DROP TABLE IF EXISTS temp.assess_transfers; "
+             "CREATE TEMP TABLE assess_transfers AS SELECT from_account, to_account, kind, date, "
+             "amount FROM transfers WHERE kind IN ('posted', 'post') "
+             "AND date BETWEEN '%04d-01-01' AND '%04d-12-31'; "
+             "CREATE INDEX temp.assess_transfers_from ON assess_transfers(from_account)",
+             year, year);
+    return pa_db_exec(db, sql, err);
+}
+
+void pa_assess__year_transfers_drop(struct pa_db *db)
+{
+    sqlite3_exec(pa_db_sqlite(db), "DROP TABLE IF EXISTS temp.assess_transfers", NULL, NULL,
+                 NULL);
 }
 
 static void bind_text(sqlite3_stmt *stmt, const char *name, const char *value)
