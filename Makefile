@@ -15,10 +15,14 @@ build: setup
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPA_TESTS=OFF >/dev/null
 	@cmake --build build -j$(JOBS)
 
-# make run: the demo database (created if missing), its demo users, then the server.
+# make run: the demo database (created if missing, with the joint audit of the
+# demo's books and the province's 2024 assessment published, so the portal and
+# the app show them), its demo users, then the server.
 LISTEN ?= 127.0.0.1:8080
 run: build
-	@test -f "$(DB)" || build/pairaid --db "$(DB)" --as demo demo
+	@test -f "$(DB)" || { build/pairaid --db "$(DB)" --as demo demo && \
+	    build/pairaid --db "$(DB)" --as demo audit run --as-of 2024-12-31 >/dev/null && \
+	    build/pairaid --db "$(DB)" --as demo assess run --year 2024 >/dev/null; }
 	@build/pairaid --db "$(DB)" summary
 	@scripts/demo-users build/pairaid "$(DB)"
 	@echo
