@@ -76,6 +76,35 @@ static int print_rows(const struct pa_cli *cli, json_t *rows, enum pa_out_format
     return rc == 0 ? PA_EXIT_OK : PA_EXIT_RUNTIME;
 }
 
+/* A scheme file read and checked before any database is opened: a bad one is
+ * `FILE:LINE: column KEY: message`, exit 2.  *text is the caller's to free. */
+static int read_scheme(const char *path, char **text)
+{
+    if ((*text = pa_cli_read_text(path)) == NULL)
+        return PA_EXIT_INPUT;
+    struct pa_scheme *s = malloc(sizeof(*s));
+    struct pa_error err;
+    pa_error_clear(&err);
+    int line = 0, rc = s ? pa_scheme_parse(*text, s, &line, &err) : PA_ENOMEM;
+    free(s);
+    if (rc == 0)
+        return PA_EXIT_OK;
+    free(*text);
+    *text = NULL;
+    return rc == PA_EINVAL ? pa_cli_file_error(path, line, &err) : PA_EXIT_RUNTIME;
+}
+
+struct add {
+    const char *text;
+    int version;
+};
+
+static int add_scheme(struct pa_db *db, void *ctx, struct pa_error *err)
+{
+    struct add *a = ctx;
+    return pa_scheme_add(db, a->text, &a->version, err);
+}
+
 static int cmd_scheme(struct pa_cli *cli, const char *add)
 {
     if (add == NULL) {
@@ -96,33 +125,24 @@ static int cmd_scheme(struct pa_cli *cli, const char *add)
         free(text);
         return PA_EXIT_OK;
     }
-    char *text = pa_cli_read_text(add);
-    if (text == NULL)
-        return PA_EXIT_INPUT;
-    struct pa_scheme *s = malloc(sizeof(*s));
-    struct pa_error err;
-    pa_error_clear(&err);
-    int line = 0, rc = s ? pa_scheme_parse(text, s, &line, &err) : PA_ENOMEM;
-    free(s);
-    if (rc != 0) {
-        free(text);
-        return rc == PA_EINVAL ? pa_cli_file_error(add, line, &err) : PA_EXIT_RUNTIME;
-    }
+    char *text = NULL;
+    int rc = read_scheme(add, &text);
+    if (rc != PA_EXIT_OK)
+        return rc;
     struct pa_db *db;
     if ((rc = pa_cli_open(cli, 0, &db)) != PA_EXIT_OK) {
         free(text);
         return rc;
     }
-    int version = 0;
-    if ((rc = pa_db_begin(db, &err)) == 0 && (rc = pa_scheme_add(db, text, &version, &err)) == 0)
-        rc = pa_db_commit(db, &err);
-    if (rc != 0)
-        pa_db_rollback(db);
+    struct add a = {.text = text};
+    struct pa_error err;
+    pa_error_clear(&err);
+    rc = pa_cli_transaction(db, add_scheme, &a, &err);
     pa_db_free(db);
     free(text);
     if (rc != 0)
         return pa_cli_fail(&err);
-    printf("%d\n", version);
+    printf("%d\n", a.version);
     return PA_EXIT_OK;
 }
 
@@ -145,18 +165,9 @@ static int cmd_run(struct pa_cli *cli, const struct assess_args *a)
     struct pa_error err;
     pa_error_clear(&err);
     if (a->scheme) {
-        struct pa_scheme *s = malloc(sizeof(*s));
-        int line = 0, rc = PA_ENOMEM;
-        if ((text = pa_cli_read_text(a->scheme)) == NULL) {
-            free(s);
-            return PA_EXIT_INPUT;
-        }
-        if (s && (rc = pa_scheme_parse(text, s, &line, &err)) != 0) {
-            free(s);
-            free(text);
-            return rc == PA_EINVAL ? pa_cli_file_error(a->scheme, line, &err) : PA_EXIT_RUNTIME;
-        }
-        free(s);
+        int rc = read_scheme(a->scheme, &text);
+        if (rc != PA_EXIT_OK)
+            return rc;
         r.text = text;
     }
     struct pa_db *db;
