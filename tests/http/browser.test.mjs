@@ -13,18 +13,10 @@
 // make, the 422 of a bad CSV). Full-page screenshots go to
 // $PA_ARTEFACTS/browser/.
 
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startServer, SOURCE, PASSWORDS } from './server.mjs';
-
-const require = createRequire(path.join(SOURCE, 'package.json'));
-const { chromium } = require('playwright-core');
-
-const ARTEFACTS = path.join(process.env.PA_ARTEFACTS || path.join(os.tmpdir(), 'pairaid-artefacts'), 'browser');
-const CHROMIUM = process.env.PA_CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT = 15000; // per wait; the whole run takes well under a minute
+import {
+  Failure, check, equal, contains, hundredths, yuan, byTestid, text, visible, shot, shotOf, expectFailure, checkProblems,
+  newPage, CHARTS, chartsDrawn, signIn, apiCall, rawCall, tokenOf, run, PASSWORDS, TIMEOUT,
+} from './browser_kit.mjs';
 
 const RECIPIENT = 'donghai.office'; // 东海县 320722
 const DONOR = 'wuxi.finance'; // 无锡市 320200
@@ -43,168 +35,9 @@ const BAD_CSV =
   'DH-TEST-2,东海县测试项目乙,WX-LYG-YX-DH,320722,教育,小而美,申报,100000,2024-02-30\n' +
   'DH-TEST-3,东海县测试项目丙,WX-LYG-YX-DH,320722,flying,livelihood,proposed,-5,2024-03-01\n';
 
-// --- small helpers ---------------------------------------------------------------
-
-class Failure extends Error {}
-
-function check(cond, message) {
-  if (!cond) throw new Failure(message);
-}
-
-function equal(actual, expected, what) {
-  if (actual !== expected) throw new Failure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function contains(text, part, what) {
-  if (!String(text).includes(part)) throw new Failure(`${what}: expected to contain ${JSON.stringify(part)}, got ${JSON.stringify(String(text).slice(0, 300))}`);
-}
-
-/** "1,234.56" (optionally followed by a unit) as integer hundredths, for exact comparisons. */
-function hundredths(text) {
-  const m = /(-?)([\d,]+)\.(\d{2})/.exec(text);
-  if (!m) throw new Failure(`not an amount: ${JSON.stringify(text)}`);
-  const n = BigInt(m[2].replace(/,/g, '')) * 100n + BigInt(m[3]);
-  return m[1] ? -n : n;
-}
-
-/** Integer hundredths as "1,234.56". */
-function yuan(n) {
-  const sign = n < 0n ? '-' : '';
-  const a = n < 0n ? -n : n;
-  return sign + (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + (a % 100n).toString().padStart(2, '0');
-}
-
-const byTestid = (page, id) => page.locator(`[data-testid="${id}"]`);
-
-async function text(page, id) {
-  return (await byTestid(page, id).innerText({ timeout: TIMEOUT })).trim();
-}
-
-async function visible(page, id) {
-  await byTestid(page, id).waitFor({ state: 'visible', timeout: TIMEOUT });
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTEFACTS, name + '.png'), fullPage: true });
-}
-
-// --- watching every page: hosts, console errors, HTTP errors ------------------------------
-
-const problems = [];
-const expected = []; // {label, method, path, status, console, response}
-
-/** Announces one failing request the next steps will cause on purpose. */
-function expectFailure(method, urlPath, status, label) {
-  expected.push({ label, method, path: urlPath, status, console: false, response: false });
-}
-
-/** Fails if anything unannounced went wrong, or an announced failure did not happen. */
-function checkProblems() {
-  const missing = expected.filter((e) => !e.console || !e.response);
-  const found = problems.splice(0);
-  for (const e of missing) found.push(`expected failure did not happen (console seen: ${e.console}, response seen: ${e.response}): ${e.label} ${e.status} ${e.method} ${e.path}`);
-  expected.length = 0;
-  if (found.length) throw new Failure(found.join('\n'));
-}
-
-function watch(context, base, who) {
-  const origin = new URL(base).origin;
-  context.on('request', (req) => {
-    const url = req.url();
-    if (url.startsWith('data:') || url.startsWith('blob:')) return;
-    let host = null;
-    try {
-      host = new URL(url).hostname;
-    } catch (e) {
-      host = null;
-    }
-    if (host !== '127.0.0.1') problems.push(`${who}: request to another host: ${req.method()} ${url}`);
-  });
-  context.on('response', (res) => {
-    if (res.status() < 400) return;
-    const u = new URL(res.url());
-    const e = expected.find((x) => !x.response && x.status === res.status() && x.path === u.pathname && x.method === res.request().method() && u.origin === origin);
-    if (e) e.response = true;
-    else problems.push(`${who}: unexpected HTTP ${res.status()} for ${res.request().method()} ${res.url()}`);
-  });
-  context.on('page', (page) => watchPage(page, origin, who));
-}
-
-function watchPage(page, origin, who) {
-  page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // Chromium logs every failed request as "Failed to load resource: the server
-    // responded with a status of 401 (Unauthorized)", located at the request's URL.
-    const m = /^Failed to load resource: the server responded with a status of (\d{3}) \(/.exec(msg.text());
-    const loc = msg.location() && msg.location().url;
-    if (m && loc) {
-      const u = new URL(loc);
-      const e = expected.find((x) => !x.console && x.status === Number(m[1]) && x.path === u.pathname && u.origin === origin);
-      if (e) {
-        e.console = true;
-        return;
-      }
-    }
-    problems.push(`${who}: console error: ${msg.text()}${loc ? ' (' + loc + ')' : ''}`);
-  });
-}
-
 // --- the steps -----------------------------------------------------------------------
 
 const state = {}; // what one step learns and a later one checks
-
-async function newPage(browser, base, who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(TIMEOUT);
-  watch(context, base, who);
-  const page = await context.newPage();
-  return { context, page };
-}
-
-/**
- * Waits until every chart container holds a canvas of nonzero size with
- * something drawn on it, and the drawing has settled (the same pixels on two
- * polls 250 ms apart: echarts animates for 400 ms, and a screenshot should
- * show the finished charts).
- */
-const CHARTS = ['chart-kind', 'chart-status', 'chart-domain', 'chart-county', 'chart-sankey'];
-
-async function chartsDrawn(page, ids = CHARTS) {
-  await page.evaluate(() => (window.__chartSums = {}));
-  await page
-    .waitForFunction(
-      (tids) => {
-        let ready = true;
-        for (const tid of tids) {
-          const canvas = document.querySelector(`[data-testid="${tid}"] canvas`);
-          if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
-          const r = canvas.getBoundingClientRect();
-          if (r.width < 50 || r.height < 50) return false;
-          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-          let painted = 0;
-          let sum = 0;
-          for (let i = 3; i < data.length; i += 4 * 7) {
-            if (data[i] > 0) painted++;
-            sum = (sum * 31 + data[i - 3] + data[i - 2] * 7 + data[i - 1] * 13 + data[i]) % 1000000007;
-          }
-          const key = tid + ':' + canvas.width + 'x' + canvas.height;
-          if (painted <= 200 || window.__chartSums[key] !== sum) ready = false;
-          window.__chartSums[key] = sum;
-        }
-        return ready;
-      },
-      ids,
-      { timeout: TIMEOUT, polling: 250 }
-    )
-    .catch(async (err) => {
-      const state = await page.evaluate((tids) => tids.map((tid) => {
-        const c = document.querySelector(`[data-testid="${tid}"] canvas`);
-        return tid + ': ' + (c ? c.width + 'x' + c.height : 'no canvas');
-      }), ids);
-      throw new Failure('charts not drawn (' + state.join(', ') + '): ' + err.message.split('\n')[0]);
-    });
-}
 
 async function portal(browser, base) {
   const { context, page } = await newPage(browser, base, 'portal');
@@ -289,21 +122,6 @@ async function portal(browser, base) {
   } finally {
     await context.close();
   }
-}
-
-/** Opens the app signed out (the 401 of GET /me is expected) and signs in. */
-async function signIn(page, base, user) {
-  expectFailure('GET', '/api/v1/me', 401, 'the sign-in page asks who is signed in');
-  await page.goto(base + '/app/');
-  await visible(page, 'login-form');
-  contains(await page.locator('#login h2').innerText(), '工作人员登录', 'sign-in title');
-  await byTestid(page, 'login-username').fill(user);
-  await byTestid(page, 'login-password').fill(PASSWORDS[user]);
-  await byTestid(page, 'login-submit').click();
-  await visible(page, 'whoami');
-  equal(await text(page, 'whoami-name').then((s) => s.split('\n').pop()), user, 'signed-in user');
-  await visible(page, 'dash-funds');
-  await visible(page, 'dash-mine');
 }
 
 /** The dashboard's figures, once every part has loaded. */
@@ -533,17 +351,6 @@ const PLANTED_FROM = 'PRJ-LYG-MS-052';
 // a 1x1 PNG: attachments are typed by their bytes
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6a1e40000000049454e44ae426082', 'hex');
 
-async function apiCall(base, method, urlPath, body, token) {
-  const res = await fetch(base + urlPath, {
-    method,
-    headers: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {}),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => null);
-  if (!res.ok) throw new Failure(`${method} ${urlPath}: HTTP ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** The test's own violation, so it does not depend on the demo's planted findings. */
 async function plantFinding(base) {
   const login = await apiCall(base, 'POST', '/api/v1/login', { username: RECIPIENT, password: PASSWORDS[RECIPIENT] });
@@ -682,7 +489,7 @@ async function portalAudit(browser, base) {
     contains(row, '0.36', 'the planted 3,600.00 yuan as 万元');
     const body = await page.locator('body').innerText();
     check(!body.includes('全额退回项目账户'), 'the internal note is not public');
-    await byTestid(page, 'audit-section').screenshot({ path: path.join(ARTEFACTS, 'portal-audit.png') });
+    await shotOf(byTestid(page, 'audit-section'), 'portal-audit');
     checkProblems();
   } finally {
     await context.close();
@@ -703,17 +510,6 @@ const ASSESS_SCORES =
   `WX-LYG,${ASSESS_YEAR},meetings,3,联席会议纪要\n` +
   `BRW-NJ-HA,${ASSESS_YEAR},meetings,2,联席会议纪要\n` +
   `BRW-SZ-SQ,${ASSESS_YEAR},survey,80,群众满意度测评报告\n`;
-
-async function rawCall(base, method, urlPath, body, contentType, token) {
-  const res = await fetch(base + urlPath, { method, headers: { 'Content-Type': contentType, Authorization: 'Bearer ' + token }, body });
-  const json = await res.json().catch(() => null);
-  if (!res.ok) throw new Failure(`${method} ${urlPath}: HTTP ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function tokenOf(base, user) {
-  return (await apiCall(base, 'POST', '/api/v1/login', { username: user, password: PASSWORDS[user] })).token;
-}
 
 /** Scheme B: the scheme in use with the indicators' cap raised (a sentence of the province's). */
 function raisedCap(text) {
@@ -799,7 +595,7 @@ async function portalAssessment(browser, base) {
       contains(await text(page, 'tier-' + r.tier), r.tier_name, r.pairing + ' tier heading');
     }
     await chartsDrawn(page, ['chart-assessment']);
-    await byTestid(page, 'assessment-section').screenshot({ path: path.join(ARTEFACTS, 'portal-assessment.png') });
+    await shotOf(byTestid(page, 'assessment-section'), 'portal-assessment');
 
     // drill down: a pairing's scores with their inputs, then a project behind one
     await byTestid(page, 'assess-link-WX-LYG').click();
@@ -843,68 +639,21 @@ async function officerSeesWhatRaises(browser, base) {
 
 // --- running ----------------------------------------------------------------------------
 
-async function main() {
-  fs.mkdirSync(ARTEFACTS, { recursive: true });
-  for (const f of fs.readdirSync(ARTEFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTEFACTS, f)); // this test's own folder
-  const started = Date.now();
-  let server = null;
-  let browser = null;
-  let failed = false;
-  // PA_BROWSER_ONLY=REGEX runs only the steps whose names match (and the start-up),
-  // to work on one part of the app; the joint audit's steps sign in for themselves
-  const only = process.env.PA_BROWSER_ONLY ? new RegExp(process.env.PA_BROWSER_ONLY) : null;
-  const step = async (name, fn) => {
-    if (failed || (only && !/^(server|chromium) /.test(name) && !only.test(name))) {
-      console.log(`skip ${name}`);
-      return;
-    }
-    const t0 = Date.now();
-    try {
-      await fn();
-      console.log(`ok   ${name.padEnd(52)} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    } catch (err) {
-      failed = true;
-      console.log(`FAIL ${name}: ${err instanceof Failure ? err.message : err.stack || err}`);
-      if (problems.length) console.log('     also: ' + problems.join('\n     also: '));
-    }
-  };
-  try {
-    await step('server starts on a fresh demo database', async () => {
-      server = await startServer();
-    });
-    await step('chromium starts', async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    });
-    const base = server && server.base;
-    await step('portal: Chinese, funds, charts, moments, search, project, English', () => portal(browser, base));
-    await step('app: recipient requests a payment, cannot approve it', () => recipientRequests(browser, base));
-    await step('app: donor approves; balances move by exactly 12,000.00', () => donorApproves(browser, base));
-    await step('app: recipient sees the payment on the dashboard', () => recipientSeesPayment(browser, base));
-    await step(`app: every page for ${DONOR}`, () => everyPage(state.donor.page, base, 'donor'));
-    await step(`app: every page for ${RECIPIENT}`, () => everyPage(state.recipient.page, base, 'recipient'));
-    await step('app: auditor runs the audit, filters, opens a finding, drills down', () => auditorAudits(browser, base));
-    await step('app: recipient explains the finding with a picture', () => recipientExplains(browser, base));
-    await step('app: measures proposed by the auditor, approved by the donor side', () => measuresPage(browser, base));
-    await step('portal: findings per county by rule and status, no notes', () => portalAudit(browser, base));
-    await step('app: assessor imports scores, compares two schemes, publishes', () => assessorComparesAndPublishes(browser, base));
-    await step('portal: the assessment ranking with its radar, drilled down', () => portalAssessment(browser, base));
-    await step('app: a recipient officer sees what would raise the score', () => officerSeesWhatRaises(browser, base));
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    if (server) {
-      const stopped = failed ? null : server;
-      if (stopped) await step('server stops cleanly (exit 0, no sanitizer report)', () => stopped.stop());
-      else {
-        // a sanitizer report in full (it may be why the steps failed), anything else in a line
-        await server.stop().catch((e) => console.log('     server: ' + (e.message.startsWith('sanitizer') ? e.message : e.message.split('\n')[0])));
-      }
-    }
-  }
-  console.log(`${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${ARTEFACTS}`);
-  process.exit(failed ? 1 : 0);
-}
-
-main().catch((err) => {
+run('browser', [
+  ['portal: Chinese, funds, charts, moments, search, project, English', portal],
+  ['app: recipient requests a payment, cannot approve it', recipientRequests],
+  ['app: donor approves; balances move by exactly 12,000.00', donorApproves],
+  ['app: recipient sees the payment on the dashboard', recipientSeesPayment],
+  [`app: every page for ${DONOR}`, (browser, base) => everyPage(state.donor.page, base, 'donor')],
+  [`app: every page for ${RECIPIENT}`, (browser, base) => everyPage(state.recipient.page, base, 'recipient')],
+  ['app: auditor runs the audit, filters, opens a finding, drills down', auditorAudits],
+  ['app: recipient explains the finding with a picture', recipientExplains],
+  ['app: measures proposed by the auditor, approved by the donor side', measuresPage],
+  ['portal: findings per county by rule and status, no notes', portalAudit],
+  ['app: assessor imports scores, compares two schemes, publishes', assessorComparesAndPublishes],
+  ['portal: the assessment ranking with its radar, drilled down', portalAssessment],
+  ['app: a recipient officer sees what would raise the score', officerSeesWhatRaises],
+]).catch((err) => {
   console.log('FAIL ' + (err.stack || err));
   process.exit(1);
 });
