@@ -40,9 +40,10 @@ test: setup
 # in build-tsan/.  The server is the only part with threads, so only it is built; the
 # load test is included because it is the most concurrent test (a dozen keep-alive
 # clients, reads and group-committed writes at once), the one most likely to show a
-# race; the browser tests of single UI parts (label `ui`) are left out, as they add no
-# concurrency the others lack.  Debug, as build-test: PA_TSAN brings its own -O1 -g, which wins over Debug's
-# -O0, and Debug leaves NDEBUG unset, so nothing is compiled out that build-test runs.
+# race; the browser tests of single UI parts (label `ui`) are left out, as they add
+# no concurrency the others lack.  Debug, as build-test: PA_TSAN brings its own -O1 -g,
+# which wins over Debug's -O0, and Debug leaves NDEBUG unset, so nothing is compiled
+# out that build-test runs.
 test-tsan: setup
 	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPA_TSAN=ON >/dev/null
 	@cmake --build build-tsan -j$(JOBS) --target pairaid_cli
