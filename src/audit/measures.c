@@ -329,10 +329,15 @@ static int authorize_proposal(struct pa_db *db, const char *pairing, const struc
     const struct pa_principal *who = pa_db_principal(db);
     if (pa_scope_unrestricted(db))
         return 0;
+    /* pa_pairing_under reads the scope, which the writer's connection may not
+     * have loaded yet: without it an auditor's proposal stopped the server */
+    int rc = pa_scope_read(db, 0, err);
+    if (rc != 0)
+        return rc;
     if (who->role == PA_ROLE_AUDITOR && pa_pairing_under(db, pairing, who->pairing))
         return 0;
     bool covered = false;
-    int rc = on_side(db, who, s, &covered, err);
+    rc = on_side(db, who, s, &covered, err);
     if (rc == 0 && !covered)
         rc = pa_error_set(err, PA_EDENIED, "%s may not propose measures for pairing '%s'",
                           who->name, pairing);
