@@ -54,6 +54,21 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
     return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
 }
 
+/* What a signed-in reader may do with the project, for the page's forms. */
+static int add_may(struct pa_db *db, json_t *p, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || who->role == PA_ROLE_ANONYMOUS)
+        return 0;
+    json_t *may;
+    int rc = pa_project_may(db, json_string_value(json_object_get(p, "code")),
+                            json_string_value(json_object_get(p, "region")),
+                            json_string_value(json_object_get(p, "pairing")), &may, err);
+    if (rc == 0)
+        json_object_set_new(p, "may", may);
+    return rc;
+}
+
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
     "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
@@ -102,6 +117,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
     if (rc == 0)
         rc = pa_ledger_budget_of(db, code, execution_json, &execution, err);
     json_object_set_new(p, "execution", execution ? execution : json_null());
+    if (rc == 0)
+        rc = add_may(db, p, err);
     if (rc != 0)
         json_decref(p);
     else
