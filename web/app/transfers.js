@@ -216,12 +216,19 @@ async function requestAccounts(from) {
   return listOf(res, 'accounts');
 }
 
-/** Refills the payee select with what a request from `from` may pay into. */
+/**
+ * Refills the payee select with what a request from `from` may pay into. The
+ * payee already chosen stays chosen if it is still offered, and only the
+ * answer for the payer chosen last is used (answers may arrive out of order).
+ */
 async function fillTargets(toSelect, from) {
+  const asked = (toSelect.dataset.asked = String(Number(toSelect.dataset.asked || 0) + 1));
   const targets = from ? await requestAccounts(from) : [];
+  if (toSelect.dataset.asked !== asked) return;
+  const kept = toSelect.value;
   const fresh = accountSelect({}, targets, ['project', 'payee'], false, t('tx.choose_to'));
   toSelect.replaceChildren(...fresh.childNodes);
-  toSelect.value = '';
+  toSelect.value = targets.some((a) => a.code === kept) ? kept : '';
 }
 
 async function requestForm(accounts, index) {
