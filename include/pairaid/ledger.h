@@ -239,6 +239,7 @@ struct pa_transfer_filter {
     const char *state;   /* pending, approved, voided, expired, posted, post, void */
     const char *account; /* from or to this account */
     const char *id;      /* this transfer alone (an audit finding's evidence names it) */
+    const char *region;  /* either account in this region or one below it (a county's own) */
     int64_t limit, offset;
 };
 

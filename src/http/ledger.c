@@ -158,7 +158,14 @@ void pa_h_transfers(struct pa_http_request *r)
         .state = pa_http_query(r, "state"),
         .account = pa_http_query(r, "account"),
         .id = pa_http_query(r, "id"),
+        .region = pa_http_query(r, "region"),
     };
+    struct pa_error bad;
+    pa_error_clear(&bad);
+    if (f.region && f.region[0] && pa_region_code_check(f.region, &bad) != 0) {
+        pa_http_error(r, 400, "malformed", "region", "%s", bad.message);
+        return;
+    }
     struct pa_db *db;
     if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
         return;

@@ -218,7 +218,10 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
     " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
-    " AND (?7 = '' OR t.id = ?7)"
+    " AND (?7 = '' OR t.id = ?7)"                                                                   \
+    " AND (?8 = '' OR EXISTS (SELECT 1 FROM accounts a JOIN regions r ON r.code = a.region"        \
+    "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"       \
+    "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?8))))"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
@@ -235,6 +238,7 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
     pa_db_bind_text(stmt, 7, f->id ? f->id : "");
+    pa_db_bind_text(stmt, 8, f->region ? f->region : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)

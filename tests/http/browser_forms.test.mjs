@@ -136,6 +136,13 @@ async function listDefaultsToCounty(browser, base) {
   const regions = await byTestid(page, 'account-table').locator('tbody tr td:nth-child(4)').allInnerTexts();
   check(regions.length > 10 && regions.every((r) => r.trim() === '东海县'), 'accounts of 东海县, by name');
   await shot(page, 'accounts-donghai');
+  // transfers too: requests and history open on the county
+  await byTestid(page, 'nav-transfers').click();
+  await visible(page, 'history-table');
+  equal(await byTestid(page, 'transfers-scope').inputValue(), DONGHAI, 'transfers open on the own county');
+  const histRows = await byTestid(page, 'history-table').locator('tbody tr').allInnerTexts();
+  check(histRows.length > 0 && histRows.every((r) => r.includes('东海县')), 'every transfer in the history touches a 东海县 account');
+  await shot(page, 'transfers-donghai');
   checkProblems();
 }
 

@@ -168,6 +168,19 @@ def test_project_says_what_its_reader_may_do():
     must("PATCH", "/api/v1/projects/LYG-MS-047", body, "donghai.office")
 
 
+def test_transfers_of_a_county():
+    """?region= keeps the transfers with an account in the county (the app's default for a county office)."""
+    mine = must("GET", "/api/v1/transfers?region=" + DONGHAI + "&limit=1000", user="donghai.office")
+    everything = must("GET", "/api/v1/transfers?limit=1000", user="donghai.office")
+    assert 0 < mine["total"] < everything["total"], (mine["total"], everything["total"])
+    regions = {a["code"]: a["region"] for a in must("GET", "/api/v1/accounts", user="admin")["accounts"]}
+    for t in mine["transfers"]:
+        assert DONGHAI in (regions[t["from"]], regions[t["to"]]), t
+    city = must("GET", "/api/v1/transfers?region=320700&limit=1", user="donghai.office")
+    assert city["total"] >= mine["total"]
+    refused("GET", "/api/v1/transfers?region=east", None, "donghai.office", 400, "region")
+
+
 # ---- an account for a new project -------------------------------------------------------
 
 
@@ -259,7 +272,8 @@ def test_history_after_a_patch():
 
 TESTS = [test_me_says_what_each_role_may_do, test_pairings_offered_are_those_a_project_may_be_filed_in,
          test_regions_offered_for_a_pairing, test_payer_accounts_are_those_a_request_may_ask,
-         test_project_says_what_its_reader_may_do, test_account_for_a_new_project,
+         test_project_says_what_its_reader_may_do, test_transfers_of_a_county,
+         test_account_for_a_new_project,
          test_milestone_photo, test_history_after_a_patch]
 
 

@@ -92,10 +92,10 @@ function pendingTable(rows, index) {
 }
 
 /** Open requests and expired ones (which can still be voided), newest first, each once. */
-async function loadPending() {
+async function loadPending(region) {
   const [pending, expired] = await Promise.all([
-    api('/transfers', { params: { state: 'pending', limit: 1000 } }),
-    api('/transfers', { params: { state: 'expired', limit: 1000 } }),
+    api('/transfers', { params: { state: 'pending', region, limit: 1000 } }),
+    api('/transfers', { params: { state: 'expired', region, limit: 1000 } }),
   ]);
   const seen = new Set();
   return listOf(pending, 'transfers')
@@ -286,7 +286,7 @@ function historyTable(rows, index) {
   );
 }
 
-function historySection(index) {
+function historySection(index, region) {
   const box = el('div');
   const state = { state: 'posted', offset: 0 };
   // An approved request is 'approved' (its posting transfer is kind 'post'), not 'posted'.
@@ -294,7 +294,7 @@ function historySection(index) {
   const load = async () => {
     clear(box).append(loading());
     try {
-      const res = await api('/transfers', { params: { state: state.state, limit: HISTORY_PAGE, offset: state.offset } });
+      const res = await api('/transfers', { params: { state: state.state, region, limit: HISTORY_PAGE, offset: state.offset } });
       clear(box).append(
         historyTable(listOf(res, 'transfers'), index),
         pager(res.total, HISTORY_PAGE, state.offset, (off) => {
@@ -346,13 +346,32 @@ async function renderOne(root, id) {
   );
 }
 
+// A county office sees its county's transfers first (either account in the
+// county); 查看范围 widens the requests and the history to all it reads.
+const scope = { owner: null, region: '' };
+
+function scopeSelect() {
+  const me = currentUser();
+  if (me.role !== 'recipient' || !me.region) return null;
+  if (scope.owner !== me.name) Object.assign(scope, { owner: me.name, region: me.region });
+  const options = [{ value: me.region, label: t('forms.scope_mine', { name: me.region_name || me.region }) }, { value: '', label: t('forms.scope_all') }];
+  const chooser = select({ testid: 'transfers-scope', 'aria-label': t('forms.scope') }, options, scope.region);
+  chooser.addEventListener('change', () => {
+    scope.region = chooser.value;
+    rerender();
+  });
+  return el('div', { class: 'filters' }, chooser);
+}
+
 export async function render(root, args = []) {
   if (args[0]) return renderOne(root, args[0]);
   const list = el('div', {}, loading());
-  root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
-  const [rows] = await Promise.all([loadPending(), getAccounts()]);
+  const chooser = scopeSelect();
+  const region = chooser ? scope.region : '';
+  root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), chooser, list);
+  const [rows] = await Promise.all([loadPending(region), getAccounts()]);
   const index = await accountIndex();
   clear(list).append(pendingTable(rows, index));
   if (may('request_transfer')) root.append(await requestForm(await requestAccounts(), index));
-  root.append(historySection(index));
+  root.append(historySection(index, region));
 }
