@@ -244,6 +244,17 @@ async function historyAfterPatch(browser, base) {
   check(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(advance), 'time shown: ' + advance);
   await page.locator('[data-testid="notice"] .banner-close').click(); // the sticky notice would cover the heading
   await shotOf(byTestid(page, 'project-history'), 'history-after-patch');
+  // the English view names the events and fields in English, with no full-width colons
+  await page.locator('#lang-switch').click();
+  await page.waitForFunction(() => {
+    const head = document.querySelector('[data-testid="project-history"] h3');
+    return head && head.innerText === 'Change history' && document.querySelector('[data-testid="history-table"]');
+  });
+  const english = await byTestid(page, 'history-table').innerText();
+  for (const part of ['Status moved forward', 'Budget: ', 'Project filed', 'Fund account opened']) contains(english, part, 'English history');
+  check(!english.includes('：'), 'no full-width colon in the English history');
+  await shotOf(byTestid(page, 'project-history'), 'history-english');
+  await page.locator('#lang-switch').click();
   checkProblems();
 }
 

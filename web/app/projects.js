@@ -377,7 +377,7 @@ function changesCell(row) {
       el(
         'li',
         {},
-        el('span', { class: 'history-field', text: fieldLabel(c.field) + '：' }),
+        el('span', { class: 'history-field', text: fieldLabel(c.field) + (lang() === 'zh' ? '：' : ': ') }),
         only ? valueText(c.field, c.new) : el('span', {}, el('del', { text: valueText(c.field, c.old) }), ' → ', el('strong', { text: valueText(c.field, c.new) }))
       )
     )
