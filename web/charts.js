@@ -63,16 +63,29 @@ export function resizeAll() {
   }
 }
 
+/*
+ * Phones: a chart under NARROW_PX wide lays itself out for the narrow box
+ * (legends wrap instead of running into the plot, axis labels turn, the
+ * Sankey's labels shorten), so that no two labels overlap at 390 px.
+ */
+const NARROW_PX = 480;
+
+function isNarrow(container) {
+  return container.clientWidth > 0 && container.clientWidth < NARROW_PX;
+}
+
 /** A donut of counts: items [{name, value, tip}]. */
 export function donut(container, items) {
+  const narrow = isNarrow(container);
   return draw(container, {
     tooltip: { trigger: 'item', formatter: (p) => tipHtml(p.name, [p.data.tip]) },
-    legend: { bottom: 0, type: 'scroll', icon: 'circle', itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 12 } },
+    // On a phone the legend wraps onto a second line below a smaller ring: every category stays readable.
+    legend: { bottom: 0, type: narrow ? 'plain' : 'scroll', icon: 'circle', itemWidth: 10, itemHeight: 10, itemGap: narrow ? 8 : 10, textStyle: { fontSize: 12 } },
     series: [
       {
         type: 'pie',
-        radius: ['42%', '68%'],
-        center: ['50%', '44%'],
+        radius: narrow ? ['32%', '52%'] : ['42%', '68%'],
+        center: ['50%', narrow ? '40%' : '44%'],
         avoidLabelOverlap: true,
         itemStyle: { borderColor: '#fff', borderWidth: 2 },
         label: { formatter: '{c}', fontSize: 12 },
@@ -100,11 +113,13 @@ export function bars(container, items, { horizontal = false, color = PALETTE[1] 
  * [{name, values}], rates (numbers or null), and formatted tooltip lines per category.
  */
 export function barsWithRate(container, categories, series, rates, tips, labels) {
+  // On a phone the county names stand upright under their bars, and the legend sits clear above the axis names.
+  const narrow = isNarrow(container);
   return draw(container, {
-    grid: { left: 64, right: 56, top: 40, bottom: 32 },
-    legend: { top: 0, textStyle: { fontSize: 12 } },
+    grid: narrow ? { left: 8, right: 8, top: 64, bottom: 8, containLabel: true } : { left: 64, right: 56, top: 40, bottom: 32 },
+    legend: { top: 0, itemGap: narrow ? 8 : 10, textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => tipHtml(ps[0].name, tips[ps[0].dataIndex]) },
-    xAxis: { type: 'category', data: categories, axisTick: { show: false }, axisLabel: { interval: 0, fontSize: 12 } },
+    xAxis: { type: 'category', data: categories, axisTick: { show: false }, axisLabel: narrow ? { interval: 0, rotate: 90, fontSize: 11 } : { interval: 0, fontSize: 12 } },
     yAxis: [
       { type: 'value', name: labels.amountAxis, nameTextStyle: { fontSize: 12, align: 'left' }, splitLine: { lineStyle: { color: '#eceef2' } } },
       { type: 'value', name: labels.rateAxis, min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { show: false }, nameTextStyle: { fontSize: 12 } },
@@ -115,9 +130,69 @@ export function barsWithRate(container, categories, series, rates, tips, labels)
   });
 }
 
+/** The Sankey's columns as echarts lays them out ('justify'): each node's longest path from a source, sinks last. */
+function sankeyColumns(nodes, links) {
+  const next = new Map(nodes.map((n) => [n.name, []]));
+  const incoming = new Map(nodes.map((n) => [n.name, 0]));
+  for (const l of links) {
+    if (!next.has(l.source) || !incoming.has(l.target)) continue;
+    next.get(l.source).push(l.target);
+    incoming.set(l.target, incoming.get(l.target) + 1);
+  }
+  const depth = new Map();
+  const queue = nodes.filter((n) => incoming.get(n.name) === 0).map((n) => n.name);
+  for (const name of queue) depth.set(name, 0);
+  for (let i = 0; i < queue.length; i++) {
+    for (const to of next.get(queue[i])) {
+      depth.set(to, Math.max(depth.get(to) || 0, depth.get(queue[i]) + 1));
+      incoming.set(to, incoming.get(to) - 1);
+      if (incoming.get(to) === 0) queue.push(to);
+    }
+  }
+  const last = Math.max(0, ...depth.values());
+  const column = new Map([...depth].map(([name, d]) => [name, next.get(name).length ? d : last]));
+  const perColumn = new Array(last + 1).fill(0);
+  for (const c of column.values()) perColumn[c]++;
+  return { columns: last + 1, crowded: Math.max(0, ...perColumn) };
+}
+
+/** "苏州市本级南北结对帮扶资金" → "苏州市本级", "苏州市—宿迁市南北结对帮扶资金池" → "苏州—宿迁": on a phone the programme's common words go. */
+function shortLabel(label) {
+  if (/南北结对帮扶资金池$/.test(label)) return label.replace(/南北结对帮扶资金池$/, '').replace(/市(?=—|$)/g, '');
+  return label.replace(/南北结对帮扶资金$/, '');
+}
+
+/**
+ * At phone width: only the nodes money went through, short labels cut to the
+ * room between two columns, no figures (the tooltip has them), and a box tall
+ * enough that the labels of the most crowded column stand apart.
+ */
+function narrowSankey(container, nodes, links) {
+  const used = new Set(links.flatMap((l) => [l.source, l.target]));
+  const kept = nodes.filter((n) => used.has(n.name));
+  const { columns, crowded } = sankeyColumns(kept, links);
+  const right = 76;
+  const nodeWidth = 10;
+  const step = columns > 1 ? (container.clientWidth - 8 - right - nodeWidth) / (columns - 1) : 0;
+  const labelWidth = Math.max(24, Math.floor(step - nodeWidth - 12));
+  container.style.height = Math.max(560, crowded * 18 + 360) + 'px';
+  return {
+    nodes: kept,
+    series: {
+      right,
+      nodeWidth,
+      nodeGap: 16,
+      label: { fontSize: 11, color: '#1d2430', width: labelWidth, overflow: 'truncate', formatter: (p) => p.data.short },
+      levels: [{ depth: columns - 1, label: { width: right - 8 } }],
+    },
+  };
+}
+
 /** A Sankey diagram: nodes [{name, label}], links [{source, target, value, tip}]. */
 export function sankey(container, nodes, links) {
   const labelOf = new Map(nodes.map((n) => [n.name, n.label || n.name]));
+  const narrow = isNarrow(container) ? narrowSankey(container, nodes, links) : null;
+  if (narrow) nodes = narrow.nodes;
   return draw(container, {
     tooltip: {
       trigger: 'item',
@@ -137,8 +212,9 @@ export function sankey(container, nodes, links) {
         emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
         label: { fontSize: 12, color: '#1d2430', formatter: (p) => labelOf.get(p.name) + '  {v|' + WHOLE.format(p.value) + '}', rich: { v: { color: '#6b7380', fontSize: 11 } } },
-        data: nodes.map((n, i) => ({ name: n.name, tip: n.tip, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+        data: nodes.map((n, i) => ({ name: n.name, short: narrow ? shortLabel(n.label || n.name) : undefined, tip: n.tip, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
         links,
+        ...(narrow ? narrow.series : {}),
       },
     ],
   });
