@@ -16,7 +16,8 @@ const REPORTS = {
   budget: { name: (root) => withChoice(t('layout.report.budget'), root.querySelector('[data-testid="budget-group"]')), unit: 'yuan' },
   accounts: { name: (root, args) => (args[0] ? t('layout.report.statement') + '：' + statementName(root, args[0]) : t('layout.report.balances')), unit: 'yuan' },
   audit: { name: (root, args) => (args[0] ? null : t('layout.report.findings')), unit: 'yuan' },
-  assessment: { name: () => t('layout.report.assessment'), unit: 'points' },
+  // The assessor's page is a workbench (schemes, comparisons); what is printed is its published ranking.
+  assessment: { name: () => t('layout.report.assessment'), unit: 'points', scope: (root) => root.querySelector('[data-testid="assessment-published"]') },
 };
 
 /** "预算执行情况表（按县区）": the grouping chosen in the view's select, if any. */
@@ -66,6 +67,7 @@ export function decorate(root, name, args) {
   if (!root.isConnected) return; // the user has moved on to another view
   const report = reportOf(name, root, args);
   if (!report) return;
-  frameReport(root, report);
-  placeButton(root, exportButton(() => reportOf(name, root, args), () => root));
+  const scope = (REPORTS[name].scope && REPORTS[name].scope(root)) || root;
+  frameReport(scope, report);
+  placeButton(root, exportButton(() => reportOf(name, root, args), () => scope));
 }
