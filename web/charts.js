@@ -11,6 +11,8 @@ export const PALETTE = ['#b4232a', '#1f4e8c', '#c98a1b', '#3f7f5f', '#6b4c9a', '
 const BAR_COLORS = ['#1f4e8c', '#b4232a', '#3f7f5f'];
 const FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif';
 const instances = new WeakMap();
+const redraws = new WeakMap(); // container -> draws its chart again, for a change of layout
+const drawnNarrow = new WeakMap(); // container -> whether it was drawn for a phone
 const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 let resizeBound = false;
 
@@ -43,7 +45,10 @@ export function draw(container, option) {
   if (!chart || chart.isDisposed()) {
     chart = ec.init(container, null, { renderer: 'canvas' });
     instances.set(container, chart);
+  } else {
+    chart.resize(); // the box may have changed (the Sankey's height is set for a phone)
   }
+  drawnNarrow.set(container, isNarrow(container));
   const base = baseOption();
   // The tooltip is merged one level deep so every chart keeps the shared look (class, font).
   const merged = Object.assign(base, option, { tooltip: Object.assign(base.tooltip, option.tooltip || {}) });
@@ -55,12 +60,23 @@ export function draw(container, option) {
   return true;
 }
 
-/** Fits every chart to its box again, e.g. after its section was hidden while the window changed. */
+/**
+ * Fits every chart to its box again, e.g. after its section was hidden while the
+ * window changed; a chart whose box crossed NARROW_PX (a phone turned) is drawn
+ * again with the layout for its new width.
+ */
 export function resizeAll() {
   for (const node of document.querySelectorAll('.chart')) {
     const c = instances.get(node);
-    if (c && !c.isDisposed() && node.offsetWidth > 0) c.resize();
+    if (!c || c.isDisposed() || node.offsetWidth === 0) continue;
+    if (redraws.has(node) && drawnNarrow.get(node) !== isNarrow(node)) redraws.get(node)();
+    else c.resize();
   }
+}
+
+/** Keeps how to draw a chart again, with the same data. */
+function remember(container, redraw) {
+  redraws.set(container, redraw);
 }
 
 /*
@@ -76,6 +92,7 @@ function isNarrow(container) {
 
 /** A donut of counts: items [{name, value, tip}]. */
 export function donut(container, items) {
+  remember(container, () => donut(container, items));
   const narrow = isNarrow(container);
   return draw(container, {
     tooltip: { trigger: 'item', formatter: (p) => tipHtml(p.name, [p.data.tip]) },
@@ -97,6 +114,7 @@ export function donut(container, items) {
 
 /** Vertical bars of counts: items [{name, value, tip}] in the given order. */
 export function bars(container, items, { horizontal = false, color = PALETTE[1] } = {}) {
+  remember(container, () => bars(container, items, { horizontal, color }));
   const cat = { type: 'category', data: items.map((i) => i.name), axisTick: { show: false }, axisLabel: { interval: 0, fontSize: 12 } };
   const val = { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#eceef2' } } };
   return draw(container, {
@@ -113,6 +131,7 @@ export function bars(container, items, { horizontal = false, color = PALETTE[1] 
  * [{name, values}], rates (numbers or null), and formatted tooltip lines per category.
  */
 export function barsWithRate(container, categories, series, rates, tips, labels) {
+  remember(container, () => barsWithRate(container, categories, series, rates, tips, labels));
   // On a phone the county names stand upright under their bars, and the legend sits clear above the axis names.
   const narrow = isNarrow(container);
   return draw(container, {
@@ -190,9 +209,11 @@ function narrowSankey(container, nodes, links) {
 
 /** A Sankey diagram: nodes [{name, label}], links [{source, target, value, tip}]. */
 export function sankey(container, nodes, links) {
+  remember(container, () => sankey(container, nodes, links));
   const labelOf = new Map(nodes.map((n) => [n.name, n.label || n.name]));
   const narrow = isNarrow(container) ? narrowSankey(container, nodes, links) : null;
-  if (narrow) nodes = narrow.nodes;
+  const shown = narrow ? narrow.nodes : nodes;
+  if (!narrow) container.style.height = ''; // the stylesheet's height again, after a phone's
   return draw(container, {
     tooltip: {
       trigger: 'item',
@@ -212,7 +233,7 @@ export function sankey(container, nodes, links) {
         emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
         label: { fontSize: 12, color: '#1d2430', formatter: (p) => labelOf.get(p.name) + '  {v|' + WHOLE.format(p.value) + '}', rich: { v: { color: '#6b7380', fontSize: 11 } } },
-        data: nodes.map((n, i) => ({ name: n.name, short: narrow ? shortLabel(n.label || n.name) : undefined, tip: n.tip, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
+        data: shown.map((n, i) => ({ name: n.name, short: narrow ? shortLabel(n.label || n.name) : undefined, tip: n.tip, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
         links,
         ...(narrow ? narrow.series : {}),
       },
@@ -226,6 +247,7 @@ export function sankey(container, nodes, links) {
  * `selected` names the series shown at first (the legend switches the others on).
  */
 export function radar(container, indicators, series, { selected = null } = {}) {
+  remember(container, () => radar(container, indicators, series, { selected }));
   const shown = selected ? Object.fromEntries(series.map((s) => [s.name, selected.includes(s.name)])) : undefined;
   return draw(container, {
     legend: series.length > 1 ? { bottom: 0, type: 'scroll', textStyle: { fontSize: 12 }, selected: shown } : undefined,

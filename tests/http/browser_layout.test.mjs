@@ -174,6 +174,22 @@ async function portalOnPhone(browser, base) {
       await byTestid(page, id).screenshot({ path: artefact('phone-' + id + '.png') });
     }
 
+    // Turned sideways (844 px) the charts take the wide layout, and back upright the phone's again.
+    const sankeyLayout = () => page.evaluate(() => {
+      const dom = document.querySelector('[data-testid="chart-sankey"]');
+      return { right: window.echarts.getInstanceByDom(dom).getOption().series[0].right, height: dom.offsetHeight };
+    });
+    const upright = await sankeyLayout();
+    await page.setViewportSize({ width: 844, height: 390 });
+    await page.waitForFunction(() => window.echarts.getInstanceByDom(document.querySelector('[data-testid="chart-sankey"]')).getOption().series[0].right === 110);
+    equal((await sankeyLayout()).height, 560, 'the Sankey\'s height turned sideways (the stylesheet\'s)');
+    await noOverflow(page, 'portal turned sideways');
+    await page.setViewportSize(PHONE);
+    await page.waitForFunction((r) => window.echarts.getInstanceByDom(document.querySelector('[data-testid="chart-sankey"]')).getOption().series[0].right === r, upright.right);
+    equal((await sankeyLayout()).height, upright.height, 'the Sankey\'s height upright again');
+    await chartsDrawn(page);
+    await chartsReadable(page, CHARTS);
+
     // Tapping a menu entry still leads to its section.
     await page.locator('.topnav a[href="#/ledger"]').tap();
     await page.waitForFunction(() => Math.abs(document.getElementById('ledger').getBoundingClientRect().top) < 40);
