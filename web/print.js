@@ -12,6 +12,20 @@ import { el } from './ui.js';
 import { t } from './i18n.js';
 import { today } from './format.js';
 
+// The server's day (GET /healthz `today`; $PAIRAID_TODAY in tests): 统计截止日期 is the day
+// of the books, not of the reader's clock. Until it is known, the browser's day stands in.
+let serverDay = null;
+fetch('/healthz')
+  .then((res) => (res.ok ? res.json() : null))
+  .then((h) => {
+    if (h && /^\d{4}-\d{2}-\d{2}$/.test(h.today)) serverDay = h.today;
+  })
+  .catch(() => {}); // offline or an old server: the browser's day
+
+function asOf(report) {
+  return report.asOf || serverDay || today();
+}
+
 /**
  * A report: {name, unit: 'yuan'|'wan'|'points', org, signer}. `name` is the
  * printed title, `org` the 制表单位, `signer` fills 制表人 (left blank for a
@@ -28,7 +42,7 @@ export function printHead(report) {
       'div',
       { class: 'print-meta' },
       item(t('layout.print.unit_org'), report.org, 'print-org'),
-      item(t('layout.print.as_of'), report.asOf || today(), 'print-as-of'),
+      item(t('layout.print.as_of'), asOf(report), 'print-as-of'),
       item(unitLabel, t('layout.unit.' + (report.unit || 'yuan')), 'print-unit')
     )
   );
@@ -43,13 +57,13 @@ export function signBlock(report) {
     line(t('layout.print.preparer'), report.signer),
     line(t('layout.print.reviewer')),
     line(t('layout.print.head')),
-    line(t('layout.print.sign_date'), report.asOf || today())
+    line(t('layout.print.sign_date'), asOf(report))
   );
 }
 
 /** A file name for the PDF: the report's name and date, without characters file systems refuse. */
 export function pdfName(report) {
-  return [report.name, report.asOf || today()].join('_').replace(/[\\/:*?"<>|（）()\s]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  return [report.name, asOf(report)].join('_').replace(/[\\/:*?"<>|（）()\s]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
 }
 
 let savedTitle = null;
