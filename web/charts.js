@@ -190,10 +190,10 @@ function narrowSankey(container, nodes, links) {
   const used = new Set(links.flatMap((l) => [l.source, l.target]));
   const kept = nodes.filter((n) => used.has(n.name));
   const { columns, crowded } = sankeyColumns(kept, links);
-  const right = 76;
+  const right = 64; // the last column: county names of up to five characters
   const nodeWidth = 10;
   const step = columns > 1 ? (container.clientWidth - 8 - right - nodeWidth) / (columns - 1) : 0;
-  const labelWidth = Math.max(24, Math.floor(step - nodeWidth - 12));
+  const labelWidth = Math.max(24, Math.floor(step - nodeWidth - 8));
   container.style.height = Math.max(560, crowded * 18 + 360) + 'px';
   return {
     nodes: kept,
