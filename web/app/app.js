@@ -9,7 +9,7 @@
 import { api, setCsrf, setUnauthenticatedHandler, listOf } from '../api.js';
 import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
-import { currentUser, setUser, mayDecide, isReadOnly } from './session.js';
+import { currentUser, setUser, setMay, mayDecide, isReadOnly } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
 import * as dashboard from './dashboard.js';
 import * as projects from './projects.js';
@@ -21,6 +21,8 @@ import * as log from './log.js';
 import * as audit from './audit.js';
 import * as measures from './measures.js';
 import * as assessment from './assessment.js';
+import { decorate } from './reports.js';
+import { bindPhoneLayout } from '../phone.js';
 
 const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
 const $ = (id) => document.getElementById(id);
@@ -79,6 +81,7 @@ async function signIn(ev) {
     const res = await api('/login', { method: 'POST', json: { username: form.elements.username.value.trim(), password: form.elements.password.value }, quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay((await api('/me')).may); // what the user may do, for the forms and buttons shown
     form.elements.password.value = '';
     hideNotice();
     if (!location.hash || location.hash === '#/') location.hash = '#/dashboard';
@@ -123,7 +126,7 @@ function route() {
   const container = el('div', { class: 'view-body', testid: 'view-' + name });
   host.append(container);
   document.title = t('nav.' + name) + ' · ' + t('app.title');
-  VIEWS[name].render(container, args).catch(showError);
+  VIEWS[name].render(container, args).then(() => decorate(container, name, args)).catch(showError);
 }
 
 async function restoreSession() {
@@ -131,6 +134,7 @@ async function restoreSession() {
     const res = await api('/me', { quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay(res.may);
     showApp();
   } catch (err) {
     if (err.status !== 401) showError(err);
@@ -141,6 +145,7 @@ async function restoreSession() {
 async function start() {
   bindBanners();
   applyI18n();
+  bindPhoneLayout({ navToggle: $('nav-toggle'), nav: $('nav') });
   bindLangSwitch($('lang-switch'));
   onLangChange(() => {
     applyI18n();
