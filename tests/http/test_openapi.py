@@ -396,8 +396,9 @@ def sample_values(api):
     st, accounts = api.call("get", "/api/v1/accounts", role="admin", expect=200)
     st, findings = api.call("get", "/api/v1/audit/findings?status=all", role="admin", expect=200)
     return {
-        "code": {"/api/v1/projects/{code}": projects["projects"][0]["code"],
-                 "/api/v1/accounts/{code}/statement": accounts["accounts"][0]["code"]},
+        # a {code} is an account's under /accounts/, a project's elsewhere
+        "code": {"/api/v1/accounts/": accounts["accounts"][0]["code"],
+                 "/api/v1/projects/": projects["projects"][0]["code"]},
         "id": findings["findings"][0]["id"],
         "pairing": "WX-LYG",
         "kind": "projects",
@@ -417,7 +418,8 @@ def concrete(template, params, samples, extra=None):
     path = template
     for name in re.findall(r"\{([^}]+)\}", template):
         value = samples[name]
-        value = value[template] if isinstance(value, dict) else value
+        if isinstance(value, dict):
+            value = next(v for prefix, v in value.items() if template.startswith(prefix))
         path = path.replace("{%s}" % name, urllib.parse.quote(value, safe=""))
     query = {p["name"]: samples[p["name"]] for p in params
              if p["in"] == "query" and p.get("required")}
