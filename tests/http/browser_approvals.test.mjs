@@ -10,7 +10,7 @@
 // $PA_ARTEFACTS/browser_approvals/.
 
 import {
-  check, equal, contains, byTestid, text, visible, shot, shotOf, expectFailure, checkProblems,
+  check, equal, contains, byTestid, text, visible, shot, shotOf, artefact, expectFailure, checkProblems,
   newPage, signIn, apiCall, tokenOf, run, PASSWORDS,
 } from './browser_kit.mjs';
 
@@ -32,11 +32,18 @@ async function requestForm(page) {
   return byTestid(page, 'request-form');
 }
 
-/** Types a date as an officer would, leaves the field, and returns what the field then holds and says. */
-async function typeDate(page, testid, typed) {
+/** Types a date as an officer would: what the hint says while it is typed, then what the field holds once left. */
+async function typeDate(page, testid, typed, beforeLeaving) {
   await byTestid(page, testid).fill(typed);
+  const typing = await text(page, testid + '-hint');
+  if (beforeLeaving) await beforeLeaving();
   await byTestid(page, testid).blur();
-  return { value: await byTestid(page, testid).inputValue(), hint: await text(page, testid + '-hint') };
+  return { typing, value: await byTestid(page, testid).inputValue(), hint: await text(page, testid + '-hint') };
+}
+
+/** What the officer sees (the viewport, not the whole page): a dialog sits over the middle of the window. */
+async function viewShot(page, name) {
+  await page.screenshot({ path: artefact(name + '.png') });
 }
 
 // --- the steps --------------------------------------------------------------------------------
@@ -62,10 +69,10 @@ async function datesAsWritten(browser, base) {
     ['2026.1.5', '2026-01-05', 'date-dots-single-digits'],
     ['2026年12月4日', '2026-12-04', 'date-chinese'],
   ]) {
-    const got = await typeDate(page, 'request-date', typed);
-    equal(got.value, want, `"${typed}" is read as`);
+    const got = await typeDate(page, 'request-date', typed, () => shotOf(form, name));
+    equal(got.typing, `将按 ${want} 提交`, `the hint while "${typed}" is typed`);
+    equal(got.value, want, `"${typed}" once the field is left`);
     equal(got.hint, `将按 ${want} 提交`, `the hint beside "${typed}"`);
-    await shotOf(form, name);
   }
   // A calendar is at hand: the button opens the browser's own date picker.
   await visible(page, 'request-date-pick');
@@ -91,7 +98,7 @@ async function datesAsWritten(browser, base) {
 
 async function sessionExpiresMidForm(browser, base) {
   const { context, page } = state.recipient;
-  await page.goto(base + '/app/#/transfers');
+  await page.reload(); // a fresh form, without the last step's alert
   await visible(page, 'request-form');
   const id = await byTestid(page, 'request-id').inputValue();
   state.id = id;
@@ -100,6 +107,7 @@ async function sessionExpiresMidForm(browser, base) {
   await byTestid(page, 'request-amount').fill('1.2万');
   await byTestid(page, 'request-date').fill('2026年12月4日');
   await byTestid(page, 'request-memo').fill(MEMO);
+  await byTestid(page, 'request-form').evaluate((f) => f.scrollIntoView({ block: 'center' }));
 
   // The session ends on the server (as a timeout would) while the form is half done.
   const cookies = await context.cookies(base);
@@ -117,7 +125,7 @@ async function sessionExpiresMidForm(browser, base) {
   equal(await byTestid(page, 'request-memo').inputValue(), MEMO, 'the memo kept');
   equal(await byTestid(page, 'request-id').inputValue(), id, 'the request id kept');
   equal(await byTestid(page, 'request-to').inputValue(), PAYEE, 'the payee kept');
-  await shot(page, 'session-expired-dialog');
+  await viewShot(page, 'session-expired-dialog');
 
   // A wrong password is said inside the dialog, which stays.
   expectFailure('POST', '/api/v1/login', 401, 'a wrong password in the dialog');
@@ -133,7 +141,8 @@ async function sessionExpiresMidForm(browser, base) {
   equal(await text(page, 'amount-' + id), '12,000.00', 'the amount typed before the session ended');
   contains(await text(page, 'pending-row-' + id), MEMO, 'the memo typed before the session ended');
   contains(await text(page, 'pending-row-' + id), '2026-12-04', 'the date typed as 2026年12月4日');
-  await shot(page, 'session-resubmitted');
+  await byTestid(page, 'pending-row-' + id).evaluate((r) => r.scrollIntoView({ block: 'center' }));
+  await viewShot(page, 'session-resubmitted');
   checkProblems();
 }
 
@@ -173,7 +182,7 @@ async function confirmApproval(browser, base) {
   for (const part of ['确认批准拨付申请', id, RECIPIENT, PROJECT_ACCOUNT, PAYEE, MEMO]) contains(dialog, part, 'the confirmation');
   equal(await text(page, 'decision-amount'), '12,000.00 元（1.20 万元）', 'the amount in 元 and 万元');
   await byTestid(page, 'decision-comment').fill(COMMENT);
-  await shot(page, 'confirm-approval');
+  await viewShot(page, 'confirm-approval');
   // Cancelling changes nothing.
   await byTestid(page, 'decision-cancel').click();
   await byTestid(page, 'decision-dialog').waitFor({ state: 'detached' });
@@ -214,7 +223,7 @@ async function rejectionNeedsReason(browser, base) {
   await byTestid(page, 'decision-confirm').click();
   equal(await text(page, 'decision-comment-hint'), '请填写驳回理由。', 'a rejection without a reason is not sent');
   await visible(page, 'decision-dialog');
-  await shot(page, 'confirm-rejection-needs-reason');
+  await viewShot(page, 'confirm-rejection-needs-reason');
   await byTestid(page, 'decision-comment').fill(REASON);
   await byTestid(page, 'decision-confirm').click();
   await byTestid(page, 'pending-row-' + id).waitFor({ state: 'detached' });

@@ -20,7 +20,7 @@ import { parseDateInput } from '../format.js';
 export function dateField({ name, value = '', testid, required = false, label }) {
   const input = el('input', { name, value, testid, required, autocomplete: 'off', inputmode: 'numeric', placeholder: t('date.placeholder'), dataset: { selfcheck: '1', datefield: '1' }, 'aria-describedby': testid + '-hint' });
   const picker = el('input', { type: 'date', class: 'date-picker-native', tabindex: '-1', 'aria-hidden': 'true', testid: testid + '-native' });
-  const button = el('button', { type: 'button', class: 'btn small date-pick', testid: testid + '-pick', title: t('date.pick'), 'aria-label': t('date.pick') }, el('span', { 'aria-hidden': 'true', text: '📅' }));
+  const button = el('button', { type: 'button', class: 'btn small date-pick', testid: testid + '-pick', title: t('date.pick'), 'aria-label': t('date.pick') }, calendarIcon());
   const hint = el('small', { class: 'hint', id: testid + '-hint', testid: testid + '-hint', text: t('date.hint') });
   button.addEventListener('click', () => {
     const r = parseDateInput(input.value);
@@ -37,12 +37,33 @@ export function dateField({ name, value = '', testid, required = false, label })
     checkDateField(input);
   });
   input.addEventListener('blur', () => checkDateField(input));
+  // While typing, say how the date will be read once it is one; complain only on leaving.
   input.addEventListener('input', () => {
+    const r = parseDateInput(input.value);
     input.classList.remove('invalid');
     hint.classList.remove('error');
-    hint.textContent = t('date.hint');
+    hint.textContent = r.value ? t('date.read_as', { v: r.value }) : t('date.hint');
   });
   return el('label', { class: 'field date-field' }, el('span', { class: 'field-label', text: label }), el('span', { class: 'date-row' }, input, button, picker), hint);
+}
+
+/** A small calendar drawn in SVG: no emoji font is needed, and it takes the button's colour. */
+function calendarIcon() {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '16');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const d of ['M2.5 3.5h11v10h-11z', 'M2.5 6.5h11', 'M5 2v3M11 2v3', 'M5 9h2M9 9h2M5 11.5h2M9 11.5h2']) {
+    const path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '1.3');
+    svg.append(path);
+  }
+  return svg;
 }
 
 /**

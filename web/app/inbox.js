@@ -11,7 +11,7 @@ import { api } from '../api.js';
 import { el, table } from '../ui.js';
 import { t, enumLabel } from '../i18n.js';
 import { formatYuan, formatWan } from '../format.js';
-import { accountIndex } from './session.js';
+import { accountIndex, getPairings } from './session.js';
 
 function link(hash, text, testid) {
   return el('a', { href: hash, text, testid });
@@ -22,8 +22,10 @@ function account(code, index) {
   return el('span', {}, el('span', { class: 'code', text: code }), a ? el('span', { class: 'sub', text: a.name }) : null);
 }
 
-function section(testid, title, count, body) {
-  return el('section', { class: 'inbox-section', testid }, el('h3', {}, title, ' ', el('span', { class: 'count-pill', testid: testid + '-count', text: String(count) })), body);
+/** A part of the inbox; an empty one is a single quiet line, so what needs action stands out. */
+function section(testid, title, count, body, emptyText) {
+  const pill = el('span', { class: 'count-pill' + (count ? '' : ' zero'), testid: testid + '-count', text: String(count) });
+  return el('section', { class: 'inbox-section' + (count ? '' : ' empty'), testid }, el('h3', {}, title, ' ', pill), count ? body : el('p', { class: 'muted', text: emptyText }));
 }
 
 function transfersTable(items, index) {
@@ -60,11 +62,11 @@ function findingsTable(items) {
   );
 }
 
-function measuresTable(items) {
+function measuresTable(items, pairingNames) {
   return table(
     [
       { label: t('inbox.measures_version'), render: (r) => link('#/measures', t('inbox.version_n', { v: r.version }), 'inbox-link-measures-' + r.version) },
-      { label: t('inbox.pairing'), render: (r) => r.pairing, class: 'code' },
+      { label: t('inbox.pairing'), render: (r) => el('span', {}, pairingNames.get(r.pairing) || r.pairing, el('span', { class: 'sub code', text: r.pairing })) },
       { label: t('inbox.proposed_by'), render: (r) => r.proposed_by },
       { label: t('inbox.side'), render: (r) => t('inbox.side_' + r.side) },
       { label: t('inbox.other_side'), render: (r) => (r.other_side_by ? t('inbox.other_approved', { who: r.other_side_by }) : t('inbox.other_waiting')) },
@@ -76,15 +78,16 @@ function measuresTable(items) {
 }
 
 export async function render(root) {
-  const [box, index] = await Promise.all([api('/inbox'), accountIndex()]);
+  const [box, index, pairings] = await Promise.all([api('/inbox'), accountIndex(), getPairings()]);
+  const pairingNames = new Map(pairings.map((p) => [p.code, p.name]));
   const of = (kind) => box.items.filter((i) => i.kind === kind);
   root.append(
     el('h2', { text: t('inbox.title') }),
     el('p', { class: 'lead', testid: 'inbox-summary', text: box.total ? t('inbox.lead', { n: box.total }) : t('inbox.empty') })
   );
   root.append(
-    section('inbox-transfers', t('inbox.transfers'), box.counts.transfers, transfersTable(of('transfer'), index)),
-    section('inbox-findings', t('inbox.findings'), box.counts.findings, findingsTable(of('finding'))),
-    section('inbox-measures', t('inbox.measures'), box.counts.measures, measuresTable(of('measures')))
+    section('inbox-transfers', t('inbox.transfers'), box.counts.transfers, transfersTable(of('transfer'), index), t('inbox.none_transfers')),
+    section('inbox-findings', t('inbox.findings'), box.counts.findings, findingsTable(of('finding')), t('inbox.none_findings')),
+    section('inbox-measures', t('inbox.measures'), box.counts.measures, measuresTable(of('measures'), pairingNames), t('inbox.none_measures'))
   );
 }

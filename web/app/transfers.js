@@ -71,7 +71,8 @@ function confirmDecision(tr, action, index) {
     el('p', { class: 'lead', text: t(approving ? 'apr.lead_post' : 'apr.lead_void') }),
     facts([
       [t('tx.id'), el('span', { class: 'code', text: tr.id })],
-      [t('tx.actor'), tr.actor + ' · ' + tr.date],
+      [t('tx.actor'), tr.actor],
+      [t('apr.requested_on'), tr.date],
       [t('tx.from'), accountLine(tr.from, index)],
       [t('tx.to'), accountLine(tr.to, index)],
       [t('apr.amount'), el('strong', { class: 'amount-big', testid: 'decision-amount', text: amountBoth(tr.amount) })],
