@@ -359,6 +359,7 @@ const DICT = {
   'apr.step_expired': ['已过期未审批，只能驳回', 'Expired undecided: it can only be rejected'],
   'apr.recorded': ['记账时间', 'recorded'],
   'apr.no_comment': ['（未填写）', '(none given)'],
+  'apr.labelled': ['{k}：{v}', '{k}: {v}'],
   'enum.purpose.works': ['工程', 'Works'],
   'enum.purpose.goods': ['货物', 'Goods'],
   'enum.purpose.services': ['服务', 'Services'],

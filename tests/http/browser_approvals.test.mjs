@@ -266,6 +266,15 @@ async function auditorInbox(browser, base) {
   equal(await text(page, 'inbox-measures-count'), '0', 'auditors approve no measures');
   equal(await text(page, 'nav-inbox-count'), '1', 'the badge');
   await shot(page, 'inbox-auditor');
+  // The same inbox in English, and a request's history there (no full-width colon).
+  await byTestid(page, 'lang-switch').click();
+  await page.locator('h2', { hasText: 'Waiting for me' }).waitFor();
+  contains(await text(page, 'inbox-findings'), 'Audit findings awaiting me', 'the English inbox');
+  await shot(page, 'inbox-auditor-en');
+  await page.goto(base + '/app/#/transfers/' + encodeURIComponent(state.id));
+  await visible(page, 'history-decision-comment');
+  equal(await text(page, 'history-decision-comment'), 'Comment: ' + COMMENT, 'the comment line in English');
+  await shot(page, 'history-en');
   await context.close();
   checkProblems();
 }

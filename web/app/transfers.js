@@ -374,13 +374,13 @@ async function renderOne(root, id) {
   root.append(el('a', { class: 'back', href: '#/transfers', text: t('tx.back') }));
   const tr = listOf(await api('/transfers', { params: { id, limit: 1 } }), 'transfers')[0];
   if (!tr) {
-    root.append(el('h2', { text: t('tx.one_title') + '：' + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
+    root.append(el('h2', { text: t('apr.labelled', { k: t('tx.one_title'), v: id }) }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
     return;
   }
   const index = await accountIndex();
   const statement = (code) => el('span', {}, accountCell(code, index), ' ', el('a', { class: 'small', href: '#/accounts/' + encodeURIComponent(code) + '/' + encodeURIComponent(tr.id), testid: 'transfer-statement-' + code, text: t('tx.statement') }));
   root.append(
-    el('h2', { text: t('tx.one_title') + '：' + tr.id }),
+    el('h2', { text: t('apr.labelled', { k: t('tx.one_title'), v: tr.id }) }),
     el('div', { class: 'card', testid: 'transfer-detail' }, facts([
       [t('tx.date'), tr.date],
       [t('tx.state'), stateTag(tr.state)],
@@ -404,17 +404,17 @@ async function renderOne(root, id) {
 function approvalHistory(tr, index) {
   const step = (testid, what, who, date, time, extra) =>
     el('li', { testid }, el('div', { class: 'step-head' }, el('strong', { text: what }), ' ', el('span', { text: who || '—' }), el('span', { class: 'muted', text: ' · ' + date + (time ? ' · ' + t('apr.recorded') + ' ' + formatTime(time) : '') })), extra);
-  const items = [step('history-requested', t('apr.step_requested'), tr.actor, tr.date, tr.time, tr.memo ? el('div', { class: 'step-note', text: t('tx.memo') + '：' + tr.memo }) : null)];
+  const items = [step('history-requested', t('apr.step_requested'), tr.actor, tr.date, tr.time, tr.memo ? el('div', { class: 'step-note', text: t('apr.labelled', { k: t('tx.memo'), v: tr.memo }) }) : null)];
   const d = tr.decision;
   if (d) {
     const what = d.kind === 'post' ? t('apr.step_approved') : d.actor === tr.actor ? t('apr.step_withdrawn') : t('apr.step_rejected');
-    const partial = d.kind === 'post' && d.amount !== tr.amount ? el('div', { class: 'step-note', text: t('apr.amount') + '：' + amountBoth(d.amount) }) : null;
-    const note = el('div', { class: 'step-note comment', testid: 'history-decision-comment', text: t('apr.comment') + '：' + (d.comment || t('apr.no_comment')) });
+    const partial = d.kind === 'post' && d.amount !== tr.amount ? el('div', { class: 'step-note', text: t('apr.labelled', { k: t('apr.amount'), v: amountBoth(d.amount) }) }) : null;
+    const note = el('div', { class: 'step-note comment', testid: 'history-decision-comment', text: t('apr.labelled', { k: t('apr.comment'), v: d.comment || t('apr.no_comment') }) });
     items.push(step('history-decided', what, d.actor, d.date, d.time, [partial, note]));
   } else {
     items.push(el('li', { testid: 'history-waiting', class: 'waiting' }, el('strong', { text: t(tr.state === 'expired' ? 'apr.step_expired' : 'apr.step_waiting') })));
   }
-  const section = el('section', { class: 'card', testid: 'approval-history' }, el('h3', { text: t('apr.history_title') }), el('ol', { class: 'timeline' }, items));
+  const section = el('section', { class: 'card', testid: 'approval-history' }, el('h3', { text: t('apr.history_title') }), el('ol', { class: 'approval-steps' }, items));
   if (!d && mayDecide(tr)) section.append(el('div', { class: 'form-actions' }, decisionCell(tr, currentUser(), isReadOnly(), index)));
   return section;
 }
