@@ -41,6 +41,9 @@ struct pa_transfer {
     const char *purpose;  /* works, goods, services, subsidy, ... (pa_payment_purposes) */
     const char *stage;    /* advance, progress, final */
     const char *contract; /* the contract it pays, of the transfer's project */
+    /* POST/VOID, optional: the approver's comment (审批意见), recorded in the
+     * event and shown beside the ledger line; at most PA_MEMO_MAX_CHARS. */
+    const char *comment;
 };
 
 /* The codes `purpose` and `stage` take, with their Chinese names. */
@@ -83,7 +86,9 @@ extern const struct pa_enum_value pa_payment_stages[];
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
     X(EXCEEDS_BUDGET, "amount", "asks a pool for more than the project's budget not yet funded")   \
     X(NEEDS_APPROVAL, "amount", "a payment this large needs the donor's approval: request it")     \
-    X(OVERFLOW, "amount", "a balance would overflow")
+    X(OVERFLOW, "amount", "a balance would overflow")                                              \
+    X(COMMENT_INVALID, "comment",                                                                  \
+      "a comment is text of at most 1,000 characters on an approval or a rejection")
 
 enum pa_transfer_result {
 #define PA_TRANSFER_ENUM(name, field, text) PA_TR_##name,
@@ -151,6 +156,7 @@ int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as
 
 struct pa_statement_line {
     const char *id, *date, *kind, *counterparty, *project, *memo;
+    const char *comment;           /* a post's or void's 审批意见, or NULL */
     int64_t debit_fen, credit_fen; /* posted movement of the account */
     int64_t pending_fen;           /* reserved (+) or released (-) by this line */
     int64_t balance_fen;           /* running posted balance, credits - debits */
