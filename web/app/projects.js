@@ -6,7 +6,7 @@
 // refuses a step back, and a form that cannot express it needs no explaining.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, select, field, pager, loading, showError, markField } from '../ui.js';
+import { el, clear, table, select, field, pager, loading, showError, markField, moneyUnit } from '../ui.js';
 import { t, lang, enumLabel, enumCodes } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
@@ -34,6 +34,7 @@ function invalid(form, name, message) {
 // --- list --------------------------------------------------------------------------
 
 function projectTable(rows) {
+  const unit = moneyUnit(rows.flatMap((p) => [p.budget, p.investment]));
   return table(
     [
       { label: t('project.code'), render: (p) => p.code, class: 'code' },
@@ -41,11 +42,12 @@ function projectTable(rows) {
       { label: t('project.kind'), render: (p) => tag('kind', p.kind) },
       { label: t('project.status'), render: (p) => tag('status', p.status) },
       { label: t('project.region'), render: (p) => p.region, class: 'code' },
-      { label: t('project.budget'), num: true, render: (p) => formatAmount(p.budget, lang()) },
+      { label: t('fig.budget'), num: true, render: (p) => unit.format(p.budget) },
+      { label: t('fig.investment.col'), num: true, render: (p) => (p.investment ? unit.format(p.investment) : '—') },
       { label: t('project.public'), render: (p) => (p.public ? t('common.yes') : t('common.no')) },
     ],
     rows,
-    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code }
+    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code, unit }
   );
 }
 
