@@ -47,7 +47,7 @@ function budgetTable(group, rows) {
       { label: t('fig.investment.col'), num: true, render: (r) => (toFen(r.investment) ? unit.format(r.investment) : '—') },
     ],
     rowsLive,
-    { testid: 'budget-table', rowTestid: (r) => 'budget-row-' + r.key, footer, unit }
+    { testid: 'budget-table', rowTestid: (r) => 'budget-row-' + r.key, footer, unit, compact: true }
   );
 }
 
