@@ -456,14 +456,14 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
 {
     static const char sql[] =
         "SELECT code, name, 1, budget, allocated, committed, paid, expired, investment FROM ("
-        PER_PROJECT ") x WHERE code = ?1";
+        PER_PROJECT ") x WHERE code = :code"; /* named: :today comes first in the text */
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, 0, err);
     if (rc == 0)
         rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
-    pa_db_bind_text(stmt, 1, project);
+    pa_db_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":code"), project);
     return budget_rows(db, stmt, fn, ctx, err);
 }
 
