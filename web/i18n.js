@@ -611,6 +611,7 @@ const DICT = {
   'fig.expired.col': ['已过期', 'Expired'],
   'fig.budget.lead': ['执行率 = 已支出 ÷ 预算数（帮扶资金）；总投资另列，不计入执行率。点击列标题可排序。', 'Execution = paid ÷ budget (assistance money); investment is shown apart and not in the rate. Click a column header to sort.'],
   'fig.project.investment': ['总投资', 'Total investment'],
+  'as.in.investment': ['项目总投资', 'Total investment'],
 
   // --- log -----------------------------------------------------------------------------
   'log.title': ['可信账本', 'Audit log'],
