@@ -101,6 +101,34 @@ run('browser-figures', [
     },
   ],
   [
+    'portal project library and project page: investment beside the assistance money; English caption',
+    async (browser, base) => {
+      const { context, page } = await newPage(browser, base, 'public');
+      await page.goto(base + '/#projects');
+      await byTestid(page, 'project-search').fill('惠榆');
+      await byTestid(page, 'project-search').press('Enter');
+      await visible(page, 'project-row-LYG-PARK-HUIYU');
+      await oneUnit(page, 'project-table', '万元');
+      const row = (await byTestid(page, 'project-row-LYG-PARK-HUIYU').innerText()).split('\t').map((c) => c.trim());
+      check(row.includes('15,000.00') && row.includes('56,000.00'), 'Huiyu: 帮扶资金 15,000.00 and 总投资 56,000.00 万元: ' + row.join(' | '));
+      await shotOf(page.locator('#projects'), 'portal-projects-huiyu');
+      await page.goto(base + '/#/project/LYG-PARK-HUIYU');
+      await visible(page, 'project-investment');
+      contains(await text(page, 'project-investment'), '5.60 亿元', 'the article\'s 总投资约5.6亿元');
+      contains(await byTestid(page, 'project-page').innerText(), '20.0%', 'execution on the 1.5亿元 of assistance money');
+      await shotOf(byTestid(page, 'project-page'), 'portal-project-huiyu');
+      await page.goto(base + '/#counties');
+      await byTestid(page, 'lang-switch').click();
+      equal(await text(page, 'county-table-unit'), 'Amounts in 10,000 yuan', 'the caption in English');
+      await visible(page, 'count-investment');
+      contains(await text(page, 'count-investment'), 'Total investment', 'the investment headline in English');
+      await shotOf(page.locator('#overview'), 'portal-headline-en');
+      await byTestid(page, 'lang-switch').click();
+      await context.close();
+      checkProblems();
+    },
+  ],
+  [
     'app budget table by each grouping: 万元 throughout, donors with budgets and rates',
     async (browser, base) => {
       const { context, page } = await newPage(browser, base, 'admin');
