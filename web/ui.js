@@ -48,8 +48,8 @@ export function loading() {
 /**
  * A table. columns: [{label, render(row) → node|string, num: bool, class,
  * sortValue(row) → number|bigint|string}]; opts.rowTestid(row) names each row;
- * opts.footer is an optional row of cells; opts.unit (from moneyUnit) puts the
- * table's one money unit in its caption. Every column sorts on a click of its
+ * opts.footer is an optional row of cells; opts.unit (from moneyUnit) names the
+ * table's one money unit in a line above it (金额单位：万元). Every column sorts on a click of its
  * header (opts.sortable === false turns that off).
  */
 export function table(columns, rows, opts = {}) {
@@ -65,13 +65,18 @@ export function table(columns, rows, opts = {}) {
   const heads = columns.map((c) => el('th', { class: cellClass(c), scope: 'col', title: c.title }, sortable ? sortButton(c.label) : c.label));
   if (sortable) bindSorting(heads, columns, rows, body, tbody);
   const foot = opts.footer ? el('tfoot', {}, el('tr', {}, opts.footer.map((cell, i) => el('td', { class: cellClass(columns[i]) }, cell)))) : null;
-  const caption = opts.unit ? el('caption', { class: 'table-unit', testid: opts.testid ? opts.testid + '-unit' : null, text: opts.unit.caption }) : null;
-  const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid }, caption, el('thead', {}, el('tr', {}, heads)), tbody, foot);
+  // The unit line sits above the table inside its scrolling box, as wide as the
+  // box, so that it stays in sight at the top right when a wide table scrolls.
+  const unitId = opts.unit ? 'unit-' + ++unitLines : null;
+  const unitLine = opts.unit ? el('p', { class: 'table-unit', id: unitId, testid: opts.testid ? opts.testid + '-unit' : null, text: opts.unit.caption }) : null;
+  const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid, 'aria-describedby': unitId }, el('thead', {}, el('tr', {}, heads)), tbody, foot);
   if (!rows.length && opts.empty !== false) {
-    return el('div', { class: 'table-wrap' }, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
+    return el('div', { class: 'table-wrap' }, unitLine, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
   }
-  return el('div', { class: 'table-wrap' }, tableEl);
+  return el('div', { class: 'table-wrap' }, unitLine, tableEl);
 }
+
+let unitLines = 0; // ids for the unit lines tables point to (aria-describedby)
 
 /**
  * The one money unit for a table holding these amounts (API strings): {unit,

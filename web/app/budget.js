@@ -33,11 +33,14 @@ function budgetTable(group, rows) {
     rateBar(rateOf(total('paid'), total('budget'))),
     unit.format(total('investment')),
   ];
+  // one project per row needs no 项目数 column: the room goes to the amounts
+  const perProject = group === 'project';
+  if (perProject) footer.splice(2, 1);
   return table(
     [
       { label: t('budget.key'), render: (r) => r.key, class: 'code' },
       { label: t('budget.name'), render: (r) => nameCell(group, r), class: 'wide' },
-      { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
+      perProject ? null : { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
       { label: t('exec.budget'), num: true, render: (r) => unit.format(r.budget) },
       { label: t('exec.allocated'), num: true, render: (r) => unit.format(r.allocated) },
       { label: t('fig.committed_live'), num: true, render: (r) => unit.format(r.live) },
@@ -45,7 +48,7 @@ function budgetTable(group, rows) {
       { label: t('exec.paid'), num: true, render: (r) => unit.format(r.paid) },
       { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate), sortValue: (r) => rateNumber(r.rate) },
       { label: t('fig.investment.col'), num: true, render: (r) => (toFen(r.investment) ? unit.format(r.investment) : '—') },
-    ],
+    ].filter(Boolean),
     rowsLive,
     { testid: 'budget-table', rowTestid: (r) => 'budget-row-' + r.key, footer, unit, compact: true }
   );
