@@ -77,7 +77,7 @@ export function formatAmount(amount, lang = 'zh') {
 /**
  * The one unit of a table's amounts, as Chinese finance reports choose it: 万元
  * once any figure reaches 1万元, else 元. A table never mixes units between rows;
- * its caption names the unit (金额单位：万元), see ui.js moneyUnit.
+ * unit line names it (金额单位：万元), see ui.js moneyUnit.
  */
 export function tableUnit(amounts) {
   for (const a of amounts) {
