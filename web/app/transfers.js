@@ -372,10 +372,13 @@ function historySection(index, region) {
   const state = { state: 'posted', offset: 0 };
   // An approved request is 'approved' (its posting transfer is kind 'post'), not 'posted'.
   const states = ['posted', 'approved', 'voided', 'expired', 'pending'].map((s) => ({ value: s, label: enumLabel('state', s) }));
+  let asked = 0; // only the latest question's answer is shown: an earlier, slower one must not overwrite it
   const load = async () => {
+    const mine = ++asked;
     clear(box).append(loading());
     try {
       const res = await api('/transfers', { params: { state: state.state, region, limit: HISTORY_PAGE, offset: state.offset } });
+      if (mine !== asked) return;
       clear(box).append(
         historyTable(listOf(res, 'transfers'), index),
         pager(res.total, HISTORY_PAGE, state.offset, (off) => {
@@ -384,6 +387,7 @@ function historySection(index, region) {
         })
       );
     } catch (err) {
+      if (mine !== asked) return;
       clear(box);
       showError(err);
     }
