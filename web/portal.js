@@ -16,6 +16,7 @@ import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } fro
 import { momentList, projectPage, tag } from './project-view.js';
 import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
+import { bindSkipLink, setCurrent } from './a11y.js';
 
 const PAGE_SIZE = 20;
 const data = {}; // the last answer of each endpoint, for re-rendering
@@ -362,7 +363,7 @@ async function showAssessment(code, year) {
     const chart = el('div', { class: 'chart radar', testid: 'chart-assessment-pairing' });
     clear(page).append(
       back,
-      el('h2', { testid: 'assessment-title', text: r.name }),
+      el('h1', { testid: 'assessment-title', text: r.name }),
       el('p', { class: 'muted', text: assessmentMeta(r) }),
       el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
       scoresTable(r.scores, portalLinks(published))
@@ -377,15 +378,22 @@ async function showAssessment(code, year) {
 
 // --- routing and start-up ------------------------------------------------------
 
+/** The menu entry of what is showing (a project page belongs to 项目库) is marked current. */
+function markNav(hash) {
+  setCurrent(document.querySelectorAll('.topnav a'), (a) => a.getAttribute('href') === hash);
+}
+
 function route() {
   const m = /^#\/project\/(.+)$/.exec(location.hash);
   if (m) {
+    markNav('#/projects');
     $('assessment-page').hidden = true;
     showProject(decodeURIComponent(m[1]));
     return;
   }
   const a = /^#\/assessment\/([^/]+)(?:\/(\d{4}))?$/.exec(location.hash);
   if (a) {
+    markNav('#/assessment');
     showAssessment(decodeURIComponent(a[1]), a[2]);
     return;
   }
@@ -396,7 +404,7 @@ function route() {
   document.title = t('portal.title');
   const section = document.getElementById(location.hash.replace(/^#\//, ''));
   if (section && section.classList.contains('section')) section.scrollIntoView({ block: 'start' });
-  for (const a of document.querySelectorAll('.topnav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
+  markNav(location.hash || '#/overview');
 }
 
 /** The header names the city pairing when the books hold one; with a province of
@@ -431,6 +439,7 @@ function renderAll() {
 
 async function start() {
   bindBanners();
+  bindSkipLink();
   applyI18n();
   bindLangSwitch($('lang-switch'));
   onLangChange(renderAll);

@@ -96,7 +96,7 @@ function proposeForm(m) {
 
 export async function render(root) {
   const me = currentUser();
-  root.append(el('h2', { text: t('mea.title') }), el('p', { class: 'lead', text: t('mea.lead') }));
+  root.append(el('h1', { text: t('mea.title') }), el('p', { class: 'lead', text: t('mea.lead') }));
   const m = await api('/measures');
   const head = m.in_force ? t('mea.in_force_n', { v: m.in_force, pairing: m.pairing }) : t('mea.defaults', { pairing: m.pairing });
   root.append(

@@ -83,7 +83,7 @@ async function renderList(root) {
     }
   };
   const actions = isReadOnly() ? null : el('div', { class: 'actions' }, el('a', { class: 'btn primary', href: '#/projects/new', testid: 'project-new', text: '+ ' + t('projects.new') }));
-  root.append(el('div', { class: 'view-head' }, el('h2', { text: t('nav.projects') }), actions), filters(load), box);
+  root.append(el('div', { class: 'view-head' }, el('h1', { text: t('nav.projects') }), actions), filters(load), box);
   await load();
 }
 
@@ -168,7 +168,7 @@ async function renderCreate(root) {
       showError(err);
     }
   });
-  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h2', { text: t('projects.new') }), form);
+  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h1', { text: t('projects.new') }), form);
   await fillRegions();
 }
 

@@ -293,13 +293,13 @@ async function renderOne(root, id) {
   root.append(el('a', { class: 'back', href: '#/transfers', text: t('tx.back') }));
   const tr = listOf(await api('/transfers', { params: { id, limit: 1 } }), 'transfers')[0];
   if (!tr) {
-    root.append(el('h2', { text: t('tx.one_title') + '：' + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
+    root.append(el('h1', { text: t('tx.one_title') + '：' + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
     return;
   }
   const index = await accountIndex();
   const statement = (code) => el('span', {}, accountCell(code, index), ' ', el('a', { class: 'small', href: '#/accounts/' + encodeURIComponent(code) + '/' + encodeURIComponent(tr.id), testid: 'transfer-statement-' + code, text: t('tx.statement') }));
   root.append(
-    el('h2', { text: t('tx.one_title') + '：' + tr.id }),
+    el('h1', { text: t('tx.one_title') + '：' + tr.id }),
     el('div', { class: 'card', testid: 'transfer-detail' }, facts([
       [t('tx.date'), tr.date],
       [t('tx.state'), stateTag(tr.state)],
@@ -319,7 +319,7 @@ async function renderOne(root, id) {
 export async function render(root, args = []) {
   if (args[0]) return renderOne(root, args[0]);
   const list = el('div', {}, loading());
-  root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
+  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
   const [rows, accounts] = await Promise.all([loadPending(), getAccounts()]);
   const index = await accountIndex();
   clear(list).append(pendingTable(rows, index));
