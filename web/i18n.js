@@ -614,6 +614,7 @@ const DICT = {
   // --- weight and accessibility (a11y.js) ------------------------------------------------
   'a11y.skip': ['跳到主要内容', 'Skip to main content'],
   'a11y.search_projects': ['搜索项目', 'Search projects'],
+  'a11y.search_accounts': ['筛选账户', 'Filter accounts'],
   'a11y.chart.table': ['数据表', 'Data table'],
   'a11y.chart.colon': ['：', ': '],
   'a11y.chart.sep': ['，', ', '],

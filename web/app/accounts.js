@@ -41,7 +41,7 @@ function matches(a, q, kind) {
 async function renderList(root) {
   root.append(el('h1', { text: t('acc.title') }), el('p', { class: 'lead', text: t('acc.lead') }));
   const all = await getAccounts(true); // balances change with every transfer: always fresh here
-  const q = el('input', { type: 'search', testid: 'account-search', placeholder: t('acc.filter_placeholder') });
+  const q = el('input', { type: 'search', testid: 'account-search', placeholder: t('acc.filter_placeholder'), 'aria-label': t('a11y.search_accounts') });
   const kind = select({ testid: 'account-kind', 'aria-label': t('acc.kind') }, KINDS.map((k) => ({ value: k, label: enumLabel('account_kind', k) })), '', t('acc.kind') + '：' + t('common.all'));
   const box = el('div');
   // Filtering is local: the whole list is already here, and typing should not wait on the server.

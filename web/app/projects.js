@@ -50,7 +50,7 @@ function projectTable(rows) {
 }
 
 function filters(onApply) {
-  const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder') });
+  const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder'), 'aria-label': t('a11y.search_projects') });
   const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + '：' + t('common.all'));
   const form = el('form', { class: 'filters', role: 'search' }, q, sel('kind'), sel('status'), sel('domain'), el('button', { type: 'submit', class: 'btn primary', text: t('common.search') }));
   form.addEventListener('submit', (ev) => {
