@@ -120,7 +120,7 @@ export function barsWithRate(container, categories, series, rates, tips, labels)
   const unit = (label) => label + t('a11y.chart.unit', { unit: labels.amountAxis });
   const figures = {
     columns: [{ label: t('a11y.chart.item') }].concat(series.map((s) => ({ label: unit(s.name), num: true })), [{ label: labels.rateName, num: true }]),
-    rows: categories.map((c, i) => [c].concat(series.map((s) => TWO.format(s.values[i] || 0)), [rates[i] === null || rates[i] === undefined ? '—' : rates[i] + '%'])),
+    rows: categories.map((c, i) => [c].concat(series.map((s) => TWO.format(s.values[i] || 0)), [rates[i] === null || rates[i] === undefined ? '—' : rates[i].toFixed(1) + '%'])),
   };
   return draw(container, {
     grid: { left: 64, right: 56, top: 40, bottom: 32 },
