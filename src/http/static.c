@@ -130,8 +130,9 @@ static const char *hashed_name(const char *path, bool *current)
     if (strspn(hash, "0123456789abcdef") != HASH_HEX || hash[HASH_HEX] != '/')
         return NULL;
     const char *name = hash + HASH_HEX + 1;
-    *current = strncmp(hash, pa_web_hash, HASH_HEX) == 0 ||
-               (strncmp(name, "vendor/", 7) == 0 && strncmp(hash, pa_web_vendor_hash, HASH_HEX) == 0);
+    *current =
+        strncmp(hash, pa_web_hash, HASH_HEX) == 0 ||
+        (strncmp(name, "vendor/", 7) == 0 && strncmp(hash, pa_web_vendor_hash, HASH_HEX) == 0);
     return name;
 }
 

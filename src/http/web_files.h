@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct pa_web_file {
-    const char *name;         /* "app/app.js", as under web/ */
+    const char *name;          /* "app/app.js", as under web/ */
     const unsigned char *data; /* what is served (pages with their URLs rewritten) */
     size_t len;
     const unsigned char *gz; /* the same, gzip-compressed; NULL when that saves little */
