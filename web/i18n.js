@@ -627,6 +627,7 @@ const DICT = {
   'a11y.chart.to': ['去向', 'To'],
   'a11y.chart.amount': ['金额', 'Amount'],
   'a11y.chart.indicator': ['指标', 'Indicator'],
+  'a11y.col.text': ['全文', 'Full text'],
 };
 
 const STORE_KEY = 'pairaid.lang';

@@ -184,7 +184,7 @@ function schemesSection(s) {
       { label: t('asm.version'), render: (v) => t('asm.version_n', { v: v.version }), class: 'nowrap' },
       { label: t('asm.name'), render: (v) => v.name },
       { label: t('asm.added_by'), render: (v) => v.actor },
-      { label: '', render: (v) => el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: v.text })) },
+      { label: t('a11y.col.text'), render: (v) => el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: v.text })) },
     ],
     s.versions,
     { testid: 'scheme-versions', rowTestid: (v) => 'scheme-version-' + v.version, emptyText: t('asm.no_versions'), compact: true }

@@ -59,7 +59,7 @@ function versionTable(versions, me) {
       { label: t('mea.donor_by'), render: (v) => approval(v.donor_by), testid: (v) => 'measures-donor-' + v.version },
       { label: t('mea.recipient_by'), render: (v) => approval(v.recipient_by), testid: (v) => 'measures-recipient-' + v.version },
       { label: t('mea.diff'), render: diffBlock },
-      { label: '', render: (v) => approveCell(v, me) },
+      { label: t('tx.actions'), render: (v) => approveCell(v, me) },
     ],
     versions,
     { testid: 'measures-table', rowTestid: (v) => 'measures-row-' + v.version, emptyText: t('mea.none') }
