@@ -268,6 +268,7 @@ void pa_h_project(struct pa_http_request *r);
 void pa_h_project_create(struct pa_http_request *r);
 void pa_h_project_patch(struct pa_http_request *r);
 void pa_h_milestone_create(struct pa_http_request *r);
+void pa_h_project_history(struct pa_http_request *r);
 void pa_h_summary(struct pa_http_request *r);
 void pa_h_moments(struct pa_http_request *r);
 void pa_h_budget(struct pa_http_request *r);

@@ -32,6 +32,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/projects/{}", PA_PUBLIC, pa_h_project, CACHED},
     {"PATCH", "/api/v1/projects/{}", PA_SIGNED_IN, pa_h_project_patch, LIVE},
     {"POST", "/api/v1/projects/{}/milestones", PA_SIGNED_IN, pa_h_milestone_create, LIVE},
+    {"GET", "/api/v1/projects/{}/history", PA_SIGNED_IN, pa_h_project_history, LIVE},
 
     {"GET", "/api/v1/accounts", PA_SIGNED_IN, pa_h_accounts, LIVE},
     {"POST", "/api/v1/accounts", PA_SIGNED_IN, pa_h_account_create, LIVE},

@@ -54,6 +54,21 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
     return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
 }
 
+/* What a signed-in reader may do with the project, for the page's forms. */
+static int add_may(struct pa_db *db, json_t *p, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || who->role == PA_ROLE_ANONYMOUS)
+        return 0;
+    json_t *may;
+    int rc = pa_project_may(db, json_string_value(json_object_get(p, "code")),
+                            json_string_value(json_object_get(p, "region")),
+                            json_string_value(json_object_get(p, "pairing")), &may, err);
+    if (rc == 0)
+        json_object_set_new(p, "may", may);
+    return rc;
+}
+
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
     "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
@@ -102,6 +117,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
     if (rc == 0)
         rc = pa_ledger_budget_of(db, code, execution_json, &execution, err);
     json_object_set_new(p, "execution", execution ? execution : json_null());
+    if (rc == 0)
+        rc = add_may(db, p, err);
     if (rc != 0)
         json_decref(p);
     else
@@ -201,7 +218,10 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
     " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
-    " AND (?7 = '' OR t.id = ?7)"
+    " AND (?7 = '' OR t.id = ?7)"                                                                   \
+    " AND (?8 = '' OR EXISTS (SELECT 1 FROM accounts a JOIN regions r ON r.code = a.region"        \
+    "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"       \
+    "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?8))))"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
@@ -218,6 +238,7 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
     pa_db_bind_text(stmt, 7, f->id ? f->id : "");
+    pa_db_bind_text(stmt, 8, f->region ? f->region : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)

@@ -9,7 +9,7 @@
 import { api, setCsrf, setUnauthenticatedHandler, listOf } from '../api.js';
 import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
-import { currentUser, setUser, mayDecide, isReadOnly } from './session.js';
+import { currentUser, setUser, setMay, mayDecide, isReadOnly } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
 import { bindSkipLink, setCurrent } from '../a11y.js';
 import * as dashboard from './dashboard.js';
@@ -80,6 +80,7 @@ async function signIn(ev) {
     const res = await api('/login', { method: 'POST', json: { username: form.elements.username.value.trim(), password: form.elements.password.value }, quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay((await api('/me')).may); // what the user may do, for the forms and buttons shown
     form.elements.password.value = '';
     hideNotice();
     if (!location.hash || location.hash === '#/') location.hash = '#/dashboard';
@@ -132,6 +133,7 @@ async function restoreSession() {
     const res = await api('/me', { quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay(res.may);
     showApp();
   } catch (err) {
     if (err.status !== 401) showError(err);

@@ -10,7 +10,7 @@ import { api, listOf } from '../api.js';
 import { el, clear, table, loading, select, field, facts, pager, showError, markField } from '../ui.js';
 import { t, lang, enumLabel } from '../i18n.js';
 import { formatYuan, formatAmount, normaliseAmountInput, today } from '../format.js';
-import { currentUser, isReadOnly, getAccounts, accountIndex, invalidateAccounts } from './session.js';
+import { currentUser, isReadOnly, may, getAccounts, accountIndex, invalidateAccounts } from './session.js';
 import { rerender } from './nav.js';
 
 const HISTORY_PAGE = 25;
@@ -78,8 +78,9 @@ function pendingTable(rows, index) {
       { label: t('tx.amount'), num: true, render: (r) => formatYuan(r.amount), testid: (r) => 'amount-' + r.id },
       { label: t('tx.memo'), render: (r) => r.memo || '', class: 'memo' },
       { label: t('tx.expires'), render: (r) => r.expires || '—', class: 'date' },
-      { label: t('tx.actions'), render: (r) => decisionCell(r, me, readOnly) },
-    ],
+      // a read-only role decides nothing: no column of buttons it may not press
+      readOnly ? null : { label: t('tx.actions'), render: (r) => decisionCell(r, me, readOnly) },
+    ].filter(Boolean),
     rows,
     {
       testid: 'pending-table',
@@ -91,10 +92,10 @@ function pendingTable(rows, index) {
 }
 
 /** Open requests and expired ones (which can still be voided), newest first, each once. */
-async function loadPending() {
+async function loadPending(region) {
   const [pending, expired] = await Promise.all([
-    api('/transfers', { params: { state: 'pending', limit: 1000 } }),
-    api('/transfers', { params: { state: 'expired', limit: 1000 } }),
+    api('/transfers', { params: { state: 'pending', region, limit: 1000 } }),
+    api('/transfers', { params: { state: 'expired', region, limit: 1000 } }),
   ]);
   const seen = new Set();
   return listOf(pending, 'transfers')
@@ -204,7 +205,33 @@ async function submitRequest(form, index) {
   }
 }
 
-function requestForm(accounts, index) {
+/**
+ * The accounts a request may ask money of, or (given from) pay into: the
+ * server's answer (GET /accounts?may=request), computed by the rule that
+ * refuses a request, so donghai.office is offered its own project accounts
+ * and the pool it may ask, not every county's.
+ */
+async function requestAccounts(from) {
+  const res = await api('/accounts', { params: { may: 'request', from } });
+  return listOf(res, 'accounts');
+}
+
+/**
+ * Refills the payee select with what a request from `from` may pay into. The
+ * payee already chosen stays chosen if it is still offered, and only the
+ * answer for the payer chosen last is used (answers may arrive out of order).
+ */
+async function fillTargets(toSelect, from) {
+  const asked = (toSelect.dataset.asked = String(Number(toSelect.dataset.asked || 0) + 1));
+  const targets = from ? await requestAccounts(from) : [];
+  if (toSelect.dataset.asked !== asked) return;
+  const kept = toSelect.value;
+  const fresh = accountSelect({}, targets, ['project', 'payee'], false, t('tx.choose_to'));
+  toSelect.replaceChildren(...fresh.childNodes);
+  toSelect.value = targets.some((a) => a.code === kept) ? kept : '';
+}
+
+async function requestForm(accounts, index) {
   const open = accounts.filter((a) => !a.closed);
   const text = (name, value, testid, extra) => el('input', Object.assign({ name, value, testid, autocomplete: 'off' }, extra || {}));
   const form = el(
@@ -219,12 +246,15 @@ function requestForm(accounts, index) {
       field(t('tx.date'), text('date', today(), 'request-date', { required: true, placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
       amountField(),
       field(t('tx.expires'), text('expires', '', 'request-expires', { placeholder: 'YYYY-MM-DD', inputmode: 'numeric' })),
-      el('div', { class: 'span2' }, field(t('tx.from'), accountSelect({ name: 'from', testid: 'request-from' }, open, ['pool', 'source', 'project'], true))),
-      el('div', { class: 'span2' }, field(t('tx.to'), accountSelect({ name: 'to', testid: 'request-to', required: true }, open, ['project', 'payee'], false, t('tx.choose_to')))),
+      el('div', { class: 'span2' }, field(t('tx.from'), accountSelect({ name: 'from', testid: 'request-from' }, open, ['pool', 'source', 'project'], true), t('forms.from_hint'))),
+      el('div', { class: 'span2' }, field(t('tx.to'), accountSelect({ name: 'to', testid: 'request-to', required: true }, [], ['project', 'payee'], false, t('tx.choose_to')), t('forms.to_hint'))),
       el('div', { class: 'span-all' }, field(t('tx.memo'), el('textarea', { name: 'memo', testid: 'request-memo', rows: 2 })))
     ),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn primary', testid: 'request-submit', text: t('tx.submit') }))
   );
+  const from = form.elements.from;
+  from.addEventListener('change', () => fillTargets(form.elements.to, from.value).catch(showError));
+  await fillTargets(form.elements.to, from.value); // before the form is shown: no empty list to race
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!form.elements.to.value) {
@@ -256,7 +286,7 @@ function historyTable(rows, index) {
   );
 }
 
-function historySection(index) {
+function historySection(index, region) {
   const box = el('div');
   const state = { state: 'posted', offset: 0 };
   // An approved request is 'approved' (its posting transfer is kind 'post'), not 'posted'.
@@ -264,7 +294,7 @@ function historySection(index) {
   const load = async () => {
     clear(box).append(loading());
     try {
-      const res = await api('/transfers', { params: { state: state.state, limit: HISTORY_PAGE, offset: state.offset } });
+      const res = await api('/transfers', { params: { state: state.state, region, limit: HISTORY_PAGE, offset: state.offset } });
       clear(box).append(
         historyTable(listOf(res, 'transfers'), index),
         pager(res.total, HISTORY_PAGE, state.offset, (off) => {
@@ -316,13 +346,32 @@ async function renderOne(root, id) {
   );
 }
 
+// A county office sees its county's transfers first (either account in the
+// county); 查看范围 widens the requests and the history to all it reads.
+const scope = { owner: null, region: '' };
+
+function scopeSelect() {
+  const me = currentUser();
+  if (me.role !== 'recipient' || !me.region) return null;
+  if (scope.owner !== me.name) Object.assign(scope, { owner: me.name, region: me.region });
+  const options = [{ value: me.region, label: t('forms.scope_mine', { name: me.region_name || me.region }) }, { value: '', label: t('forms.scope_all') }];
+  const chooser = select({ testid: 'transfers-scope', 'aria-label': t('forms.scope') }, options, scope.region);
+  chooser.addEventListener('change', () => {
+    scope.region = chooser.value;
+    rerender();
+  });
+  return el('div', { class: 'filters' }, chooser);
+}
+
 export async function render(root, args = []) {
   if (args[0]) return renderOne(root, args[0]);
   const list = el('div', {}, loading());
-  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), list);
-  const [rows, accounts] = await Promise.all([loadPending(), getAccounts()]);
+  const chooser = scopeSelect();
+  const region = chooser ? scope.region : '';
+  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), chooser, list);
+  const [rows] = await Promise.all([loadPending(region), getAccounts()]);
   const index = await accountIndex();
   clear(list).append(pendingTable(rows, index));
-  if (!isReadOnly()) root.append(requestForm(accounts, index));
-  root.append(historySection(index));
+  if (may('request_transfer')) root.append(await requestForm(await requestAccounts(), index));
+  root.append(historySection(index, region));
 }
