@@ -955,7 +955,8 @@ def test_media_photo_of_a_milestone():
 
 def test_healthz():
     h = get("/healthz")
-    assert h == {"status": "ok", "events": max_seq()}, h
+    assert h == {"status": "ok", "events": max_seq(), "today": h.get("today")}, h
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", h["today"]), h
 
 
 def metric(text, route, status):

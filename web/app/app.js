@@ -22,6 +22,8 @@ import * as log from './log.js';
 import * as audit from './audit.js';
 import * as measures from './measures.js';
 import * as assessment from './assessment.js';
+import { decorate } from './reports.js';
+import { bindPhoneLayout } from '../phone.js';
 
 const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
 const $ = (id) => document.getElementById(id);
@@ -125,7 +127,7 @@ function route() {
   const container = el('div', { class: 'view-body', testid: 'view-' + name });
   host.append(container);
   document.title = t('nav.' + name) + ' · ' + t('app.title');
-  VIEWS[name].render(container, args).catch(showError);
+  VIEWS[name].render(container, args).then(() => decorate(container, name, args)).catch(showError);
 }
 
 async function restoreSession() {
@@ -145,6 +147,7 @@ async function start() {
   bindBanners();
   bindSkipLink();
   applyI18n();
+  bindPhoneLayout({ navToggle: $('nav-toggle'), nav: $('nav') });
   bindLangSwitch($('lang-switch'));
   onLangChange(() => {
     applyI18n();
