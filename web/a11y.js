@@ -14,7 +14,9 @@ export function bindSkipLink() {
   const link = document.querySelector('.skip-link');
   if (!link) return;
   link.addEventListener('click', (ev) => {
-    const main = [...document.querySelectorAll('main')].find((m) => !m.hidden && m.offsetParent !== null) || document.querySelector('main:not([hidden])');
+    // the sign-in form is a section with role="main": the page's one <main> is the view
+    const mains = [...document.querySelectorAll('main, [role="main"]')];
+    const main = mains.find((m) => !m.hidden && m.offsetParent !== null) || mains.find((m) => !m.hidden);
     if (!main) return;
     ev.preventDefault();
     if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');

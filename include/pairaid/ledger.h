@@ -41,6 +41,9 @@ struct pa_transfer {
     const char *purpose;  /* works, goods, services, subsidy, ... (pa_payment_purposes) */
     const char *stage;    /* advance, progress, final */
     const char *contract; /* the contract it pays, of the transfer's project */
+    /* POST/VOID, optional: the approver's comment (审批意见), recorded in the
+     * event and shown beside the ledger line; at most PA_MEMO_MAX_CHARS. */
+    const char *comment;
 };
 
 /* The codes `purpose` and `stage` take, with their Chinese names. */
@@ -83,7 +86,9 @@ extern const struct pa_enum_value pa_payment_stages[];
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
     X(EXCEEDS_BUDGET, "amount", "asks a pool for more than the project's budget not yet funded")   \
     X(NEEDS_APPROVAL, "amount", "a payment this large needs the donor's approval: request it")     \
-    X(OVERFLOW, "amount", "a balance would overflow")
+    X(OVERFLOW, "amount", "a balance would overflow")                                              \
+    X(COMMENT_INVALID, "comment",                                                                  \
+      "a comment is text of at most 1,000 characters on an approval or a rejection")
 
 enum pa_transfer_result {
 #define PA_TRANSFER_ENUM(name, field, text) PA_TR_##name,
@@ -151,6 +156,7 @@ int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as
 
 struct pa_statement_line {
     const char *id, *date, *kind, *counterparty, *project, *memo;
+    const char *comment;           /* a post's or void's 审批意见, or NULL */
     int64_t debit_fen, credit_fen; /* posted movement of the account */
     int64_t pending_fen;           /* reserved (+) or released (-) by this line */
     int64_t balance_fen;           /* running posted balance, credits - debits */
@@ -169,7 +175,7 @@ enum pa_budget_group {
     PA_BUDGET_COUNTY,
     PA_BUDGET_KIND,
     PA_BUDGET_DOMAIN,
-    PA_BUDGET_DONOR, /* by the region of the source accounts: money arranged */
+    PA_BUDGET_DONOR, /* by the donor region of the project's pairing (帮扶方) */
 };
 
 struct pa_budget_row {
@@ -178,9 +184,13 @@ struct pa_budget_row {
     int64_t projects;
     int64_t budget_fen;    /* 预算数 */
     int64_t allocated_fen; /* 已拨付: posted into the project's accounts */
-    int64_t committed_fen; /* pending out of them (approvals waiting) */
+    int64_t committed_fen; /* pending out of them: reserved, expired requests included */
     int64_t paid_fen;      /* 已支出: posted out of them */
     int rate_permille;     /* 执行率 = paid / budget, in tenths of a percent; -1 if no budget */
+    int64_t expired_fen;   /* of committed, requests past their expiry date (today, the one
+                            * clock): no longer approvable, only voidable */
+    int64_t investment_fen; /* 总投资 recorded on the projects (0 where none): never part of
+                             * budget or the rate, shown beside them */
 };
 
 int pa_budget_group_parse(const char *name, enum pa_budget_group *group, struct pa_error *err);
@@ -197,6 +207,9 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
 struct pa_funds_summary {
     int64_t accounts, transfers, pending_transfers, expired_pending;
     int64_t arranged_fen, pooled_fen, allocated_fen, paid_fen, pending_fen;
+    /* of pending_fen, the requests past their expiry date: a request that can no
+     * longer be approved is no work waiting, so readers show it apart */
+    int64_t expired_pending_fen;
 };
 int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct pa_error *err);
 

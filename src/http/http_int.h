@@ -300,6 +300,7 @@ void pa_h_audit_summary(struct pa_http_request *r);
 void pa_h_measures(struct pa_http_request *r);
 void pa_h_measures_propose(struct pa_http_request *r);
 void pa_h_measures_approve(struct pa_http_request *r);
+void pa_h_inbox(struct pa_http_request *r);
 void pa_h_assessment(struct pa_http_request *r);
 void pa_h_assessment_pairing(struct pa_http_request *r);
 void pa_h_schemes(struct pa_http_request *r);

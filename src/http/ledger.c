@@ -80,9 +80,10 @@ static int statement_line(const struct pa_statement_line *l, void *ctx)
 {
     json_t *lines = ctx;
     json_t *line =
-        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id, "date",
-                  l->date, "kind", l->kind, "counterparty", l->counterparty, "project", l->project,
-                  "memo", l->memo, "debit", pa_http_money(l->debit_fen), "credit",
+        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id,
+                  "date", l->date, "kind", l->kind, "counterparty", l->counterparty, "project",
+                  l->project, "memo", l->memo, "comment", l->comment, "debit",
+                  pa_http_money(l->debit_fen), "credit",
                   pa_http_money(l->credit_fen), "pending", pa_http_money(l->pending_fen), "balance",
                   pa_http_money(l->balance_fen), "seq", (json_int_t)l->seq);
     return line == NULL || json_array_append_new(lines, line) != 0;
@@ -288,7 +289,9 @@ void pa_h_transfer_create(struct pa_http_request *r)
     json_decref(body);
 }
 
-static const char *const resolve_fields[] = {"date", "amount", "id", "memo", NULL};
+/* comment: the approver's 审批意见, text of at most 1,000 characters (the
+ * transfers kind checks it as it checks a memo) */
+static const char *const resolve_fields[] = {"date", "amount", "id", "memo", "comment", NULL};
 
 /* POST /transfers/{id}/post or /void: the approval or rejection of a pending one. */
 static void resolve(struct pa_http_request *r, enum pa_transfer_kind kind)

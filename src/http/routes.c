@@ -55,6 +55,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures, LIVE},
     {"POST", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures_propose, LIVE},
     {"POST", "/api/v1/measures/{}/approve", PA_SIGNED_IN, pa_h_measures_approve, LIVE},
+    {"GET", "/api/v1/inbox", PA_SIGNED_IN, pa_h_inbox, LIVE},
 
     {"GET", "/api/v1/assessment", PA_PUBLIC, pa_h_assessment, CACHED},
     {"GET", "/api/v1/assessment/schemes", PA_SIGNED_IN, pa_h_schemes, LIVE},

@@ -28,8 +28,9 @@ static int execution_json(const struct pa_budget_row *row, void *ctx)
     json_t **out = ctx;
     char rate[16];
     snprintf(rate, sizeof(rate), "%d.%d", row->rate_permille / 10, row->rate_permille % 10);
-    *out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen), "allocated",
-                     money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
+    *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen),
+                     "allocated", money(row->allocated_fen), "committed",
+                     money(row->committed_fen), "expired", money(row->expired_fen), "paid",
                      money(row->paid_fen), "rate",
                      row->rate_permille < 0 ? json_null() : json_string(rate));
     return 0;
@@ -72,7 +73,7 @@ static int add_may(struct pa_db *db, json_t *p, struct pa_error *err)
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
     "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
-    "p.benefit_link, r.name, g.name "
+    "p.benefit_link, p.investment, r.name, g.name "
     "FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing "
     "WHERE p.code = ?1 AND pa_sees_project(p.pairing, p.public)";
 static const char sql_milestones[] =
@@ -94,8 +95,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
         struct pa_record rec;
         pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
         p = pa_record_json(&rec);
-        json_object_set_new(p, "region_name", text_or_null(stmt, 15));
-        json_object_set_new(p, "pairing_name", text_or_null(stmt, 16));
+        json_object_set_new(p, "region_name", text_or_null(stmt, 16));
+        json_object_set_new(p, "pairing_name", text_or_null(stmt, 17));
     }
     sqlite3_reset(stmt);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -226,7 +227,7 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
     "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq, t.purpose, t.stage, "
-    "t.contract" TRANSFER_WHERE
+    "t.contract, t.comment" TRANSFER_WHERE
     " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
 static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
 
@@ -251,10 +252,68 @@ static json_t *transfer_json(sqlite3_stmt *stmt)
         json_object_set_new(t, names[i],
                             i == 5 ? money(sqlite3_column_int64(stmt, i)) : text_or_null(stmt, i));
     json_object_set_new(t, "seq", json_integer(sqlite3_column_int64(stmt, 13)));
-    static const char *const details[] = {"purpose", "stage", "contract"};
+    static const char *const details[] = {"purpose", "stage", "contract", "comment"};
     for (int i = 0; t && i < (int)PA_ARRAY_LEN(details); i++)
         json_object_set_new(t, details[i], text_or_null(stmt, 14 + i));
     return t;
+}
+
+/* When each listed transfer was recorded ("time", Unix seconds: its event's),
+ * and a request's approval history: who decided it (post or void), on which
+ * date and when, with the approver's comment, as "decision".  Looked up for
+ * the page only, not in the listing's query, which sorts every match. */
+static const char sql_decision[] =
+    "SELECT r.kind, r.actor, r.date, r.comment, r.amount, e.time FROM transfers r "
+    "JOIN events e ON e.seq = r.seq WHERE r.id = ?1";
+static const char sql_event_time[] = "SELECT time FROM events WHERE seq = ?1";
+
+static int add_times(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_event_time, &stmt, err);
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t)
+    {
+        if (rc != 0)
+            break;
+        sqlite3_bind_int64(stmt, 1, json_integer_value(json_object_get(t, "seq")));
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+            json_object_set_new(t, "time", json_integer(sqlite3_column_int64(stmt, 0)));
+        else if (step != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "reading a transfer's time");
+        sqlite3_reset(stmt);
+    }
+    return rc;
+}
+
+static int add_decisions(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_decision, &stmt, err);
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t)
+    {
+        const char *by = json_string_value(json_object_get(t, "resolved_by"));
+        if (rc != 0 || by == NULL)
+            continue;
+        pa_db_bind_text(stmt, 1, by);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+            json_object_set_new(
+                t, "decision",
+                json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "id", by, "kind",
+                          text_or_null(stmt, 0), "actor", text_or_null(stmt, 1), "date",
+                          text_or_null(stmt, 2), "comment", text_or_null(stmt, 3), "amount",
+                          money(sqlite3_column_int64(stmt, 4)), "time",
+                          (json_int_t)sqlite3_column_int64(stmt, 5)));
+        else if (step != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "reading a decision");
+        sqlite3_reset(stmt);
+    }
+    return rc;
 }
 
 /* For a signed-in reader: may they post or void each open request?  The same
@@ -313,6 +372,10 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
         return pa_db_fail(db, err, "listing transfers");
     }
     rc = mark_resolvable(db, list, err);
+    if (rc == 0)
+        rc = add_decisions(db, list, err);
+    if (rc == 0)
+        rc = add_times(db, list, err);
     if (rc != 0)
         json_decref(list);
     else

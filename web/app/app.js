@@ -6,10 +6,10 @@
 // asking GET /api/v1/me; the CSRF token it returns is kept in sessionStorage
 // (one tab, gone with it) and sent on every write by api.js.
 
-import { api, setCsrf, setUnauthenticatedHandler, listOf } from '../api.js';
+import { api, setCsrf, setUnauthenticatedHandler } from '../api.js';
 import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
-import { currentUser, setUser, setMay, mayDecide, isReadOnly } from './session.js';
+import { currentUser, setUser, setMay, isReadOnly } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
 import { bindSkipLink, setCurrent } from '../a11y.js';
 import * as dashboard from './dashboard.js';
@@ -24,8 +24,10 @@ import * as measures from './measures.js';
 import * as assessment from './assessment.js';
 import { decorate } from './reports.js';
 import { bindPhoneLayout } from '../phone.js';
+import * as inbox from './inbox.js';
+import { signInAgain } from './reauth.js';
 
-const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
+const VIEWS = { dashboard, inbox, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
 const $ = (id) => document.getElementById(id);
 
 // --- the frame: signed in or not ------------------------------------------------
@@ -57,17 +59,21 @@ function showApp() {
   refreshBadge();
 }
 
-/** The number of requests awaiting the user, beside 资金拨付 in the menu. */
-async function refreshBadge() {
-  const link = document.querySelector('[data-testid="nav-transfers"]');
+function setBadge(view, n) {
+  const link = document.querySelector('[data-testid="nav-' + view + '"]');
   const old = link.querySelector('.nav-count');
   if (old) old.remove();
+  if (n > 0) link.append(el('span', { class: 'nav-count', testid: 'nav-' + view + '-count', text: String(n) }));
+}
+
+/** What awaits the user (the server's inbox): all of it beside 待办, the requests beside 资金拨付. */
+async function refreshBadge() {
   try {
-    const res = await api('/transfers', { params: { state: 'pending', limit: 1000 } });
-    const n = listOf(res, 'transfers').filter(mayDecide).length;
-    if (n > 0) link.append(el('span', { class: 'nav-count', testid: 'nav-transfers-count', text: String(n) }));
+    const box = await api('/inbox');
+    setBadge('inbox', box.total);
+    setBadge('transfers', box.counts.transfers);
   } catch (err) {
-    // The dashboard and the transfers view report this error where it matters.
+    // The dashboard and the inbox report this error where it matters.
   }
 }
 
@@ -165,8 +171,19 @@ async function start() {
     refreshBadge();
   });
   window.addEventListener('hashchange', route);
-  setUnauthenticatedHandler(() => {
-    if (currentUser()) showLogin(t('login.expired'));
+  // An expired session asks for the password over the page and keeps it as it
+  // is (a half-filled form included); the call that met the 401 is then retried.
+  setUnauthenticatedHandler(async () => {
+    if (!currentUser()) return false;
+    const user = await signInAgain(currentUser().name);
+    if (!user) {
+      showLogin(t('login.expired'));
+      return false;
+    }
+    const changed = user.name !== currentUser().name;
+    setUser(user);
+    if (changed) showApp(); // another officer: their own view of everything
+    return true;
   });
   try {
     setEnums(await api('/enums'));

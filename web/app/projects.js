@@ -10,16 +10,16 @@
 // its own county; the scope select widens it to all it may read.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, select, field, pager, loading, showError, markField, facts } from '../ui.js';
+import { el, clear, table, select, field, pager, loading, showError, markField, facts, moneyUnit } from '../ui.js';
 import { t, lang, enumLabel, enumCodes } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
 import { currentUser, may, invalidateAccounts } from './session.js';
 import { go } from './nav.js';
+import { dateField, checkDateField } from './datefield.js';
 
 const PAGE_SIZE = 25;
 const STATUS_ORDER = ['proposed', 'approved', 'in_progress', 'completed', 'accepted'];
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const listState = { q: '', kind: '', status: '', domain: '', scope: 'mine', owner: null, offset: 0 };
 
 const enumOptions = (group) => enumCodes(group).map((c) => ({ value: c, label: enumLabel(group, c) }));
@@ -38,6 +38,7 @@ function invalid(form, name, message) {
 // --- list --------------------------------------------------------------------------
 
 function projectTable(rows) {
+  const unit = moneyUnit(rows.flatMap((p) => [p.budget, p.investment]));
   return table(
     [
       { label: t('project.code'), render: (p) => p.code, class: 'code' },
@@ -45,11 +46,12 @@ function projectTable(rows) {
       { label: t('project.kind'), render: (p) => tag('kind', p.kind) },
       { label: t('project.status'), render: (p) => tag('status', p.status) },
       { label: t('project.region'), render: (p) => p.region_name || p.region, class: 'nowrap' },
-      { label: t('project.budget'), num: true, render: (p) => formatAmount(p.budget, lang()) },
+      { label: t('fig.budget'), num: true, render: (p) => unit.format(p.budget) },
+      { label: t('fig.investment.col'), num: true, render: (p) => (p.investment ? unit.format(p.investment) : '—') },
       { label: t('project.public'), render: (p) => (p.public ? t('common.yes') : t('common.no')) },
     ],
     rows,
-    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code }
+    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code, unit }
   );
 }
 
@@ -126,7 +128,7 @@ function createBody(form) {
   const budget = normaliseAmountInput(f.budget.value);
   if (!f.code.value.trim()) return invalid(form, 'code', t('project.code'));
   if (budget === null) return invalid(form, 'budget', t('tx.amount_invalid'));
-  for (const d of ['start_date', 'end_date']) if (f[d].value.trim() && !DATE_RE.test(f[d].value.trim())) return invalid(form, d, 'YYYY-MM-DD');
+  for (const d of ['start_date', 'end_date']) if (checkDateField(f[d]) === null) return invalid(form, d, t('date.unreadable'));
   const body = { code: f.code.value.trim(), name: f.name.value.trim(), pairing: f.pairing.value, region: f.region.value, domain: f.domain.value, kind: f.kind.value, status: f.status.value, budget, start_date: f.start_date.value.trim(), public: f.public.checked };
   if (f.end_date.value.trim()) body.end_date = f.end_date.value.trim();
   if (f.beneficiaries.value.trim()) body.beneficiaries = Number(f.beneficiaries.value);
@@ -168,8 +170,8 @@ async function renderCreate(root) {
       field(t('project.domain'), select({ name: 'domain', testid: 'project-domain' }, enumOptions('domain'), 'education')),
       field(t('project.status'), select({ name: 'status', testid: 'project-status' }, enumOptions('status'), 'proposed')),
       field(t('project.budget'), input('budget', { required: true, inputmode: 'decimal' }), t('projects.budget_hint')),
-      field(t('project.start_date'), input('start_date', { required: true, value: today(), placeholder: 'YYYY-MM-DD' })),
-      field(t('project.end_date'), input('end_date', { placeholder: 'YYYY-MM-DD' })),
+      dateField({ name: 'start_date', value: today(), testid: 'project-start-date', required: true, label: t('project.start_date') }),
+      dateField({ name: 'end_date', testid: 'project-end-date', label: t('project.end_date') }),
       field(t('project.beneficiaries'), input('beneficiaries', { type: 'number', min: 0, step: 1 })),
       field(t('project.source'), select({ name: 'source', testid: 'project-source' }, [{ value: '', label: '—' }, { value: 'article', label: t('enum.source.article') }, { value: 'synthetic', label: t('enum.source.synthetic') }], '')),
       el('label', { class: 'field check' }, el('input', { type: 'checkbox', name: 'public', testid: 'project-public' }), el('span', { text: t('project.public') }))
@@ -199,7 +201,7 @@ function editBody(form, p) {
   const body = {};
   const budget = normaliseAmountInput(f.budget.value);
   if (budget === null) return invalid(form, 'budget', t('tx.amount_invalid'));
-  if (f.end_date.value.trim() && !DATE_RE.test(f.end_date.value.trim())) return invalid(form, 'end_date', 'YYYY-MM-DD');
+  if (checkDateField(f.end_date) === null) return invalid(form, 'end_date', t('date.unreadable'));
   // Only what changed is sent, so a PATCH never rewrites a field the officer did not touch.
   if (f.name.value.trim() !== p.name) body.name = f.name.value.trim();
   if (f.status.value !== p.status) body.status = f.status.value;
@@ -223,7 +225,7 @@ function editForm(p) {
       el('div', { class: 'span2' }, field(t('project.name'), el('input', { name: 'name', value: p.name, testid: 'edit-name' }))),
       field(t('project.status'), select({ name: 'status', testid: 'edit-status' }, later.map((s) => ({ value: s, label: enumLabel('status', s) })), p.status), t('projects.status_forward')),
       field(t('project.budget'), el('input', { name: 'budget', value: p.budget, inputmode: 'decimal', testid: 'edit-budget' }), formatYuan(p.budget) + ' ' + t('common.unit.yuan')),
-      field(t('project.end_date'), el('input', { name: 'end_date', value: p.end_date || '', placeholder: 'YYYY-MM-DD', testid: 'edit-end-date' })),
+      dateField({ name: 'end_date', value: p.end_date || '', testid: 'edit-end-date', label: t('project.end_date') }),
       field(t('project.beneficiaries'), el('input', { name: 'beneficiaries', type: 'number', min: 0, value: p.beneficiaries === null || p.beneficiaries === undefined ? '' : String(p.beneficiaries), testid: 'edit-beneficiaries' })),
       el('label', { class: 'field check' }, el('input', { type: 'checkbox', name: 'public', checked: Boolean(p.public), testid: 'edit-public' }), el('span', { text: t('project.public') }))
     ),
@@ -274,7 +276,7 @@ function milestoneForm(p) {
     el(
       'div',
       { class: 'form-grid' },
-      field(t('common.date'), el('input', { name: 'date', value: today(), placeholder: 'YYYY-MM-DD', testid: 'milestone-date' })),
+      dateField({ name: 'date', value: today(), testid: 'milestone-date', required: true, label: t('common.date') }),
       field(t('projects.milestone.kind'), select({ name: 'kind', testid: 'milestone-kind' }, enumOptions('milestone_kind'), 'other')),
       el('div', { class: 'span2' }, field(t('projects.milestone.title'), el('input', { name: 'title', required: true, testid: 'milestone-title' }))),
       el('div', { class: 'span-all' }, field(t('projects.milestone.description'), el('textarea', { name: 'description', rows: 2, testid: 'milestone-description' }))),
@@ -285,7 +287,7 @@ function milestoneForm(p) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = form.elements;
-    if (!DATE_RE.test(f.date.value.trim())) return invalid(form, 'date', 'YYYY-MM-DD');
+    if (checkDateField(f.date) === null) return invalid(form, 'date', t('date.unreadable'));
     if (!f.title.value.trim()) return invalid(form, 'title', t('projects.milestone.title'));
     const body = { date: f.date.value.trim(), kind: f.kind.value, title: f.title.value.trim() };
     if (f.description.value.trim()) body.description = f.description.value.trim();
