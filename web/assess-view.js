@@ -71,7 +71,7 @@ export function areaRadar(container, rows, { selected = null } = {}) {
     container,
     areas.map((area) => ({ name: areaLabel(area), max: Math.ceil(top / 10) * 10 })),
     series,
-    { selected: selected ? rows.filter((r) => selected.includes(r.pairing)).map((r) => r.name) : null }
+    { selected: selected ? rows.filter((r) => selected.includes(r.pairing)).map((r) => r.name) : null, unit: '%' }
   );
 }
 

@@ -4,6 +4,12 @@
 // Tooltips are built from escaped text with classes only: under the CSP
 // (style-src 'self') echarts' default tooltip markers, which carry style
 // attributes, would be refused and logged as violations.
+//
+// Every chart also gets a text alternative (a11y.js): its figures as a table
+// behind a "数据表" button, and a summary as its accessible name.
+
+import { describeChart } from './a11y.js';
+import { t } from './i18n.js';
 
 export const PALETTE = ['#b4232a', '#1f4e8c', '#c98a1b', '#3f7f5f', '#6b4c9a', '#2b8a9e', '#8c5a3c', '#7a7f87'];
 
@@ -14,6 +20,7 @@ const instances = new WeakMap();
 const redraws = new WeakMap(); // container -> draws its chart again, for a change of layout
 const drawnNarrow = new WeakMap(); // container -> whether it was drawn for a phone
 const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const TWO = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 let resizeBound = false;
 
 function escapeHtml(s) {
@@ -34,8 +41,10 @@ function baseOption() {
   };
 }
 
-/** Draws (or redraws) an option into a container; returns false when echarts is missing. */
-export function draw(container, option) {
+/** Draws (or redraws) an option into a container, with its figures as a table
+ *  ({columns, rows}, see a11y.js) when given; returns false when echarts is missing. */
+export function draw(container, option, figures) {
+  if (figures) describeChart(container, figures);
   const ec = window.echarts;
   if (!ec) {
     container.textContent = '—';
@@ -74,6 +83,14 @@ export function resizeAll() {
   }
 }
 
+/** The table of a donut or bars of counts: name, count and the tooltip's line. */
+function countFigures(items) {
+  return {
+    columns: [{ label: t('a11y.chart.item') }, { label: t('a11y.chart.count'), num: true }, { label: t('a11y.chart.detail') }],
+    rows: items.map((i) => [i.name, WHOLE.format(i.value), i.tip || '']),
+  };
+}
+
 /** Keeps how to draw a chart again, with the same data. */
 function remember(container, redraw) {
   redraws.set(container, redraw);
@@ -109,7 +126,7 @@ export function donut(container, items) {
         data: items,
       },
     ],
-  });
+  }, countFigures(items));
 }
 
 /** Vertical bars of counts: items [{name, value, tip}] in the given order. */
@@ -123,7 +140,7 @@ export function bars(container, items, { horizontal = false, color = PALETTE[1] 
     xAxis: horizontal ? val : cat,
     yAxis: horizontal ? Object.assign({}, cat, { inverse: true }) : val,
     series: [{ type: 'bar', data: items.map((i) => i.value), itemStyle: { color, borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] }, barMaxWidth: 28, label: { show: true, position: horizontal ? 'right' : 'top', fontSize: 12, color: '#4a5261' } }],
-  });
+  }, countFigures(items));
 }
 
 /**
@@ -131,6 +148,11 @@ export function bars(container, items, { horizontal = false, color = PALETTE[1] 
  * [{name, values}], rates (numbers or null), and formatted tooltip lines per category.
  */
 export function barsWithRate(container, categories, series, rates, tips, labels) {
+  const unit = (label) => label + t('a11y.chart.unit', { unit: labels.amountAxis });
+  const figures = {
+    columns: [{ label: t('a11y.chart.item') }].concat(series.map((s) => ({ label: unit(s.name), num: true })), [{ label: labels.rateName, num: true }]),
+    rows: categories.map((c, i) => [c].concat(series.map((s) => TWO.format(s.values[i] || 0)), [rates[i] === null || rates[i] === undefined ? '—' : rates[i].toFixed(1) + '%'])),
+  };
   remember(container, () => barsWithRate(container, categories, series, rates, tips, labels));
   // On a phone the county names stand upright under their bars, and the legend sits clear above the axis names.
   const narrow = isNarrow(container);
@@ -146,7 +168,7 @@ export function barsWithRate(container, categories, series, rates, tips, labels)
     series: series
       .map((s, i) => ({ name: s.name, type: 'bar', data: s.values, barMaxWidth: 22, itemStyle: { color: BAR_COLORS[i % BAR_COLORS.length] } }))
       .concat([{ name: labels.rateName, type: 'line', yAxisIndex: 1, data: rates, symbolSize: 7, itemStyle: { color: PALETTE[2] }, lineStyle: { width: 2 } }]),
-  });
+  }, figures);
 }
 
 /** The Sankey's columns as echarts lays them out ('justify'): each node's longest path from a source, sinks last. */
@@ -207,10 +229,14 @@ function narrowSankey(container, nodes, links) {
   };
 }
 
-/** A Sankey diagram: nodes [{name, label}], links [{source, target, value, tip}]. */
+/** A Sankey diagram: nodes [{name, label}], links [{source, target, value (万元), tip}]. */
 export function sankey(container, nodes, links) {
   remember(container, () => sankey(container, nodes, links));
   const labelOf = new Map(nodes.map((n) => [n.name, n.label || n.name]));
+  const figures = {
+    columns: [{ label: t('a11y.chart.from') }, { label: t('a11y.chart.to') }, { label: t('a11y.chart.amount') + t('a11y.chart.unit', { unit: t('common.unit.wan') }), num: true }],
+    rows: links.map((l) => [labelOf.get(l.source), labelOf.get(l.target), TWO.format(l.value)]),
+  };
   const narrow = isNarrow(container) ? narrowSankey(container, nodes, links) : null;
   const shown = narrow ? narrow.nodes : nodes;
   if (!narrow) container.style.height = ''; // the stylesheet's height again, after a phone's
@@ -232,22 +258,27 @@ export function sankey(container, nodes, links) {
         draggable: false,
         emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
-        label: { fontSize: 12, color: '#1d2430', formatter: (p) => labelOf.get(p.name) + '  {v|' + WHOLE.format(p.value) + '}', rich: { v: { color: '#6b7380', fontSize: 11 } } },
+        label: { fontSize: 12, color: '#1d2430', formatter: (p) => labelOf.get(p.name) + '  {v|' + WHOLE.format(p.value) + '}', rich: { v: { color: '#5f6673', fontSize: 11 } } },
         data: shown.map((n, i) => ({ name: n.name, short: narrow ? shortLabel(n.label || n.name) : undefined, tip: n.tip, itemStyle: { color: PALETTE[i % PALETTE.length] } })),
         links,
         ...(narrow ? narrow.series : {}),
       },
     ],
-  });
+  }, figures);
 }
 
 /**
  * A radar of points by area: indicators [{name, max}], series [{name, values, tips}]
  * (values as numbers, one per indicator; tips: a formatted line per indicator).
- * `selected` names the series shown at first (the legend switches the others on).
+ * `selected` names the series shown at first (the legend switches the others on);
+ * `unit` follows each value in the data table.
  */
-export function radar(container, indicators, series, { selected = null } = {}) {
-  remember(container, () => radar(container, indicators, series, { selected }));
+export function radar(container, indicators, series, { selected = null, unit = '' } = {}) {
+  const figures = {
+    columns: [{ label: t('a11y.chart.indicator') }].concat(series.map((s) => ({ label: s.name, num: true }))),
+    rows: indicators.map((ind, k) => [ind.name].concat(series.map((s) => s.values[k] + unit))),
+  };
+  remember(container, () => radar(container, indicators, series, { selected, unit }));
   const shown = selected ? Object.fromEntries(series.map((s) => [s.name, selected.includes(s.name)])) : undefined;
   return draw(container, {
     legend: series.length > 1 ? { bottom: 0, type: 'scroll', textStyle: { fontSize: 12 }, selected: shown } : undefined,
@@ -267,5 +298,5 @@ export function radar(container, indicators, series, { selected = null } = {}) {
         data: series.map((s, i) => ({ name: s.name, value: s.values, areaStyle: { opacity: i === 0 ? 0.18 : 0.08 }, lineStyle: { width: 2 } })),
       },
     ],
-  });
+  }, figures);
 }

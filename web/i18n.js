@@ -785,6 +785,24 @@ const DICT = {
   'log.entry': ['内容', 'Content'],
   'log.proof_title': ['包含证明', 'Inclusion proof'],
   'log.proof_lead': ['输入条目序号，获取其包含证明并在浏览器中按 RFC 9162 校验。', 'Enter an entry index to fetch its inclusion proof and verify it here (RFC 9162).'],
+
+  // --- weight and accessibility (a11y.js) ------------------------------------------------
+  'a11y.skip': ['跳到主要内容', 'Skip to main content'],
+  'a11y.search_projects': ['搜索项目', 'Search projects'],
+  'a11y.search_accounts': ['筛选账户', 'Filter accounts'],
+  'a11y.chart.table': ['数据表', 'Data table'],
+  'a11y.chart.colon': ['：', ': '],
+  'a11y.chart.sep': ['，', ', '],
+  'a11y.chart.more': [' 等，共 {n} 项', ' and more ({n} in all)'],
+  'a11y.chart.item': ['名称', 'Name'],
+  'a11y.chart.count': ['数量', 'Count'],
+  'a11y.chart.detail': ['说明', 'Details'],
+  'a11y.chart.unit': ['（{unit}）', ' ({unit})'],
+  'a11y.chart.from': ['来源', 'From'],
+  'a11y.chart.to': ['去向', 'To'],
+  'a11y.chart.amount': ['金额', 'Amount'],
+  'a11y.chart.indicator': ['指标', 'Indicator'],
+  'a11y.col.text': ['全文', 'Full text'],
 };
 
 const STORE_KEY = 'pairaid.lang';

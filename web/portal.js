@@ -16,6 +16,7 @@ import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } fro
 import { momentList, projectPage, tag } from './project-view.js';
 import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
+import { bindSkipLink, setCurrent } from './a11y.js';
 import { bindPhoneLayout } from './phone.js';
 import { bindPortalReports, pairingReportButton } from './portal-reports.js';
 
@@ -372,7 +373,7 @@ async function showAssessment(code, year) {
     const chart = el('div', { class: 'chart radar', testid: 'chart-assessment-pairing' });
     clear(page).append(
       back,
-      el('h2', { testid: 'assessment-title', text: r.name }),
+      el('h1', { testid: 'assessment-title', text: r.name }),
       pairingReportButton(page, r.name),
       el('p', { class: 'muted', text: assessmentMeta(r) }),
       el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
@@ -388,15 +389,22 @@ async function showAssessment(code, year) {
 
 // --- routing and start-up ------------------------------------------------------
 
+/** The menu entry of what is showing (a project page belongs to 项目库) is marked current. */
+function markNav(hash) {
+  setCurrent(document.querySelectorAll('.topnav a'), (a) => a.getAttribute('href') === hash);
+}
+
 function route() {
   const m = /^#\/project\/(.+)$/.exec(location.hash);
   if (m) {
+    markNav('#/projects');
     $('assessment-page').hidden = true;
     showProject(decodeURIComponent(m[1]));
     return;
   }
   const a = /^#\/assessment\/([^/]+)(?:\/(\d{4}))?$/.exec(location.hash);
   if (a) {
+    markNav('#/assessment');
     showAssessment(decodeURIComponent(a[1]), a[2]);
     return;
   }
@@ -407,7 +415,7 @@ function route() {
   document.title = t('portal.title');
   const section = document.getElementById(location.hash.replace(/^#\//, ''));
   if (section && section.classList.contains('section')) section.scrollIntoView({ block: 'start' });
-  for (const a of document.querySelectorAll('.topnav a')) a.classList.toggle('active', a.getAttribute('href') === location.hash);
+  markNav(location.hash || '#/overview');
 }
 
 /** The header names the city pairing when the books hold one; with a province of
@@ -442,6 +450,7 @@ function renderAll() {
 
 async function start() {
   bindBanners();
+  bindSkipLink();
   bindPortalReports();
   applyI18n();
   bindPhoneLayout();

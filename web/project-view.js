@@ -106,7 +106,7 @@ export function projectPage(p, opts = {}) {
     el(
       'header',
       { class: 'project-head' },
-      el('h2', { text: p.name }),
+      el('h1', { text: p.name }),
       el('div', { class: 'tags' }, el('span', { class: 'code-chip', text: p.code }), tag('kind', p.kind), tag('status', p.status), tag('domain', p.domain), p.source ? el('span', { class: 'tag tag-source-' + p.source, text: t('enum.source.' + p.source) }) : null, opts.headExtra || null)
     ),
     facts([

@@ -116,6 +116,9 @@ struct pa_http_request {
     char allow[64];        /* the methods a path takes, for 405 */
     char disposition[128]; /* Content-Disposition for downloads */
     char set_cookie[256];
+    char etag[32];                /* a static file's ETag, quoted; empty for the rest */
+    const char *content_encoding; /* "gzip" when the reply is the compressed form */
+    bool vary_encoding;           /* the file has a compressed form: Vary: Accept-Encoding */
 };
 
 /* ---- a request's life (dispatch.c) --------------------------------------------

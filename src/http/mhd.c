@@ -248,6 +248,12 @@ static void add_headers(const struct pa_http_request *r, struct MHD_Response *re
                             "frame-ancestors 'none'");
     if (r->set_cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->etag[0])
+        MHD_add_response_header(resp, "ETag", r->etag);
+    if (r->content_encoding)
+        MHD_add_response_header(resp, "Content-Encoding", r->content_encoding);
+    if (r->vary_encoding)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     if (r->disposition[0])
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     if (r->status == 405 && r->allow[0])

@@ -319,7 +319,7 @@ async function everyPage(page, base, who) {
     await page.goto(base + '/app/' + hash);
     await visible(page, ready);
     await idle();
-    contains(await page.locator('[data-testid="view"] h2').first().innerText(), heading, `${who} ${name} heading`);
+    contains(await page.locator('[data-testid="view"] h1').first().innerText(), heading, `${who} ${name} heading`);
     check(await byTestid(page, 'alert').isHidden(), `${who} ${name}: no alert (${await byTestid(page, 'alert').innerText()})`);
     if (name === 'dashboard') await visible(page, 'dash-funds');
     await shot(page, `app-${who}-${name}`);

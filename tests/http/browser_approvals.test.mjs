@@ -268,7 +268,7 @@ async function auditorInbox(browser, base) {
   await shot(page, 'inbox-auditor');
   // The same inbox in English, and a request's history there (no full-width colon).
   await byTestid(page, 'lang-switch').click();
-  await page.locator('h2', { hasText: 'Waiting for me' }).waitFor();
+  await page.locator('h1', { hasText: 'Waiting for me' }).waitFor();
   contains(await text(page, 'inbox-findings'), 'Audit findings awaiting me', 'the English inbox');
   await shot(page, 'inbox-auditor-en');
   await page.goto(base + '/app/#/transfers/' + encodeURIComponent(state.id));

@@ -208,7 +208,7 @@ export async function signIn(page, base, user) {
   expectFailure('GET', '/api/v1/me', 401, 'the sign-in page asks who is signed in');
   await page.goto(base + '/app/');
   await visible(page, 'login-form');
-  contains(await page.locator('#login h2').innerText(), '工作人员登录', 'sign-in title');
+  contains(await page.locator('#login h1').innerText(), '工作人员登录', 'sign-in title');
   await byTestid(page, 'login-username').fill(user);
   await byTestid(page, 'login-password').fill(PASSWORDS[user]);
   await byTestid(page, 'login-submit').click();

@@ -204,7 +204,7 @@ async function portalOnPhone(browser, base) {
     const first = page.locator('[data-testid="project-list"] tbody tr a').first();
     await first.scrollIntoViewIfNeeded();
     await first.tap();
-    await page.locator('#project-page h2').first().waitFor();
+    await page.locator('#project-page h1').first().waitFor();
     await noOverflow(page, 'project page');
     await shot(page, 'phone-portal-project');
     checkProblems();
@@ -291,7 +291,7 @@ async function appOnPhone(browser, base) {
 
 /** The column headings and the first row's first two cells of the first table under `selector`. */
 async function firstTable(page, selector) {
-  const table = page.locator(selector + ' table').first();
+  const table = page.locator(selector + ' table:visible').first(); // not a chart's hidden 数据表
   const heads = (await table.locator('thead th').allInnerTexts()).map((h) => h.trim());
   const cells = (await table.locator('tbody tr').first().locator('td').allInnerTexts()).map((c) => c.trim().split('\n')[0]);
   return { heads, first: cells.slice(0, 2).filter(Boolean) };

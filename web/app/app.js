@@ -11,6 +11,7 @@ import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } 
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
 import { currentUser, setUser, setMay, isReadOnly } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
+import { bindSkipLink, setCurrent } from '../a11y.js';
 import * as dashboard from './dashboard.js';
 import * as projects from './projects.js';
 import * as transfers from './transfers.js';
@@ -127,7 +128,7 @@ function route() {
   if (notice) showNotice(notice);
   else hideNotice();
   const { name, args } = parseHash();
-  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.view === name);
+  setCurrent(document.querySelectorAll('#nav a'), (a) => a.dataset.view === name);
   const host = clear($('view'));
   const container = el('div', { class: 'view-body', testid: 'view-' + name });
   host.append(container);
@@ -150,6 +151,7 @@ async function restoreSession() {
 
 async function start() {
   bindBanners();
+  bindSkipLink();
   applyI18n();
   bindPhoneLayout({ navToggle: $('nav-toggle'), nav: $('nav') });
   bindLangSwitch($('lang-switch'));

@@ -87,14 +87,14 @@ async function pairingResult(code, year, withRaise) {
 }
 
 async function renderPairing(root, code, year) {
-  root.append(el('a', { class: 'back', href: '#/assessment', text: t('portal.assess.back') }), el('h2', { text: t('asm.title') }));
+  root.append(el('a', { class: 'back', href: '#/assessment', text: t('portal.assess.back') }), el('h1', { text: t('asm.title') }));
   root.append(await pairingResult(code, year, true));
 }
 
 // --- officers: their own pairing ------------------------------------------------------------------
 
 async function renderOfficer(root, me) {
-  root.append(el('h2', { text: t('asm.title') }), el('p', { class: 'lead', text: t('asm.officer_lead') }));
+  root.append(el('h1', { text: t('asm.title') }), el('p', { class: 'lead', text: t('asm.officer_lead') }));
   const [latest, pairings] = await Promise.all([api('/assessment'), getPairings()]);
   const published = new Set(listOf(latest, 'ranking').map((r) => r.pairing));
   const mine = ownPairings(me, pairings).filter((p) => published.has(p.code));
@@ -184,7 +184,7 @@ function schemesSection(s) {
       { label: t('asm.version'), render: (v) => t('asm.version_n', { v: v.version }), class: 'nowrap' },
       { label: t('asm.name'), render: (v) => v.name },
       { label: t('asm.added_by'), render: (v) => v.actor },
-      { label: '', render: (v) => el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: v.text })) },
+      { label: t('a11y.col.text'), render: (v) => el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: v.text })) },
     ],
     s.versions,
     { testid: 'scheme-versions', rowTestid: (v) => 'scheme-version-' + v.version, emptyText: t('asm.no_versions'), compact: true }
@@ -366,7 +366,7 @@ function publishedSection(latest, runs) {
 }
 
 async function renderAssessor(root) {
-  root.append(el('h2', { text: t('asm.title') }), el('p', { class: 'lead', text: t('asm.lead') }));
+  root.append(el('h1', { text: t('asm.title') }), el('p', { class: 'lead', text: t('asm.lead') }));
   const [s, latest] = await Promise.all([api('/assessment/schemes'), api('/assessment')]);
   root.append(schemesSection(s), scoresSection(s), compareSection(s, latest), publishedSection(latest, s.runs));
 }

@@ -119,7 +119,7 @@ function runForm(me) {
 
 async function renderList(root) {
   const me = currentUser();
-  root.append(el('div', { class: 'view-head' }, el('h2', { text: t('aud.title') }), runForm(me)), el('p', { class: 'lead', text: t('aud.lead') }));
+  root.append(el('div', { class: 'view-head' }, el('h1', { text: t('aud.title') }), runForm(me)), el('p', { class: 'lead', text: t('aud.lead') }));
   const box = el('div', {}, loading());
   const filterBar = el('div', { class: 'filters', testid: 'finding-filters' });
   root.append(filterBar, box);
@@ -280,7 +280,7 @@ async function renderFinding(root, id) {
   root.append(el('a', { class: 'back', href: '#/audit', testid: 'finding-back', text: t('aud.back') }));
   const f = await api('/audit/findings/' + encodeURIComponent(id));
   root.append(
-    el('h2', { testid: 'finding-title' }, f.id + ' · ' + ruleName(f), ' ', severityTag(f.severity), ' ', statusTag(f.status, 'finding-status')),
+    el('h1', { testid: 'finding-title' }, f.id + ' · ' + ruleName(f), ' ', severityTag(f.severity), ' ', statusTag(f.status, 'finding-status')),
     el('div', { class: 'card finding-message', testid: 'finding-message' }, el('p', { text: f.message })),
     el('div', { class: 'card' }, facts([
       [t('aud.rule'), ruleName(f) + '（' + f.rule + '）'],

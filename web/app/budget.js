@@ -61,7 +61,7 @@ export async function render(root, args) {
   chooser.addEventListener('change', () => (location.hash = '#/budget/' + chooser.value));
   const box = el('div', {}, loading());
   root.append(
-    el('div', { class: 'view-head' }, el('h2', { text: t('budget.title') }), el('div', { class: 'actions' }, el('span', { class: 'muted', text: t('budget.group') }), chooser)),
+    el('div', { class: 'view-head' }, el('h1', { text: t('budget.title') }), el('div', { class: 'actions' }, el('span', { class: 'muted', text: t('budget.group') }), chooser)),
     el('p', { class: 'lead', text: t('fig.budget.lead') }),
     box
   );

@@ -129,7 +129,7 @@ export async function render(root) {
   const scope = el('div');
   const funds = el('div');
   root.append(
-    el('h2', { text: t('nav.dashboard') }),
+    el('h1', { text: t('nav.dashboard') }),
     whoAmI(me),
     el('h3', { class: 'section-title', text: t('nav.transfers') }),
     pending,

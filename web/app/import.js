@@ -120,7 +120,7 @@ function exportLinks() {
 }
 
 export async function render(root) {
-  root.append(el('h2', { text: t('nav.import') }));
+  root.append(el('h1', { text: t('nav.import') }));
   if (importKinds(currentUser()).length) root.append(importForm());
   root.append(exportLinks());
 }

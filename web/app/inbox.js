@@ -82,7 +82,7 @@ export async function render(root) {
   const pairingNames = new Map(pairings.map((p) => [p.code, p.name]));
   const of = (kind) => box.items.filter((i) => i.kind === kind);
   root.append(
-    el('h2', { text: t('inbox.title') }),
+    el('h1', { text: t('inbox.title') }),
     el('p', { class: 'lead', testid: 'inbox-summary', text: box.total ? t('inbox.lead', { n: box.total }) : t('inbox.empty') })
   );
   root.append(

@@ -81,7 +81,7 @@ function entriesSection(size) {
 }
 
 export async function render(root) {
-  root.append(el('h2', { text: t('log.title') }));
+  root.append(el('h1', { text: t('log.title') }));
   const cp = await api('/log/checkpoint');
   root.append(
     el('div', { class: 'split' }, checkpointCard(cp), el('section', { class: 'card' }, el('h3', { text: t('log.proof_title') }), el('p', { class: 'muted small', text: t('log.proof_lead') }), proofForm({ checkpoint: cp, withEntry: true }))),

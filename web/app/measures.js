@@ -59,7 +59,7 @@ function versionTable(versions, me) {
       { label: t('mea.donor_by'), render: (v) => approval(v.donor_by), testid: (v) => 'measures-donor-' + v.version },
       { label: t('mea.recipient_by'), render: (v) => approval(v.recipient_by), testid: (v) => 'measures-recipient-' + v.version },
       { label: t('mea.diff'), render: diffBlock },
-      { label: '', render: (v) => approveCell(v, me) },
+      { label: t('tx.actions'), render: (v) => approveCell(v, me) },
     ],
     versions,
     { testid: 'measures-table', rowTestid: (v) => 'measures-row-' + v.version, emptyText: t('mea.none') }
@@ -96,7 +96,7 @@ function proposeForm(m) {
 
 export async function render(root) {
   const me = currentUser();
-  root.append(el('h2', { text: t('mea.title') }), el('p', { class: 'lead', text: t('mea.lead') }));
+  root.append(el('h1', { text: t('mea.title') }), el('p', { class: 'lead', text: t('mea.lead') }));
   const m = await api('/measures');
   const head = m.in_force ? t('mea.in_force_n', { v: m.in_force, pairing: m.pairing }) : t('mea.defaults', { pairing: m.pairing });
   root.append(

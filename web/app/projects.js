@@ -73,7 +73,7 @@ function scopeSelect() {
 }
 
 function filters(onApply) {
-  const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder') });
+  const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder'), 'aria-label': t('a11y.search_projects') });
   const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + '：' + t('common.all'));
   const form = el('form', { class: 'filters', role: 'search' }, scopeSelect(), q, sel('kind'), sel('status'), sel('domain'), el('button', { type: 'submit', class: 'btn primary', text: t('common.search') }));
   form.addEventListener('submit', (ev) => {
@@ -110,7 +110,7 @@ async function renderList(root) {
     }
   };
   const actions = !may('create_project') ? null : el('div', { class: 'actions' }, el('a', { class: 'btn primary', href: '#/projects/new', testid: 'project-new', text: '+ ' + t('projects.new') }));
-  root.append(el('div', { class: 'view-head' }, el('h2', { text: t('nav.projects') }), actions), filters(load), box);
+  root.append(el('div', { class: 'view-head' }, el('h1', { text: t('nav.projects') }), actions), filters(load), box);
   await load();
 }
 
@@ -138,7 +138,7 @@ function createBody(form) {
 
 /** Instead of a form bound to be refused: why there is none. */
 function noForm(root, message, testid) {
-  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h2', { text: t('projects.new') }), el('p', { class: 'card muted', testid, text: message }));
+  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h1', { text: t('projects.new') }), el('p', { class: 'card muted', testid, text: message }));
 }
 
 async function renderCreate(root) {
@@ -190,7 +190,7 @@ async function renderCreate(root) {
       showError(err);
     }
   });
-  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h2', { text: t('projects.new') }), form);
+  root.append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('h1', { text: t('projects.new') }), form);
   await fillRegions();
 }
 

@@ -27,7 +27,7 @@ function withChoice(name, select) {
 }
 
 function statementName(root, code) {
-  const h2 = root.querySelector('h2');
+  const h2 = root.querySelector('h1, h2'); // the view's title (h1 since the accessibility work)
   const text = h2 ? h2.textContent : '';
   const at = text.indexOf('：');
   return at >= 0 ? text.slice(at + 1) : code;
@@ -57,7 +57,7 @@ function placeButton(root, button) {
   const bar = document.createElement('div');
   bar.className = 'report-bar';
   bar.append(button);
-  const h2 = root.querySelector('h2');
+  const h2 = root.querySelector('h1, h2'); // the view's title (h1 since the accessibility work)
   if (h2) h2.after(bar);
   else root.prepend(bar);
 }

@@ -408,13 +408,13 @@ async function renderOne(root, id) {
   root.append(el('a', { class: 'back', href: '#/transfers', text: t('tx.back') }));
   const tr = listOf(await api('/transfers', { params: { id, limit: 1 } }), 'transfers')[0];
   if (!tr) {
-    root.append(el('h2', { text: t('apr.labelled', { k: t('tx.one_title'), v: id }) }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
+    root.append(el('h1', { text: t('apr.labelled', { k: t('tx.one_title'), v: id }) }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
     return;
   }
   const index = await accountIndex();
   const statement = (code) => el('span', {}, accountCell(code, index), ' ', el('a', { class: 'small', href: '#/accounts/' + encodeURIComponent(code) + '/' + encodeURIComponent(tr.id), testid: 'transfer-statement-' + code, text: t('tx.statement') }));
   root.append(
-    el('h2', { text: t('apr.labelled', { k: t('tx.one_title'), v: tr.id }) }),
+    el('h1', { text: t('apr.labelled', { k: t('tx.one_title'), v: tr.id }) }),
     el('div', { class: 'card', testid: 'transfer-detail' }, facts([
       [t('tx.date'), tr.date],
       [t('tx.state'), stateTag(tr.state)],
@@ -475,7 +475,7 @@ export async function render(root, args = []) {
   const list = el('div', {}, loading());
   const chooser = scopeSelect();
   const region = chooser ? scope.region : '';
-  root.append(el('h2', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), chooser, list);
+  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), chooser, list);
   const [rows] = await Promise.all([loadPending(region), getAccounts()]);
   const index = await accountIndex();
   clear(list).append(pendingTable(rows, index));
