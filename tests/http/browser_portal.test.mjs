@@ -52,7 +52,7 @@ const steps = [
     if (signed.status !== 0) throw new Failure('demo-sign: ' + signed.stderr);
     // one more event after the signing, so the page must prove that today's books extend the signed ones
     const token = await tokenOf(base, 'admin');
-    await apiCall(base, 'POST', `/api/v1/projects/${PROJECT}/milestones`, { date: '2024-09-02', kind: 'visit', title: '结对双方回访新食堂', description: '浏览器测试在签名之后追加的一条记录。' }, token);
+    await apiCall(base, 'POST', `/api/v1/projects/${PROJECT}/milestones`, { date: '2024-09-02', kind: 'visit', title: '结对双方回访新食堂', description: '无锡、连云港两地工作人员回访，新食堂运行良好（测试数据）。' }, token);
     const { context, page } = await openPortal(browser, base, '#/ledger');
     await visible(page, 'trust-summary');
     equal(await byTestid(page, 'signature-ok').count(), 2, 'valid signatures');
