@@ -228,10 +228,15 @@ function filtersFromAddress() {
   return changed;
 }
 
+/** The project library as the reader left it: back links keep the filters. */
+function projectsHref() {
+  const q = filterQuery();
+  return '#/projects' + (q ? '?' + q : '');
+}
+
 /** Writes the filters into the address without a new history entry, so reloading or sharing it shows this view. */
 function filtersToAddress() {
-  const q = filterQuery();
-  const want = '#/projects' + (q ? '?' + q : '');
+  const want = projectsHref();
   if (location.hash !== want) history.replaceState(null, '', want);
 }
 
@@ -365,10 +370,10 @@ async function showProject(code) {
   window.scrollTo(0, 0);
   try {
     const p = await api('/projects/' + encodeURIComponent(code));
-    clear(page).append(projectPage(p, { backHref: '#/projects' }));
+    clear(page).append(projectPage(p, { backHref: projectsHref() }));
     document.title = p.name + ' · ' + t('portal.title');
   } catch (err) {
-    clear(page).append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('p', { class: 'muted', text: t('project.not_found') }));
+    clear(page).append(el('a', { class: 'back', href: projectsHref(), text: t('project.back') }), el('p', { class: 'muted', text: t('project.not_found') }));
     showError(err);
   }
 }

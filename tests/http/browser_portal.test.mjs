@@ -122,6 +122,13 @@ const steps = [
     await visible(page, 'project-count');
     equal(await byTestid(page, 'filter-pairing').inputValue(), 'WX-LYG-XS-GN', 'pairing after reload');
     equal(await byTestid(page, 'filter-year').inputValue(), '2023', 'year after reload');
+    // a project, then 返回项目库: the same filtered list
+    await page.locator('[data-testid^="project-row-"] a').first().click();
+    await visible(page, 'project-page');
+    await page.locator('#project-page a.back').click();
+    await visible(page, 'project-count');
+    equal(await byTestid(page, 'filter-pairing').inputValue(), 'WX-LYG-XS-GN', 'pairing after going back');
+    equal(await byTestid(page, 'filter-region').inputValue(), '320724', 'county after going back');
 
     // The region name finds the county's projects, not only those whose names say it.
     await page.goto(base + '/#/projects?q=' + encodeURIComponent('灌南县'));
