@@ -19,6 +19,8 @@ import { fundCards } from './funds-view.js';
 import { csvButton, csvText } from './csv.js';
 import { countyMap } from './county-map.js';
 import { canVerify, verifyNote, verifyConsistency } from './merkle.js';
+import { bindPhoneLayout } from './phone.js';
+import { bindPortalReports, pairingReportButton } from './portal-reports.js';
 
 const PAGE_SIZE = 20;
 const data = {}; // the last answer of each endpoint, for re-rendering
@@ -581,6 +583,7 @@ async function showAssessment(code, year) {
     clear(page).append(
       back,
       el('h2', { testid: 'assessment-title', text: r.name }),
+      pairingReportButton(page, r.name),
       el('p', { class: 'muted', text: assessmentMeta(r) }),
       el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
       scoresTable(r.scores, portalLinks(published))
@@ -656,7 +659,9 @@ function renderAll() {
 
 async function start() {
   bindBanners();
+  bindPortalReports();
   applyI18n();
+  bindPhoneLayout();
   bindLangSwitch($('lang-switch'));
   onLangChange(renderAll);
   bindFilters();
