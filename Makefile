@@ -16,13 +16,15 @@ build: setup
 	@cmake --build build -j$(JOBS)
 
 # make run: the demo database (created if missing, with the joint audit of the
-# demo's books and the province's 2024 assessment published, so the portal and
-# the app show them), its demo users, then the server.
+# demo's books and the province's 2024 assessment published, and its books
+# signed by both sides, so the portal and the app show them), its demo users,
+# then the server.
 LISTEN ?= 127.0.0.1:8080
 run: build
 	@test -f "$(DB)" || { build/pairaid --db "$(DB)" --as demo demo && \
 	    build/pairaid --db "$(DB)" --as demo audit run --as-of 2024-12-31 >/dev/null && \
-	    build/pairaid --db "$(DB)" --as demo assess run --year 2024 >/dev/null; }
+	    build/pairaid --db "$(DB)" --as demo assess run --year 2024 >/dev/null && \
+	    scripts/demo-sign build/pairaid "$(DB)" >/dev/null; }
 	@build/pairaid --db "$(DB)" summary
 	@scripts/demo-users build/pairaid "$(DB)"
 	@echo

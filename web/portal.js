@@ -17,12 +17,17 @@ import { momentList, projectPage, tag } from './project-view.js';
 import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
 import { bindSkipLink, setCurrent } from './a11y.js';
+import { csvButton, csvText } from './csv.js';
+import { countyMap } from './county-map.js';
+import { canVerify, verifyNote, verifyConsistency } from './merkle.js';
 import { bindPhoneLayout } from './phone.js';
 import { bindPortalReports, pairingReportButton } from './portal-reports.js';
 
 const PAGE_SIZE = 20;
 const data = {}; // the last answer of each endpoint, for re-rendering
-const list = { q: '', kind: '', status: '', domain: '', offset: 0 };
+// The project library's filters; all but the page live in the address (#/projects?…).
+const FILTERS = ['q', 'kind', 'status', 'domain', 'region', 'pairing', 'year'];
+const list = { q: '', kind: '', status: '', domain: '', region: '', pairing: '', year: '', offset: 0 };
 const $ = (id) => document.getElementById(id);
 readAsPublic();
 
@@ -107,8 +112,15 @@ function unitSuffix() {
   return lang() === 'en' ? ' (' + t('common.unit.wan') + ')' : '（' + t('common.unit.wan') + '）';
 }
 
+/** A "下载CSV" button for an on-screen table (what it shows, as shown). */
+function tableCsv(fileKey, tableOf, testid) {
+  return el('div', { class: 'list-head' }, el('span'), csvButton(t('csv.download'), () => t(fileKey) + '.csv', tableOf, testid));
+}
+
 function renderCounties(rows) {
-  clear($('county-table')).append(countyTable(rows));
+  const tbl = countyTable(rows);
+  clear($('county-table')).append(tableCsv('csv.file.counties', () => tbl.querySelector('table'), 'county-csv'), tbl);
+  renderMap(rows);
   const names = rows.map((r) => r.name || r.key);
   const tips = rows.map((r) => [
     t('exec.budget') + ' ' + formatAmount(r.budget, lang()),
@@ -126,6 +138,30 @@ function renderCounties(rows) {
     rows.map((r) => rateNumber(r.rate)),
     tips,
     { amountAxis: t('common.unit.wan'), rateAxis: t('exec.rate'), rateName: t('exec.rate') }
+  );
+}
+
+/** The counties on the map, coloured by the money allocated to each (万元); a click filters the project library. */
+function renderMap(rows) {
+  const items = rows.map((r) => ({
+    code: r.key,
+    value: toWanNumber(r.allocated),
+    lines: [
+      t('common.projects_count') + ' ' + formatCount(r.projects),
+      t('exec.budget') + ' ' + formatAmount(r.budget, lang()),
+      t('exec.allocated') + ' ' + formatAmount(r.allocated, lang()),
+      t('exec.paid') + ' ' + formatAmount(r.paid, lang()),
+      t('exec.rate') + ' ' + formatRate(r.rate),
+    ],
+  }));
+  guarded(() =>
+    countyMap($('chart-map'), items, {
+      unit: t('common.unit.wan'),
+      noData: t('portal.map.no_data'),
+      onPick: (code) => {
+        location.hash = '#/projects?' + filterQuery({ region: code });
+      },
+    })
   );
 }
 
@@ -179,35 +215,136 @@ function projectTable(rows) {
   );
 }
 
+/** The filters as the API and the address take them: only those set. */
+function filterParams(f = list) {
+  const out = {};
+  for (const k of FILTERS) if (f[k]) out[k] = f[k];
+  return out;
+}
+
+function filterQuery(f = list) {
+  return new URLSearchParams(filterParams(f)).toString();
+}
+
+/** Takes the filters from the address (#/projects?region=320724&year=2023); true when they changed. */
+function filtersFromAddress() {
+  const m = /^#\/projects\?(.*)$/.exec(location.hash);
+  const params = new URLSearchParams(m ? m[1] : '');
+  let changed = false;
+  for (const k of FILTERS) {
+    const v = (params.get(k) || '').trim();
+    if (list[k] !== v) changed = true;
+    list[k] = v;
+  }
+  return changed;
+}
+
+/** The project library as the reader left it: back links keep the filters. */
+function projectsHref() {
+  const q = filterQuery();
+  return '#/projects' + (q ? '?' + q : '');
+}
+
+/** Writes the filters into the address without a new history entry, so reloading or sharing it shows this view. */
+function filtersToAddress() {
+  const want = projectsHref();
+  if (location.hash !== want) history.replaceState(null, '', want);
+}
+
 async function loadProjects() {
   const box = $('project-list');
   clear(box).append(loading());
-  const res = await api('/projects', { params: { q: list.q, kind: list.kind, status: list.status, domain: list.domain, limit: PAGE_SIZE, offset: list.offset } });
+  const res = await api('/projects', { params: Object.assign(filterParams(), { limit: PAGE_SIZE, offset: list.offset }) });
   data.projects = res;
   renderProjects();
+}
+
+function pairingName(code) {
+  const p = listOf(data.pairings, 'pairings').find((x) => x.code === code);
+  return p ? p.name : code;
+}
+
+/** Every project the filters match (not only this page), for the download. */
+async function allProjects() {
+  const rows = [];
+  for (let offset = 0; ; offset += 1000) {
+    const res = await api('/projects', { params: Object.assign(filterParams(), { limit: 1000, offset }) });
+    rows.push(...listOf(res, 'projects'));
+    if (rows.length >= res.total || !listOf(res, 'projects').length) return rows;
+  }
+}
+
+async function projectsCsv() {
+  const rows = await allProjects();
+  return {
+    headings: [t('project.code'), t('project.name'), t('project.kind'), t('project.status'), t('project.domain'), t('project.region'), t('project.pairing'), t('csv.budget_yuan'), t('project.start_date')],
+    rows: rows.map((p) => [p.code, p.name, enumLabel('kind', p.kind), enumLabel('status', p.status), enumLabel('domain', p.domain), p.region_name || regionLabel(p.region), pairingName(p.pairing), p.budget, p.start_date]),
+  };
+}
+
+/** The file name says which filters made it: 项目库-灌南县-2023年.csv. */
+function projectsFileName() {
+  const parts = [t('csv.file.projects')];
+  if (list.region) parts.push(regionLabel(list.region));
+  if (list.pairing) parts.push(pairingName(list.pairing));
+  if (list.year) parts.push(t('portal.filter.year_n', { y: list.year }));
+  for (const g of ['kind', 'status', 'domain']) if (list[g]) parts.push(enumLabel(g, list[g]));
+  if (list.q) parts.push(list.q);
+  return parts.join('-').replace(/[\\/:*?"<>|]/g, '_') + '.csv';
 }
 
 function renderProjects() {
   const res = data.projects;
   if (!res) return;
-  const box = clear($('project-list'));
-  box.append(
-    projectTable(listOf(res, 'projects')),
-    pager(res.total, PAGE_SIZE, list.offset, (off) => {
-      list.offset = off;
-      guarded(loadProjects);
-    })
-  );
+  const rows = listOf(res, 'projects');
+  const head = el('div', { class: 'list-head' }, el('span', { class: 'muted', testid: 'project-count', text: t('portal.projects.found', { n: formatCount(res.total) }) }), res.total ? csvButton(t('csv.download'), projectsFileName, projectsCsv, 'projects-csv') : null);
+  const body = rows.length
+    ? el('div', {}, projectTable(rows), pager(res.total, PAGE_SIZE, list.offset, (off) => {
+        list.offset = off;
+        guarded(loadProjects);
+      }))
+    : el('p', { class: 'muted empty', testid: 'project-none', text: t('portal.projects.none') });
+  clear($('project-list')).append(head, body);
+}
+
+/** Counties (from the budget by county), pairings (city ones first, their counties' below) and years for the filters. */
+function filterChoices() {
+  const counties = listOf(data.counties, 'rows').map((r) => ({ value: r.key, label: r.name || r.key }));
+  const pairings = listOf(data.pairings, 'pairings');
+  const ordered = [];
+  for (const top of pairings.filter((p) => !p.parent)) {
+    ordered.push({ value: top.code, label: top.name });
+    for (const sub of pairings.filter((p) => p.parent === top.code)) ordered.push({ value: sub.code, label: '\u3000' + sub.name });
+  }
+  const years = new Set();
+  for (const p of pairings) {
+    const from = Number(String(p.start_date || '').slice(0, 4));
+    const to = Number(String(p.end_date || p.start_date || '').slice(0, 4));
+    for (let y = from; y && y <= to; y++) years.add(y);
+  }
+  if (list.year) years.add(Number(list.year));
+  const yearOptions = [...years].sort((a, b) => b - a).map((y) => ({ value: String(y), label: t('portal.filter.year_n', { y }) }));
+  return { region: counties, pairing: ordered, year: yearOptions };
 }
 
 function fillFilters() {
   const form = $('project-filters');
+  const all = (label) => label + (lang() === 'en' ? ': ' : '：') + t('common.all');
   for (const group of ['kind', 'status', 'domain']) {
     const old = form.elements[group];
     const options = enumCodes(group).map((c) => ({ value: c, label: enumLabel(group, c) }));
-    const fresh = select({ name: group, testid: 'filter-' + group, 'aria-label': t('project.' + group) }, options, list[group], t('project.' + group) + '：' + t('common.all'));
+    const fresh = select({ name: group, testid: 'filter-' + group, 'aria-label': t('project.' + group) }, options, list[group], all(t('project.' + group)));
     old.replaceWith(fresh);
   }
+  const choices = filterChoices();
+  for (const name of ['region', 'pairing', 'year']) {
+    const label = t('portal.filter.' + name);
+    const options = choices[name].some((o) => o.value === list[name]) || !list[name] ? choices[name] : choices[name].concat([{ value: list[name], label: list[name] }]);
+    form.elements[name].replaceWith(select({ name, testid: 'filter-' + name, 'aria-label': label }, options, list[name], all(label)));
+  }
+  form.elements.q.value = list.q;
+  form.elements.q.setAttribute('aria-label', t('portal.filter.search_label'));
+  $('filters-clear').hidden = !FILTERS.some((k) => list[k]);
 }
 
 function bindFilters() {
@@ -215,8 +352,17 @@ function bindFilters() {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     list.q = form.elements.q.value.trim();
-    for (const g of ['kind', 'status', 'domain']) list[g] = form.elements[g].value;
+    for (const g of FILTERS.slice(1)) list[g] = form.elements[g].value;
     list.offset = 0;
+    filtersToAddress();
+    $('filters-clear').hidden = !FILTERS.some((k) => list[k]);
+    guarded(loadProjects);
+  });
+  $('filters-clear').addEventListener('click', () => {
+    for (const k of FILTERS) list[k] = '';
+    list.offset = 0;
+    fillFilters();
+    filtersToAddress();
     guarded(loadProjects);
   });
   // Changing a filter applies it at once; the search box waits for Enter or the button.
@@ -235,25 +381,88 @@ async function showProject(code) {
   window.scrollTo(0, 0);
   try {
     const p = await api('/projects/' + encodeURIComponent(code));
-    clear(page).append(projectPage(p, { backHref: '#/projects' }));
+    clear(page).append(projectPage(p, { backHref: projectsHref() }));
     document.title = p.name + ' · ' + t('portal.title');
   } catch (err) {
-    clear(page).append(el('a', { class: 'back', href: '#/projects', text: t('project.back') }), el('p', { class: 'muted', text: t('project.not_found') }));
+    clear(page).append(el('a', { class: 'back', href: projectsHref(), text: t('project.back') }), el('p', { class: 'muted', text: t('project.not_found') }));
     showError(err);
   }
 }
 
 // --- 可信账本 -------------------------------------------------------------------
 
+/** A Unix time as Beijing wall-clock time, YYYY-MM-DD HH:MM (the signers' own time zone). */
+function beijingTime(unix) {
+  if (typeof unix !== 'number') return '—';
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(unix * 1000));
+  const get = (type) => (parts.find((p) => p.type === type) || {}).value;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+function signatureItem(sig, signer) {
+  const ok = sig.status === 'ok';
+  return el(
+    'li',
+    { class: 'signature ' + (ok ? 'ok' : 'bad'), testid: 'signature-' + sig.status },
+    el('div', { class: 'sig-head' }, el('span', { class: 'sig-name', text: sig.name }), el('span', { class: 'sig-status', text: (ok ? '✔ ' : '✘ ') + t('trust.sig.' + sig.status) })),
+    signer ? el('div', { class: 'small' }, t('trust.signed_what', { n: formatCount(signer.size), time: beijingTime(signer.time) })) : null,
+    el('div', { class: 'sig-key' }, t('trust.key') + (lang() === 'en' ? ': ' : '：') + (sig.key || (signer && signer.verifier) || sig.name + '+' + sig.hash))
+  );
+}
+
+/** Whether the books as they are now extend the signed ones (RFC 9162 consistency, checked here). */
+async function consistencyVerdict(signed, cp) {
+  const now = Number(cp.size);
+  if (signed.size === now) {
+    const same = signed.root === cp.root;
+    return el('p', { class: 'verdict ' + (same ? 'ok' : 'bad'), testid: 'trust-consistency', text: same ? t('trust.same', { n: formatCount(now) }) : t('trust.inconsistent') });
+  }
+  const proof = await api('/log/proof/consistency', { params: { from: signed.size, to: now } });
+  const ok = signed.size < now && (await verifyConsistency(proof, signed.root, cp.root));
+  return el('p', { class: 'verdict ' + (ok ? 'ok' : 'bad'), testid: 'trust-consistency', text: ok ? t('trust.consistent', { from: formatCount(signed.size), to: formatCount(now) }) : t('trust.inconsistent') });
+}
+
+/**
+ * The trust section's verdict, computed in the browser: each signature of the
+ * latest checkpoint against the signers' published keys, then whether the
+ * books now extend the signed ones. Resolves to {nodes, trusted}.
+ */
+async function trustVerdict(cp) {
+  const verdict = (cls, key, vars, testid) => el('p', { class: 'verdict ' + cls, testid, text: t(key, vars) });
+  if (!cp.checkpoint) return { nodes: [verdict('warn', 'trust.none', {}, 'trust-none')], trusted: false };
+  if (!canVerify()) return { nodes: [verdict('bad', 'common.crypto_unavailable', {}, 'trust-summary')], trusted: false };
+  const signers = cp.signers || [];
+  const res = await verifyNote(cp.checkpoint, signers.map((s) => s.verifier));
+  if (!res || !res.checkpoint || !res.signatures.length) return { nodes: [verdict('bad', 'trust.unreadable', {}, 'trust-summary')], trusted: false };
+  const allOk = res.signatures.every((s) => s.status === 'ok');
+  const items = res.signatures.map((s) => signatureItem(s, signers.find((x) => x.name === s.name)));
+  const nodes = [
+    verdict(allOk ? 'ok' : 'bad', allOk ? 'trust.summary.ok' : 'trust.summary.bad', { n: res.signatures.length }, 'trust-summary'),
+    el('h4', { text: t('trust.signatures') }),
+    el('p', { class: 'muted small', text: t('trust.signatures.lead') }),
+    el('ul', { class: 'signatures', testid: 'signatures' }, items),
+    allOk ? await consistencyVerdict(res.checkpoint, cp) : null,
+    el('p', { class: 'muted small', text: t('trust.keys_note') }),
+  ];
+  return { nodes, trusted: allOk };
+}
+
 function renderCheckpoint(cp) {
   const box = clear($('checkpoint'));
+  const trust = el('div', { class: 'trust', testid: 'trust' }, loading());
   box.append(
     el('h3', { text: t('log.checkpoint') }),
     el('dl', { class: 'facts' }, el('dt', { text: t('portal.ledger.size') }), el('dd', { testid: 'checkpoint-size', text: formatCount(cp.size) }), el('dt', { text: t('portal.ledger.root') }), el('dd', {}, el('code', { class: 'hash', testid: 'checkpoint-root', text: cp.root }))),
+    trust,
     el('h4', { text: t('portal.ledger.note') }),
     cp.checkpoint ? el('pre', { class: 'note', testid: 'checkpoint-note', text: cp.checkpoint }) : el('p', { class: 'muted', text: t('portal.ledger.no_note') })
   );
-  clear($('proof-form')).append(proofForm({ checkpoint: cp, withEntry: false }));
+  guarded(async () => {
+    const v = await trustVerdict(cp);
+    clear(trust).append(...v.nodes.filter(Boolean));
+    // The proof form compares with the signed root only when its signatures verified here.
+    clear($('proof-form')).append(proofForm({ checkpoint: v.trusted ? cp : Object.assign({}, cp, { checkpoint: null }), withEntry: false }));
+  });
 }
 
 // --- 联合审计: findings per county, rule and status (counts and 万元, no notes) ------------
@@ -303,7 +512,12 @@ function renderAudit(s) {
     rows,
     { testid: 'audit-rule-table', rowTestid: (r) => 'audit-rule-' + (r.region || 'none') + '-' + r.rule + '-' + r.status, compact: true, empty: false }
   );
-  clear($('audit-summary')).append(summary, el('h3', { text: t('portal.audit.by_rule') }), detail);
+  clear($('audit-summary')).append(
+    tableCsv('csv.file.audit', () => summary.querySelector('table'), 'audit-csv'),
+    summary,
+    el('div', { class: 'list-head' }, el('h3', { text: t('portal.audit.by_rule') }), csvButton(t('csv.download'), () => t('csv.file.audit_rules') + '.csv', () => detail.querySelector('table'), 'audit-rules-csv')),
+    detail
+  );
 }
 
 // --- 年度考核: the published ranking, tier by tier, with the points by area --------------------
@@ -329,8 +543,12 @@ function renderAssessment(a) {
     return;
   }
   const chart = el('div', { class: 'chart radar', testid: 'chart-assessment' });
+  const csv = () => ({
+    headings: [t('as.rank'), t('as.pairing'), t('csv.tier'), t('as.total'), t('as.base'), t('as.bonus'), t('as.penalty'), t('as.spent_share')],
+    rows: rows.map((r) => [r.rank, r.name, r.tier_name, r.total, r.base, r.bonus, r.penalty, r.spent_share + '%']),
+  });
   box.append(
-    el('div', { class: 'assess-head' }, el('p', { class: 'muted', testid: 'assessment-meta', text: assessmentMeta(a) }), yearSelect(a, (y) => section('assessment', () => api('/assessment', { params: { year: y } }), renderAssessment))),
+    el('div', { class: 'assess-head' }, el('p', { class: 'muted', testid: 'assessment-meta', text: assessmentMeta(a) }), yearSelect(a, (y) => section('assessment', () => api('/assessment', { params: { year: y } }), renderAssessment)), csvButton(t('csv.download'), () => t('csv.file.ranking') + '-' + a.year + '.csv', csv, 'ranking-csv')),
     el('div', { class: 'split assess-split' }, el('div', { class: 'assess-tiers' }, rankingTables(rows, (code) => '#/assessment/' + encodeURIComponent(code) + '/' + a.year)), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart))
   );
   areaRadar(chart, rows, { selected: rows.slice(0, RADAR_SHOWN).map((r) => r.pairing) });
@@ -413,9 +631,16 @@ function route() {
   $('home').hidden = false;
   resizeAll();
   document.title = t('portal.title');
-  const section = document.getElementById(location.hash.replace(/^#\//, ''));
+  const path = location.hash.split('?')[0];
+  if (path === '#/projects' && filtersFromAddress()) {
+    // a shared or edited address, or a county picked on the map
+    list.offset = 0;
+    fillFilters();
+    guarded(loadProjects);
+  }
+  const section = document.getElementById(path.replace(/^#\//, ''));
   if (section && section.classList.contains('section')) section.scrollIntoView({ block: 'start' });
-  markNav(location.hash || '#/overview');
+  markNav(path || '#/overview');
 }
 
 /** The header names the city pairing when the books hold one; with a province of
@@ -459,13 +684,20 @@ async function start() {
   bindFilters();
   // The labels of kinds and statuses come from the server: have them before the first render.
   await guarded(async () => setEnums(await api('/enums')));
+  filtersFromAddress(); // a shared address (#/projects?region=…) opens that view
   window.addEventListener('hashchange', route);
   route();
   fillFilters();
-  section('pairings', () => api('/pairings'), renderHeader);
+  section('pairings', () => api('/pairings'), () => {
+    renderHeader();
+    fillFilters();
+  });
   section('summary', () => api('/summary'), renderSummary);
   section('moments', () => api('/moments'), (m) => renderMoments(listOf(m, 'moments')));
-  await section('counties', () => api('/budget', { params: { group: 'county' } }), (c) => renderCounties(listOf(c, 'rows')));
+  await section('counties', () => api('/budget', { params: { group: 'county' } }), (c) => {
+    renderCounties(listOf(c, 'rows'));
+    fillFilters();
+  });
   section('flows', () => api('/flows'), renderFlows);
   section('audit', () => api('/audit/summary'), renderAudit);
   section('assessment', () => api('/assessment'), renderAssessment);

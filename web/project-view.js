@@ -3,8 +3,9 @@
 // same way (预算数 / 已拨付 / 已支出 / 执行率 from GET /api/v1/projects/CODE).
 
 import { el, facts, table } from './ui.js';
-import { t, enumLabel, lang } from './i18n.js';
+import { t, enumLabel, lang, has } from './i18n.js';
 import { formatAmount, formatYuan, formatRate, rateNumber, rateOf, formatCount } from './format.js';
+import { csvButton } from './csv.js';
 
 /** A tag (small coloured label) for an enum value; css adds a colour per group/code. */
 export function tag(group, code) {
@@ -95,6 +96,114 @@ function accountsTable(accounts, accountHref) {
   );
 }
 
+// --- payments, contracts, indicators and pictures (the public's questions) -----------
+
+/** A label for a code of one of the ledger's lists (purpose, stage, procurement); the code itself when unknown. */
+function codeLabel(group, code) {
+  if (!code) return '—';
+  return has('pv.' + group + '.' + code) ? t('pv.' + group + '.' + code) : code;
+}
+
+/** A card with a title, a "下载CSV" button for its table, and the table. */
+function tableCard(titleKey, fileKey, p, tableEl, testid, lead) {
+  const inner = tableEl.querySelector('table');
+  const name = () => p.code + '-' + t(fileKey) + '.csv';
+  return el(
+    'section',
+    { class: 'card', testid },
+    el('div', { class: 'card-head' }, el('h3', { text: t(titleKey) }), csvButton(t('csv.download'), name, () => inner, testid + '-csv')),
+    lead ? el('p', { class: 'muted small', text: lead }) : null,
+    tableEl
+  );
+}
+
+function paymentsCard(p) {
+  const payee = (x) => (x.payee_kind === 'individuals' ? t('pv.payee.individuals') : x.payee || '—');
+  const rows = p.payments || [];
+  const tbl = table(
+    [
+      { label: t('common.date'), render: (x) => x.date, class: 'date' },
+      { label: t('pv.payee'), render: payee, class: 'wide' },
+      { label: t('tx.purpose'), render: (x) => codeLabel('purpose', x.purpose) },
+      { label: t('tx.stage'), render: (x) => codeLabel('stage', x.stage) },
+      { label: t('pv.contract.code'), render: (x) => x.contract || '—', class: 'code' },
+      { label: t('pv.amount_yuan'), num: true, render: (x) => formatYuan(x.amount) },
+    ],
+    rows,
+    { compact: true, testid: 'project-payments-table', footer: rows.length ? [t('common.total'), '', '', '', '', formatYuan(sumYuan(rows.map((x) => x.amount)))] : null }
+  );
+  return tableCard('pv.payments', 'csv.file.payments', p, tbl, 'project-payments', t('pv.payments.lead'));
+}
+
+/** Sum of yuan strings with two decimals, exactly (BigInt fen). */
+function sumYuan(amounts) {
+  const fen = amounts.reduce((n, a) => n + BigInt(String(a).replace('.', '')), 0n);
+  const s = fen.toString().padStart(3, '0');
+  return s.slice(0, -2) + '.' + s.slice(-2);
+}
+
+function contractsCard(p) {
+  const tbl = table(
+    [
+      { label: t('pv.contract.code'), render: (c) => c.code, class: 'code' },
+      { label: t('pv.supplier'), render: (c) => c.supplier, class: 'wide' },
+      { label: t('pv.category'), render: (c) => codeLabel('purpose', c.category) },
+      { label: t('pv.procurement'), render: (c) => codeLabel('procurement', c.procurement) },
+      { label: t('pv.signed'), render: (c) => c.signed, class: 'date' },
+      { label: t('pv.contract_amount'), num: true, render: (c) => formatYuan(c.amount) },
+    ],
+    p.contracts || [],
+    { compact: true, testid: 'project-contracts-table' }
+  );
+  return tableCard('pv.contracts', 'csv.file.contracts', p, tbl, 'project-contracts');
+}
+
+/** A quantity in hundredths as the API gives it ("217.00"), shown without needless zeros. */
+function quantity(q) {
+  if (q === null || q === undefined) return '—';
+  return String(q).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1');
+}
+
+function achieved(i) {
+  const target = Number(i.target);
+  if (i.actual === null || i.actual === undefined || !(target > 0)) return '—';
+  return ((Number(i.actual) / target) * 100).toFixed(1) + '%';
+}
+
+function indicatorsCard(p) {
+  const tbl = table(
+    [
+      { label: t('pv.ind.name'), render: (i) => i.name, class: 'wide' },
+      { label: t('pv.ind.unit'), render: (i) => i.unit || '—' },
+      { label: t('pv.ind.baseline'), num: true, render: (i) => quantity(i.baseline) },
+      { label: t('pv.ind.target'), num: true, render: (i) => quantity(i.target) },
+      { label: t('pv.ind.actual'), num: true, render: (i) => quantity(i.actual) },
+      { label: t('pv.ind.done'), num: true, render: achieved },
+    ],
+    p.indicators || [],
+    { compact: true, testid: 'project-indicators-table' }
+  );
+  return tableCard('pv.indicators', 'csv.file.indicators', p, tbl, 'project-indicators');
+}
+
+/** The pictures of the project's key moments, each captioned with its moment. */
+function photosCard(p) {
+  const shown = (p.milestones || []).filter((m) => m.photo);
+  if (!shown.length) return null;
+  const demo = p.source === 'article' || p.source === 'synthetic';
+  return el(
+    'section',
+    { class: 'card', testid: 'project-photos' },
+    el('h3', { text: t('pv.photos') }),
+    el(
+      'div',
+      { class: 'photo-grid' },
+      shown.map((m) => el('figure', { class: 'photo' }, el('img', { src: m.photo, alt: m.title, loading: 'lazy' }), el('figcaption', {}, el('time', { datetime: m.date, text: m.date }), ' ', m.title)))
+    ),
+    demo ? el('p', { class: 'muted small', testid: 'project-photos-demo', text: t('pv.photos.demo') }) : null
+  );
+}
+
 /** The whole project page. opts: backHref, backLabel, accountHref(code), headExtra (beside the tags), after (nodes at the end). */
 export function projectPage(p, opts = {}) {
   const ex = p.execution || { budget: p.budget, allocated: '0.00', committed: '0.00', paid: '0.00', rate: null };
@@ -120,7 +229,11 @@ export function projectPage(p, opts = {}) {
       [t('project.beneficiaries'), p.beneficiaries !== null && p.beneficiaries !== undefined ? formatCount(p.beneficiaries) : null],
     ]),
     executionCard(ex),
+    photosCard(p),
     el('section', { class: 'card' }, el('h3', { text: t('project.milestones') }), momentList(p.milestones || [])),
+    p.payments ? paymentsCard(p) : null,
+    p.contracts ? contractsCard(p) : null,
+    p.indicators ? indicatorsCard(p) : null,
     el('section', { class: 'card' }, el('h3', { text: t('project.accounts') }), accountsTable(p.accounts || [], opts.accountHref)),
     opts.after || null
   );

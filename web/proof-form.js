@@ -5,14 +5,14 @@
 
 import { api, listOf } from './api.js';
 import { el, clear, field, showError } from './ui.js';
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 import { canVerify, verifyInclusion, entryMatchesLeaf, parseCheckpoint } from './merkle.js';
 
 /** Which root to compare with: the signed checkpoint's if it covers this size, else the server's. */
 function expectedRoot(size, signed, current, proof) {
-  if (signed && signed.size === size) return { root: signed.root, what: t('proof.ok.signed') };
-  if (current && current.size === size && current.root) return { root: current.root, what: t('proof.ok.server') };
-  return { root: proof.root, what: t('proof.ok.server') };
+  if (signed && signed.size === size) return { root: signed.root, what: t('proof.ok.signed'), signed: true };
+  if (current && current.size === size && current.root) return { root: current.root, what: t('proof.ok.server'), signed: false };
+  return { root: proof.root, what: t('proof.ok.server'), signed: false };
 }
 
 async function checkEntry(index) {
@@ -35,12 +35,15 @@ async function runCheck(index, size, ctx, out) {
   const result = await verifyInclusion(proof, exp.root);
   const leafOk = await leafVerdict(index, proof, ctx.withEntry);
   // Everything is computed before anything is shown, so the verdicts appear together.
-  clear(out).append(
-    el('p', { class: result.ok ? 'verdict ok' : 'verdict bad', testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
+  // Node.append writes a null as the text "null": leave the missing verdict out instead.
+  const nodes = [
+    // Agreeing with the server's own root proves little: amber, not green.
+    el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
     leafOk === null ? null : el('p', { class: leafOk ? 'verdict ok' : 'verdict bad', testid: 'proof-leaf-verdict', text: t(leafOk ? 'proof.leaf_ok' : 'proof.leaf_bad') }),
-    el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + ': ' }), el('code', { text: result.computed || '—' })),
-    el('details', {}, el('summary', { text: t('proof.raw') }), el('pre', { class: 'proof-json', text: JSON.stringify(proof, null, 2) }))
-  );
+    el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + (lang() === 'en' ? ': ' : '：') }), el('code', { text: result.computed || '—' })),
+    el('details', {}, el('summary', { text: t('proof.raw') }), el('pre', { class: 'proof-json', text: JSON.stringify(proof, null, 2) })),
+  ];
+  clear(out).append(...nodes.filter(Boolean));
 }
 
 /**

@@ -187,10 +187,11 @@ int pa_region_within(struct pa_db *db, const char *code, const char *ancestor, b
 json_t *pa_record_json(const struct pa_record *rec);
 
 struct pa_project_filter {
-    const char *q; /* part of the code or the name */
+    const char *q; /* part of the code, the name or the region's name */
     const char *kind, *status, *domain;
     const char *region;  /* this region or one below it */
     const char *pairing; /* this pairing or one below it */
+    int64_t year;        /* started (start_date) in this year; 0 = any */
     int64_t limit, offset;
 };
 

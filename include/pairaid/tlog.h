@@ -198,6 +198,13 @@ int pa_tlog_cosign(struct pa_db *db, const struct pa_signer *signer, char **note
 /* The latest checkpoint's note, or PA_ENOTFOUND. */
 int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *err);
 
+/* Every key that signed a checkpoint, for readers who check the signatures
+ * themselves: *out (the caller's) is [{"name","verifier","size","time"}], by
+ * name: the verifier key, the size of the last tree it signed and the time
+ * (Unix seconds) of that tree's last event, the newest thing the signer vouched
+ * for (a note carries no signing time). */
+int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err);
+
 /* ---- verification ----------------------------------------------------------- */
 
 /* Checks everything pairaid can check about itself: the tree recomputed from

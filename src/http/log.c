@@ -54,12 +54,17 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
     int rc = pa_tlog_head(db, &size, root, &err);
     if (rc == 0 && (rc = pa_tlog_latest_checkpoint(db, &note, &err)) == PA_ENOTFOUND)
         rc = 0; /* nobody has signed yet: the head alone */
+    json_t *signers = NULL;
+    if (rc == 0)
+        rc = pa_tlog_signers_json(db, &signers, &err);
     if (rc != 0) {
+        free(note);
         pa_http_fail(r, &err);
         return;
     }
-    answer(r, json_pack("{s:I, s:o, s:o}", "size", (json_int_t)size, "root", b64_hash(root),
-                        "checkpoint", note ? json_string(note) : json_null()));
+    answer(r, json_pack("{s:I, s:o, s:o, s:o}", "size", (json_int_t)size, "root", b64_hash(root),
+                        "checkpoint", note ? json_string(note) : json_null(), "signers",
+                        signers));
     free(note);
 }
 

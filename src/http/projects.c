@@ -17,7 +17,8 @@ void pa_h_projects(struct pa_http_request *r)
         .pairing = pa_http_query(r, "pairing"),
     };
     struct pa_db *db;
-    if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
+    if (pa_http_query_int(r, "year", 1900, 2999, 0, &f.year) != 0 ||
+        pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
     struct pa_error err;
     pa_error_clear(&err);
@@ -120,7 +121,8 @@ void pa_h_project_patch(struct pa_http_request *r)
         return;
     }
     static const char *const derived[] = {"region_name", "pairing_name", "milestones", "accounts",
-                                          "execution", "may"};
+                                          "execution",   "payments",     "contracts",  "indicators",
+                                          "may"};
     for (size_t i = 0; i < PA_ARRAY_LEN(derived); i++)
         json_object_del(stored, derived[i]);
     json_object_update(stored, body);

@@ -30,6 +30,7 @@ struct importer {
     struct pa_db *db;
     const struct pa_kind *kind;
     const struct pa_import_options *opts;
+    const struct pa_blob *photos; /* the demo's pictures, by file name; NULL for a user's file */
     struct pa_import_report *report;
     struct pa_error *err; /* a runtime failure that stops the import */
     int fatal;            /* nonzero: stop (runtime failure or a bad header) */
@@ -178,11 +179,34 @@ static void take_header(struct importer *im)
 
 /* ---- one data row ------------------------------------------------------- */
 
+/* The demo's own pictures (drawn by scripts/make-demo-photos, built in): stored
+ * under their SHA-256 like any photo.  A database without a media folder (the
+ * demo in memory, for unit tests) keeps the moment without its illustration.
+ * Returns 1 when name is not one of them. */
+static int demo_photo(struct importer *im, struct pa_record *rec, int col, struct pa_error *err)
+{
+    const struct pa_blob *b = im->photos;
+    while (b && b->name && strcmp(b->name, rec->v[col].s) != 0)
+        b++;
+    if (b == NULL || b->name == NULL)
+        return 1;
+    if (pa_db_media_dir(im->db)[0] == '\0') {
+        rec->v[col].null = true;
+        return 0;
+    }
+    int rc = pa_media_store_bytes(im->db, b->data, b->len, rec->photo, err);
+    rec->v[col].s = rec->photo;
+    return rc;
+}
+
 /* A photo is looked up beside the CSV file first, then (for re-imported exports,
  * which name photos by content) in the database's media folder. */
 static int resolve_photo(struct importer *im, struct pa_record *rec, int col, struct pa_error *err)
 {
     const char *name = rec->v[col].s;
+    int demo = demo_photo(im, rec, col, err);
+    if (demo <= 0)
+        return demo;
     if (name[0] == '/' || strstr(name, "..") != NULL)
         return pa_error_setf(err, PA_EINVAL, "photo",
                              "photo must be a file name relative to the CSV file");
@@ -427,11 +451,16 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *out_le
 
 static int import_in_transaction(struct pa_db *db, const struct pa_kind *kind, const char *data,
                                  size_t len, const struct pa_import_options *opts,
-                                 struct pa_import_report *report, struct pa_error *err)
+                                 const struct pa_blob *photos, struct pa_import_report *report,
+                                 struct pa_error *err)
 {
     static const struct pa_import_options defaults = {NULL, NULL};
-    struct importer im = {
-        .db = db, .kind = kind, .opts = opts ? opts : &defaults, .report = report, .err = err};
+    struct importer im = {.db = db,
+                          .kind = kind,
+                          .opts = opts ? opts : &defaults,
+                          .photos = photos,
+                          .report = report,
+                          .err = err};
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         len -= 3;
@@ -479,7 +508,7 @@ int pa_import(struct pa_db *db, const char *kind_name, const void *data, size_t 
     rc = pa_db_begin(db, err);
     if (rc == 0)
         rc = import_in_transaction(db, kind, converted ? converted : data,
-                                   converted ? converted_len : len, opts, report, err);
+                                   converted ? converted_len : len, opts, NULL, report, err);
     if (rc == 0)
         rc = pa_db_commit(db, err);
     if (rc != 0)
@@ -574,7 +603,7 @@ int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char *
         if (rc == 0)
             rc = import_in_transaction(db, pa_kind_find(order[i]),
                                        current ? current : (const char *)b->data, b->len, NULL,
-                                       &part, err);
+                                       pa_demo_data, &part, err);
         free(current);
         report->rows += part.rows;
         report->created += part.created;

@@ -1,6 +1,7 @@
 /*
  * query.c - the ledger as JSON for the API and the web pages: a project with
- * its budget execution, milestones and accounts; accounts with their counters;
+ * its budget execution, milestones, accounts, payments, contracts and outcome
+ * indicators; accounts with their counters;
  * transfers with their state and who recorded them.
  */
 #include <string.h>
@@ -53,6 +54,86 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
     }
     sqlite3_reset(stmt);
     return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
+}
+
+/* ---- what a project paid, to whom, under which contracts, for what results ------------ */
+
+/* A column of a detail list: its JSON name, and whether it holds hundredths
+ * (fen, or an indicator's quantity) to be written as a string with two decimals. */
+struct detail_column {
+    const char *name;
+    bool hundredths;
+};
+
+static int add_detail_rows(struct pa_db *db, const char *sql, const char *code, json_t *list,
+                           const struct detail_column *cols, int ncols, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        json_t *row = json_object();
+        for (int i = 0; row && i < ncols; i++)
+            json_object_set_new(row, cols[i].name,
+                                cols[i].hundredths && sqlite3_column_type(stmt, i) != SQLITE_NULL
+                                    ? money(sqlite3_column_int64(stmt, i))
+                                    : text_or_null(stmt, i));
+        json_array_append_new(list, row);
+    }
+    sqlite3_reset(stmt);
+    return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
+}
+
+/* Payments: money that left the project's accounts for anyone but a fund (a
+ * return to a source or pool is not a payment).  The portal shows these to the
+ * public, so no memo (it may name a person) and no actor; a payee of kind
+ * `individuals` (households, people) is shown by its kind only. */
+static const char sql_payments[] =
+    "SELECT t.id, t.date, t.amount, CASE WHEN o.kind = 'individuals' THEN NULL ELSE b.name END, "
+    "coalesce(o.kind, ''), t.purpose, t.stage, t.contract FROM transfers t "
+    "JOIN accounts a ON a.code = t.from_account AND a.project = ?1 AND a.kind = 'project' "
+    "JOIN accounts b ON b.code = t.to_account AND b.kind NOT IN ('source', 'pool', 'project') "
+    "LEFT JOIN orgs o ON o.code = b.org WHERE t.kind IN ('posted', 'post') ORDER BY t.date, t.id";
+static const struct detail_column payment_columns[] = {
+    {"id", false},         {"date", false},    {"amount", true},  {"payee", false},
+    {"payee_kind", false}, {"purpose", false}, {"stage", false},  {"contract", false},
+};
+
+/* Contracts and their suppliers (承建/供货单位): organisations, never people. */
+static const char sql_contracts[] =
+    "SELECT c.code, o.name, o.kind, c.category, c.amount, c.signed, c.procurement "
+    "FROM contracts c JOIN orgs o ON o.code = c.supplier WHERE c.project = ?1 "
+    "ORDER BY c.signed, c.code";
+static const struct detail_column contract_columns[] = {
+    {"code", false},     {"supplier", false}, {"supplier_kind", false}, {"category", false},
+    {"amount", true},    {"signed", false},   {"procurement", false},
+};
+
+static const char sql_indicators[] =
+    "SELECT name, unit, baseline, target, actual FROM indicators WHERE project = ?1 ORDER BY name";
+static const struct detail_column indicator_columns[] = {
+    {"name", false}, {"unit", false}, {"baseline", true}, {"target", true}, {"actual", true},
+};
+
+/* Adds payments, contracts and indicators to p: read wherever the project is. */
+static int add_details(struct pa_db *db, const char *code, json_t *p, struct pa_error *err)
+{
+    json_t *payments = json_array(), *contracts = json_array(), *indicators = json_array();
+    json_object_set_new(p, "payments", payments);
+    json_object_set_new(p, "contracts", contracts);
+    json_object_set_new(p, "indicators", indicators);
+    int rc = add_detail_rows(db, sql_payments, code, payments, payment_columns,
+                             (int)PA_ARRAY_LEN(payment_columns), err);
+    if (rc == 0)
+        rc = add_detail_rows(db, sql_contracts, code, contracts, contract_columns,
+                             (int)PA_ARRAY_LEN(contract_columns), err);
+    if (rc == 0)
+        rc = add_detail_rows(db, sql_indicators, code, indicators, indicator_columns,
+                             (int)PA_ARRAY_LEN(indicator_columns), err);
+    return rc;
 }
 
 /* What a signed-in reader may do with the project, for the page's forms. */
@@ -114,6 +195,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
     if (rc == 0)
         json_array_extend(accounts, listed);
     json_decref(listed);
+    if (rc == 0)
+        rc = add_details(db, code, p, err);
     json_t *execution = NULL;
     if (rc == 0)
         rc = pa_ledger_budget_of(db, code, execution_json, &execution, err);

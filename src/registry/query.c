@@ -12,18 +12,23 @@
     "p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, p.benefit_link, "           \
     "p.investment"
 
-/* Every filter is optional (NULL or "" = any).  ?1 q, ?2 kind, ?3 status,
+/* Every filter is optional (NULL or "" = any).  ?1 q (in the code, the name,
+ * or the name of the region or the region above it: "灌南县" finds the county's
+ * projects whose names do not say it), ?2 kind, ?3 status,
  * ?4 domain, ?5 region (the region or one below it), ?6 pairing (the pairing
- * or one below it); and only what the principal reads (scope.c). */
+ * or one below it), ?9 year (started in it, 0 = any; ?7 and ?8 are the
+ * page); and only what the principal reads (scope.c). */
 #define PROJECT_WHERE                                                                              \
     " FROM projects p JOIN regions r ON r.code = p.region"                                         \
     " WHERE pa_sees_project(p.pairing, p.public)"                                                  \
-    " AND (?1 = '' OR instr(p.code, ?1) > 0 OR instr(p.name, ?1) > 0)"                             \
+    " AND (?1 = '' OR instr(p.code, ?1) > 0 OR instr(p.name, ?1) > 0 OR instr(r.name, ?1) > 0"     \
+    "      OR instr((SELECT name FROM regions WHERE code = r.parent), ?1) > 0)"                    \
     " AND (?2 = '' OR p.kind = ?2) AND (?3 = '' OR p.status = ?3)"                                 \
     " AND (?4 = '' OR p.domain = ?4)"                                                              \
     " AND (?5 = '' OR p.region = ?5 OR r.parent = ?5"                                              \
     "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?5))"                           \
-    " AND (?6 = '' OR pa_pairing_under(p.pairing, ?6))"
+    " AND (?6 = '' OR pa_pairing_under(p.pairing, ?6))"                                        \
+    " AND (?9 = 0 OR CAST(substr(p.start_date, 1, 4) AS INTEGER) = ?9)"
 
 static const char sql_list[] = "SELECT " PROJECT_COLUMNS ", r.name" PROJECT_WHERE
                                " ORDER BY p.start_date DESC, p.code LIMIT ?7 OFFSET ?8";
@@ -42,6 +47,7 @@ static void bind_filter(sqlite3_stmt *stmt, const struct pa_project_filter *f)
     pa_db_bind_text(stmt, 4, or_empty(f->domain));
     pa_db_bind_text(stmt, 5, or_empty(f->region));
     pa_db_bind_text(stmt, 6, or_empty(f->pairing));
+    sqlite3_bind_int64(stmt, 9, f->year);
 }
 
 json_t *pa_record_json(const struct pa_record *rec)

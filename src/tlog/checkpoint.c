@@ -137,6 +137,39 @@ int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *er
     return *note ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
 }
 
+int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err)
+{
+    static const char sql[] = "SELECT k.key_name, k.verifier, k.size, "
+                              "(SELECT e.time FROM events e WHERE e.seq = k.size) "
+                              "FROM key_heads k ORDER BY k.key_name";
+    *out = NULL;
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    json_t *list = json_array();
+    int step;
+    while (list && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        json_t *time = sqlite3_column_type(stmt, 3) == SQLITE_NULL
+                           ? json_null()
+                           : json_integer(sqlite3_column_int64(stmt, 3));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:o}", "name",
+                                              (const char *)sqlite3_column_text(stmt, 0),
+                                              "verifier", (const char *)sqlite3_column_text(stmt, 1),
+                                              "size", (json_int_t)sqlite3_column_int64(stmt, 2),
+                                              "time", time));
+    }
+    sqlite3_reset(stmt);
+    if (list == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (step != SQLITE_DONE) {
+        json_decref(list);
+        return pa_db_fail(db, err, "reading key_heads");
+    }
+    *out = list;
+    return 0;
+}
+
 /* What this key signed last: *found false if it never signed. */
 static int key_head(struct pa_db *db, const char *name, struct pa_checkpoint *head, bool *found,
                     struct pa_error *err)

@@ -267,6 +267,8 @@ already_stored() {
     line=$(demo_line "$kind" "$prefix")
     [[ $line == *"$from"* ]] || fail "the demo's $prefix row no longer holds '$from'"
     { echo "$header"; echo "${line/"$from"/"$to"}"; } >"stored_$kind.csv"
+    # a demo milestone names its picture, drawn at build time beside the binary
+    cp "$(dirname "$PAIRAID")"/demo-photos/*.png .
     rejected "$kind" "stored_$kind.csv"
     expect_stderr_lines 1
     expect_row_error "stored_$kind.csv" 2 "$column" 'already stored'

@@ -180,6 +180,8 @@ case_reimport_demo_files() {
     local before kind rows DB
     DB=$(PAIRAID_TODAY=2024-09-10 demo_db demo-books-end)
     before=$(db_fingerprint "$DB")
+    # the pictures milestones.csv names, drawn at build time beside the binary
+    cp "$(dirname "$PAIRAID")"/demo-photos/*.png .
     for kind in "${PA_KINDS[@]}"; do
         cp "$PA_DEMO_DIR/$kind.csv" "demo_$kind.csv"
         rows=$(($(wc -l <"demo_$kind.csv") - 1))

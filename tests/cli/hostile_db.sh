@@ -69,7 +69,8 @@ run_case "an older schema is never migrated by a read command" case_older_schema
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 case_read_only_media() {
-    local media=$TMP/media src=$TMP/live.db
+    # not $TMP/media: that is live.db's own media folder, where the demo keeps its pictures
+    local media=$TMP/read-only src=$TMP/live.db
     chmod 0755 "$TMP" # the unprivileged reader must reach the media folder
     expect_exit 0 "$PAIRAID" --db "$src" demo
     mkdir -p "$media"

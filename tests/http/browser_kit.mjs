@@ -247,7 +247,8 @@ export async function tokenOf(base, user) {
 
 // --- running ----------------------------------------------------------------------------
 
-/** Runs steps [[name, async (browser, base) => ...], ...] against a fresh demo server. */
+/** Runs steps [[name, async (browser, base, server) => ...], ...] against a fresh demo server
+ *  (server.db is its database, for a step that uses the command line beside it). */
 export async function run(name, steps) {
   artefacts = path.join(process.env.PA_ARTEFACTS || path.join(os.tmpdir(), 'pairaid-artefacts'), name);
   fs.mkdirSync(artefacts, { recursive: true });
@@ -279,7 +280,7 @@ export async function run(name, steps) {
     await step('chromium starts', async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     }, true);
-    for (const [title, fn] of steps) await step(title, () => fn(browser, server.base));
+    for (const [title, fn] of steps) await step(title, () => fn(browser, server.base, server));
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (server) {
