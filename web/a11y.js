@@ -40,7 +40,8 @@ let tableIds = 0;
 /** The chart's title: its figure's caption, else the heading of its section. */
 function chartTitle(container) {
   const cap = container.closest('figure') && container.closest('figure').querySelector('figcaption');
-  if (cap) return cap.textContent.trim();
+  // a caption's first part is the title; a subtitle after it (.sub) is not part of the name
+  if (cap) return (cap.firstElementChild && cap.querySelector('.sub') ? cap.firstElementChild : cap).textContent.trim();
   const section = container.closest('section, main');
   const h = section && section.querySelector('h1, h2');
   return h ? h.textContent.trim() : '';

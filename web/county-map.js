@@ -7,6 +7,7 @@
 // GET /api/v1/budget?group=county by its GB/T 2260 code, never by name.
 
 import { draw, tipHtml } from './charts.js';
+import { t } from './i18n.js';
 
 const MAP_NAME = 'lianyungang';
 let geo = null; // the GeoJSON, fetched once
@@ -86,10 +87,19 @@ export async function countyMap(container, items, opts = {}) {
         data,
       },
     ],
-  });
+  }, mapFigures(data, opts.unit));
   const chart = window.echarts.getInstanceByDom(container);
   if (chart && opts.onPick) {
     chart.off('click');
     chart.on('click', (p) => p.data && opts.onPick(p.data.code));
   }
+}
+
+/** The map's text alternative (a11y.js): each county and its money, biggest first. */
+function mapFigures(data, unit) {
+  const rows = data.slice().sort((a, b) => (b.wan || 0) - (a.wan || 0));
+  return {
+    columns: [{ label: t('a11y.chart.item') }, { label: t('a11y.chart.amount') + (unit ? t('a11y.chart.unit', { unit }) : ''), num: true }],
+    rows: rows.map((d) => [d.name, d.wan === null ? '—' : WHOLE.format(d.wan)]),
+  };
 }

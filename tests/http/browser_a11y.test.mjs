@@ -231,8 +231,8 @@ async function portalHeadingsAndNav(browser, base) {
 async function portalChartTables(browser, base) {
   const page = state.portal;
   await page.goto(base + '/#/overview');
-  await chartsDrawn(page, CHARTS);
-  for (const id of CHARTS.concat(['chart-assessment'])) {
+  await chartsDrawn(page, CHARTS.concat(['chart-map']));
+  for (const id of CHARTS.concat(['chart-map', 'chart-assessment'])) {
     const chart = byTestid(page, id);
     equal(await chart.getAttribute('role'), 'img', `${id} is an image to assistive technology`);
     const label = await chart.getAttribute('aria-label');
@@ -259,7 +259,8 @@ async function portalChartTables(browser, base) {
   contains(await byTestid(page, 'chart-county').getAttribute('aria-label'), '分县区：' + countyNames[0], 'the county chart summary');
   contains(await byTestid(page, 'chart-table-chart-sankey').locator('thead').innerText(), '金额（万元）', 'the flow table names its unit');
   await page.locator('#counties').scrollIntoViewIfNeeded();
-  await shotOf(page.locator('#counties .chart-card'), 'portal-county-chart-table');
+  await shotOf(page.locator('#counties .chart-card:has([data-testid="chart-county"])'), 'portal-county-chart-table');
+  await shotOf(page.locator('#counties .chart-card:has([data-testid="chart-map"])'), 'portal-map-table');
   await shotOf(page.locator('#overview .chart-row'), 'portal-overview-chart-tables');
   await shotOf(page.locator('#flows .chart-card'), 'portal-flow-chart-table');
   // closing again, and the English view keeps the table and relabels it
