@@ -279,7 +279,7 @@ async function auditorInbox(browser, base) {
   checkProblems();
 }
 
-run('browser_approvals', [
+run('browser-approvals', [
   ['set up: an audit run and proposed measures', setUp],
   ['dates in three written forms, an impossible one refused', datesAsWritten],
   ['session expires mid-form: dialog, sign in, resubmit', sessionExpiresMidForm],

@@ -246,4 +246,4 @@ const steps = [
   }],
 ];
 
-run('browser_portal', steps);
+run('browser-portal', steps);
