@@ -7,7 +7,7 @@
 //     NODE_PATH=node_modules node tests/http/browser_approvals.test.mjs
 //
 // Every step asserts what the page shows and takes a screenshot into
-// $PA_ARTEFACTS/browser_approvals/.
+// $PA_ARTEFACTS/browser-approvals/.
 
 import {
   check, equal, contains, byTestid, text, visible, shot, shotOf, artefact, expectFailure, checkProblems,

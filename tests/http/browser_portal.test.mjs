@@ -1,7 +1,7 @@
 // browser_portal.test.mjs - the portal as readers of aid data use it (issue 12, item 6):
 // filters kept in the address, the county map, CSV downloads, the project page with its
 // payments, contractors, indicators and pictures, and the 可信账本 section checking real
-// Ed25519 signatures in the browser. Screenshots go to $PA_ARTEFACTS/browser_portal/.
+// Ed25519 signatures in the browser. Screenshots go to $PA_ARTEFACTS/browser-portal/.
 //
 //   PAIRAID=build-test/pairaid PA_SOURCE_DIR=. PA_ARTEFACTS=build-test/artefacts \
 //     NODE_PATH=node_modules node tests/http/browser_portal.test.mjs
