@@ -31,7 +31,11 @@ export function bindPortalReports() {
     const section = document.getElementById(id);
     const h2 = section && section.querySelector(':scope > h2');
     if (!h2) continue;
-    const report = () => ({ name: t(def.name), unit: def.unit, org: programme() });
+    // a section whose table chose its own unit (ui.js moneyUnit) prints that unit
+    const report = () => {
+      const marked = section.querySelector('[data-unit]');
+      return { name: t(def.name), unit: marked ? marked.dataset.unit : def.unit, org: programme() };
+    };
     h2.after(bar(exportButton(report, () => section, 'export-pdf-' + id)));
   }
 }

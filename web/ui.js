@@ -71,9 +71,10 @@ export function table(columns, rows, opts = {}) {
   const unitLine = opts.unit ? el('p', { class: 'table-unit', id: unitId, testid: opts.testid ? opts.testid + '-unit' : null, text: opts.unit.caption }) : null;
   const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid, 'aria-describedby': unitId }, el('thead', {}, el('tr', {}, heads)), tbody, foot);
   if (!rows.length && opts.empty !== false) {
-    return el('div', { class: 'table-wrap' }, unitLine, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
+    return el('div', { class: 'table-wrap', 'data-unit': unitId ? opts.unit.unit : null }, unitLine, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
   }
-  return el('div', { class: 'table-wrap' }, unitLine, tableEl);
+  // data-unit tells a printed report's title block (print.js) the unit its table is in
+  return el('div', { class: 'table-wrap', 'data-unit': unitId ? opts.unit.unit : null }, unitLine, tableEl);
 }
 
 let unitLines = 0; // ids for the unit lines tables point to (aria-describedby)

@@ -14,7 +14,7 @@
 // $PA_ARTEFACTS/browser/.
 
 import {
-  Failure, check, equal, contains, hundredths, yuan, byTestid, text, visible, shot, shotOf, expectFailure, checkProblems,
+  Failure, check, equal, contains, hundredths, yuan, byTestid, text, visible, shot, shotOf, noStrayWords, expectFailure, checkProblems,
   newPage, CHARTS, chartsDrawn, signIn, apiCall, rawCall, tokenOf, run, PASSWORDS, TIMEOUT,
 } from './browser_kit.mjs';
 
@@ -322,6 +322,7 @@ async function everyPage(page, base, who) {
     contains(await page.locator('[data-testid="view"] h1').first().innerText(), heading, `${who} ${name} heading`);
     check(await byTestid(page, 'alert').isHidden(), `${who} ${name}: no alert (${await byTestid(page, 'alert').innerText()})`);
     if (name === 'dashboard') await visible(page, 'dash-funds');
+    await noStrayWords(page, `${who} ${name}`);
     await shot(page, `app-${who}-${name}`);
   }
 

@@ -71,6 +71,12 @@ export async function shot(page, name) {
   await page.screenshot({ path: path.join(artefacts, name + '.png'), fullPage: true });
 }
 
+/** No literal "null", "undefined" or "NaN" anywhere a reader sees (a value the page forgot to format). */
+export async function noStrayWords(page, where) {
+  const body = await page.locator('body').innerText();
+  for (const word of ['null', 'undefined', 'NaN']) check(!new RegExp('\\b' + word + '\\b').test(body), `"${word}" on the page (${where})`);
+}
+
 /** A screenshot of one part of a page. */
 export async function shotOf(locator, name) {
   await locator.screenshot({ path: path.join(artefacts, name + '.png') });

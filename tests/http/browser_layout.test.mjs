@@ -374,7 +374,7 @@ async function printAppReports(browser, base) {
     await visible(page, 'budget-table');
     await visible(page, 'export-pdf');
     const heads = (await page.locator('[data-testid="budget-table"] thead th').allInnerTexts()).map((h) => h.trim());
-    const budget = await printReport(page, { button: 'export-pdf', file: 'print-budget', title: '预算执行情况表（按县区）', unit: '金额单位：元', org, headings: heads, rows: ['东海县', '赣榆区', '合计'], signer: DONOR });
+    const budget = await printReport(page, { button: 'export-pdf', file: 'print-budget', title: '预算执行情况表（按县区）', unit: '金额单位：万元', org, headings: heads, rows: ['东海县', '赣榆区', '合计'], signer: DONOR });
     state.budgetPages = budget.pages;
     await page.emulateMedia({ media: 'print' });
     await shot(page, 'print-budget-media');

@@ -9,16 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Failure, check, equal, contains, byTestid, text, visible, shot, shotOf, checkProblems, newPage, chartsDrawn, apiCall, tokenOf, run, SOURCE } from './browser_kit.mjs';
+import { Failure, check, equal, contains, byTestid, text, visible, shot, shotOf, checkProblems, noStrayWords, newPage, chartsDrawn, apiCall, tokenOf, run, SOURCE } from './browser_kit.mjs';
 
 const PAIRAID = process.env.PAIRAID || path.join(SOURCE, 'build', 'pairaid');
 const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂: 3 payments, a contract, 2 indicators, a picture
-
-/** No literal "null" (or "undefined") anywhere a reader sees. */
-async function noNull(page, where) {
-  const body = await page.locator('body').innerText();
-  for (const word of ['null', 'undefined', 'NaN']) check(!new RegExp('\\b' + word + '\\b').test(body), `"${word}" on the page (${where})`);
-}
 
 async function openPortal(browser, base, hash, who = 'portal') {
   const { context, page } = await newPage(browser, base, who);
@@ -41,7 +35,7 @@ const steps = [
     await byTestid(page, 'proof-form').locator('button[type=submit]').click();
     await visible(page, 'proof-verdict');
     contains(await text(page, 'proof-verdict'), '服务器返回的根哈希', 'verdict names the server root');
-    await noNull(page, 'unsigned ledger and a proof verdict');
+    await noStrayWords(page, 'unsigned ledger and a proof verdict');
     await shotOf(page.locator('#ledger'), 'ledger-unsigned');
     checkProblems();
     await context.close();
@@ -66,7 +60,7 @@ const steps = [
     await byTestid(page, 'proof-form').locator('button[type=submit]').click();
     await visible(page, 'proof-verdict');
     contains(await text(page, 'proof-verdict'), '已签名检查点', 'verdict names the signed checkpoint');
-    await noNull(page, 'signed ledger');
+    await noStrayWords(page, 'signed ledger');
     await shotOf(page.locator('#ledger'), 'ledger-signed');
     checkProblems();
     await context.close();
@@ -92,7 +86,7 @@ const steps = [
     contains(await text(page, 'signature-bad'), '连云港市财政局', 'which one');
     contains(await text(page, 'signature-bad'), '签名无效', 'verdict');
     contains(await text(page, 'trust-summary'), '核验未通过', 'summary');
-    await noNull(page, 'tampered ledger');
+    await noStrayWords(page, 'tampered ledger');
     await shotOf(page.locator('#ledger'), 'ledger-tampered');
     checkProblems();
     await context.close();
@@ -140,7 +134,7 @@ const steps = [
     await page.goto(base + '/#/projects?q=' + encodeURIComponent('没有这样的项目'));
     await visible(page, 'project-none');
     contains(await text(page, 'project-none'), '没有符合条件的项目', 'empty result');
-    await noNull(page, 'empty search');
+    await noStrayWords(page, 'empty search');
     await shotOf(page.locator('#projects'), 'search-empty');
     checkProblems();
     await context.close();
@@ -220,7 +214,7 @@ const steps = [
     // no personal data: no memo, no actor in the public answer
     const detail = await apiCall(base, 'GET', '/api/v1/projects/' + PROJECT);
     check(detail.payments.every((p) => !('memo' in p) && !('actor' in p)), 'no memo or actor in payments');
-    await noNull(page, 'project page');
+    await noStrayWords(page, 'project page');
     await shot(page, 'project-page');
 
     const [download] = await Promise.all([page.waitForEvent('download'), byTestid(page, 'project-payments-csv').click()]);
@@ -238,7 +232,7 @@ const steps = [
     await byTestid(page, 'lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="project-payments"] h3')?.textContent === 'Payments');
     contains(await text(page, 'project-contracts'), 'Contractor / supplier', 'contracts heading');
-    await noNull(page, 'English project page');
+    await noStrayWords(page, 'English project page');
     await shotOf(byTestid(page, 'project-payments'), 'project-payments-en');
     await byTestid(page, 'lang-switch').click(); // back to Chinese for the next contexts
     checkProblems();

@@ -475,7 +475,9 @@ export async function render(root, args = []) {
   const list = el('div', {}, loading());
   const chooser = scopeSelect();
   const region = chooser ? scope.region : '';
-  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }), chooser, list);
+  root.append(el('h1', { text: t('tx.pending_title') }), el('p', { class: 'lead', text: t('tx.pending_lead') }));
+  if (chooser) root.append(chooser); // a county office's 查看范围; others read everything they may
+  root.append(list);
   const [rows] = await Promise.all([loadPending(region), getAccounts()]);
   const index = await accountIndex();
   clear(list).append(pendingTable(rows, index));
