@@ -74,9 +74,12 @@ static void add_error(struct importer *im, long line, const char *column, const 
     struct pa_row_error *e = &r->errors[r->kept++];
     e->line = line;
     snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    pa_msg_vformat(e->message_zh, sizeof(e->message_zh), PA_LANG_ZH, fmt, again);
+    va_end(again);
     va_end(ap);
 }
 
