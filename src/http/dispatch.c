@@ -45,6 +45,7 @@ void pa_http_request_init(struct pa_http_request *r, struct pa_http_service *s, 
     r->metrics = pa_http_service_metrics(s);
     r->limiter = pa_http_service_limiter(s);
     r->started_ns = now_ns();
+    r->lang = PA_LANG_EN; /* existing API clients read English */
     r->method = pa_http_strdup(r, method);
     r->url = pa_http_strdup(r, url);
     snprintf(r->client, sizeof(r->client), "%s", client ? client : "");
@@ -76,6 +77,8 @@ static void add_field(struct pa_http_request *r, struct pa_http_field *fields, i
 void pa_http_add_header(struct pa_http_request *r, const char *name, const char *value)
 {
     add_field(r, r->headers, &r->nheaders, name, value ? value : "");
+    if (strcasecmp(name, "Accept-Language") == 0)
+        r->lang = pa_lang_accept(value);
 }
 
 void pa_http_add_arg(struct pa_http_request *r, const char *name, const char *value)

@@ -128,7 +128,7 @@ void pa_h_regions(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     if (parent && pa_region_code_check(parent, &err) != 0) {
-        pa_http_error(r, 400, "malformed", "parent", "%s", err.message);
+        pa_http_error(r, 400, "malformed", "parent", "%s", pa_error_text(&err, r->lang));
         return;
     }
     struct pa_db *db = pa_http_reader(r);
