@@ -99,13 +99,15 @@ void pa_msg_format2(char *en, char *zh, size_t size, const char *fmt, ...)
  * embeds with %s (a list of codes, a detail).  Kept in a small shared ring of
  * recent texts; thread-safe. */
 void pa_msg_twin(const char *en, const char *zh);
-/* The text after a "line N: " or "第N行：" prefix (files name the line
+/* The text after a "line N: " or "第 N 行：" prefix (files name the line
  * themselves), or text itself. */
 const char *pa_msg_skip_line(const char *text);
 /* The label of a record field, JSON field or CSV column in lang: Chinese
  * (预算, 开始日期 ...) or, in English, the name itself; name itself when the
  * table does not know it.  Shared by messages and Chinese column headings. */
 const char *pa_field_label(const char *name, enum pa_lang lang);
+/* The i-th name the field table knows (in byte order), NULL past the last. */
+const char *pa_field_name(size_t i);
 /* What an HTTP error code ("not_found", "forbidden" ...) means, in lang; NULL
  * for a code the table does not know. */
 const char *pa_error_code_text(const char *code, enum pa_lang lang);

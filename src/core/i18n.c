@@ -48,6 +48,11 @@ static int compare_code(const void *key, const void *entry)
     return strcmp(key, ((const struct pa_msg_code *)entry)->code);
 }
 
+const char *pa_field_name(size_t i)
+{
+    return i < pa_msg_fields_len ? pa_msg_fields[i].en : NULL;
+}
+
 const char *pa_error_code_text(const char *code, enum pa_lang lang)
 {
     const struct pa_msg_code *e =
@@ -281,8 +286,8 @@ const char *pa_msg_skip_line(const char *text)
     const char *p = text;
     if (strncmp(p, "line ", 5) == 0)
         p += 5;
-    else if (strncmp(p, "第", strlen("第")) == 0)
-        p += strlen("第");
+    else if (strncmp(p, "第 ", strlen("第 ")) == 0)
+        p += strlen("第 ");
     else
         return text;
     if (!isdigit((unsigned char)*p))
@@ -291,8 +296,8 @@ const char *pa_msg_skip_line(const char *text)
         p++;
     if (strncmp(p, ": ", 2) == 0)
         return p + 2;
-    if (strncmp(p, "行：", strlen("行：")) == 0)
-        return p + strlen("行：");
+    if (strncmp(p, " 行：", strlen(" 行：")) == 0)
+        return p + strlen(" 行：");
     return text;
 }
 

@@ -46,6 +46,9 @@ static void embedded_messages(void **state)
     pa_error_setf(&err, PA_EINVAL, "as-of", "%s", err.message);
     assert_string_equal(err.message_zh, "不是整数");
     assert_string_equal(err.field, "as-of");
+    assert_string_equal(pa_msg_skip_line("line 12: x"), "x");
+    assert_string_equal(pa_msg_skip_line("第 12 行：“x”"), "“x”");
+    assert_string_equal(pa_msg_skip_line("第二"), "第二");
 }
 
 static void labels_and_phrases(void **state)
@@ -63,14 +66,14 @@ static void labels_and_phrases(void **state)
     assert_string_equal(err.message_zh,
                         "用户“donghai.office”无权修改此项目：不在其所辖地区 320722 范围内");
     pa_error_set(&err, PA_EDENIED, "a user with role '%s' may not %s", "auditor", "add users");
-    assert_string_equal(err.message_zh, "角色为“审计人员”的用户无权添加用户");
+    assert_string_equal(err.message_zh, "角色为“联合审计组”的用户无权添加用户");
     /* %.0s leaves the result's code name out of the Chinese */
     char en[200], zh[200];
     pa_msg_format2(en, zh, sizeof(en), "%s: %s%s%s", "EXCEEDS_CREDITS",
                    "would spend more than the account has received", ": ", "detail");
     assert_string_equal(en, "EXCEEDS_CREDITS: would spend more than the account has received: "
                             "detail");
-    assert_string_equal(zh, "支出将超过该账户已收到的资金（余额不足）：detail");
+    assert_string_equal(zh, "可用余额不足：detail");
     assert_string_equal(pa_error_code_text("not_found", PA_LANG_ZH), "未找到");
     assert_null(pa_error_code_text("nonsense", PA_LANG_ZH));
 }
