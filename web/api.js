@@ -6,7 +6,7 @@
 // sign-in: the session cookie is HttpOnly, so this token is what proves a write
 // came from our own page.
 
-import { t } from './i18n.js';
+import { t, acceptLanguage } from './i18n.js';
 
 const CSRF_KEY = 'pairaid.csrf';
 let onUnauthenticated = null;
@@ -102,7 +102,8 @@ function sendWithProgress(url, init, onProgress) {
  */
 export async function api(path, opts = {}) {
   const method = opts.method || 'GET';
-  const headers = { Accept: 'application/json' };
+  // the server answers errors in the page's language (docs/api.md, Accept-Language)
+  const headers = { Accept: 'application/json', 'Accept-Language': acceptLanguage() };
   let body;
   if (opts.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -126,7 +127,10 @@ export async function api(path, opts = {}) {
   }
   if (!res.ok) {
     const err = await errorFrom(res);
-    if (res.status === 401 && onUnauthenticated && !opts.quiet401) onUnauthenticated(err);
+    if (res.status === 401 && onUnauthenticated && !opts.quiet401) {
+      onUnauthenticated(err);
+      err.handled = true; // the sign-in form says so: no second alert over it
+    }
     throw err;
   }
   if (opts.onStatus) opts.onStatus(res.status);

@@ -9,7 +9,7 @@
 
 import { api, listOf, readAsPublic } from './api.js';
 import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded } from './ui.js';
-import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has } from './i18n.js';
+import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has, colon } from './i18n.js';
 import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
 import { donut, bars, barsWithRate, sankey, resizeAll } from './charts.js';
 import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } from './assess-view.js';
@@ -194,7 +194,7 @@ function fillFilters() {
   for (const group of ['kind', 'status', 'domain']) {
     const old = form.elements[group];
     const options = enumCodes(group).map((c) => ({ value: c, label: enumLabel(group, c) }));
-    const fresh = select({ name: group, testid: 'filter-' + group, 'aria-label': t('project.' + group) }, options, list[group], t('project.' + group) + '：' + t('common.all'));
+    const fresh = select({ name: group, testid: 'filter-' + group, 'aria-label': t('project.' + group) }, options, list[group], t('project.' + group) + colon() + t('common.all'));
     old.replaceWith(fresh);
   }
 }

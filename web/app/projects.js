@@ -7,7 +7,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, select, field, pager, loading, showError, markField } from '../ui.js';
-import { t, lang, enumLabel, enumCodes } from '../i18n.js';
+import { t, lang, enumLabel, enumCodes, colon } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
 import { currentUser, isReadOnly, getPairings } from './session.js';
@@ -51,7 +51,7 @@ function projectTable(rows) {
 
 function filters(onApply) {
   const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder') });
-  const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + '：' + t('common.all'));
+  const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + colon() + t('common.all'));
   const form = el('form', { class: 'filters', role: 'search' }, q, sel('kind'), sel('status'), sel('domain'), el('button', { type: 'submit', class: 'btn primary', text: t('common.search') }));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();

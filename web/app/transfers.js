@@ -8,7 +8,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, loading, select, field, facts, pager, showError, markField } from '../ui.js';
-import { t, lang, enumLabel } from '../i18n.js';
+import { t, lang, enumLabel, colon, paren } from '../i18n.js';
 import { formatYuan, formatAmount, normaliseAmountInput, today } from '../format.js';
 import { currentUser, isReadOnly, getAccounts, accountIndex, invalidateAccounts } from './session.js';
 import { rerender } from './nav.js';
@@ -117,7 +117,7 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An account as an option; a paying account shows what it has available. */
 function accountOption(a, paying) {
-  const avail = paying && a.available !== undefined ? '（' + t('tx.available') + ' ' + formatYuan(a.available) + '）' : '';
+  const avail = paying && a.available !== undefined ? paren(t('tx.available') + ' ' + formatYuan(a.available)) : '';
   return el('option', { value: a.code }, a.code + ' ' + a.name + avail);
 }
 
@@ -293,13 +293,13 @@ async function renderOne(root, id) {
   root.append(el('a', { class: 'back', href: '#/transfers', text: t('tx.back') }));
   const tr = listOf(await api('/transfers', { params: { id, limit: 1 } }), 'transfers')[0];
   if (!tr) {
-    root.append(el('h2', { text: t('tx.one_title') + '：' + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
+    root.append(el('h2', { text: t('tx.one_title') + colon() + id }), el('p', { class: 'muted', testid: 'transfer-missing', text: t('tx.not_found') }));
     return;
   }
   const index = await accountIndex();
   const statement = (code) => el('span', {}, accountCell(code, index), ' ', el('a', { class: 'small', href: '#/accounts/' + encodeURIComponent(code) + '/' + encodeURIComponent(tr.id), testid: 'transfer-statement-' + code, text: t('tx.statement') }));
   root.append(
-    el('h2', { text: t('tx.one_title') + '：' + tr.id }),
+    el('h2', { text: t('tx.one_title') + colon() + tr.id }),
     el('div', { class: 'card', testid: 'transfer-detail' }, facts([
       [t('tx.date'), tr.date],
       [t('tx.state'), stateTag(tr.state)],
