@@ -238,7 +238,7 @@ const DICT = {
 
   // --- messages in two languages: errors, event types (docs/ui.md) --------------
   'err.field': ['涉及字段：{name}', 'Field: {name}'],
-  'err.row': ['第 {line} 行', 'line {line}'],
+  'enum.role.operator': ['本机操作员（命令行）', 'Local operator (command line)'],
   'enum.event.account.create': ['开设账户', 'Account opened'],
   'enum.event.account.close': ['关闭账户', 'Account closed'],
   'enum.event.assess.run': ['年度考核测算', 'Assessment run'],

@@ -114,7 +114,7 @@ export function showError(err) {
   const detail = box.querySelector('.alert-detail');
   msg.textContent = (err && err.message) || String(err);
   const field = err && err.field ? String(err.field).replace(/^\[\d+\]\./, '') : '';
-  detail.textContent = field ? t('err.field', { name: enumLabel('field', field) }) : '';
+  detail.textContent = field ? t('err.field', { name: enumLabel('fields', field) }) : '';
   box.dataset.code = (err && err.code) || '';
   box.dataset.status = (err && err.status) || '';
   box.hidden = false;

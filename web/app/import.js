@@ -15,7 +15,7 @@ const EXPORT_KINDS = ['pairings', 'orgs', 'projects', 'milestones', 'exchanges',
 
 /** A column by its label, with the name the file's header uses: 预算 (budget). */
 function columnName(column) {
-  const label = enumLabel('field', column);
+  const label = enumLabel('fields', column);
   return label === column ? column : label + paren(column);
 }
 
