@@ -226,6 +226,10 @@ def check_fields_and_codes():
         for c in m.groups():
             if c:
                 used.setdefault(c, "src/http/reply.c")
+    dispatch = open(os.path.join(SRC, "http", "dispatch.c"), encoding="utf-8").read()
+    for m in re.finditer(r"refuse\(r, [^;]*", dispatch):
+        for c in re.findall(r'"([a-z_]+)"', m.group(0)):
+            used.setdefault(c, "src/http/dispatch.c")
     for code, where in sorted(used.items()):
         if not codes.get(code):
             problems.append("%s: HTTP error code %r has no Chinese" % (where, code))
