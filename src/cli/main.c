@@ -240,7 +240,7 @@ void pa_cli_print_report(const char *file, const struct pa_import_report *report
 {
     for (int i = 0; i < report->kept; i++) {
         const struct pa_row_error *e = &report->errors[i];
-        const char *message = error_lang == PA_LANG_ZH ? e->message_zh : e->message;
+        const char *message = error_lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh : e->message;
         if (e->column[0])
             fprintf(stderr, "pairaid: %s:%ld: column %s: %s\n", file, e->line, e->column, message);
         else

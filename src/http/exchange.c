@@ -62,7 +62,8 @@ static void answer_rows(struct pa_http_request *r, const struct pa_import_report
         json_array_append_new(errors,
                               json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)e->line, "column",
                                         e->column[0] ? e->column : NULL, "message",
-                                        r->lang == PA_LANG_ZH ? e->message_zh : e->message));
+                                        r->lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh
+                                                                                  : e->message));
     }
     char message[200];
     if (report->nerrors > report->kept)

@@ -413,8 +413,9 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *out_le
         if (report->errors) {
             report->kept = 1;
             report->errors[0].line = line;
-            snprintf(report->errors[0].message, sizeof(report->errors[0].message),
-                     "not valid GB18030 text (byte %zu)", (size_t)(in - data) + 1);
+            pa_msg_format2(report->errors[0].message, report->errors[0].message_zh,
+                           sizeof(report->errors[0].message), "not valid GB18030 text (byte %zu)",
+                           (size_t)(in - data) + 1);
         }
         rc = PA_EINVAL;
     }
