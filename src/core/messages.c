@@ -1261,7 +1261,7 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
     {"user '%s' is disabled",
      "用户“%s”已停用"},
     {"user '%s' may not %s: it is outside region %s",
-     "用户“%s”无权%#s：不在其所辖地区 %s 范围内"},
+     "用户“%s”无权%#s：不在其所辖地区%s范围内"},
     {"user '%s' no longer exists",
      "用户“%s”已不存在"},
     {"user name %s",

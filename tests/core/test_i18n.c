@@ -64,7 +64,7 @@ static void labels_and_phrases(void **state)
     assert_string_equal(err.message, "user 'donghai.office' may not change this project: it is "
                                      "outside region 320722");
     assert_string_equal(err.message_zh,
-                        "用户“donghai.office”无权修改此项目：不在其所辖地区 320722 范围内");
+                        "用户“donghai.office”无权修改此项目：不在其所辖地区320722范围内");
     pa_error_set(&err, PA_EDENIED, "a user with role '%s' may not %s", "auditor", "add users");
     assert_string_equal(err.message_zh, "角色为“联合审计组”的用户无权添加用户");
     /* %.0s leaves the result's code name out of the Chinese */

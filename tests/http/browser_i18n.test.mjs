@@ -65,7 +65,7 @@ async function recipientErrors(browser, base) {
   await byTestid(page, 'edit-name').fill('灌南县项目（试改名）');
   expectFailure('PATCH', '/api/v1/projects/' + OUTSIDE, 403, 'a change outside 东海县');
   await byTestid(page, 'edit-submit').click();
-  equal((await alertText(page)).message, '用户“donghai.office”无权修改此项目：不在其所辖地区 320722 范围内', 'outside-scope message');
+  equal((await alertText(page)).message, '用户“donghai.office”无权修改此项目：不在其所辖地区东海县（320722）范围内', 'outside-scope message');
   await shot(page, 'outside-region-zh');
   await shotOf(byTestid(page, 'alert'), 'outside-region-alert-zh');
   checkProblems();

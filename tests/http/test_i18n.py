@@ -61,7 +61,7 @@ def test_outside_scope_change():
     zh, en = both("PATCH", "/api/v1/projects/" + code, {"name": "改名"}, user="donghai.office",
                   status=403)
     assert zh["code"] == "forbidden"
-    assert zh["message"] == "用户“donghai.office”无权修改此项目：不在其所辖地区 320722 范围内", zh
+    assert zh["message"] == "用户“donghai.office”无权修改此项目：不在其所辖地区东海县（320722）范围内", zh
     assert en["message"] == ("user 'donghai.office' may not change this project: it is outside "
                              "region 320722"), en
 

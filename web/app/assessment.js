@@ -133,8 +133,9 @@ function badLines(text, line) {
 
 /** The line a refused INI file names: its message starts "line N: " (docs/api.md). */
 export function errorLine(err) {
-  const m = err && err.status === 422 ? /^line (\d+): /.exec(err.message || '') : null;
-  return m ? Number(m[1]) : null;
+  // the server says "line N: " in English and "第 N 行：" in Chinese
+  const m = err && err.status === 422 ? /^(?:line (\d+): |第 ?(\d+) ?行：)/.exec(err.message || '') : null;
+  return m ? Number(m[1] || m[2]) : null;
 }
 
 /** A refused scheme: "第 N 行：message" above the lines around it; other errors go to the alert. */
