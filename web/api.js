@@ -49,7 +49,11 @@ function csrf() {
   }
 }
 
-/** Called on any 401, so the app can show its sign-in form wherever the user was. */
+/**
+ * Called on any 401, so the app can ask the user to sign in again wherever they
+ * were. If it resolves true (signed in again), the request is sent once more, so
+ * a form submitted into an expired session goes through without retyping.
+ */
 export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn;
 }
@@ -127,8 +131,8 @@ export async function api(path, opts = {}) {
   }
   if (!res.ok) {
     const err = await errorFrom(res);
-    if (res.status === 401 && onUnauthenticated && !opts.quiet401) {
-      onUnauthenticated(err);
+    if (res.status === 401 && onUnauthenticated && !opts.quiet401 && !opts.retried) {
+      if (await onUnauthenticated(err)) return api(path, Object.assign({}, opts, { retried: true }));
       err.handled = true; // the sign-in form says so: no second alert over it
     }
     throw err;

@@ -174,3 +174,39 @@ export function formatCount(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return n === null || n === undefined ? '—' : String(n);
   return groupDigits(String(Math.trunc(n)));
 }
+
+// --- dates as officers type them --------------------------------------------------
+
+const FULLWIDTH_DIGITS = /[０-９]/g;
+
+/**
+ * Reads a date as officers write it: 2026-12-04, 2026/12/04, 2026.12.04 or
+ * 2026年12月4日, with one- or two-digit month and day (full-width digits too).
+ * Returns { value: 'YYYY-MM-DD' } for a date that exists, { error: 'impossible' }
+ * for one that does not (2026-02-30), { error: 'format' } for anything else, and
+ * { value: '' } for an empty input. The API takes only YYYY-MM-DD, so every date
+ * field sends what this returns.
+ */
+export function parseDateInput(input) {
+  if (typeof input !== 'string') return { error: 'format' };
+  const s = input.trim().replace(FULLWIDTH_DIGITS, halfWidth);
+  if (s === '') return { value: '' };
+  const m = /^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)$/.exec(s);
+  if (!m) return { error: 'format' };
+  const year = Number(m[1]);
+  const month = Number(m[3] || m[5]);
+  const day = Number(m[4] || m[6]);
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { error: 'impossible' };
+  return { value: m[1] + '-' + pad2(month) + '-' + pad2(day) };
+}
+
+/** The YYYY-MM-DD form of a typed date (parseDateInput), or null if it is not a date. */
+export function normaliseDateInput(input) {
+  const r = parseDateInput(input);
+  return r.value ? r.value : null;
+}
+
+function daysInMonth(year, month) {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}

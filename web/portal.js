@@ -16,6 +16,8 @@ import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } fro
 import { momentList, projectPage, tag } from './project-view.js';
 import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
+import { bindPhoneLayout } from './phone.js';
+import { bindPortalReports, pairingReportButton } from './portal-reports.js';
 
 const PAGE_SIZE = 20;
 const data = {}; // the last answer of each endpoint, for re-rendering
@@ -363,6 +365,7 @@ async function showAssessment(code, year) {
     clear(page).append(
       back,
       el('h2', { testid: 'assessment-title', text: r.name }),
+      pairingReportButton(page, r.name),
       el('p', { class: 'muted', text: assessmentMeta(r) }),
       el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
       scoresTable(r.scores, portalLinks(published))
@@ -431,7 +434,9 @@ function renderAll() {
 
 async function start() {
   bindBanners();
+  bindPortalReports();
   applyI18n();
+  bindPhoneLayout();
   bindLangSwitch($('lang-switch'));
   onLangChange(renderAll);
   bindFilters();

@@ -98,7 +98,7 @@ function accountsTable(accounts, accountHref) {
 /** The whole project page. opts: backHref, backLabel, accountHref(code), headExtra (beside the tags), after (nodes at the end). */
 export function projectPage(p, opts = {}) {
   const ex = p.execution || { budget: p.budget, allocated: '0.00', committed: '0.00', paid: '0.00', rate: null };
-  const region = p.region_name ? p.region_name + ' (' + p.region + ')' : p.region;
+  const region = p.region_name || p.region;
   return el(
     'article',
     { class: 'project-page', testid: 'project-page' },

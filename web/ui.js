@@ -55,15 +55,20 @@ export function table(columns, rows, opts = {}) {
     el(
       'tr',
       { testid: opts.rowTestid ? opts.rowTestid(row) : null, class: opts.rowClass ? opts.rowClass(row) : null },
-      columns.map((c) => el('td', { class: cellClass(c), testid: c.testid ? c.testid(row) : null }, c.render(row)))
+      columns.map((c) => el('td', { class: cellClass(c), testid: c.testid ? c.testid(row) : null, 'data-label': cellLabel(c) }, c.render(row)))
     )
   );
-  const foot = opts.footer ? el('tfoot', {}, el('tr', {}, opts.footer.map((cell, i) => el('td', { class: cellClass(columns[i]) }, cell)))) : null;
+  const foot = opts.footer ? el('tfoot', {}, el('tr', {}, opts.footer.map((cell, i) => el('td', { class: cellClass(columns[i]), 'data-label': cellLabel(columns[i]) }, cell)))) : null;
   const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid }, el('thead', {}, head), el('tbody', {}, body), foot);
   if (!rows.length && opts.empty !== false) {
     return el('div', { class: 'table-wrap' }, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
   }
   return el('div', { class: 'table-wrap' }, tableEl);
+}
+
+/** A cell's column name, which style.css shows beside the value when a table is stacked as cards on a phone. */
+function cellLabel(c) {
+  return c && typeof c.label === 'string' ? c.label : null;
 }
 
 function cellClass(c) {

@@ -112,6 +112,19 @@ int pa_audit_finding(struct pa_db *db, const char *id, json_t **out, struct pa_e
 int pa_audit_respond(struct pa_db *db, const char *id, const char *action, const char *note,
                      const char *attachment, struct pa_error *err);
 
+/* ---- the inbox (待办) ------------------------------------------------------------ */
+
+/* What waits for the signed-in principal's action, decided by the rules that
+ * allow each action: {"user", "counts": {"transfers", "findings", "measures"},
+ * "total", "items": [...]}.  An item is a request they may approve or reject
+ * (a transfer of pa_transfer_list with "kind":"transfer"), a finding whose
+ * next answer is their side's ("kind":"finding", the finding's fields and
+ * "actions"), or a measures version awaiting their side ("kind":"measures",
+ * "pairing", "version", "proposed_by", "side", "other_side_by").  Requests
+ * first, newest first; then findings by id; then measures.  PA_EUNAUTH for
+ * the public. */
+int pa_inbox(struct pa_db *db, json_t **out, struct pa_error *err);
+
 /* Counts and amounts of findings per county, rule and status, for the public. */
 int pa_audit_public_summary(struct pa_db *db, json_t **out, struct pa_error *err);
 

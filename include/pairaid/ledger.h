@@ -41,6 +41,9 @@ struct pa_transfer {
     const char *purpose;  /* works, goods, services, subsidy, ... (pa_payment_purposes) */
     const char *stage;    /* advance, progress, final */
     const char *contract; /* the contract it pays, of the transfer's project */
+    /* POST/VOID, optional: the approver's comment (审批意见), recorded in the
+     * event and shown beside the ledger line; at most PA_MEMO_MAX_CHARS. */
+    const char *comment;
 };
 
 /* The codes `purpose` and `stage` take, with their Chinese names. */
@@ -83,7 +86,9 @@ extern const struct pa_enum_value pa_payment_stages[];
     X(EXCEEDS_CREDITS, "amount", "would spend more than the account has received")                 \
     X(EXCEEDS_BUDGET, "amount", "asks a pool for more than the project's budget not yet funded")   \
     X(NEEDS_APPROVAL, "amount", "a payment this large needs the donor's approval: request it")     \
-    X(OVERFLOW, "amount", "a balance would overflow")
+    X(OVERFLOW, "amount", "a balance would overflow")                                              \
+    X(COMMENT_INVALID, "comment",                                                                  \
+      "a comment is text of at most 1,000 characters on an approval or a rejection")
 
 enum pa_transfer_result {
 #define PA_TRANSFER_ENUM(name, field, text) PA_TR_##name,
@@ -152,6 +157,7 @@ int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as
 
 struct pa_statement_line {
     const char *id, *date, *kind, *counterparty, *project, *memo;
+    const char *comment;           /* a post's or void's 审批意见, or NULL */
     int64_t debit_fen, credit_fen; /* posted movement of the account */
     int64_t pending_fen;           /* reserved (+) or released (-) by this line */
     int64_t balance_fen;           /* running posted balance, credits - debits */
@@ -208,8 +214,28 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
  * does not exist. */
 
 /* A project with region_name, pairing_name, execution (budget, allocated,
- * committed, paid, rate), milestones and accounts. */
+ * committed, paid, rate), milestones and accounts; for a signed-in reader
+ * also `may` (pa_project_may). */
 int pa_project_detail(struct pa_db *db, const char *code, json_t **project, struct pa_error *err);
+
+/* ---- what the principal may do (may.c) ----------------------------------
+ * Asked of the rules that refuse the write itself; a refusal is *may = false
+ * (or a shorter list), never an error. */
+/* May the principal open an account of `kind` in `region` (for `pairing`, or NULL)? */
+int pa_account_may_open(struct pa_db *db, const char *kind, const char *region,
+                        const char *pairing, bool *may, struct pa_error *err);
+/* The open accounts (as pa_account_list) a request may ask money of: with
+ * from == NULL, those the principal may ask money of; with `from`, those a
+ * request from `from` may pay into. */
+int pa_account_list_may_request(struct pa_db *db, const char *from, json_t **accounts,
+                                struct pa_error *err);
+/* {"create_project","create_account","request_transfer"}: booleans for the
+ * app's menus and buttons (GET /api/v1/me). */
+int pa_principal_may(struct pa_db *db, json_t **out, struct pa_error *err);
+/* {"edit","add_milestone","open_account"} for one project (of `region` and
+ * `pairing`), which the project's page shows its forms by. */
+int pa_project_may(struct pa_db *db, const char *code, const char *region, const char *pairing,
+                   json_t **out, struct pa_error *err);
 
 /* Accounts (optionally of one kind or project) with their four counters,
  * balance and available, money as "123.45". */
@@ -220,6 +246,7 @@ struct pa_transfer_filter {
     const char *state;   /* pending, approved, voided, expired, posted, post, void */
     const char *account; /* from or to this account */
     const char *id;      /* this transfer alone (an audit finding's evidence names it) */
+    const char *region;  /* either account in this region or one below it (a county's own) */
     int64_t limit, offset;
 };
 

@@ -241,6 +241,32 @@ bool pa_pairing_under(struct pa_db *db, const char *code, const char *ancestor);
 int pa_project_edit(struct pa_db *db, const struct pa_record *rec, enum pa_put_result *result,
                     struct pa_error *err);
 
+/* ---- what the principal may file (may.c) ----------------------------------
+ * Asked of the same rules that refuse a write (the project kind's region rule
+ * and its authorize), so a form offers only what will be accepted.  A refusal
+ * is *may = false, never an error. */
+/* May the principal file a project of `pairing` located in `region`? */
+int pa_project_may_create(struct pa_db *db, const char *pairing, const char *region, bool *may,
+                          struct pa_error *err);
+/* The pairings (as pa_pairing_list) in which the principal may file a project. */
+int pa_pairing_list_may_create(struct pa_db *db, json_t **pairings, struct pa_error *err);
+/* The regions (as pa_region_children) where a project of `pairing` may be
+ * filed by the principal: its recipient region and those below it.  An
+ * unknown pairing is PA_ENOTFOUND naming "pairing". */
+int pa_region_list_may_create(struct pa_db *db, const char *pairing, json_t **regions,
+                              struct pa_error *err);
+/* May the principal edit project `code` and record its milestones? */
+int pa_project_may_change(struct pa_db *db, const char *code, bool *may, struct pa_error *err);
+
+/* A project's change history from the event log, oldest first:
+ * [{"seq","type","time","actor","role","subject","changes":[{"field","old","new"}]}]
+ * for its project.create/update/advance events and the milestone.create and
+ * account.create events that name it; `time` is Beijing "YYYY-MM-DD HH:MM",
+ * `subject` a milestone's title or an account's code, money "123.45".  A
+ * project the principal does not read is PA_ENOTFOUND. */
+int pa_project_history(struct pa_db *db, const char *code, json_t **history,
+                       struct pa_error *err);
+
 /* Moves a project's status forward (never back), as its own event. */
 int pa_project_advance(struct pa_db *db, const char *code, const char *status,
                        struct pa_error *err);

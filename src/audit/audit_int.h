@@ -30,6 +30,14 @@ int pa_audit__apply_approve(struct pa_db *db, const struct pa_event *ev, struct 
 int pa_audit__apply_finding(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 int pa_audit__apply_respond(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 int pa_audit__apply_run(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+/* The inbox's parts.  The responses finding `id` waits for that the principal
+ * may give now (a JSON array of action names, maybe empty): the same rules as
+ * pa_audit_respond's, taken only by the role the action belongs to, so an
+ * admin, who may do everything, is nobody's counterpart. */
+int pa_audit__awaited_actions(struct pa_db *db, const char *id, json_t **out,
+                              struct pa_error *err);
+/* Appends to items the measures versions awaiting the principal's side. */
+int pa_audit__measures_awaiting(struct pa_db *db, json_t *items, struct pa_error *err);
 int pa_audit__payment_limit(struct pa_db *db, const char *account, int64_t *limit_fen,
                             struct pa_error *err);
 

@@ -322,13 +322,18 @@ struct action {
     enum pa_role role;    /* who takes it (besides admins and the local operator) */
     const char *from;     /* "|open|acknowledged|": the statuses it applies to */
     const char *status;   /* the status after it */
+    const char *awaited;  /* the statuses in which the finding waits for it (the inbox) */
 };
 
+/* A finding waits for the county's answer until it is explained, then for the
+ * auditors' judgement; reopening is never what it waits for. */
 static const struct action actions[] = {
-    {"acknowledge", "确认", PA_ROLE_RECIPIENT, "|open|", "acknowledged"},
-    {"explain", "整改说明", PA_ROLE_RECIPIENT, "|open|acknowledged|explained|", "explained"},
-    {"resolve", "整改销号", PA_ROLE_AUDITOR, "|open|acknowledged|explained|", "resolved"},
-    {"reopen", "重新打开", PA_ROLE_AUDITOR, "|acknowledged|explained|resolved|", "open"},
+    {"acknowledge", "确认", PA_ROLE_RECIPIENT, "|open|", "acknowledged", "|open|"},
+    {"explain", "整改说明", PA_ROLE_RECIPIENT, "|open|acknowledged|explained|", "explained",
+     "|open|acknowledged|"},
+    {"resolve", "整改销号", PA_ROLE_AUDITOR, "|open|acknowledged|explained|", "resolved",
+     "|explained|"},
+    {"reopen", "重新打开", PA_ROLE_AUDITOR, "|acknowledged|explained|resolved|", "open", ""},
 };
 
 static const struct action *find_action(const char *name)
@@ -381,6 +386,33 @@ static int authorize_response(struct pa_db *db, const struct action *a,
     return pa_error_set(err, who->role == PA_ROLE_ANONYMOUS ? PA_EUNAUTH : PA_EDENIED,
                         "only the auditors of pairing '%s' may %s a finding", f->pairing,
                         a->name);
+}
+
+int pa_audit__awaited_actions(struct pa_db *db, const char *id, json_t **out,
+                              struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    struct stored_finding f;
+    *out = json_array();
+    int rc = *out ? load_finding(db, id, &f, err) : pa_error_set(err, PA_ENOMEM, "out of memory");
+    char status[20];
+    snprintf(status, sizeof(status), "|%s|", rc == 0 ? f.status : "");
+    for (size_t i = 0; rc == 0 && who && i < PA_ARRAY_LEN(actions); i++) {
+        const struct action *a = &actions[i];
+        if (a->role != who->role || strstr(a->awaited, status) == NULL)
+            continue;
+        struct pa_error denied;
+        int allowed = authorize_response(db, a, &f, &denied);
+        if (allowed == 0)
+            json_array_append_new(*out, json_string(a->name));
+        else if (allowed != PA_EDENIED && allowed != PA_EUNAUTH)
+            rc = pa_error_set(err, allowed, "%s", denied.message);
+    }
+    if (rc != 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int pa_audit_respond(struct pa_db *db, const char *id, const char *action, const char *note,

@@ -329,10 +329,15 @@ static int authorize_proposal(struct pa_db *db, const char *pairing, const struc
     const struct pa_principal *who = pa_db_principal(db);
     if (pa_scope_unrestricted(db))
         return 0;
+    /* pa_pairing_under reads the scope, which the writer's connection may not
+     * have loaded yet: without it an auditor's proposal stopped the server */
+    int rc = pa_scope_read(db, 0, err);
+    if (rc != 0)
+        return rc;
     if (who->role == PA_ROLE_AUDITOR && pa_pairing_under(db, pairing, who->pairing))
         return 0;
     bool covered = false;
-    int rc = on_side(db, who, s, &covered, err);
+    rc = on_side(db, who, s, &covered, err);
     if (rc == 0 && !covered)
         rc = pa_error_set(err, PA_EDENIED, "%s may not propose measures for pairing '%s'",
                           who->name, pairing);
@@ -433,6 +438,62 @@ int pa_measures_approve(struct pa_db *db, const char *pairing, int version, bool
         json_pack("{s:s, s:i, s:s}", "pairing", city, "version", version, "side", side);
     return data ? pa_tlog_append(db, "measures.approve", data, NULL, err)
                 : pa_error_set(err, PA_ENOMEM, "out of memory");
+}
+
+/* ---- awaiting approval (the inbox) ------------------------------------------------------ */
+
+/* Versions not in force, newer than the one in force (an older one was
+ * superseded), that the principal's side has not approved yet: approving_side
+ * decides whether the principal speaks for a side, as pa_measures_approve does. */
+static const char sql_awaiting[] =
+    "SELECT m.pairing, m.version, m.proposed_by, m.donor_by, m.recipient_by FROM measures m "
+    "WHERE m.in_force = 0 AND m.version > coalesce((SELECT max(version) FROM measures x "
+    "WHERE x.pairing = m.pairing AND x.in_force = 1), 0) ORDER BY m.pairing, m.version";
+
+static int awaiting_row(struct pa_db *db, sqlite3_stmt *stmt, json_t *items, struct pa_error *err)
+{
+    const char *pairing = (const char *)sqlite3_column_text(stmt, 0);
+    struct sides s;
+    const char *side = NULL;
+    int rc = load_sides(db, pairing, &s, err);
+    if (rc != 0)
+        return rc;
+    struct pa_error denied;
+    rc = approving_side(db, pairing, &s, &side, &denied);
+    if (rc == PA_EDENIED)
+        return 0;
+    if (rc != 0)
+        return pa_error_set(err, rc, "%s", denied.message);
+    bool donor = strcmp(side, "donor") == 0;
+    if (sqlite3_column_type(stmt, donor ? 3 : 4) != SQLITE_NULL)
+        return 0; /* this side has approved: it waits for the other */
+    const unsigned char *other = sqlite3_column_text(stmt, donor ? 4 : 3);
+    json_t *item = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s?}", "kind", "measures", "pairing",
+                             pairing, "version", sqlite3_column_int(stmt, 1), "proposed_by",
+                             (const char *)sqlite3_column_text(stmt, 2), "side", side,
+                             "other_side_by", (const char *)other);
+    return item && json_array_append_new(items, item) == 0
+               ? 0
+               : pa_error_set(err, PA_ENOMEM, "out of memory");
+}
+
+int pa_audit__measures_awaiting(struct pa_db *db, json_t *items, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || (who->role != PA_ROLE_DONOR && who->role != PA_ROLE_RECIPIENT))
+        return 0; /* only the two sides' officers approve measures */
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_awaiting, &stmt, err);
+    if (rc != 0)
+        return rc;
+    /* awaiting_row's statements are others than this one, which stays stepped */
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = awaiting_row(db, stmt, items, err);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading measures");
+    sqlite3_reset(stmt);
+    return rc;
 }
 
 /* ---- replay ---------------------------------------------------------------------- */

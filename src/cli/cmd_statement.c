@@ -36,18 +36,20 @@ static int print_line(const struct pa_statement_line *l, void *ctx)
                            people && l->credit_fen == 0 ? "" : credit,
                            people && l->pending_fen == 0 ? "" : pending,
                            balance,
-                           l->memo ? l->memo : ""};
+                           l->memo ? l->memo : "",
+                           l->comment ? l->comment : ""};
     if (p->format == PA_OUT_TABLE) {
         p->failed = pa_table_add(&p->table, cells);
     } else if (p->format == PA_OUT_CSV) {
-        for (int i = 0; i < 10; i++)
-            pa_csv_field(stdout, cells[i], i == 9 ? PA_CSV_TEXT : 0, i == 9); /* the memo is text */
+        for (int i = 0; i < 11; i++) /* the memo and the comment are text */
+            pa_csv_field(stdout, cells[i], i >= 9 ? PA_CSV_TEXT : 0, i == 10);
     } else {
         json_t *o =
-            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:I}", "date", l->date,
-                      "id", l->id, "kind", l->kind, "counterparty", l->counterparty, "project",
-                      l->project, "debit", debit, "credit", credit, "pending", pending, "balance",
-                      balance, "memo", l->memo, "seq", (json_int_t)l->seq);
+            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s?, s:I}", "date",
+                      l->date, "id", l->id, "kind", l->kind, "counterparty", l->counterparty,
+                      "project", l->project, "debit", debit, "credit", credit, "pending",
+                      pending, "balance", balance, "memo", l->memo, "comment", l->comment,
+                      "seq", (json_int_t)l->seq);
         pa_cli_json_push(&p->json, o);
         p->failed = p->json == NULL;
     }
@@ -79,11 +81,12 @@ int cmd_statement(struct pa_cli *cli, int argc, char **argv)
         pa_cli_label(cli, "类型", "kind"),    pa_cli_label(cli, "对方账户", "counterparty"),
         pa_cli_label(cli, "项目", "project"), pa_cli_label(cli, "支出", "debit"),
         pa_cli_label(cli, "收入", "credit"),  pa_cli_label(cli, "待审批", "pending"),
-        pa_cli_label(cli, "余额", "balance"), pa_cli_label(cli, "摘要", "memo")};
-    const bool right[] = {false, false, false, false, false, true, true, true, true, false};
-    pa_table_init(&p.table, 10, headers, right);
+        pa_cli_label(cli, "余额", "balance"), pa_cli_label(cli, "摘要", "memo"),
+        pa_cli_label(cli, "审批意见", "comment")};
+    const bool right[] = {false, false, false, false, false, true, true, true, true, false, false};
+    pa_table_init(&p.table, 11, headers, right);
     if (p.format == PA_OUT_CSV)
-        printf("date,id,kind,counterparty,project,debit,credit,pending,balance,memo\n");
+        printf("date,id,kind,counterparty,project,debit,credit,pending,balance,memo,comment\n");
     p.json = json_array();
     struct pa_error err;
     pa_error_clear(&err);

@@ -3,7 +3,8 @@
  * for people.  create moves money at once, or with --pending asks for approval;
  * post approves a pending transfer (by someone other than who asked: --as), in
  * full or in part; void releases it.  The result is printed as the ledger gives
- * it: created, already exists, or the reason it was refused.
+ * it: created, already exists, or the reason it was refused.  --comment gives a
+ * post or void the approver's comment (审批意见), which the event records.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,9 @@ static const char usage[] =
     "usage: pairaid transfer create --id ID --from ACCOUNT --to ACCOUNT --amount YUAN "
     "[--date DATE] [--project CODE] [--memo TEXT] [--pending [--expires DATE]]\n"
     "         [--purpose PURPOSE] [--stage STAGE] [--contract CODE]\n"
-    "       pairaid transfer post PENDING_ID [--id ID] [--amount YUAN] [--date DATE]\n"
-    "       pairaid transfer void PENDING_ID [--id ID] [--date DATE]";
+    "       pairaid transfer post PENDING_ID [--id ID] [--amount YUAN] [--date DATE] "
+    "[--comment TEXT]\n"
+    "       pairaid transfer void PENDING_ID [--id ID] [--date DATE] [--comment TEXT]";
 
 struct args {
     struct pa_transfer t;
@@ -49,6 +51,7 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct args *a)
                                             {"purpose", required_argument, NULL, 'u'},
                                             {"stage", required_argument, NULL, 's'},
                                             {"contract", required_argument, NULL, 'c'},
+                                            {"comment", required_argument, NULL, 'C'},
                                             {0, 0, 0, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -89,6 +92,9 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct args *a)
         case 'c':
             a->t.contract = optarg;
             break;
+        case 'C':
+            a->t.comment = optarg;
+            break;
         default:
             if (pa_cli_global_option(cli, opt, optarg) <= 0)
                 return -1;
@@ -106,6 +112,9 @@ static int shape(int argc, char **argv, struct args *a)
     if (strcmp(verb, "create") == 0 && rest == 0) {
         if (!a->t.id || !a->t.from || !a->t.to || !a->amount)
             return pa_cli_usage("transfer create needs --id, --from, --to and --amount");
+        if (a->t.comment)
+            return pa_cli_usage("--comment is for transfer post and void: a request's reason "
+                                "goes in --memo");
     } else if ((strcmp(verb, "post") == 0 || strcmp(verb, "void") == 0) && rest == 1) {
         if (a->t.kind == PA_TRANSFER_PENDING || a->t.expires || a->t.from || a->t.to)
             return pa_cli_usage("--pending, --expires, --from and --to are for transfer create");

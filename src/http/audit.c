@@ -8,6 +8,7 @@
  *   GET  /api/v1/measures[?pairing=]               versions, the text in force, diffs
  *   POST /api/v1/measures                          {"text","pairing"?}
  *   POST /api/v1/measures/{version}/approve        {"pairing"?}
+ *   GET  /api/v1/inbox                             待办: what waits for the user's action
  *   GET  /api/v1/audit/summary                     public: counts and amounts, no notes
  *
  * Who may do what is the library's (src/audit/): these handlers only read
@@ -356,4 +357,21 @@ void pa_h_audit_summary(struct pa_http_request *r)
     pa_http_json(r, 200,
                  json_pack("{s:o, s:I, s:o}", "rows", rows, "count", (json_int_t)count, "amount",
                            pa_http_money(fen)));
+}
+
+/* ---- the inbox (待办) --------------------------------------------------------------------- */
+
+/* GET /api/v1/inbox: what waits for the signed-in user's action (pa_inbox). */
+void pa_h_inbox(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *inbox;
+    if (pa_inbox(db, &inbox, &err) != 0)
+        pa_http_fail(r, &err);
+    else
+        pa_http_json(r, 200, inbox);
 }

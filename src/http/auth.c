@@ -232,9 +232,24 @@ void pa_h_logout(struct pa_http_request *r)
              COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
+/* /me also says what the user may do (the library's answer, pa_principal_may),
+ * so the app shows only the menu entries and buttons that can succeed. */
 void pa_h_me(struct pa_http_request *r)
 {
     struct pa_db *db = pa_http_reader(r);
-    if (db)
-        pa_http_json(r, 200, session_json(db, &r->user, r->token, r->expires, false));
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *may;
+    if (pa_principal_may(db, &may, &err) != 0) {
+        pa_http_fail(r, &err);
+        return;
+    }
+    json_t *me = session_json(db, &r->user, r->token, r->expires, false);
+    if (me)
+        json_object_set_new(me, "may", may);
+    else
+        json_decref(may);
+    pa_http_json(r, 200, me);
 }

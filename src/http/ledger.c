@@ -20,9 +20,20 @@ void pa_h_accounts(struct pa_http_request *r)
         return;
     struct pa_error err;
     pa_error_clear(&err);
+    /* ?may=request[&from=CODE]: the accounts a request may ask money of (or,
+     * from CODE, pay into), as the library's request rule answers */
+    const char *may = pa_http_query(r, "may"), *from = pa_http_query(r, "from");
+    if ((may && strcmp(may, "request") != 0) || (from && !may) ||
+        (may && (pa_http_query(r, "kind") || pa_http_query(r, "project")))) {
+        pa_http_error(r, 400, "malformed", "may",
+                      "may is request (with from, without kind and project) or left out");
+        return;
+    }
     json_t *accounts;
-    if (pa_account_list(db, pa_http_query(r, "kind"), pa_http_query(r, "project"), &accounts,
-                        &err) != 0)
+    int rc = may ? pa_account_list_may_request(db, from, &accounts, &err)
+                 : pa_account_list(db, pa_http_query(r, "kind"), pa_http_query(r, "project"),
+                                   &accounts, &err);
+    if (rc != 0)
         pa_http_fail(r, &err);
     else
         pa_http_json(r, 200, json_pack("{s:o}", "accounts", accounts));
@@ -69,9 +80,10 @@ static int statement_line(const struct pa_statement_line *l, void *ctx)
 {
     json_t *lines = ctx;
     json_t *line =
-        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id, "date",
-                  l->date, "kind", l->kind, "counterparty", l->counterparty, "project", l->project,
-                  "memo", l->memo, "debit", pa_http_money(l->debit_fen), "credit",
+        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id,
+                  "date", l->date, "kind", l->kind, "counterparty", l->counterparty, "project",
+                  l->project, "memo", l->memo, "comment", l->comment, "debit",
+                  pa_http_money(l->debit_fen), "credit",
                   pa_http_money(l->credit_fen), "pending", pa_http_money(l->pending_fen), "balance",
                   pa_http_money(l->balance_fen), "seq", (json_int_t)l->seq);
     return line == NULL || json_array_append_new(lines, line) != 0;
@@ -147,7 +159,14 @@ void pa_h_transfers(struct pa_http_request *r)
         .state = pa_http_query(r, "state"),
         .account = pa_http_query(r, "account"),
         .id = pa_http_query(r, "id"),
+        .region = pa_http_query(r, "region"),
     };
+    struct pa_error bad;
+    pa_error_clear(&bad);
+    if (f.region && f.region[0] && pa_region_code_check(f.region, &bad) != 0) {
+        pa_http_error(r, 400, "malformed", "region", "%s", bad.message);
+        return;
+    }
     struct pa_db *db;
     if (pa_http_page(r, &f.limit, &f.offset) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
@@ -270,7 +289,9 @@ void pa_h_transfer_create(struct pa_http_request *r)
     json_decref(body);
 }
 
-static const char *const resolve_fields[] = {"date", "amount", "id", "memo", NULL};
+/* comment: the approver's 审批意见, text of at most 1,000 characters (the
+ * transfers kind checks it as it checks a memo) */
+static const char *const resolve_fields[] = {"date", "amount", "id", "memo", "comment", NULL};
 
 /* POST /transfers/{id}/post or /void: the approval or rejection of a pending one. */
 static void resolve(struct pa_http_request *r, enum pa_transfer_kind kind)

@@ -114,13 +114,44 @@ void pa_h_pairings(struct pa_http_request *r)
         return;
     struct pa_error err;
     pa_error_clear(&err);
+    /* ?may=create_project: only the pairings the user may file a project in */
+    const char *may = pa_http_query(r, "may");
+    if (may && strcmp(may, "create_project") != 0) {
+        pa_http_error(r, 400, "malformed", "may", "may is create_project or left out");
+        return;
+    }
     json_t *pairings = NULL;
-    int rc = pa_pairing_list(db, &pairings, &err);
+    int rc = may ? pa_pairing_list_may_create(db, &pairings, &err)
+                 : pa_pairing_list(db, &pairings, &err);
     answer(r, rc, &err, rc == 0 ? json_pack("{s:o}", "pairings", pairings) : NULL);
+}
+
+/* ?may=create_project&pairing=CODE: where the user may file a project of CODE. */
+static void regions_may_create(struct pa_http_request *r)
+{
+    const char *pairing = pa_http_query(r, "pairing");
+    if (strcmp(pa_http_query(r, "may"), "create_project") != 0 || pairing == NULL ||
+        pa_http_query(r, "parent") != NULL) {
+        pa_http_error(r, 400, "malformed", "may",
+                      "may is create_project, with pairing and without parent");
+        return;
+    }
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *regions = NULL;
+    int rc = pa_region_list_may_create(db, pairing, &regions, &err);
+    answer(r, rc, &err, rc == 0 ? json_pack("{s:o}", "regions", regions) : NULL);
 }
 
 void pa_h_regions(struct pa_http_request *r)
 {
+    if (pa_http_query(r, "may") || pa_http_query(r, "pairing")) {
+        regions_may_create(r);
+        return;
+    }
     /* "?parent=" is the same as no parent, as with the project filters */
     const char *parent = pa_http_query(r, "parent");
     if (parent && parent[0] == '\0')

@@ -1,6 +1,6 @@
 /*
  * projects.c - GET/POST /api/v1/projects, GET/PATCH /api/v1/projects/{code},
- * POST /api/v1/projects/{code}/milestones.
+ * POST /api/v1/projects/{code}/milestones, GET /api/v1/projects/{code}/history.
  */
 #include <string.h>
 
@@ -120,7 +120,7 @@ void pa_h_project_patch(struct pa_http_request *r)
         return;
     }
     static const char *const derived[] = {"region_name", "pairing_name", "milestones", "accounts",
-                                          "execution"};
+                                          "execution", "may"};
     for (size_t i = 0; i < PA_ARRAY_LEN(derived); i++)
         json_object_del(stored, derived[i]);
     json_object_update(stored, body);
@@ -144,7 +144,25 @@ static int add_milestone(struct pa_db *db, struct pa_http_request *r, void *ctx,
     return rc;
 }
 
-static const char *const milestone_fields[] = {"date", "kind", "title", "description", NULL};
+static const char *const milestone_fields[] = {"date",  "kind", "title", "description",
+                                               "photo", NULL};
+
+/* A milestone's photo names a picture stored by POST /api/v1/media (by its
+ * SHA-256 file name): the server reads no file on a client's say-so. */
+static bool photo_stored(struct pa_http_request *r, json_t *body)
+{
+    json_t *photo = json_object_get(body, "photo");
+    if (photo == NULL || json_is_null(photo))
+        return true;
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return false;
+    if (json_is_string(photo) && pa_media_exists(db, json_string_value(photo)))
+        return true;
+    pa_http_error(r, 422, "invalid", "photo",
+                  "no stored picture of that name: upload it with POST /api/v1/media first");
+    return false;
+}
 
 /* The project in the path must exist: a 404, before the body is looked at. */
 static bool path_project_exists(struct pa_http_request *r)
@@ -165,7 +183,8 @@ void pa_h_milestone_create(struct pa_http_request *r)
     if (!path_project_exists(r))
         return;
     json_t *body = pa_http_body_json(r, false);
-    if (body == NULL || pa_http_known_fields(r, body, milestone_fields, NULL) != 0) {
+    if (body == NULL || pa_http_known_fields(r, body, milestone_fields, NULL) != 0 ||
+        !photo_stored(r, body)) {
         json_decref(body);
         return;
     }
@@ -174,4 +193,20 @@ void pa_h_milestone_create(struct pa_http_request *r)
     if (pa_http_record(r, pa_kind_find("milestones"), body, &rec, NULL) == 0)
         pa_http_write(r, add_milestone, &rec, false);
     json_decref(body);
+}
+
+/* ---- the change history ------------------------------------------------------------ */
+
+void pa_h_project_history(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *history;
+    if (pa_project_history(db, r->params[0], &history, &err) != 0)
+        pa_http_fail(r, &err);
+    else
+        pa_http_json(r, 200, json_pack("{s:s, s:o}", "project", r->params[0], "history", history));
 }

@@ -32,6 +32,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/projects/{}", PA_PUBLIC, pa_h_project, CACHED},
     {"PATCH", "/api/v1/projects/{}", PA_SIGNED_IN, pa_h_project_patch, LIVE},
     {"POST", "/api/v1/projects/{}/milestones", PA_SIGNED_IN, pa_h_milestone_create, LIVE},
+    {"GET", "/api/v1/projects/{}/history", PA_SIGNED_IN, pa_h_project_history, LIVE},
 
     {"GET", "/api/v1/accounts", PA_SIGNED_IN, pa_h_accounts, LIVE},
     {"POST", "/api/v1/accounts", PA_SIGNED_IN, pa_h_account_create, LIVE},
@@ -54,6 +55,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures, LIVE},
     {"POST", "/api/v1/measures", PA_SIGNED_IN, pa_h_measures_propose, LIVE},
     {"POST", "/api/v1/measures/{}/approve", PA_SIGNED_IN, pa_h_measures_approve, LIVE},
+    {"GET", "/api/v1/inbox", PA_SIGNED_IN, pa_h_inbox, LIVE},
 
     {"GET", "/api/v1/assessment", PA_PUBLIC, pa_h_assessment, CACHED},
     {"GET", "/api/v1/assessment/schemes", PA_SIGNED_IN, pa_h_schemes, LIVE},

@@ -458,26 +458,47 @@ int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const c
 /* A request only reserves money its requester may ask for: a recipient asks
  * to pay from a project account of theirs, or asks the pool of a project's
  * pairing (or of the pairing above it) for money into a project account of
- * theirs; never a payee's, a source's or another county's money. */
-int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
-                                 struct pa_error *err)
+ * theirs; never a payee's, a source's or another county's money.
+ * The payer half decides alone except for a recipient asking a pool, where
+ * the answer depends on the account the money goes into (*needs_target). */
+static int authorize_payer(struct pa_db *db, const char *from, struct owner *payer,
+                           bool *needs_target, struct pa_error *err)
 {
+    *needs_target = false;
     if (pa_scope_unrestricted(db))
         return 0;
     if (pa_db_principal(db)->role != PA_ROLE_RECIPIENT)
         return pa_ledger__authorize_spend(db, from, "reserve money of this account", err);
-    struct owner payer, payee;
-    int rc = owner_of(db, from, &payer, err);
+    int rc = owner_of(db, from, payer, err);
     if (rc != 0)
         return rc;
-    if (strcmp(payer.kind, "project") == 0)
-        return pa_scope_require(db, PA_ROLE_RECIPIENT, payer.region,
+    if (strcmp(payer->kind, "project") == 0)
+        return pa_scope_require(db, PA_ROLE_RECIPIENT, payer->region,
                                 "request payments from this project account", err);
-    if (strcmp(payer.kind, "pool") != 0)
+    if (strcmp(payer->kind, "pool") != 0)
         return pa_error_set(err, PA_EDENIED,
                             "a request pays from a project account, or asks a pool for money "
                             "into one; '%s' is a %s account",
-                            from, payer.kind);
+                            from, payer->kind);
+    *needs_target = true;
+    return 0;
+}
+
+int pa_ledger__authorize_payer(struct pa_db *db, const char *from, bool *needs_target,
+                               struct pa_error *err)
+{
+    struct owner payer;
+    return authorize_payer(db, from, &payer, needs_target, err);
+}
+
+int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
+                                 struct pa_error *err)
+{
+    struct owner payer, payee;
+    bool needs_target;
+    int rc = authorize_payer(db, from, &payer, &needs_target, err);
+    if (rc != 0 || !needs_target)
+        return rc;
     if ((rc = owner_of(db, to, &payee, err)) != 0)
         return rc;
     if (strcmp(payee.kind, "project") != 0)

@@ -23,6 +23,7 @@ enum {
     T_PURPOSE,
     T_STAGE,
     T_CONTRACT,
+    T_COMMENT,
 };
 
 static const struct pa_enum_value transfer_kinds[] = {
@@ -43,11 +44,14 @@ static const struct pa_column transfer_columns[] = {
     {"purpose", PA_COL_ENUM, PA_COL_EXTRA, pa_payment_purposes},
     {"stage", PA_COL_ENUM, PA_COL_EXTRA, pa_payment_stages},
     {"contract", PA_COL_CODE, PA_COL_EXTRA, NULL},
+    /* a post's or void's 审批意见, so that an export re-imports with it */
+    {"comment", PA_COL_MEMO, PA_COL_EXTRA, NULL},
 };
 
 /* The table's names for the columns "from" and "to" (SQL keywords). */
 static const char *const transfer_sql_names[] = {
-    NULL, NULL, "from_account", "to_account", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    NULL, NULL, "from_account", "to_account", NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
 static const char *text_or_null(const struct pa_value *v)
 {
@@ -69,6 +73,7 @@ void pa_transfer_from_record(const struct pa_record *rec, struct pa_transfer *t)
     t->purpose = text_or_null(&rec->v[T_PURPOSE]);
     t->stage = text_or_null(&rec->v[T_STAGE]);
     t->contract = text_or_null(&rec->v[T_CONTRACT]);
+    t->comment = text_or_null(&rec->v[T_COMMENT]);
     const char *kind = text_or_null(&rec->v[T_KIND]);
     for (int k = 0; kind && transfer_kinds[k].name; k++)
         if (strcmp(kind, transfer_kinds[k].name) == 0)

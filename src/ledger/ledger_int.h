@@ -50,6 +50,11 @@ int pa_ledger__authorize_approval(struct pa_db *db, const char *account, const c
                                   struct pa_error *err);
 int pa_ledger__authorize_request(struct pa_db *db, const char *from, const char *to,
                                  struct pa_error *err);
+/* The payer half of a request's rule: 0 when the principal may ask money of
+ * `from` (for some account it goes into; *needs_target: only for some, which
+ * pa_ledger__authorize_request decides), or PA_EDENIED. */
+int pa_ledger__authorize_payer(struct pa_db *db, const char *from, bool *needs_target,
+                               struct pa_error *err);
 /* What the project behind a project account may still be given: its budget
  * less what its accounts have received or been promised (credits posted and
  * pending).  *applies is false for any other account. */

@@ -54,6 +54,21 @@ static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t 
     return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
 }
 
+/* What a signed-in reader may do with the project, for the page's forms. */
+static int add_may(struct pa_db *db, json_t *p, struct pa_error *err)
+{
+    const struct pa_principal *who = pa_db_principal(db);
+    if (who == NULL || who->role == PA_ROLE_ANONYMOUS)
+        return 0;
+    json_t *may;
+    int rc = pa_project_may(db, json_string_value(json_object_get(p, "code")),
+                            json_string_value(json_object_get(p, "region")),
+                            json_string_value(json_object_get(p, "pairing")), &may, err);
+    if (rc == 0)
+        json_object_set_new(p, "may", may);
+    return rc;
+}
+
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
     "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
@@ -102,6 +117,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
     if (rc == 0)
         rc = pa_ledger_budget_of(db, code, execution_json, &execution, err);
     json_object_set_new(p, "execution", execution ? execution : json_null());
+    if (rc == 0)
+        rc = add_may(db, p, err);
     if (rc != 0)
         json_decref(p);
     else
@@ -201,12 +218,15 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
     " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
-    " AND (?7 = '' OR t.id = ?7)"
+    " AND (?7 = '' OR t.id = ?7)"                                                                   \
+    " AND (?8 = '' OR EXISTS (SELECT 1 FROM accounts a JOIN regions r ON r.code = a.region"        \
+    "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"       \
+    "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?8))))"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
     "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq, t.purpose, t.stage, "
-    "t.contract" TRANSFER_WHERE
+    "t.contract, t.comment" TRANSFER_WHERE
     " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
 static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
 
@@ -218,6 +238,7 @@ static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_fi
     pa_db_bind_text(stmt, 1, f->state ? f->state : "");
     pa_db_bind_text(stmt, 2, f->account ? f->account : "");
     pa_db_bind_text(stmt, 7, f->id ? f->id : "");
+    pa_db_bind_text(stmt, 8, f->region ? f->region : "");
 }
 
 static json_t *transfer_json(sqlite3_stmt *stmt)
@@ -230,10 +251,68 @@ static json_t *transfer_json(sqlite3_stmt *stmt)
         json_object_set_new(t, names[i],
                             i == 5 ? money(sqlite3_column_int64(stmt, i)) : text_or_null(stmt, i));
     json_object_set_new(t, "seq", json_integer(sqlite3_column_int64(stmt, 13)));
-    static const char *const details[] = {"purpose", "stage", "contract"};
+    static const char *const details[] = {"purpose", "stage", "contract", "comment"};
     for (int i = 0; t && i < (int)PA_ARRAY_LEN(details); i++)
         json_object_set_new(t, details[i], text_or_null(stmt, 14 + i));
     return t;
+}
+
+/* When each listed transfer was recorded ("time", Unix seconds: its event's),
+ * and a request's approval history: who decided it (post or void), on which
+ * date and when, with the approver's comment, as "decision".  Looked up for
+ * the page only, not in the listing's query, which sorts every match. */
+static const char sql_decision[] =
+    "SELECT r.kind, r.actor, r.date, r.comment, r.amount, e.time FROM transfers r "
+    "JOIN events e ON e.seq = r.seq WHERE r.id = ?1";
+static const char sql_event_time[] = "SELECT time FROM events WHERE seq = ?1";
+
+static int add_times(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_event_time, &stmt, err);
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t)
+    {
+        if (rc != 0)
+            break;
+        sqlite3_bind_int64(stmt, 1, json_integer_value(json_object_get(t, "seq")));
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+            json_object_set_new(t, "time", json_integer(sqlite3_column_int64(stmt, 0)));
+        else if (step != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "reading a transfer's time");
+        sqlite3_reset(stmt);
+    }
+    return rc;
+}
+
+static int add_decisions(struct pa_db *db, json_t *list, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_decision, &stmt, err);
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t)
+    {
+        const char *by = json_string_value(json_object_get(t, "resolved_by"));
+        if (rc != 0 || by == NULL)
+            continue;
+        pa_db_bind_text(stmt, 1, by);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+            json_object_set_new(
+                t, "decision",
+                json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "id", by, "kind",
+                          text_or_null(stmt, 0), "actor", text_or_null(stmt, 1), "date",
+                          text_or_null(stmt, 2), "comment", text_or_null(stmt, 3), "amount",
+                          money(sqlite3_column_int64(stmt, 4)), "time",
+                          (json_int_t)sqlite3_column_int64(stmt, 5)));
+        else if (step != SQLITE_DONE)
+            rc = pa_db_fail(db, err, "reading a decision");
+        sqlite3_reset(stmt);
+    }
+    return rc;
 }
 
 /* For a signed-in reader: may they post or void each open request?  The same
@@ -292,6 +371,10 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
         return pa_db_fail(db, err, "listing transfers");
     }
     rc = mark_resolvable(db, list, err);
+    if (rc == 0)
+        rc = add_decisions(db, list, err);
+    if (rc == 0)
+        rc = add_times(db, list, err);
     if (rc != 0)
         json_decref(list);
     else

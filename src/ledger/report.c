@@ -243,7 +243,7 @@ int pa_ledger_balances(struct pa_db *db, const char *account, const struct pa_as
 
 static const char sql_statement[] =
     "SELECT t.id, t.date, t.kind, t.from_account, t.to_account, t.amount, t.project, t.memo, "
-    "t.seq, p.amount FROM transfers t LEFT JOIN transfers p ON p.id = t.pending_id "
+    "t.seq, p.amount, t.comment FROM transfers t LEFT JOIN transfers p ON p.id = t.pending_id "
     "WHERE t.from_account = ?1 OR t.to_account = ?1 ORDER BY t.date, t.seq";
 
 /* The account exists and the principal reads it; one it may not read is as
@@ -306,6 +306,7 @@ int pa_ledger_statement(struct pa_db *db, const char *account,
         l.project = (const char *)sqlite3_column_text(stmt, 6);
         l.memo = (const char *)sqlite3_column_text(stmt, 7);
         l.seq = sqlite3_column_int64(stmt, 8);
+        l.comment = (const char *)sqlite3_column_text(stmt, 10);
         statement_effect(&l, outgoing, sqlite3_column_int64(stmt, 5),
                          sqlite3_column_int64(stmt, 9));
         if (__builtin_add_overflow(balance, l.credit_fen - l.debit_fen, &balance))

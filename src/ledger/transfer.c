@@ -92,20 +92,20 @@ bool pa_transfer_result_ok(enum pa_transfer_result r)
 /* A transfer row as stored; text borrowed from the statement until it is reset. */
 struct stored {
     const char *kind, *date, *from, *to, *project, *memo, *pending_id, *expires, *resolved_by,
-        *actor, *purpose, *stage, *contract;
+        *actor, *purpose, *stage, *contract, *comment;
     int64_t amount_fen;
 };
 
 static const char sql_read_transfer[] =
     "SELECT kind, date, from_account, to_account, amount, project, memo, pending_id, expires, "
-    "resolved_by, actor, purpose, stage, contract FROM transfers WHERE id = ?1";
+    "resolved_by, actor, purpose, stage, contract, comment FROM transfers WHERE id = ?1";
 
 static void read_stored(sqlite3_stmt *stmt, struct stored *s)
 {
     const char **text[] = {&s->kind,    &s->date,        &s->from, &s->to,
                            NULL,        &s->project,     &s->memo, &s->pending_id,
                            &s->expires, &s->resolved_by, &s->actor, &s->purpose,
-                           &s->stage,   &s->contract};
+                           &s->stage,   &s->contract,    &s->comment};
     for (int i = 0; i < (int)PA_ARRAY_LEN(text); i++)
         if (text[i])
             *text[i] = (const char *)sqlite3_column_text(stmt, i);
@@ -170,6 +170,8 @@ static enum pa_transfer_result compare(const struct pa_transfer *t, const struct
         return outcome(out, PA_TR_EXISTS_DIFFERENT, "pending_id");
     if (!same_text(t->expires, s->expires))
         return outcome(out, PA_TR_EXISTS_DIFFERENT, "expires");
+    if (!same_text(t->comment, s->comment))
+        return outcome(out, PA_TR_EXISTS_DIFFERENT, "comment");
     const char *given[] = {t->purpose, t->stage, t->contract};
     const char *had[] = {s->purpose, s->stage, s->contract};
     static const char *const detail_names[] = {"purpose", "stage", "contract"};
@@ -186,6 +188,7 @@ static enum pa_transfer_result compare(const struct pa_transfer *t, const struct
 struct effect {
     enum pa_transfer_kind kind;
     const char *id, *date, *project, *memo, *pending_id, *expires, *purpose, *stage, *contract;
+    const char *comment; /* POST/VOID: the approver's 审批意见 */
     char from[PA_CODE_MAX + 1], to[PA_CODE_MAX + 1], project_buf[PA_CODE_MAX + 1];
     char purpose_buf[32], stage_buf[32], contract_buf[PA_CODE_MAX + 1]; /* a POST's, from its pending */
     int64_t amount_fen;         /* what is posted or reserved; for VOID what is released */
@@ -459,6 +462,24 @@ static int check_resolving(struct pa_db *db, const struct pa_transfer *t, struct
     return 0;
 }
 
+/* A comment is the approver's: text on a post or a void, never on new money
+ * (whose reason is its memo). */
+static bool comment_fits(const struct pa_transfer *t, const char *comment,
+                         struct pa_transfer_outcome *out)
+{
+    if (comment == NULL)
+        return true;
+    bool resolving = t->kind == PA_TRANSFER_POST || t->kind == PA_TRANSFER_VOID;
+    struct pa_error why;
+    if (resolving &&
+        pa_text_check(comment, strlen(comment), PA_MEMO_MAX_CHARS, PA_TEXT_MULTILINE, &why) == 0)
+        return true;
+    snprintf(out->detail, sizeof(out->detail), "%.300s",
+             resolving ? why.message : "a new transfer's reason goes in its memo");
+    outcome(out, PA_TR_COMMENT_INVALID, NULL);
+    return false;
+}
+
 /* Runs the checks in contract order; out->result is CREATED when the transfer
  * may be recorded (and e then says what it does). */
 static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e,
@@ -476,6 +497,7 @@ static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e
     e->purpose = t->purpose;
     e->stage = t->stage;
     e->contract = t->contract;
+    e->comment = t->comment && t->comment[0] ? t->comment : NULL;
     if (t->id == NULL || pa_code_check(t->id, NULL) != 0)
         return outcome(out, PA_TR_ID_INVALID, NULL), 0;
     sqlite3_stmt *stmt;
@@ -487,6 +509,8 @@ static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e
     sqlite3_reset(stmt);
     if (rc != 0 || found)
         return rc;
+    if (!comment_fits(t, e->comment, out))
+        return 0;
     if (t->kind == PA_TRANSFER_POST || t->kind == PA_TRANSFER_VOID)
         return check_resolving(db, t, e, out, err);
     return check_new(db, t, e, out, err);
@@ -496,8 +520,8 @@ static int check(struct pa_db *db, const struct pa_transfer *t, struct effect *e
 
 static const char sql_insert_transfer[] =
     "INSERT INTO transfers(id, seq, kind, date, from_account, to_account, amount, project, memo, "
-    "pending_id, expires, resolved_by, actor, purpose, stage, contract) VALUES (?1, ?2, ?3, ?4, "
-    "?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15)";
+    "pending_id, expires, resolved_by, actor, purpose, stage, contract, comment) VALUES (?1, ?2, "
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15, ?16)";
 static const char sql_resolve[] =
     "UPDATE transfers SET resolved_by = ?2 WHERE id = ?1 AND kind = 'pending' AND "
     "resolved_by IS NULL";
@@ -524,6 +548,7 @@ static int insert_row(struct pa_db *db, const struct effect *e, int64_t seq, con
     pa_db_bind_text(stmt, 13, e->purpose);
     pa_db_bind_text(stmt, 14, e->stage);
     pa_db_bind_text(stmt, 15, e->contract);
+    pa_db_bind_text(stmt, 16, e->comment);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "recording a transfer");
     sqlite3_reset(stmt);
@@ -616,6 +641,8 @@ static void effect_canon(struct pa_canon *c, const struct effect *e)
         pa_canon_key(c, "amount_fen");
         pa_canon_int(c, e->amount_fen);
     }
+    /* optional and only on a post or void, so events without one keep their bytes */
+    key_text(c, "comment", e->comment);
     bool new_money = e->kind == PA_TRANSFER_POSTED || e->kind == PA_TRANSFER_PENDING;
     if (new_money) /* a post or void takes them from the pending transfer */
         key_text(c, "contract", e->contract);
@@ -677,11 +704,12 @@ static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct
         e->kind = pending ? PA_TRANSFER_PENDING : PA_TRANSFER_POSTED;
     } else {
         bool post = strcmp(ev->type, "transfer.post") == 0;
-        bad = post ? json_unpack((json_t *)ev->data, "{s:I, s:s, s:s, s?s, s:s !}", "amount_fen",
-                                 &amount, "date", &e->date, "id", &e->id, "memo", &e->memo,
-                                 "pending_id", &e->pending_id)
-                   : json_unpack((json_t *)ev->data, "{s:s, s:s, s?s, s:s !}", "date", &e->date,
-                                 "id", &e->id, "memo", &e->memo, "pending_id", &e->pending_id);
+        bad = post ? json_unpack((json_t *)ev->data, "{s:I, s?s, s:s, s:s, s?s, s:s !}",
+                                 "amount_fen", &amount, "comment", &e->comment, "date", &e->date,
+                                 "id", &e->id, "memo", &e->memo, "pending_id", &e->pending_id)
+                   : json_unpack((json_t *)ev->data, "{s?s, s:s, s:s, s?s, s:s !}", "comment",
+                                 &e->comment, "date", &e->date, "id", &e->id, "memo", &e->memo,
+                                 "pending_id", &e->pending_id);
         e->kind = post ? PA_TRANSFER_POST : PA_TRANSFER_VOID;
     }
     if (bad || (e->kind <= PA_TRANSFER_PENDING && amount <= 0))

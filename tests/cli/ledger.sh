@@ -210,7 +210,7 @@ case_budget_and_statement() {
     expect_stdout_match '东海县'
     expect_exit 2 "$PAIRAID" --db "$DB" budget --by nonsense
     expect_exit 0 "$PAIRAID" --db "$DB" statement POOL --format csv
-    expect_stdout_line "2022-07-15,F2,posted,CANTEEN,LYG-MS-TAOLIN-CANTEEN,1400000.00,0.00,0.00,118600000.00,食堂拨款"
+    expect_stdout_line "2022-07-15,F2,posted,CANTEEN,LYG-MS-TAOLIN-CANTEEN,1400000.00,0.00,0.00,118600000.00,食堂拨款,"
     expect_exit 2 "$PAIRAID" --db "$DB" statement NOPE
 }
 run_case "budget execution and statements" case_budget_and_statement

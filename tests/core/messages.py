@@ -125,10 +125,11 @@ def extract():
         text = open(os.path.join(include, name), encoding="utf-8").read()
         for macro in DESCRIBED:
             m = re.search(r"#define " + macro + r"\(X\)((?:[^\n]*\\\n)*[^\n]*\n)", text)
-            for line in (m.group(1) if m else "").splitlines():
-                texts = re.findall(r'"(?:[^"\\]|\\.)*"', line)
-                if line.strip().startswith("X(") and texts:
-                    found.setdefault(literal_text(texts[-1]), []).append("include/pairaid/" + name)
+            body = (m.group(1) if m else "").replace("\\\n", " ")
+            for x in re.finditer(r'X\(((?:[^()"]|"(?:[^"\\]|\\.)*")*)\)', body):
+                texts = re.findall(r'"(?:[^"\\]|\\.)*"', x.group(1))
+                if texts:  # the last of an entry's literals is its description
+                    found.setdefault(literal_text(" ".join(texts[-1:])), []).append("include/pairaid/" + name)
     for root, _, files in os.walk(SRC):
         for name in sorted(files):
             if not name.endswith((".c", ".h")) or name == "messages.c":

@@ -256,6 +256,8 @@ async function donorApproves(browser, base) {
   await shot(page, 'donor-request-to-approve');
 
   await byTestid(page, 'approve-' + id).click();
+  // Approving asks for a confirmation first (issue 12); browser_approvals tests the dialog itself.
+  await byTestid(page, 'decision-confirm').click();
   await byTestid(page, 'pending-row-' + id).waitFor({ state: 'detached' });
   contains(await text(page, 'notice'), `已批准 ${id}，资金已入账。`, 'notice after approval');
   check(await byTestid(page, 'alert').isHidden(), 'no alert after approval');

@@ -146,9 +146,12 @@ function watchPage(page, origin, who) {
 
 // --- pages ------------------------------------------------------------------------------
 
-/** A fresh context (1280x900 unless viewport says otherwise) with one watched page. */
-export async function newPage(browser, base, who, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+/**
+ * A fresh context (1280x900 unless viewport says otherwise) with one watched page;
+ * `options` adds context options, e.g. {isMobile: true, hasTouch: true} for a phone.
+ */
+export async function newPage(browser, base, who, viewport = { width: 1280, height: 900 }, options = {}) {
+  const context = await browser.newContext(Object.assign({ viewport, locale: 'zh-CN' }, options));
   context.setDefaultTimeout(TIMEOUT);
   watch(context, base, who);
   const page = await context.newPage();

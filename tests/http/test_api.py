@@ -601,8 +601,8 @@ def test_statement():
     lines = st["lines"]
     assert lines and lines[0]["id"] == "TR-2022-0040", lines[0]  # its 1,400,000.00 from the pool
     for line in lines:
-        assert set(line) == {"id", "date", "kind", "counterparty", "project", "memo", "debit",
-                             "credit", "pending", "balance", "seq"}, line
+        assert set(line) == {"id", "date", "kind", "counterparty", "project", "memo", "comment",
+                             "debit", "credit", "pending", "balance", "seq"}, line
         assert all(is_money(line[k]) for k in ("debit", "credit", "pending", "balance")), line
     running = 0
     for line in lines:
@@ -657,7 +657,7 @@ def test_transfers_list():
     for t in body["transfers"]:
         assert set(t) == {"id", "kind", "date", "from", "to", "amount", "project", "memo",
                           "pending_id", "expires", "resolved_by", "actor", "state", "seq",
-                          "purpose", "stage", "contract", "can_resolve"}, t
+                          "purpose", "stage", "contract", "can_resolve", "comment", "time"}, t
         assert t["state"] == "pending" and t["kind"] == "pending" and t["resolved_by"] is None, t
         assert is_money(t["amount"]), t
     assert open_id in {t["id"] for t in body["transfers"]}
@@ -955,7 +955,8 @@ def test_media_photo_of_a_milestone():
 
 def test_healthz():
     h = get("/healthz")
-    assert h == {"status": "ok", "events": max_seq()}, h
+    assert h == {"status": "ok", "events": max_seq(), "today": h.get("today")}, h
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", h["today"]), h
 
 
 def metric(text, route, status):

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { el, clear, table, select, facts } from '../ui.js';
 import { t, enumLabel, colon } from '../i18n.js';
 import { formatYuan, toFen } from '../format.js';
-import { getAccounts } from './session.js';
+import { getAccounts, currentUser } from './session.js';
 
 const KINDS = ['source', 'pool', 'project', 'payee'];
 
@@ -22,7 +22,7 @@ function accountTable(rows) {
       { label: t('acc.code'), render: (a) => el('a', { href: '#/accounts/' + encodeURIComponent(a.code), text: a.code }), class: 'code' },
       { label: t('acc.name'), render: (a) => a.name },
       { label: t('acc.kind'), render: (a) => enumLabel('account_kind', a.kind) },
-      { label: t('acc.region'), render: (a) => a.region || '—', class: 'code' },
+      { label: t('acc.region'), render: (a) => a.region_name || a.region || '—', class: 'nowrap' },
       { label: t('acc.balance'), num: true, render: (a) => money(a.balance, 'account-balance-' + a.code) },
       { label: t('acc.pending_out'), num: true, render: (a) => (a.debits_pending !== undefined ? money(a.debits_pending) : '—') },
       { label: t('acc.available'), num: true, render: (a) => (a.available !== undefined ? money(a.available) : '—') },
@@ -32,8 +32,9 @@ function accountTable(rows) {
   );
 }
 
-function matches(a, q, kind) {
+function matches(a, q, kind, region) {
   if (kind && a.kind !== kind) return false;
+  if (region && a.region !== region) return false;
   if (!q) return true;
   return a.code.toLowerCase().includes(q.toLowerCase()) || (a.name || '').includes(q);
 }
@@ -44,11 +45,16 @@ async function renderList(root) {
   const q = el('input', { type: 'search', testid: 'account-search', placeholder: t('acc.filter_placeholder') });
   const kind = select({ testid: 'account-kind', 'aria-label': t('acc.kind') }, KINDS.map((k) => ({ value: k, label: enumLabel('account_kind', k) })), '', t('acc.kind') + colon() + t('common.all'));
   const box = el('div');
+  // A county office sees its county's accounts first; 查看范围 widens to all it reads.
+  const me = currentUser();
+  const own = me.role === 'recipient' && me.region ? me : null;
+  const scope = own ? select({ testid: 'account-scope', 'aria-label': t('forms.scope') }, [{ value: own.region, label: t('forms.scope_mine', { name: own.region_name || own.region }) }, { value: '', label: t('forms.scope_all') }], own.region) : null;
   // Filtering is local: the whole list is already here, and typing should not wait on the server.
-  const draw = () => clear(box).append(accountTable(all.filter((a) => matches(a, q.value.trim(), kind.value))));
+  const draw = () => clear(box).append(accountTable(all.filter((a) => matches(a, q.value.trim(), kind.value, scope ? scope.value : ''))));
   q.addEventListener('input', draw);
   kind.addEventListener('change', draw);
-  root.append(el('div', { class: 'filters' }, q, kind), box);
+  if (scope) scope.addEventListener('change', draw);
+  root.append(el('div', { class: 'filters' }, scope, q, kind), box);
   draw();
 }
 
@@ -81,7 +87,7 @@ async function renderStatement(root, code, highlight) {
     el('div', { class: 'card' }, facts([
       [t('acc.code'), a.code],
       [t('acc.kind'), enumLabel('account_kind', a.kind)],
-      [t('acc.region'), a.region],
+      [t('acc.region'), a.region_name || a.region],
       [t('tx.project'), a.project ? el('a', { href: '#/projects/' + encodeURIComponent(a.project), text: a.project }) : null],
       [t('acc.balance'), a.balance !== undefined ? money(a.balance, 'statement-balance') : null],
       [t('acc.pending_out'), a.debits_pending !== undefined ? money(a.debits_pending) : null],

@@ -6,10 +6,10 @@
 // asking GET /api/v1/me; the CSRF token it returns is kept in sessionStorage
 // (one tab, gone with it) and sent on every write by api.js.
 
-import { api, setCsrf, setUnauthenticatedHandler, listOf } from '../api.js';
+import { api, setCsrf, setUnauthenticatedHandler } from '../api.js';
 import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
-import { currentUser, setUser, mayDecide, isReadOnly } from './session.js';
+import { currentUser, setUser, setMay, isReadOnly } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
 import * as dashboard from './dashboard.js';
 import * as projects from './projects.js';
@@ -21,8 +21,12 @@ import * as log from './log.js';
 import * as audit from './audit.js';
 import * as measures from './measures.js';
 import * as assessment from './assessment.js';
+import { decorate } from './reports.js';
+import { bindPhoneLayout } from '../phone.js';
+import * as inbox from './inbox.js';
+import { signInAgain } from './reauth.js';
 
-const VIEWS = { dashboard, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
+const VIEWS = { dashboard, inbox, projects, transfers, accounts, budget, import: importView, log, audit, measures, assessment };
 const $ = (id) => document.getElementById(id);
 
 // --- the frame: signed in or not ------------------------------------------------
@@ -54,17 +58,21 @@ function showApp() {
   refreshBadge();
 }
 
-/** The number of requests awaiting the user, beside 资金拨付 in the menu. */
-async function refreshBadge() {
-  const link = document.querySelector('[data-testid="nav-transfers"]');
+function setBadge(view, n) {
+  const link = document.querySelector('[data-testid="nav-' + view + '"]');
   const old = link.querySelector('.nav-count');
   if (old) old.remove();
+  if (n > 0) link.append(el('span', { class: 'nav-count', testid: 'nav-' + view + '-count', text: String(n) }));
+}
+
+/** What awaits the user (the server's inbox): all of it beside 待办, the requests beside 资金拨付. */
+async function refreshBadge() {
   try {
-    const res = await api('/transfers', { params: { state: 'pending', limit: 1000 } });
-    const n = listOf(res, 'transfers').filter(mayDecide).length;
-    if (n > 0) link.append(el('span', { class: 'nav-count', testid: 'nav-transfers-count', text: String(n) }));
+    const box = await api('/inbox');
+    setBadge('inbox', box.total);
+    setBadge('transfers', box.counts.transfers);
   } catch (err) {
-    // The dashboard and the transfers view report this error where it matters.
+    // The dashboard and the inbox report this error where it matters.
   }
 }
 
@@ -79,6 +87,7 @@ async function signIn(ev) {
     const res = await api('/login', { method: 'POST', json: { username: form.elements.username.value.trim(), password: form.elements.password.value }, quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay((await api('/me')).may); // what the user may do, for the forms and buttons shown
     form.elements.password.value = '';
     hideNotice();
     if (!location.hash || location.hash === '#/') location.hash = '#/dashboard';
@@ -123,7 +132,7 @@ function route() {
   const container = el('div', { class: 'view-body', testid: 'view-' + name });
   host.append(container);
   document.title = t('nav.' + name) + ' · ' + t('app.title');
-  VIEWS[name].render(container, args).catch(showError);
+  VIEWS[name].render(container, args).then(() => decorate(container, name, args)).catch(showError);
 }
 
 async function restoreSession() {
@@ -131,6 +140,7 @@ async function restoreSession() {
     const res = await api('/me', { quiet401: true });
     setCsrf(res.csrf);
     setUser(res.user);
+    setMay(res.may);
     showApp();
   } catch (err) {
     if (err.status !== 401) showError(err);
@@ -141,6 +151,7 @@ async function restoreSession() {
 async function start() {
   bindBanners();
   applyI18n();
+  bindPhoneLayout({ navToggle: $('nav-toggle'), nav: $('nav') });
   bindLangSwitch($('lang-switch'));
   onLangChange(() => {
     applyI18n();
@@ -158,8 +169,19 @@ async function start() {
     refreshBadge();
   });
   window.addEventListener('hashchange', route);
-  setUnauthenticatedHandler(() => {
-    if (currentUser()) showLogin(t('login.expired'));
+  // An expired session asks for the password over the page and keeps it as it
+  // is (a half-filled form included); the call that met the 401 is then retried.
+  setUnauthenticatedHandler(async () => {
+    if (!currentUser()) return false;
+    const user = await signInAgain(currentUser().name);
+    if (!user) {
+      showLogin(t('login.expired'));
+      return false;
+    }
+    const changed = user.name !== currentUser().name;
+    setUser(user);
+    if (changed) showApp(); // another officer: their own view of everything
+    return true;
   });
   try {
     setEnums(await api('/enums'));

@@ -16,6 +16,7 @@ import { t, lang, enumLabel, enumCodes, colon, paren } from '../i18n.js';
 import { formatYuan, formatAmount, sumAmounts, today } from '../format.js';
 import { currentUser, accountIndex } from './session.js';
 import { rerender } from './nav.js';
+import { dateField, checkDateField } from './datefield.js';
 
 // the filters survive a visit to a finding and back
 const filters = { rule: '', severity: '', status: '', region: '', project: '' };
@@ -93,11 +94,13 @@ function choices(all, key, label) {
 
 function runForm(me) {
   if (!mayRun(me)) return null;
-  const asOf = el('input', { name: 'as_of', value: lastAsOf || today(), testid: 'audit-as-of', placeholder: 'YYYY-MM-DD', inputmode: 'numeric', size: 11 });
+  const asOfField = dateField({ name: 'as_of', value: lastAsOf || today(), testid: 'audit-as-of', required: true, label: t('aud.run_as_of') });
+  const asOf = asOfField.querySelector('input[name="as_of"]');
   const button = el('button', { type: 'submit', class: 'btn primary', testid: 'audit-run', text: t('aud.run') });
-  const form = el('form', { class: 'inline-form run-form', testid: 'audit-run-form' }, field(t('aud.run_as_of'), asOf), button);
+  const form = el('form', { class: 'inline-form run-form', testid: 'audit-run-form' }, asOfField, button);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (checkDateField(asOf) === null) return;
     button.disabled = true;
     button.textContent = t('aud.running');
     try {

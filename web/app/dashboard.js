@@ -21,7 +21,7 @@ function stat(label, value, hint, opts = {}) {
 }
 
 function whoAmI(me) {
-  const region = me.region_name ? me.region_name + (me.region ? ' (' + me.region + ')' : '') : me.region || t('dash.all_regions');
+  const region = me.region_name || me.region || t('dash.all_regions');
   return el(
     'section',
     { class: 'who', testid: 'whoami' },

@@ -10,6 +10,7 @@ import { api, listOf } from '../api.js';
 let user = null;
 let accounts = null; // Promise of the account list
 let pairings = null;
+let allowed = {}; // GET /api/v1/me's `may`: what the library says this user may do
 
 const READ_ONLY_ROLES = ['auditor', 'assessor'];
 const ACCOUNT_PAGE = 1000; // the API's largest page
@@ -23,6 +24,21 @@ export function setUser(u) {
   user = u || null;
   accounts = null;
   pairings = null;
+  allowed = {};
+}
+
+/** Keeps /me's `may` (create_project, create_account, request_transfer). */
+export function setMay(may) {
+  allowed = may || {};
+}
+
+/**
+ * Whether the server said this user may take an action at all: menus and
+ * buttons for actions it may not take are not shown. The server computes it
+ * with the rules that refuse the write, so the app holds no copy of them.
+ */
+export function may(action) {
+  return Boolean(allowed[action]);
 }
 
 export function isReadOnly() {
