@@ -77,7 +77,7 @@ export function areaRadar(container, rows, { selected = null } = {}) {
 
 // --- inputs ---------------------------------------------------------------------------------------
 
-const MONEY = /^(arranged|budget|transferred_by_.+|spent_by_.+)$/;
+const MONEY = /^(arranged|budget|investment|transferred_by_.+|spent_by_.+)$/;
 
 /** "a=1;b=2" → [{key, value}]; a manual score's source is kept whole (it may hold ';'). */
 export function parseInputs(inputs) {

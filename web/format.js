@@ -74,6 +74,24 @@ export function formatAmount(amount, lang = 'zh') {
   return hundredths(fen, true) + ' 元';
 }
 
+/**
+ * The one unit of a table's amounts, as Chinese finance reports choose it: 万元
+ * once any figure reaches 1万元, else 元. A table never mixes units between rows;
+ * unit line names it (金额单位：万元), see ui.js moneyUnit.
+ */
+export function tableUnit(amounts) {
+  for (const a of amounts) {
+    const fen = toFen(a);
+    if (fen !== null && abs(fen) >= FEN_PER_WAN) return 'wan';
+  }
+  return 'yuan';
+}
+
+/** An amount in a table's unit, without the unit: "3,885.00" (万元) or "950.00" (元). */
+export function formatIn(amount, unit) {
+  return unit === 'wan' ? formatWan(amount) : formatYuan(amount);
+}
+
 /** An amount as a number of 万元, for charts only (a chart cannot show a fen anyway). */
 export function toWanNumber(amount) {
   const fen = toFen(amount);

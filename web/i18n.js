@@ -786,6 +786,25 @@ const DICT = {
   'asm.pick_pairing': ['结对关系', 'Pairing'],
   'asm.to_budget': ['预算执行', 'budget'],
 
+  // --- headline figures: assistance money and investment (item 2) -------------------------
+  'fig.unit': ['金额单位：{unit}', 'Amounts in {unit}'],
+  'fig.unit.wan': ['万元', '10,000 yuan'],
+  'fig.unit.yuan': ['元', 'yuan'],
+  'fig.budget': ['帮扶资金安排', 'Assistance money'],
+  'fig.budget.hint': ['各项目的帮扶资金，执行率按此计算', 'Assistance money of the projects; execution is measured on it'],
+  'fig.investment': ['园区及产业项目总投资', 'Total investment of parks and industrial projects'],
+  'fig.investment.hint': ['含引进的产业投资，不计入帮扶资金和执行率', 'Includes outside industrial investment; not assistance money, not in the execution rate'],
+  'fig.investment.col': ['总投资', 'Investment'],
+  'fig.expired': ['已过期申请', 'Expired requests'],
+  'fig.expired.hint': ['{n} 笔超过有效期未审批，只能撤销', 'Past their expiry date: {n}; they can only be voided'],
+  'fig.pending_live': ['待审批', 'Awaiting approval'],
+  'fig.pending_live.hint': ['{n} 笔拨付申请在有效期内', 'Requests still valid: {n}'],
+  'fig.committed_live': ['待审批', 'Pending'],
+  'fig.expired.col': ['已过期', 'Expired'],
+  'fig.budget.lead': ['执行率 = 已支出 ÷ 预算数（帮扶资金）；总投资另列，不计入执行率。点击列标题可排序。', 'Execution = paid ÷ budget (assistance money); investment is shown apart and not in the rate. Click a column header to sort.'],
+  'fig.project.investment': ['总投资', 'Total investment'],
+  'as.in.investment': ['项目总投资', 'Total investment'],
+
   // --- log -----------------------------------------------------------------------------
   'log.title': ['可信账本', 'Audit log'],
   'log.checkpoint': ['检查点', 'Checkpoint'],

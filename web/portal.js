@@ -8,7 +8,7 @@
 // re-renders without asking the server again.
 
 import { api, listOf, readAsPublic } from './api.js';
-import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded } from './ui.js';
+import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded, moneyUnit } from './ui.js';
 import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has, colon } from './i18n.js';
 import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
 import { donut, bars, barsWithRate, sankey, resizeAll } from './charts.js';
@@ -33,8 +33,13 @@ const COUNT_KEYS = ['projects', 'pairings', 'county_pairings', 'orgs', 'exchange
 function renderCounts(s) {
   const counts = s.counts || {};
   const strip = clear($('counts'));
+  // Two kinds of money, never added up: the assistance money (execution is
+  // measured on it) and the parks' and industrial projects' total investment.
   const budget = s.budget || sumAmounts((s.by_kind || []).map((r) => r.budget));
-  strip.append(el('div', { class: 'count' }, el('span', { class: 'count-num', text: formatAmount(budget, lang()) }), el('span', { class: 'count-label', text: t('count.budget') })));
+  strip.append(el('div', { class: 'count', testid: 'count-budget', title: t('fig.budget.hint') }, el('span', { class: 'count-num', text: formatAmount(budget, lang()) }), el('span', { class: 'count-label', text: t('fig.budget') })));
+  if (s.investment && s.investment !== '0.00') {
+    strip.append(el('div', { class: 'count', testid: 'count-investment', title: t('fig.investment.hint') }, el('span', { class: 'count-num', text: formatAmount(s.investment, lang()) }), el('span', { class: 'count-label', text: t('fig.investment') })));
+  }
   for (const key of COUNT_KEYS) {
     if (typeof counts[key] !== 'number' || !has('count.' + key)) continue;
     strip.append(el('div', { class: 'count' }, el('span', { class: 'count-num', text: formatCount(counts[key]) }), el('span', { class: 'count-label', text: t('count.' + key) })));
@@ -84,16 +89,17 @@ function countyTable(rows) {
     allocated: sumAmounts(rows.map((r) => r.allocated)),
     paid: sumAmounts(rows.map((r) => r.paid)),
   };
+  const unit = moneyUnit([total.budget, total.allocated, total.paid]);
   const cols = [
     { label: t('portal.counties.region'), render: (r) => r.name || r.key },
     { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
-    { label: t('exec.budget') + unitSuffix(), num: true, render: (r) => formatWan(r.budget) },
-    { label: t('exec.allocated') + unitSuffix(), num: true, render: (r) => formatWan(r.allocated) },
-    { label: t('exec.paid') + unitSuffix(), num: true, render: (r) => formatWan(r.paid) },
-    { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate), class: 'rate-cell' },
+    { label: t('exec.budget'), num: true, render: (r) => unit.format(r.budget) },
+    { label: t('exec.allocated'), num: true, render: (r) => unit.format(r.allocated) },
+    { label: t('exec.paid'), num: true, render: (r) => unit.format(r.paid) },
+    { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate), class: 'rate-cell', sortValue: (r) => rateNumber(r.rate) },
   ];
-  const footer = [t('common.total'), formatCount(rows.reduce((n, r) => n + (r.projects || 0), 0)), formatWan(total.budget), formatWan(total.allocated), formatWan(total.paid), rateBar(rateOf(total.paid, total.budget))];
-  return table(cols, rows, { footer, testid: 'county-table' });
+  const footer = [t('common.total'), formatCount(rows.reduce((n, r) => n + (r.projects || 0), 0)), unit.format(total.budget), unit.format(total.allocated), unit.format(total.paid), rateBar(rateOf(total.paid, total.budget))];
+  return table(cols, rows, { footer, testid: 'county-table', unit });
 }
 
 function unitSuffix() {
@@ -155,6 +161,7 @@ function regionLabel(code) {
 }
 
 function projectTable(rows) {
+  const unit = moneyUnit(rows.flatMap((p) => [p.budget, p.investment]));
   return table(
     [
       { label: t('project.name'), render: (p) => el('a', { href: '#/project/' + encodeURIComponent(p.code), text: p.name }), class: 'wide' },
@@ -162,11 +169,12 @@ function projectTable(rows) {
       { label: t('project.status'), render: (p) => tag('status', p.status) },
       { label: t('project.domain'), render: (p) => enumLabel('domain', p.domain) },
       { label: t('project.region'), render: (p) => regionLabel(p.region) },
-      { label: t('project.budget'), num: true, render: (p) => formatAmount(p.budget, lang()) },
+      { label: t('fig.budget'), num: true, render: (p) => unit.format(p.budget) },
+      { label: t('fig.investment.col'), num: true, render: (p) => (p.investment ? unit.format(p.investment) : '—') },
       { label: t('project.start_date'), render: (p) => p.start_date || '—', class: 'date' },
     ],
     rows,
-    { rowTestid: (p) => 'project-row-' + p.code }
+    { rowTestid: (p) => 'project-row-' + p.code, unit, testid: 'project-table' }
   );
 }
 

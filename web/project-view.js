@@ -113,6 +113,8 @@ export function projectPage(p, opts = {}) {
       [t('project.region'), region],
       [t('project.pairing'), p.pairing_name || p.pairing],
       [t('project.budget'), p.budget ? formatAmount(p.budget, lang()) + ' (' + formatYuan(p.budget) + ' ' + t('common.unit.yuan') + ')' : null],
+      // 总投资 beside the assistance money, as the article writes "总投资约5.6亿元"
+      [t('fig.project.investment'), p.investment ? el('span', { testid: 'project-investment', text: formatAmount(p.investment, lang()) + ' (' + formatYuan(p.investment) + ' ' + t('common.unit.yuan') + ')' }) : null],
       [t('project.start_date'), p.start_date],
       [t('project.end_date'), p.end_date],
       [t('project.beneficiaries'), p.beneficiaries !== null && p.beneficiaries !== undefined ? formatCount(p.beneficiaries) : null],

@@ -5,7 +5,7 @@
 // the page runs under a CSP that forbids inline scripts and styles.
 
 import { t, enumLabel } from './i18n.js';
-import { formatRate, rateNumber } from './format.js';
+import { formatRate, rateNumber, tableUnit, formatIn, toFen } from './format.js';
 
 /**
  * el('td', {class: 'num', testid: 'x', text: '1.00', on: {click: fn}}, child, …)
@@ -46,11 +46,13 @@ export function loading() {
 }
 
 /**
- * A table. columns: [{label, render(row) → node|string, num: bool, class}];
- * opts.rowTestid(row) names each row; opts.footer is an optional row of cells.
+ * A table. columns: [{label, render(row) → node|string, num: bool, class,
+ * sortValue(row) → number|bigint|string}]; opts.rowTestid(row) names each row;
+ * opts.footer is an optional row of cells; opts.unit (from moneyUnit) names the
+ * table's one money unit in a line above it (金额单位：万元). Every column sorts on a click of its
+ * header (opts.sortable === false turns that off).
  */
 export function table(columns, rows, opts = {}) {
-  const head = el('tr', {}, columns.map((c) => el('th', { class: cellClass(c), scope: 'col', title: c.title }, c.label)));
   const body = rows.map((row) =>
     el(
       'tr',
@@ -58,12 +60,74 @@ export function table(columns, rows, opts = {}) {
       columns.map((c) => el('td', { class: cellClass(c), testid: c.testid ? c.testid(row) : null, 'data-label': cellLabel(c) }, c.render(row)))
     )
   );
+  const tbody = el('tbody', {}, body);
+  const sortable = opts.sortable !== false && rows.length > 1;
+  const heads = columns.map((c) => el('th', { class: cellClass(c), scope: 'col', title: c.title }, sortable ? sortButton(c.label) : c.label));
+  if (sortable) bindSorting(heads, columns, rows, body, tbody);
   const foot = opts.footer ? el('tfoot', {}, el('tr', {}, opts.footer.map((cell, i) => el('td', { class: cellClass(columns[i]), 'data-label': cellLabel(columns[i]) }, cell)))) : null;
-  const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid }, el('thead', {}, head), el('tbody', {}, body), foot);
+  // The unit line sits above the table inside its scrolling box, as wide as the
+  // box, so that it stays in sight at the top right when a wide table scrolls.
+  const unitId = opts.unit ? 'unit-' + ++unitLines : null;
+  const unitLine = opts.unit ? el('p', { class: 'table-unit', id: unitId, testid: opts.testid ? opts.testid + '-unit' : null, text: opts.unit.caption }) : null;
+  const tableEl = el('table', { class: 'data' + (opts.compact ? ' compact' : ''), testid: opts.testid, 'aria-describedby': unitId }, el('thead', {}, el('tr', {}, heads)), tbody, foot);
   if (!rows.length && opts.empty !== false) {
-    return el('div', { class: 'table-wrap' }, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
+    return el('div', { class: 'table-wrap' }, unitLine, tableEl, el('p', { class: 'muted empty', text: opts.emptyText || t('common.none') }));
   }
-  return el('div', { class: 'table-wrap' }, tableEl);
+  return el('div', { class: 'table-wrap' }, unitLine, tableEl);
+}
+
+let unitLines = 0; // ids for the unit lines tables point to (aria-describedby)
+
+/**
+ * The one money unit for a table holding these amounts (API strings): {unit,
+ * format(amount) → "3,885.00", caption "金额单位：万元"}. Every amount column of
+ * the table and its total row use format, so no column mixes 亿元 and 万元.
+ */
+export function moneyUnit(amounts) {
+  const unit = tableUnit(amounts);
+  return { unit, format: (a) => formatIn(a, unit), caption: t('fig.unit', { unit: t('fig.unit.' + unit) }) };
+}
+
+// --- sorting -------------------------------------------------------------------
+
+function sortButton(label) {
+  return el('button', { type: 'button', class: 'sort' }, label);
+}
+
+/** What a cell sorts by: the column's sortValue, else its text: amounts exactly
+ *  (BigInt fen), other numbers and percentages as numbers, the rest as text. */
+function sortKey(column, row, cell) {
+  if (column.sortValue) return column.sortValue(row);
+  const text = cell.textContent.trim().replace(/\s*(万元|亿元|元|%)$/, '');
+  if (/^-?[\d,]+\.\d{2}$/.test(text)) return toFen(text.replace(/,/g, ''));
+  if (/^-?[\d,]+(\.\d+)?$/.test(text)) return Number(text.replace(/,/g, ''));
+  return text === '—' || text === '-' || text === '' ? null : text;
+}
+
+const collator = new Intl.Collator('zh-CN', { numeric: true });
+
+/** Compares two keys; empty ones ("—") last whatever the direction. */
+function compareKeys(a, b) {
+  if (typeof a === 'string' || typeof b === 'string') return collator.compare(String(a), String(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function bindSorting(heads, columns, rows, trs, tbody) {
+  heads.forEach((th, i) => {
+    th.setAttribute('aria-sort', 'none');
+    th.querySelector('button.sort').addEventListener('click', () => {
+      const dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
+      for (const h of heads) h.setAttribute('aria-sort', 'none');
+      th.setAttribute('aria-sort', dir);
+      const keyed = trs.map((tr, k) => ({ tr, k, key: sortKey(columns[i], rows[k], tr.children[i]) }));
+      keyed.sort((x, y) => {
+        if (x.key === null || y.key === null) return (x.key === null) - (y.key === null) || x.k - y.k;
+        const c = compareKeys(x.key, y.key);
+        return (dir === 'ascending' ? c : -c) || x.k - y.k;
+      });
+      tbody.append(...keyed.map((x) => x.tr));
+    });
+  });
 }
 
 /** A cell's column name, which style.css shows beside the value when a table is stacked as cards on a phone. */

@@ -69,6 +69,12 @@ int pa_export(struct pa_db *db, const char *kind, enum pa_format format, FILE *o
 /* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
  * transaction; loading it twice changes nothing.  `file` names the demo file at
  * fault when the report has errors. */
+/* The demo's transfers.csv (data, len) with its open payment requests dated
+ * relative to today (demo_dates.c), in *out (malloc'd, len bytes, the caller
+ * frees it); *out stays NULL when nothing needs to move (today is on or before
+ * the books' last day).  Requests already in db keep their stored dates. */
+int pa_demo_transfers_current(struct pa_db *db, const char *data, size_t len, char **out,
+                              struct pa_error *err);
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err);
 

@@ -176,7 +176,7 @@ enum pa_budget_group {
     PA_BUDGET_COUNTY,
     PA_BUDGET_KIND,
     PA_BUDGET_DOMAIN,
-    PA_BUDGET_DONOR, /* by the region of the source accounts: money arranged */
+    PA_BUDGET_DONOR, /* by the donor region of the project's pairing (帮扶方) */
 };
 
 struct pa_budget_row {
@@ -185,9 +185,13 @@ struct pa_budget_row {
     int64_t projects;
     int64_t budget_fen;    /* 预算数 */
     int64_t allocated_fen; /* 已拨付: posted into the project's accounts */
-    int64_t committed_fen; /* pending out of them (approvals waiting) */
+    int64_t committed_fen; /* pending out of them: reserved, expired requests included */
     int64_t paid_fen;      /* 已支出: posted out of them */
     int rate_permille;     /* 执行率 = paid / budget, in tenths of a percent; -1 if no budget */
+    int64_t expired_fen;   /* of committed, requests past their expiry date (today, the one
+                            * clock): no longer approvable, only voidable */
+    int64_t investment_fen; /* 总投资 recorded on the projects (0 where none): never part of
+                             * budget or the rate, shown beside them */
 };
 
 int pa_budget_group_parse(const char *name, enum pa_budget_group *group, struct pa_error *err);
@@ -204,6 +208,9 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
 struct pa_funds_summary {
     int64_t accounts, transfers, pending_transfers, expired_pending;
     int64_t arranged_fen, pooled_fen, allocated_fen, paid_fen, pending_fen;
+    /* of pending_fen, the requests past their expiry date: a request that can no
+     * longer be approved is no work waiting, so readers show it apart */
+    int64_t expired_pending_fen;
 };
 int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct pa_error *err);
 

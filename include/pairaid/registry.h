@@ -287,7 +287,8 @@ struct pa_summary_moment {
 
 struct pa_summary {
     int64_t pairings, county_pairings, orgs, projects, milestones, exchanges, people;
-    int64_t budget_fen;
+    int64_t budget_fen;     /* 帮扶资金安排: the assistance money of the projects */
+    int64_t investment_fen; /* 总投资 of the projects that record one, never in budget_fen */
     struct pa_summary_row by_kind[8], by_status[8], by_domain[12];
     int nkind, nstatus, ndomain;
     struct pa_summary_moment moments[5];

@@ -67,9 +67,12 @@ const struct pa_metric pa_metrics[] = {
      "(SELECT p.code FROM projects p WHERE p.kind = 'chain' AND " PROJECTS_OF_PAIRING
      " AND p.start_date BETWEEN :first AND :last ORDER BY p.code)"},
     {"new_chain_investment", "新开工产业项目投资额", "万元",
-     "SELECT coalesce(sum(budget), 0) / 10000, printf('budget=%s;projects=%s', "
+     /* a chain project is measured by its total investment (总投资); one
+      * recorded before investment existed carried it in its budget */
+     "SELECT coalesce(sum(budget), 0) / 10000, printf('investment=%s;projects=%s', "
      "pa_money(coalesce(sum(budget), 0)), coalesce(group_concat(code, ' '), '')) FROM "
-     "(SELECT p.code, p.budget FROM projects p WHERE p.kind = 'chain' AND " PROJECTS_OF_PAIRING
+     "(SELECT p.code, coalesce(p.investment, p.budget) AS budget FROM projects p "
+     "WHERE p.kind = 'chain' AND " PROJECTS_OF_PAIRING
      " AND p.start_date BETWEEN :first AND :last ORDER BY p.code)"},
     {"revenue_share_settled", "共建园区利益共享结算率", "%",
      "SELECT " SHARE("count(*) FILTER (WHERE r.settled IS NOT NULL AND r.agreed - r.settled <= "

@@ -45,20 +45,33 @@ static void rate_text(int permille, char *buf, size_t size)
         snprintf(buf, size, "%d.%d%%", permille / 10, permille % 10);
 }
 
+/* The money of a row in display order: budget, allocated, committed (of it
+ * expired), paid, and the investment beside them. */
+#define NAMOUNTS 6
+static void row_amounts(const struct pa_budget_row *row, int64_t amounts[NAMOUNTS])
+{
+    amounts[0] = row->budget_fen;
+    amounts[1] = row->allocated_fen;
+    amounts[2] = row->committed_fen;
+    amounts[3] = row->expired_fen;
+    amounts[4] = row->paid_fen;
+    amounts[5] = row->investment_fen;
+}
+
 static void print_csv(const struct rows *r)
 {
-    printf("key,name,projects,budget,allocated,committed,paid,rate\n");
+    printf("key,name,projects,budget,allocated,committed,paid,rate,expired,investment\n");
     for (size_t i = 0; i < r->n; i++) {
         const struct pa_budget_row *row = &r->items[i];
-        char v[4][64], rate[16];
-        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
-                             row->paid_fen};
-        pa_cli_yuan(amounts, 4, v);
+        char v[NAMOUNTS][64], rate[16];
+        int64_t amounts[NAMOUNTS];
+        row_amounts(row, amounts);
+        pa_cli_yuan(amounts, NAMOUNTS, v);
         rate_text(row->rate_permille, rate, sizeof(rate));
         pa_csv_field(stdout, row->key, 0, false);
         pa_csv_field(stdout, row->name, PA_CSV_TEXT, false);
-        printf("%lld,%s,%s,%s,%s,%s\n", (long long)row->projects, v[0], v[1], v[2], v[3],
-               row->rate_permille < 0 ? "" : rate);
+        printf("%lld,%s,%s,%s,%s,%s,%s,%s\n", (long long)row->projects, v[0], v[1], v[2], v[4],
+               row->rate_permille < 0 ? "" : rate, v[3], v[5]);
     }
 }
 
@@ -67,64 +80,58 @@ static int print_json(const struct rows *r)
     json_t *array = json_array();
     for (size_t i = 0; array && i < r->n; i++) {
         const struct pa_budget_row *row = &r->items[i];
-        char v[4][64], rate[16];
-        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
-                             row->paid_fen};
-        pa_cli_yuan(amounts, 4, v);
+        char v[NAMOUNTS][64], rate[16];
+        int64_t amounts[NAMOUNTS];
+        row_amounts(row, amounts);
+        pa_cli_yuan(amounts, NAMOUNTS, v);
         rate_text(row->rate_permille, rate, sizeof(rate));
-        json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?}", "key", row->key, "name",
-                              row->name, "projects", (json_int_t)row->projects, "budget", v[0],
-                              "allocated", v[1], "committed", v[2], "paid", v[3], "rate",
+        json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "key",
+                              row->key, "name", row->name, "projects", (json_int_t)row->projects,
+                              "budget", v[0], "allocated", v[1], "committed", v[2], "expired",
+                              v[3], "paid", v[4], "investment", v[5], "rate",
                               row->rate_permille < 0 ? NULL : rate);
         pa_cli_json_push(&array, o);
     }
     return pa_cli_json_print(array);
 }
 
+/* One unit for the whole table (金额单位), chosen by its largest figure. */
 static int print_table(const struct pa_cli *cli, const struct rows *r, enum pa_budget_group by)
 {
     int64_t largest = 0;
     for (size_t i = 0; i < r->n; i++) {
-        const struct pa_budget_row *row = &r->items[i];
-        int64_t v[] = {row->budget_fen, row->allocated_fen, row->committed_fen, row->paid_fen};
-        for (int k = 0; k < 4; k++)
+        int64_t v[NAMOUNTS];
+        row_amounts(&r->items[i], v);
+        for (int k = 0; k < NAMOUNTS; k++)
             largest = v[k] > largest ? v[k] : largest;
     }
     enum pa_money_unit unit = pa_cli_unit(largest);
-    /* Donors have no budget of their own: their table shows what they arranged. */
-    bool donor = by == PA_BUDGET_DONOR;
     const char *headers[] = {by == PA_BUDGET_PROJECT ? pa_cli_label(cli, "项目", "project")
                                                      : pa_cli_label(cli, "分组", "group"),
                              pa_cli_label(cli, "名称", "name"),
                              pa_cli_label(cli, "项目数", "projects"),
-                             donor ? pa_cli_label(cli, "已安排", "arranged")
-                                   : pa_cli_label(cli, "预算数", "budget"),
+                             pa_cli_label(cli, "预算数", "budget"),
                              pa_cli_label(cli, "已拨付", "allocated"),
                              pa_cli_label(cli, "待审批", "pending"),
+                             pa_cli_label(cli, "其中已过期", "of it expired"),
                              pa_cli_label(cli, "已支出", "paid"),
-                             pa_cli_label(cli, "执行率", "rate")};
-    if (donor)
-        headers[2] = pa_cli_label(cli, "资金来源账户数", "source accounts");
-    const bool right[] = {false, false, true, true, true, true, true, true};
+                             pa_cli_label(cli, "执行率", "rate"),
+                             pa_cli_label(cli, "总投资", "investment")};
+    const bool right[] = {false, false, true, true, true, true, true, true, true, true};
     struct pa_table t;
-    pa_table_init(&t, donor ? 5 : 8, headers, right);
-    if (donor)
-        t.headers[4] = pa_cli_label(cli, "待审批", "pending");
+    pa_table_init(&t, 10, headers, right);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
         const struct pa_budget_row *row = &r->items[i];
-        char v[4][64], rate[16], count[24];
-        int64_t amounts[] = {row->budget_fen, row->allocated_fen, row->committed_fen,
-                             row->paid_fen};
-        for (int k = 0; k < 4; k++)
+        char v[NAMOUNTS][64], rate[16], count[24];
+        int64_t amounts[NAMOUNTS];
+        row_amounts(row, amounts);
+        for (int k = 0; k < NAMOUNTS; k++)
             pa_money_format(amounts[k], unit, PA_MONEY_GROUP, v[k], sizeof(v[k]));
         rate_text(row->rate_permille, rate, sizeof(rate));
         snprintf(count, sizeof(count), "%lld", (long long)row->projects);
-        const char *cells[] = {row->key, row->name, count, v[0], v[1], v[2], v[3], rate};
-        if (donor) {
-            cells[3] = v[1]; /* arranged */
-            cells[4] = v[2]; /* pending */
-        }
+        const char *cells[] = {row->key, row->name, count, v[0], v[1],
+                               v[2],     v[3],      v[4],  rate, row->investment_fen ? v[5] : "-"};
         rc = pa_table_add(&t, cells);
     }
     printf("%s (%s)\n", pa_cli_label(cli, "预算执行情况", "Budget execution"),

@@ -38,13 +38,14 @@ static void print_rows(const struct pa_cli *cli, const char *title, const char *
 
 static void print_funds(const struct pa_cli *cli, const struct pa_funds_summary *f)
 {
-    char arranged[64], pooled[64], allocated[64], paid[64], pending[64];
+    char arranged[64], pooled[64], allocated[64], paid[64], live[64], expired[64];
     unsigned flags = PA_MONEY_GROUP | PA_MONEY_SUFFIX;
     pa_money_format(f->arranged_fen, PA_WAN, flags, arranged, sizeof(arranged));
     pa_money_format(f->pooled_fen, PA_WAN, flags, pooled, sizeof(pooled));
     pa_money_format(f->allocated_fen, PA_WAN, flags, allocated, sizeof(allocated));
     pa_money_format(f->paid_fen, PA_WAN, flags, paid, sizeof(paid));
-    pa_money_format(f->pending_fen, PA_WAN, flags, pending, sizeof(pending));
+    pa_money_format(f->pending_fen - f->expired_pending_fen, PA_WAN, flags, live, sizeof(live));
+    pa_money_format(f->expired_pending_fen, PA_WAN, flags, expired, sizeof(expired));
     printf("\n%s\n", pa_cli_label(cli, "帮扶资金", "Assistance funds"));
     if (f->accounts == 0) {
         printf("  %s\n", pa_cli_label(cli, "(尚无资金账户)", "(no fund accounts yet)"));
@@ -54,10 +55,13 @@ static void print_funds(const struct pa_cli *cli, const struct pa_funds_summary 
            pa_cli_label(cli, "资金池结余", "held in pools"), pooled);
     printf("  %s %s   %s %s\n", pa_cli_label(cli, "已拨付项目", "allocated to projects"), allocated,
            pa_cli_label(cli, "项目已支出", "paid by projects"), paid);
-    printf("  %s %lld %s (%s), %s %lld %s\n", pa_cli_label(cli, "待审批", "pending"),
-           (long long)f->pending_transfers, pa_cli_label(cli, "笔", "transfers"), pending,
-           pa_cli_label(cli, "其中已过期", "of which expired"), (long long)f->expired_pending,
-           pa_cli_label(cli, "笔", ""));
+    /* an expired request can only be voided: it is not work waiting, so it is
+     * counted apart from the live ones */
+    printf("  %s %lld %s (%s), %s %lld %s (%s)\n", pa_cli_label(cli, "待审批", "pending"),
+           (long long)(f->pending_transfers - f->expired_pending),
+           pa_cli_label(cli, "笔", "transfers"), live,
+           pa_cli_label(cli, "另有已过期", "and expired"), (long long)f->expired_pending,
+           pa_cli_label(cli, "笔", "transfers"), expired);
 }
 
 static void print_summary(const struct pa_cli *cli, const struct pa_summary *s,
@@ -71,7 +75,14 @@ static void print_summary(const struct pa_cli *cli, const struct pa_summary *s,
            (long long)s->pairings, pa_cli_label(cli, "县区结对", "county-level"),
            (long long)s->county_pairings);
     printf("  %s: %lld, %s %s (%s)\n", pa_cli_label(cli, "项目", "projects"),
-           (long long)s->projects, pa_cli_label(cli, "预算合计", "total budget"), total, yi);
+           (long long)s->projects, pa_cli_label(cli, "帮扶资金安排", "assistance money"), total,
+           yi);
+    if (s->investment_fen > 0) { /* other people's money too: never added to the budget */
+        pa_money_format(s->investment_fen, PA_YI, PA_MONEY_GROUP | PA_MONEY_SUFFIX, yi,
+                        sizeof(yi));
+        printf("  %s %s\n", pa_cli_label(cli, "园区及产业项目总投资", "total investment of parks "
+                                          "and industrial projects"), yi);
+    }
     printf("  %s: %lld   %s: %lld (%lld %s)\n", pa_cli_label(cli, "单位", "organisations"),
            (long long)s->orgs, pa_cli_label(cli, "人才交流", "people exchanges"),
            (long long)s->exchanges, (long long)s->people, pa_cli_label(cli, "人次", "people"));

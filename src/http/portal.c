@@ -63,12 +63,17 @@ static json_t *summary_json(const struct pa_summary *s, const struct pa_funds_su
         (json_int_t)s->projects, "milestones", (json_int_t)s->milestones, "exchanges",
         (json_int_t)s->exchanges, "people", (json_int_t)s->people, "pending_transfers",
         (json_int_t)f->pending_transfers, "expired_pending", (json_int_t)f->expired_pending);
-    json_t *funds =
-        json_pack("{s:o, s:o, s:o, s:o, s:o}", "arranged", pa_http_money(f->arranged_fen), "pooled",
-                  pa_http_money(f->pooled_fen), "allocated", pa_http_money(f->allocated_fen),
-                  "paid", pa_http_money(f->paid_fen), "pending", pa_http_money(f->pending_fen));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "counts", counts, "budget",
-                     pa_http_money(s->budget_fen), "funds", funds, "by_kind",
+    /* pending is all that open requests reserve; pending_live what can still be
+     * approved, expired what can only be voided (counted on today, the one clock) */
+    json_t *funds = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "arranged", pa_http_money(f->arranged_fen),
+        "pooled", pa_http_money(f->pooled_fen), "allocated", pa_http_money(f->allocated_fen),
+        "paid", pa_http_money(f->paid_fen), "pending", pa_http_money(f->pending_fen),
+        "pending_live", pa_http_money(f->pending_fen - f->expired_pending_fen), "expired",
+        pa_http_money(f->expired_pending_fen));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "counts", counts, "budget",
+                     pa_http_money(s->budget_fen), "investment", pa_http_money(s->investment_fen),
+                     "funds", funds, "by_kind",
                      summary_rows("kind", s->by_kind, s->nkind), "by_status",
                      summary_rows("status", s->by_status, s->nstatus), "by_domain",
                      summary_rows("domain", s->by_domain, s->ndomain));
@@ -190,10 +195,12 @@ static int budget_row(const struct pa_budget_row *row, void *ctx)
     else if (b->group == PA_BUDGET_DOMAIN)
         name = project_zh("domain", row->key);
     json_t *o = json_pack(
-        "{s:s, s:s?, s:I, s:o, s:o, s:o, s:o, s:o}", "key", row->key, "name", name, "projects",
-        (json_int_t)row->projects, "budget", pa_http_money(row->budget_fen), "allocated",
-        pa_http_money(row->allocated_fen), "committed", pa_http_money(row->committed_fen), "paid",
-        pa_http_money(row->paid_fen), "rate", pa_http_rate(row->rate_permille));
+        "{s:s, s:s?, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "key", row->key, "name", name,
+        "projects", (json_int_t)row->projects, "budget", pa_http_money(row->budget_fen),
+        "allocated", pa_http_money(row->allocated_fen), "committed",
+        pa_http_money(row->committed_fen), "expired", pa_http_money(row->expired_fen), "paid",
+        pa_http_money(row->paid_fen), "rate", pa_http_rate(row->rate_permille), "investment",
+        pa_http_money(row->investment_fen));
     b->failed = o == NULL || json_array_append_new(b->rows, o) != 0;
     return b->failed;
 }

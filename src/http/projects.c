@@ -99,7 +99,7 @@ static int edit_project(struct pa_db *db, struct pa_http_request *r, void *ctx,
 
 static const char *const patchable[] = {"name",   "status",      "budget",       "end_date",
                                         "beneficiaries", "public", "approved_on", "benefit_link",
-                                        NULL};
+                                        "investment",    NULL};
 
 /* The stored project with the body's fields laid over it: the whole record
  * goes through the same parsing as a new one. */

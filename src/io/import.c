@@ -572,8 +572,14 @@ int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char *
             b++;
         PA_ASSERT(b->name != NULL);
         struct pa_import_report part = {0};
-        rc = import_in_transaction(db, pa_kind_find(order[i]), (const char *)b->data, b->len, NULL,
-                                   &part, err);
+        char *current = NULL; /* the requests dated relative to today */
+        if (strcmp(order[i], "transfers") == 0)
+            rc = pa_demo_transfers_current(db, (const char *)b->data, b->len, &current, err);
+        if (rc == 0)
+            rc = import_in_transaction(db, pa_kind_find(order[i]),
+                                       current ? current : (const char *)b->data, b->len, NULL,
+                                       &part, err);
+        free(current);
         report->rows += part.rows;
         report->created += part.created;
         report->skipped += part.skipped;

@@ -28,8 +28,9 @@ static int execution_json(const struct pa_budget_row *row, void *ctx)
     json_t **out = ctx;
     char rate[16];
     snprintf(rate, sizeof(rate), "%d.%d", row->rate_permille / 10, row->rate_permille % 10);
-    *out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen), "allocated",
-                     money(row->allocated_fen), "committed", money(row->committed_fen), "paid",
+    *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen),
+                     "allocated", money(row->allocated_fen), "committed",
+                     money(row->committed_fen), "expired", money(row->expired_fen), "paid",
                      money(row->paid_fen), "rate",
                      row->rate_permille < 0 ? json_null() : json_string(rate));
     return 0;
@@ -72,7 +73,7 @@ static int add_may(struct pa_db *db, json_t *p, struct pa_error *err)
 static const char sql_project[] =
     "SELECT p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, "
     "p.start_date, p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, "
-    "p.benefit_link, r.name, g.name "
+    "p.benefit_link, p.investment, r.name, g.name "
     "FROM projects p JOIN regions r ON r.code = p.region JOIN pairings g ON g.code = p.pairing "
     "WHERE p.code = ?1 AND pa_sees_project(p.pairing, p.public)";
 static const char sql_milestones[] =
@@ -94,8 +95,8 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
         struct pa_record rec;
         pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
         p = pa_record_json(&rec);
-        json_object_set_new(p, "region_name", text_or_null(stmt, 15));
-        json_object_set_new(p, "pairing_name", text_or_null(stmt, 16));
+        json_object_set_new(p, "region_name", text_or_null(stmt, 16));
+        json_object_set_new(p, "pairing_name", text_or_null(stmt, 17));
     }
     sqlite3_reset(stmt);
     if (step != SQLITE_ROW && step != SQLITE_DONE)

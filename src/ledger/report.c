@@ -331,36 +331,46 @@ int pa_ledger_statement(struct pa_db *db, const char *account,
     "WHERE kind IN ('source', 'pool')) AND t.from_account IN (SELECT code FROM accounts "          \
     "WHERE kind = 'project') GROUP BY t.from_account)"
 
-/* One row per project: its budget and what its project accounts received
- * (allocated), reserved for payments waiting for approval (committed) and paid,
- * both net of what they gave back. */
+/* Requests still open and past their expiry date (:today), per account that
+ * would pay them. */
+#define EXPIRED                                                                                    \
+    "(SELECT from_account AS account, sum(amount) AS amount FROM transfers "                       \
+    "WHERE kind = 'pending' AND resolved_by IS NULL AND expires < :today "                         \
+    "GROUP BY from_account)"
+
+/* One row per project: its budget (the assistance money) and what its project
+ * accounts received (allocated), reserved for payments waiting for approval
+ * (committed, and of it what expired) and paid, both net of what they gave
+ * back; and its total investment, kept apart from the budget. */
 #define PER_PROJECT                                                                                \
     "SELECT p.code, p.name, p.pairing, p.region, p.kind, p.domain, p.budget, "                     \
     "coalesce(sum(a.credits_posted - coalesce(r.amount, 0)), 0) AS allocated, "                    \
     "coalesce(sum(a.debits_pending), 0) AS committed, "                                            \
-    "coalesce(sum(a.debits_posted - coalesce(r.amount, 0)), 0) AS paid FROM projects p "           \
+    "coalesce(sum(a.debits_posted - coalesce(r.amount, 0)), 0) AS paid, "                          \
+    "coalesce(sum(e.amount), 0) AS expired, coalesce(p.investment, 0) AS investment, "             \
+    "(SELECT donor FROM pairings WHERE code = p.pairing) AS donor FROM projects p "                \
     "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' "                           \
     "LEFT JOIN " RETURNED " r ON r.account = a.code "                                              \
+    "LEFT JOIN " EXPIRED " e ON e.account = a.code "                                               \
     "WHERE pa_sees_project(p.pairing, p.public) GROUP BY p.code"
 
 #define GROUPED(key, name)                                                                         \
-    "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid) "  \
-    "FROM (" PER_PROJECT ") x GROUP BY 1 ORDER BY 1"
+    "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid), " \
+    "sum(expired), sum(investment) FROM (" PER_PROJECT ") x GROUP BY 1 ORDER BY 1"
 
 static const char *const budget_sql[] = {
     [PA_BUDGET_PROJECT] =
-        "SELECT code, name, 1, budget, allocated, committed, paid FROM (" PER_PROJECT
-        ") x ORDER BY code",
+        "SELECT code, name, 1, budget, allocated, committed, paid, expired, investment FROM ("
+        PER_PROJECT ") x ORDER BY code",
     [PA_BUDGET_PAIRING] = GROUPED("pairing", "(SELECT name FROM pairings WHERE code = pairing)"),
     [PA_BUDGET_COUNTY] = GROUPED("region", "(SELECT name FROM regions WHERE code = region)"),
     [PA_BUDGET_KIND] = GROUPED("kind", "NULL"),
     [PA_BUDGET_DOMAIN] = GROUPED("domain", "NULL"),
-    /* Donors have no budget: what their sources arranged (a public aggregate,
-     * like the summary's), and what waits. */
-    [PA_BUDGET_DONOR] = "SELECT a.region, r.name, count(*), 0, "
-                        "sum(a.debits_posted - a.credits_posted), "
-                        "sum(a.debits_pending), 0 FROM accounts a JOIN regions r ON r.code = "
-                        "a.region WHERE a.kind = 'source' GROUP BY a.region ORDER BY a.region",
+    /* 帮扶方: the donor region of each project's pairing, so that a donor's row
+     * adds up the budgets of the projects it answers for and the money they
+     * received and paid, like every other grouping.  (It once summed the donors'
+     * source accounts, which have no budget: 预算数 0.00 and no rate for all.) */
+    [PA_BUDGET_DONOR] = GROUPED("donor", "(SELECT name FROM regions WHERE code = donor)"),
 };
 
 int pa_budget_group_parse(const char *name, enum pa_budget_group *group, struct pa_error *err)
@@ -390,13 +400,24 @@ static int rate_permille(int64_t paid, int64_t budget)
     return r > 1000000 ? 1000000 : (int)r;
 }
 
+/* Binds :today, the one clock (pa_date_today), which says which requests expired. */
+static void bind_today(sqlite3_stmt *stmt)
+{
+    char today[PA_DATE_LEN + 1];
+    pa_date_format(pa_date_today(), today);
+    int i = sqlite3_bind_parameter_index(stmt, ":today");
+    PA_ASSERT(i > 0);
+    sqlite3_bind_text(stmt, i, today, -1, SQLITE_TRANSIENT);
+}
+
 /* Calls fn for each row of a prepared budget statement (columns: key, name,
- * projects, budget, allocated, committed, paid); resets it. */
-static int budget_rows(struct pa_db *db, sqlite3_stmt *stmt, bool has_budget,
+ * projects, budget, allocated, committed, paid, expired, investment); resets it. */
+static int budget_rows(struct pa_db *db, sqlite3_stmt *stmt,
                        int (*fn)(const struct pa_budget_row *row, void *ctx), void *ctx,
                        struct pa_error *err)
 {
     int rc = 0, step;
+    bind_today(stmt);
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_budget_row row = {0};
         snprintf(row.key, sizeof(row.key), "%s", sqlite3_column_text(stmt, 0));
@@ -406,7 +427,9 @@ static int budget_rows(struct pa_db *db, sqlite3_stmt *stmt, bool has_budget,
         row.allocated_fen = sqlite3_column_int64(stmt, 4);
         row.committed_fen = sqlite3_column_int64(stmt, 5);
         row.paid_fen = sqlite3_column_int64(stmt, 6);
-        row.rate_permille = has_budget ? rate_permille(row.paid_fen, row.budget_fen) : -1;
+        row.expired_fen = sqlite3_column_int64(stmt, 7);
+        row.investment_fen = sqlite3_column_int64(stmt, 8);
+        row.rate_permille = rate_permille(row.paid_fen, row.budget_fen);
         if (fn(&row, ctx) != 0)
             break;
     }
@@ -425,7 +448,7 @@ int pa_ledger_budget(struct pa_db *db, enum pa_budget_group group,
     int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
     if (rc == 0)
         rc = pa_db_prepare(db, budget_sql[group], &stmt, err);
-    return rc != 0 ? rc : budget_rows(db, stmt, group != PA_BUDGET_DONOR, fn, ctx, err);
+    return rc != 0 ? rc : budget_rows(db, stmt, fn, ctx, err);
 }
 
 int pa_ledger_budget_of(struct pa_db *db, const char *project,
@@ -433,16 +456,16 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
                         struct pa_error *err)
 {
     static const char sql[] =
-        "SELECT code, name, 1, budget, allocated, committed, paid FROM (" PER_PROJECT
-        ") x WHERE code = ?1";
+        "SELECT code, name, 1, budget, allocated, committed, paid, expired, investment FROM ("
+        PER_PROJECT ") x WHERE code = :code"; /* named: :today comes first in the text */
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, 0, err);
     if (rc == 0)
         rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
-    pa_db_bind_text(stmt, 1, project);
-    return budget_rows(db, stmt, true, fn, ctx, err);
+    pa_db_bind_text(stmt, sqlite3_bind_parameter_index(stmt, ":code"), project);
+    return budget_rows(db, stmt, fn, ctx, err);
 }
 
 /* ---- totals for the summary ---------------------------------------------------------- */
@@ -470,7 +493,10 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
         "coalesce((SELECT sum(a.debits_posted - coalesce(r.amount, 0)) FROM accounts a LEFT JOIN "
         RETURNED " r ON r.account = a.code WHERE a.kind = 'project' AND pa_sees_account(a.code)), "
         "0), "
-        "coalesce((SELECT sum(debits_pending) FROM accounts WHERE pa_sees_account(code)), 0)";
+        "coalesce((SELECT sum(debits_pending) FROM accounts WHERE pa_sees_account(code)), 0), "
+        /* counted from the account that would pay, like debits_pending above */
+        "coalesce((SELECT sum(amount) FROM transfers WHERE kind = 'pending' AND resolved_by IS "
+        "NULL AND expires < ?1 AND pa_sees_account(from_account)), 0)";
 #undef READ_T
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
@@ -485,7 +511,8 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
     if (sqlite3_step(stmt) == SQLITE_ROW) {
         int64_t *fields[] = {&s->accounts,        &s->transfers,    &s->pending_transfers,
                              &s->expired_pending, &s->arranged_fen, &s->pooled_fen,
-                             &s->allocated_fen,   &s->paid_fen,     &s->pending_fen};
+                             &s->allocated_fen,   &s->paid_fen,     &s->pending_fen,
+                             &s->expired_pending_fen};
         for (size_t i = 0; i < PA_ARRAY_LEN(fields); i++)
             *fields[i] = sqlite3_column_int64(stmt, (int)i);
     } else {

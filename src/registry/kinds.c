@@ -204,6 +204,7 @@ enum {
     J_SOURCE,
     J_APPROVED_ON,
     J_BENEFIT_LINK,
+    J_INVESTMENT,
 };
 
 static const struct pa_column project_columns[] = {
@@ -218,6 +219,9 @@ static const struct pa_column project_columns[] = {
     /* what the joint audit checks (docs/audit.md); exported only when used */
     {"approved_on", PA_COL_DATE, PA_COL_EXTRA, NULL},  /* 立项日期 */
     {"benefit_link", PA_COL_BOOL, PA_COL_EXTRA, NULL}, /* 联农带农 */
+    /* 总投资, beside the assistance money in budget; last, so that old files and
+     * old events, which never name it, read as "no investment recorded" */
+    {"investment", PA_COL_MONEY, PA_COL_EXTRA, NULL},
 };
 
 /* 1 万亿元: no single project comes near it, and the programme's totals stay
@@ -229,6 +233,10 @@ static int check_budget(const struct pa_record *rec, struct pa_error *err)
     if (rec->v[J_BUDGET].i > BUDGET_MAX_FEN)
         return pa_error_setf(err, PA_EINVAL, "budget",
                              "a budget over 1,000,000,000,000.00 yuan (1 万亿元) is not plausible");
+    if (!rec->v[J_INVESTMENT].null && rec->v[J_INVESTMENT].i > BUDGET_MAX_FEN)
+        return pa_error_setf(err, PA_EINVAL, "investment",
+                             "an investment over 1,000,000,000,000.00 yuan (1 万亿元) is not "
+                             "plausible");
     return 0;
 }
 
@@ -336,7 +344,7 @@ static const struct pa_kind project_kind = {
     .order_by = "code",
     .visible = "pa_sees_project(pairing, public)",
     .sql_has_extra = "SELECT EXISTS (SELECT 1 FROM projects WHERE approved_on IS NOT NULL OR "
-                     "benefit_link = 1)",
+                     "benefit_link = 1 OR investment IS NOT NULL)",
     .check = check_project,
     .on_change = project_changed,
     .authorize = authorize_project,
@@ -378,8 +386,8 @@ int pa_project_advance(struct pa_db *db, const char *code, const char *status, s
  * source) never change; these may, each change one project.update event.  The
  * status only moves forward, as a project.advance event. */
 
-static const int editable_columns[] = {J_NAME,   J_BUDGET,      J_END,         J_BENEFICIARIES,
-                                       J_PUBLIC, J_APPROVED_ON, J_BENEFIT_LINK};
+static const int editable_columns[] = {J_NAME,   J_BUDGET,      J_END,          J_BENEFICIARIES,
+                                       J_PUBLIC, J_APPROVED_ON, J_BENEFIT_LINK, J_INVESTMENT};
 
 static bool editable(int col)
 {
@@ -400,7 +408,9 @@ static int changes_json(const struct pa_record *stored, const struct pa_record *
             return pa_registry__refuse_change(stored, rec, col, err);
         const struct pa_column *c = &project_columns[col];
         const struct pa_value *v = &rec->v[col];
-        json_t *value = c->type == PA_COL_MONEY ? json_integer(v->i) : pa_value_json(c, v);
+        json_t *value = v->null                  ? json_null()
+                        : c->type == PA_COL_MONEY ? json_integer(v->i)
+                                                  : pa_value_json(c, v);
         char key[32];
         snprintf(key, sizeof(key), "%s%s", c->name, c->type == PA_COL_MONEY ? "_fen" : "");
         if (value == NULL || json_object_set_new(set, key, value) != 0)
@@ -465,6 +475,7 @@ static int apply_update_field(struct pa_db *db, const char *code, const char *ke
         {"public", "UPDATE projects SET public = ?2 WHERE code = ?1", JSON_TRUE},
         {"approved_on", "UPDATE projects SET approved_on = ?2 WHERE code = ?1", JSON_STRING},
         {"benefit_link", "UPDATE projects SET benefit_link = ?2 WHERE code = ?1", JSON_TRUE},
+        {"investment_fen", "UPDATE projects SET investment = ?2 WHERE code = ?1", JSON_INTEGER},
     };
     for (size_t i = 0; i < PA_ARRAY_LEN(fields); i++) {
         if (strcmp(fields[i].key, key) != 0)

@@ -9,7 +9,8 @@
 
 #define PROJECT_COLUMNS                                                                            \
     "p.code, p.name, p.pairing, p.region, p.domain, p.kind, p.status, p.budget, p.start_date, "    \
-    "p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, p.benefit_link"
+    "p.end_date, p.beneficiaries, p.public, p.source, p.approved_on, p.benefit_link, "           \
+    "p.investment"
 
 /* Every filter is optional (NULL or "" = any).  ?1 q, ?2 kind, ?3 status,
  * ?4 domain, ?5 region (the region or one below it), ?6 pairing (the pairing
@@ -79,7 +80,7 @@ int pa_project_list(struct pa_db *db, const struct pa_project_filter *f, json_t 
         pa_record_from_row(&rec, pa_kind_find("projects"), stmt);
         json_t *p = pa_record_json(&rec);
         json_object_set_new(p, "region_name",
-                            json_string((const char *)sqlite3_column_text(stmt, 15)));
+                            json_string((const char *)sqlite3_column_text(stmt, 16)));
         json_array_append_new(list, p);
     }
     if (list == NULL || step != SQLITE_DONE) {

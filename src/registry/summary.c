@@ -83,6 +83,7 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
 #define SEEN " FROM projects WHERE pa_sees_project(pairing, public)"
     static const char q_projects[] = "SELECT count(*)" SEEN;
     static const char q_budget[] = "SELECT coalesce(sum(budget), 0)" SEEN;
+    static const char q_investment[] = "SELECT coalesce(sum(investment), 0)" SEEN;
     static const char q_milestones[] =
         "SELECT count(*) FROM milestones WHERE project IN (SELECT code" SEEN ")";
     static const char q_exchanges[] = "SELECT count(*) FROM exchanges";
@@ -108,6 +109,8 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
         rc = scalar(db, q_projects, &s->projects, err);
     if (rc == 0)
         rc = scalar(db, q_budget, &s->budget_fen, err);
+    if (rc == 0)
+        rc = scalar(db, q_investment, &s->investment_fen, err);
     if (rc == 0)
         rc = scalar(db, q_milestones, &s->milestones, err);
     if (rc == 0)

@@ -301,8 +301,10 @@ def metric(b, name, pairing, year, deadline):
         codes = " ".join(p["code"] for p in ps)
         if name == "new_chain_projects":
             return len(ps) * 100, "projects=" + codes
-        budget = sum(parse_h(p["budget"]) for p in ps)
-        return budget // 10000, "budget=%s;projects=%s" % (money(budget), codes)  # fen -> 0.01 万元
+        # a chain project counts by its total investment (总投资), or its budget where
+        # none is recorded (projects exported before the investment column existed)
+        budget = sum(parse_h(p.get("investment") or p["budget"]) for p in ps)
+        return budget // 10000, "investment=%s;projects=%s" % (money(budget), codes)  # fen -> 0.01 万元
     if name == "beneficiaries":
         ps = [p for p in projects_of() if p["status"] in ("completed", "accepted")
               and p["end_date"] and first <= p["end_date"] <= yend]

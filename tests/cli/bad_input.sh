@@ -130,6 +130,25 @@ case_bad_budgets() {
 }
 run_case "budget: three decimals, negative, non-numeric, beyond int64" case_bad_budgets
 
+# The optional total investment (总投资) is money like the budget: the same row errors.
+case_bad_investments() {
+    local header="$PROJECTS_HEADER,investment"
+    {
+        echo "$header"
+        echo "$(project_row code=T-I1),560000000.001"
+        echo "$(project_row code=T-I2),-1.00"
+        echo "$(project_row code=T-I3),5.6亿"
+        echo "$(project_row code=T-I4),1000000000000.01"
+    } >investments.csv
+    rejected projects investments.csv
+    expect_stderr_lines 4
+    expect_row_error investments.csv 2 investment 'decimal'
+    expect_row_error investments.csv 3 investment 'negative'
+    expect_row_error investments.csv 4 investment 'amount|number'
+    expect_row_error investments.csv 5 investment 'plausible'
+}
+run_case "investment: three decimals, negative, non-numeric, implausible" case_bad_investments
+
 case_end_before_start() {
     { echo "$PROJECTS_HEADER"; project_row start_date=2024-01-01 end_date=2023-12-31; } \
         >end_before_start.csv

@@ -163,7 +163,10 @@ case_summary_zh() {
     expect_stderr_empty
     expect_stdout_line '结对帮扶概览'
     expect_stdout_line "  结对关系: $CITY_PAIRINGS (县区结对 $COUNTY_PAIRINGS)"
-    expect_stdout_match "^  项目: $PROJECTS, 预算合计 [0-9,.]+万元 \\([0-9.]+亿元\\)$"
+    # the assistance money, and the investment apart (issue 12: they were one figure)
+    expect_stdout_match "^  项目: $PROJECTS, 帮扶资金安排 [0-9,.]+万元 \\([0-9.]+亿元\\)$"
+    expect_stdout_match "^  园区及产业项目总投资 [0-9,.]+亿元$"
+    expect_stdout_match "^  待审批 [0-9]+ 笔 \\([0-9,.]+万元\\), 另有已过期 [0-9]+ 笔 \\([0-9,.]+万元\\)$"
     expect_stdout_match "^  单位: $ORGS "
     expect_stdout_line '按类别'
     expect_stdout_match "^  小而美 +$LIVELIHOOD 个"
@@ -179,7 +182,7 @@ case_summary_en() {
     expect_stderr_empty
     expect_stdout_line 'Paired assistance at a glance'
     expect_stdout_line "  pairings: $CITY_PAIRINGS (county-level $COUNTY_PAIRINGS)"
-    expect_stdout_match "^  projects: $PROJECTS, total budget "
+    expect_stdout_match "^  projects: $PROJECTS, assistance money "
     expect_stdout_match "^  organisations: $ORGS "
     expect_stdout_line 'By kind'
     expect_stdout_line 'By status'

@@ -30,7 +30,7 @@ case_utf8_bom() {
     { printf '\xef\xbb\xbf'; echo "$PROJECTS_HEADER"; project_row code=G-BOM name=带BOM的项目 public=true; } >bom.csv
     imported projects bom.csv
     expect_stdout_line 'bom.csv: 1 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-BOM,带BOM的项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,,,false'
+    expect_export_row projects 'G-BOM,带BOM的项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,,,false,'
 }
 run_case "UTF-8 with BOM" case_utf8_bom
 
@@ -43,8 +43,8 @@ case_crlf() {
     } | sed 's/$/\r/' >crlf.csv
     imported projects crlf.csv
     expect_stdout_line 'crlf.csv: 2 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-CRLF-1,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,synthetic,,false'
-    expect_export_row projects 'G-CRLF-2,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,2024-12-31,12,false,,,false'
+    expect_export_row projects 'G-CRLF-1,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,true,synthetic,,false,'
+    expect_export_row projects 'G-CRLF-2,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,2024-12-31,12,false,,,false,'
 }
 run_case "CRLF line endings" case_crlf
 
@@ -71,7 +71,7 @@ case_columns_reordered() {
         echo 'synthetic,true,300,2024-06-30,2024-01-01,250.50,approved,livelihood,health,320707,WX-LYG-HS-GY,倒序的项目,G-ORDER'
     } >reordered.csv
     imported projects reordered.csv
-    expect_export_row projects 'G-ORDER,倒序的项目,WX-LYG-HS-GY,320707,health,livelihood,approved,250.50,2024-01-01,2024-06-30,300,true,synthetic,,false'
+    expect_export_row projects 'G-ORDER,倒序的项目,WX-LYG-HS-GY,320707,health,livelihood,approved,250.50,2024-01-01,2024-06-30,300,true,synthetic,,false,'
 }
 run_case "columns in a different order" case_columns_reordered
 
@@ -82,7 +82,7 @@ case_optional_columns_left_out() {
         echo 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01'
     } >optional_projects.csv
     imported projects optional_projects.csv
-    expect_export_row projects 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,false,,,false'
+    expect_export_row projects 'G-OPT,省略可选列,WX-LYG-HS-GY,320707,education,livelihood,proposed,100.00,2024-01-01,,,false,,,false,'
 
     printf '%s\n' 'code,name,region,kind' 'G-ORG,可选列单位,320707,other' >optional_orgs.csv
     imported orgs optional_orgs.csv
@@ -113,7 +113,7 @@ case_chinese_domains() {
     } >chinese_domains.csv
     imported projects chinese_domains.csv
     for i in "${!en[@]}"; do
-        expect_export_row projects "G-ZH-$i,测试项目,WX-LYG-HS-GY,320707,${en[$i]},livelihood,in_progress,100.00,2024-01-01,,,true,,,false"
+        expect_export_row projects "G-ZH-$i,测试项目,WX-LYG-HS-GY,320707,${en[$i]},livelihood,in_progress,100.00,2024-01-01,,,true,,,false,"
     done
 }
 run_case "Chinese domain names accepted, exported as English codes" case_chinese_domains
@@ -129,10 +129,31 @@ case_separators_and_limits() {
         project_row code="$code" name="$name" budget=0.5 public=true
     } >limits.csv
     imported projects limits.csv
-    expect_export_row projects 'G-SEP,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,1400000.00,2024-01-01,,,true,,,false'
-    expect_export_row projects "$code,$name,WX-LYG-HS-GY,320707,education,livelihood,proposed,0.50,2024-01-01,,,true,,,false"
+    expect_export_row projects 'G-SEP,测试项目,WX-LYG-HS-GY,320707,education,livelihood,proposed,1400000.00,2024-01-01,,,true,,,false,'
+    expect_export_row projects "$code,$name,WX-LYG-HS-GY,320707,education,livelihood,proposed,0.50,2024-01-01,,,true,,,false,"
 }
 run_case "thousands separators, 64-character code, 200-character name" case_separators_and_limits
+
+# The total investment (总投资) is an optional column beside the budget (帮扶资金安排):
+# a file without it still imports, one with it round-trips through export, and
+# the budget report keeps it out of the budget and the execution rate.
+case_investment_round_trip() {
+    {
+        echo "$PROJECTS_HEADER,investment"
+        echo "$(project_row code=G-INV-1 domain=industry kind=park budget=150000000.00),\"560,000,000.00\""
+        echo "$(project_row code=G-INV-2 domain=industry kind=chain budget=0.00),"
+    } >investment.csv
+    imported projects investment.csv
+    expect_export_row projects 'G-INV-1,测试项目,WX-LYG-HS-GY,320707,industry,park,proposed,150000000.00,2024-01-01,,,false,,,false,560000000.00'
+    expect_export_row projects 'G-INV-2,测试项目,WX-LYG-HS-GY,320707,industry,chain,proposed,0.00,2024-01-01,,,false,,,false,'
+    "$PAIRAID" --db "$DB" export projects -o exported.csv
+    expect_exit 0 "$PAIRAID" --db "$DB" --lang en import projects exported.csv
+    expect_stderr_empty
+    expect_stdout_match '^exported.csv: 0 created, 0 advanced, [0-9]+ identical'
+    expect_exit 0 "$PAIRAID" --db "$DB" budget --format csv
+    expect_stdout_line 'G-INV-1,测试项目,1,150000000.00,0.00,0.00,0.00,0.0%,0.00,560000000.00'
+}
+run_case "investment: optional column, round trip, kept out of the budget" case_investment_round_trip
 
 # What Chinese Excel saves: GB18030 (here with 𠮷, a four-byte GB18030 character).
 case_gb18030() {
@@ -146,15 +167,18 @@ case_gb18030() {
     expect_exit 2 "$PAIRAID" --db "$DB" import projects gb18030.csv
     imported projects gb18030.csv --encoding gb18030
     expect_stdout_line 'gb18030.csv: 1 created, 0 advanced, 0 identical, skipped'
-    expect_export_row projects 'G-GB,赣榆区𠮷祥村便民服务中心,WX-LYG-HS-GY,320707,other,livelihood,proposed,100.00,2024-01-01,,,true,,,false'
+    expect_export_row projects 'G-GB,赣榆区𠮷祥村便民服务中心,WX-LYG-HS-GY,320707,other,livelihood,proposed,100.00,2024-01-01,,,true,,,false,'
 }
 run_case "--encoding gb18030" case_gb18030
 
 # ---- importing again ---------------------------------------------------------------------
 
 # The demo's own files again: everything identical, skipped; no event appended.
+# `pairaid demo` dates its open requests relative to today, so the files are the
+# books exactly as loaded on the books' last day, 2024-09-10.
 case_reimport_demo_files() {
-    local before kind rows
+    local before kind rows DB
+    DB=$(PAIRAID_TODAY=2024-09-10 demo_db demo-books-end)
     before=$(db_fingerprint "$DB")
     for kind in "${PA_KINDS[@]}"; do
         cp "$PA_DEMO_DIR/$kind.csv" "demo_$kind.csv"

@@ -205,7 +205,7 @@ case_budget_and_statement() {
     # and gave the 152,000.00 it saved back to its donor, which is neither
     # allocated nor paid; this script's CANTEEN account got another 1,400,000.00
     # for the same project
-    expect_stdout_line 'LYG-MS-TAOLIN-CANTEEN,东海县桃林镇第二中心小学新建学生食堂,1,1400000.00,2648000.00,0.00,1248000.00,89.1%'
+    expect_stdout_line 'LYG-MS-TAOLIN-CANTEEN,东海县桃林镇第二中心小学新建学生食堂,1,1400000.00,2648000.00,0.00,1248000.00,89.1%,0.00,0.00'
     expect_exit 0 "$PAIRAID" --db "$DB" budget --by county
     expect_stdout_match '东海县'
     expect_exit 2 "$PAIRAID" --db "$DB" budget --by nonsense

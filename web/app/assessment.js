@@ -57,7 +57,7 @@ async function appLinks(city, pairings) {
       el(
         'span',
         { class: 'input-links' },
-        /^(spent_by_.+|budget)$/.test(key)
+        /^(spent_by_.+|budget|investment)$/.test(key)
           ? to('#/budget', t('asm.to_budget'))
           : sources.map((a) => to('#/accounts/' + encodeURIComponent(a.code), a.code, 'input-account-' + a.code))
       ),

@@ -3,9 +3,9 @@
 // exactly from the same rows.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, select, rateBar, loading, showError } from '../ui.js';
+import { el, clear, table, select, rateBar, loading, showError, moneyUnit } from '../ui.js';
 import { t } from '../i18n.js';
-import { formatYuan, formatCount, sumAmounts, rateOf } from '../format.js';
+import { formatCount, sumAmounts, rateOf, rateNumber, toFen } from '../format.js';
 
 const GROUPS = ['project', 'county', 'pairing', 'kind', 'domain', 'donor'];
 
@@ -15,30 +15,42 @@ function nameCell(group, row) {
 }
 
 function budgetTable(group, rows) {
-  const total = (k) => sumAmounts(rows.map((r) => r[k]));
+  const total = (k) => sumAmounts(rows.map((r) => r[k] || '0.00'));
+  const keys = ['budget', 'allocated', 'committed', 'paid', 'investment'];
+  // One unit for the whole table (金额单位 in its caption), as finance reports do.
+  const unit = moneyUnit(keys.map(total));
+  const live = (r) => sumAmounts([r.committed, '-' + (r.expired || '0.00')]);
+  const rowsLive = rows.map((r) => ({ ...r, live: live(r) }));
   const footer = [
     t('common.total'),
     '',
     formatCount(rows.reduce((n, r) => n + (r.projects || 0), 0)),
-    formatYuan(total('budget')),
-    formatYuan(total('allocated')),
-    formatYuan(total('committed')),
-    formatYuan(total('paid')),
+    unit.format(total('budget')),
+    unit.format(total('allocated')),
+    unit.format(sumAmounts(rowsLive.map((r) => r.live))),
+    unit.format(total('expired')),
+    unit.format(total('paid')),
     rateBar(rateOf(total('paid'), total('budget'))),
+    unit.format(total('investment')),
   ];
+  // one project per row needs no 项目数 column: the room goes to the amounts
+  const perProject = group === 'project';
+  if (perProject) footer.splice(2, 1);
   return table(
     [
       { label: t('budget.key'), render: (r) => r.key, class: 'code' },
       { label: t('budget.name'), render: (r) => nameCell(group, r), class: 'wide' },
-      { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
-      { label: t('exec.budget'), num: true, render: (r) => formatYuan(r.budget) },
-      { label: t('exec.allocated'), num: true, render: (r) => formatYuan(r.allocated) },
-      { label: t('exec.committed'), num: true, render: (r) => formatYuan(r.committed) },
-      { label: t('exec.paid'), num: true, render: (r) => formatYuan(r.paid) },
-      { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate) },
-    ],
-    rows,
-    { testid: 'budget-table', rowTestid: (r) => 'budget-row-' + r.key, footer }
+      perProject ? null : { label: t('common.projects_count'), num: true, render: (r) => formatCount(r.projects) },
+      { label: t('exec.budget'), num: true, render: (r) => unit.format(r.budget) },
+      { label: t('exec.allocated'), num: true, render: (r) => unit.format(r.allocated) },
+      { label: t('fig.committed_live'), num: true, render: (r) => unit.format(r.live) },
+      { label: t('fig.expired.col'), num: true, render: (r) => unit.format(r.expired || '0.00') },
+      { label: t('exec.paid'), num: true, render: (r) => unit.format(r.paid) },
+      { label: t('exec.rate'), title: t('exec.rate.hint'), render: (r) => rateBar(r.rate), sortValue: (r) => rateNumber(r.rate) },
+      { label: t('fig.investment.col'), num: true, render: (r) => (toFen(r.investment) ? unit.format(r.investment) : '—') },
+    ].filter(Boolean),
+    rowsLive,
+    { testid: 'budget-table', rowTestid: (r) => 'budget-row-' + r.key, footer, unit, compact: true }
   );
 }
 
@@ -50,7 +62,7 @@ export async function render(root, args) {
   const box = el('div', {}, loading());
   root.append(
     el('div', { class: 'view-head' }, el('h2', { text: t('budget.title') }), el('div', { class: 'actions' }, el('span', { class: 'muted', text: t('budget.group') }), chooser)),
-    el('p', { class: 'lead', text: t('budget.lead') }),
+    el('p', { class: 'lead', text: t('fig.budget.lead') }),
     box
   );
   try {

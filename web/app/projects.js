@@ -10,7 +10,7 @@
 // its own county; the scope select widens it to all it may read.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, select, field, pager, loading, showError, markField, facts } from '../ui.js';
+import { el, clear, table, select, field, pager, loading, showError, markField, facts, moneyUnit } from '../ui.js';
 import { t, lang, enumLabel, enumCodes, colon } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
@@ -38,6 +38,7 @@ function invalid(form, name, message) {
 // --- list --------------------------------------------------------------------------
 
 function projectTable(rows) {
+  const unit = moneyUnit(rows.flatMap((p) => [p.budget, p.investment]));
   return table(
     [
       { label: t('project.code'), render: (p) => p.code, class: 'code' },
@@ -45,11 +46,12 @@ function projectTable(rows) {
       { label: t('project.kind'), render: (p) => tag('kind', p.kind) },
       { label: t('project.status'), render: (p) => tag('status', p.status) },
       { label: t('project.region'), render: (p) => p.region_name || p.region, class: 'nowrap' },
-      { label: t('project.budget'), num: true, render: (p) => formatAmount(p.budget, lang()) },
+      { label: t('fig.budget'), num: true, render: (p) => unit.format(p.budget) },
+      { label: t('fig.investment.col'), num: true, render: (p) => (p.investment ? unit.format(p.investment) : '—') },
       { label: t('project.public'), render: (p) => (p.public ? t('common.yes') : t('common.no')) },
     ],
     rows,
-    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code }
+    { testid: 'projects-table', rowTestid: (p) => 'project-row-' + p.code, unit }
   );
 }
 

@@ -44,7 +44,7 @@ function isExpired(tr) {
 
 /** 12,000.00 元（1.20 万元）: the amount as the confirmation states it. */
 function amountBoth(amount) {
-  return formatYuan(amount) + ' ' + t('common.unit.yuan') + '（' + formatWan(amount) + ' ' + t('common.unit.wan') + '）';
+  return formatYuan(amount) + ' ' + t('common.unit.yuan') + paren(formatWan(amount) + ' ' + t('common.unit.wan'));
 }
 
 function accountLine(code, index) {
