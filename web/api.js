@@ -6,7 +6,7 @@
 // sign-in: the session cookie is HttpOnly, so this token is what proves a write
 // came from our own page.
 
-import { t } from './i18n.js';
+import { t, acceptLanguage } from './i18n.js';
 
 const CSRF_KEY = 'pairaid.csrf';
 let onUnauthenticated = null;
@@ -106,7 +106,8 @@ function sendWithProgress(url, init, onProgress) {
  */
 export async function api(path, opts = {}) {
   const method = opts.method || 'GET';
-  const headers = { Accept: 'application/json' };
+  // the server answers errors in the page's language (docs/api.md, Accept-Language)
+  const headers = { Accept: 'application/json', 'Accept-Language': acceptLanguage() };
   let body;
   if (opts.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -132,6 +133,7 @@ export async function api(path, opts = {}) {
     const err = await errorFrom(res);
     if (res.status === 401 && onUnauthenticated && !opts.quiet401 && !opts.retried) {
       if (await onUnauthenticated(err)) return api(path, Object.assign({}, opts, { retried: true }));
+      err.handled = true; // the sign-in form says so: no second alert over it
     }
     throw err;
   }

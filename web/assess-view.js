@@ -9,7 +9,7 @@
 // officers' app, so the caller passes `links` (see scoresTable).
 
 import { el, table } from './ui.js';
-import { t, lang, enumLabel, has } from './i18n.js';
+import { t, lang, enumLabel, has, colon } from './i18n.js';
 import { formatAmount, formatCount } from './format.js';
 import { radar } from './charts.js';
 
@@ -121,7 +121,7 @@ export function inputsList(inputs, links) {
   return el(
     'ul',
     { class: 'inputs' },
-    parseInputs(inputs).map((item) => el('li', { dataset: { key: item.key } }, el('span', { class: 'input-label', text: inputLabel(item.key) + (lang() === 'en' ? ': ' : '：') }), inputValue(item, links)))
+    parseInputs(inputs).map((item) => el('li', { dataset: { key: item.key } }, el('span', { class: 'input-label', text: inputLabel(item.key) + colon() }), inputValue(item, links)))
   );
 }
 

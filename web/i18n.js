@@ -338,6 +338,42 @@ const DICT = {
   'enum.finding_action.resolve': ['整改销号', 'Resolve'],
   'enum.finding_action.reopen': ['重新打开', 'Reopen'],
 
+  // --- messages in two languages: errors, event types (docs/ui.md) --------------
+  'err.field': ['涉及字段：{name}', 'Field: {name}'],
+  'enum.role.operator': ['本机操作员（命令行）', 'Local operator (command line)'],
+  'enum.event.account.create': ['开设账户', 'Account opened'],
+  'enum.event.account.close': ['关闭账户', 'Account closed'],
+  'enum.event.assess.run': ['年度考核测算', 'Assessment run'],
+  'enum.event.audit.run': ['运行联合审计', 'Audit run'],
+  'enum.event.contract.create': ['登记合同', 'Contract recorded'],
+  'enum.event.exchange.create': ['登记人员交流', 'Exchange recorded'],
+  'enum.event.finding.open': ['新增审计发现', 'Finding opened'],
+  'enum.event.finding.clear': ['审计发现已消除', 'Finding cleared'],
+  'enum.event.finding.respond': ['答复审计发现', 'Finding answered'],
+  'enum.event.finding.update': ['更新审计发现', 'Finding updated'],
+  'enum.event.indicator.create': ['登记绩效指标', 'Indicator recorded'],
+  'enum.event.indicator.update': ['更新绩效指标', 'Indicator updated'],
+  'enum.event.measures.propose': ['提出资金管理办法', 'Measures proposed'],
+  'enum.event.measures.approve': ['批准资金管理办法', 'Measures approved'],
+  'enum.event.milestone.create': ['记录定格时刻', 'Key moment recorded'],
+  'enum.event.notice.create': ['登记公示', 'Public notice recorded'],
+  'enum.event.org.create': ['登记单位', 'Organisation recorded'],
+  'enum.event.pairing.create': ['建立结对关系', 'Pairing created'],
+  'enum.event.project.create': ['新建项目', 'Project created'],
+  'enum.event.project.update': ['修改项目', 'Project changed'],
+  'enum.event.revenue_share.create': ['登记利益共享', 'Revenue share recorded'],
+  'enum.event.revenue_share.update': ['更新利益共享', 'Revenue share updated'],
+  'enum.event.scheme.add': ['新增考核方案', 'Scheme added'],
+  'enum.event.score.create': ['录入考核评分', 'Score entered'],
+  'enum.event.score.update': ['修改考核评分', 'Score changed'],
+  'enum.event.transfer.create': ['登记拨付', 'Transfer recorded'],
+  'enum.event.transfer.post': ['审批通过', 'Request approved'],
+  'enum.event.transfer.void': ['驳回申请', 'Request rejected'],
+  'enum.event.user.add': ['添加用户', 'User added'],
+  'enum.event.user.change': ['修改用户', 'User changed'],
+  'enum.event.user.disable': ['停用用户', 'User disabled'],
+  'enum.event.user.enable': ['启用用户', 'User enabled'],
+
   // --- officers' app: frame and sign-in ---------------------------------------
   'app.title': ['结对帮扶资金管理 · 工作人员', 'Paired assistance · Officers'],
   'app.heading': ['结对帮扶资金管理', 'Paired assistance funds'],
@@ -910,6 +946,26 @@ export function setLang(next) {
 
 export function onLangChange(fn) {
   listeners.push(fn);
+}
+
+/** ': ' in English, '：' in Chinese: what joins a label to its value. */
+export function colon() {
+  return current === 'en' ? ': ' : '：';
+}
+
+/** Text in brackets: （…） in Chinese, " (…)" in English. */
+export function paren(text) {
+  return current === 'en' ? ' (' + text + ')' : '（' + text + '）';
+}
+
+/** A list joined as each language writes one: 甲、乙 or a, b. */
+export function listJoin(items) {
+  return items.join(current === 'en' ? ', ' : '、');
+}
+
+/** The header value that asks the server for messages in the page's language. */
+export function acceptLanguage() {
+  return current === 'en' ? 'en' : 'zh-CN,zh;q=0.9';
 }
 
 /** A label; {name} placeholders are filled from vars. Unknown keys show themselves, so a gap is visible. */

@@ -4,7 +4,7 @@
 // assessment page.
 
 import { el } from './ui.js';
-import { t } from './i18n.js';
+import { t, colon } from './i18n.js';
 import { exportButton } from './print.js';
 
 // section id -> the printed report's name and unit
@@ -42,6 +42,6 @@ export function bindPortalReports() {
 
 /** The button of a pairing's assessment page (#/assessment/CODE), once it has rendered. */
 export function pairingReportButton(page, pairingName) {
-  const report = () => ({ name: t('layout.report.pairing_scores') + '：' + pairingName, unit: 'points', org: programme() });
+  const report = () => ({ name: t('layout.report.pairing_scores') + colon() + pairingName, unit: 'points', org: programme() });
   return bar(exportButton(report, () => page, 'export-pdf-pairing'));
 }

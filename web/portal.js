@@ -9,7 +9,7 @@
 
 import { api, listOf, readAsPublic } from './api.js';
 import { el, clear, table, rateBar, pager, select, loading, bindBanners, showError, guarded, moneyUnit } from './ui.js';
-import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has } from './i18n.js';
+import { t, lang, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel, enumCodes, has, colon } from './i18n.js';
 import { formatAmount, formatWan, formatCount, toWanNumber, sumAmounts, rateOf, rateNumber, formatRate } from './format.js';
 import { donut, bars, barsWithRate, sankey, resizeAll } from './charts.js';
 import { areaRadar, rankingTables, scoresTable, standingFacts, parseInputs } from './assess-view.js';
@@ -329,7 +329,7 @@ function filterChoices() {
 
 function fillFilters() {
   const form = $('project-filters');
-  const all = (label) => label + (lang() === 'en' ? ': ' : '：') + t('common.all');
+  const all = (label) => label + colon() + t('common.all');
   for (const group of ['kind', 'status', 'domain']) {
     const old = form.elements[group];
     const options = enumCodes(group).map((c) => ({ value: c, label: enumLabel(group, c) }));
@@ -406,7 +406,7 @@ function signatureItem(sig, signer) {
     { class: 'signature ' + (ok ? 'ok' : 'bad'), testid: 'signature-' + sig.status },
     el('div', { class: 'sig-head' }, el('span', { class: 'sig-name', text: sig.name }), el('span', { class: 'sig-status', text: (ok ? '✔ ' : '✘ ') + t('trust.sig.' + sig.status) })),
     signer ? el('div', { class: 'small' }, t('trust.signed_what', { n: formatCount(signer.size), time: beijingTime(signer.time) })) : null,
-    el('div', { class: 'sig-key' }, t('trust.key') + (lang() === 'en' ? ': ' : '：') + (sig.key || (signer && signer.verifier) || sig.name + '+' + sig.hash))
+    el('div', { class: 'sig-key' }, t('trust.key') + colon() + (sig.key || (signer && signer.verifier) || sig.name + '+' + sig.hash))
   );
 }
 

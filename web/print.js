@@ -9,7 +9,7 @@
 // suggested PDF file name while printing ("预算执行情况表_按县区_2026-12-04").
 
 import { el } from './ui.js';
-import { t } from './i18n.js';
+import { t, colon } from './i18n.js';
 import { today } from './format.js';
 
 // The server's day (GET /healthz `today`; $PAIRAID_TODAY in tests): 统计截止日期 is the day
@@ -33,7 +33,7 @@ function asOf(report) {
  */
 export function printHead(report) {
   const unitLabel = report.unit === 'points' ? t('layout.print.score_unit') : t('layout.print.money_unit');
-  const item = (label, value, testid) => el('span', { class: 'print-meta-item', testid }, label + '：', el('strong', { text: value || '' }));
+  const item = (label, value, testid) => el('span', { class: 'print-meta-item', testid }, label + colon(), el('strong', { text: value || '' }));
   return el(
     'div',
     { class: 'print-head', testid: 'print-head' },
@@ -50,7 +50,7 @@ export function printHead(report) {
 
 /** 制表人： 审核人： 负责人： with room to sign, and the date. */
 export function signBlock(report) {
-  const line = (label, value) => el('span', { class: 'print-sign-item' }, label + '：', el('span', { class: 'print-sign-line', text: value || '' }));
+  const line = (label, value) => el('span', { class: 'print-sign-item' }, label + colon(), el('span', { class: 'print-sign-line', text: value || '' }));
   return el(
     'div',
     { class: 'print-sign', testid: 'print-sign' },

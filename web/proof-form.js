@@ -5,7 +5,7 @@
 
 import { api, listOf } from './api.js';
 import { el, clear, field, showError } from './ui.js';
-import { t, lang } from './i18n.js';
+import { t, lang, colon } from './i18n.js';
 import { canVerify, verifyInclusion, entryMatchesLeaf, parseCheckpoint } from './merkle.js';
 
 /** Which root to compare with: the signed checkpoint's if it covers this size, else the server's. */
@@ -40,7 +40,7 @@ async function runCheck(index, size, ctx, out) {
     // Agreeing with the server's own root proves little: amber, not green.
     el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
     leafOk === null ? null : el('p', { class: leafOk ? 'verdict ok' : 'verdict bad', testid: 'proof-leaf-verdict', text: t(leafOk ? 'proof.leaf_ok' : 'proof.leaf_bad') }),
-    el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + (lang() === 'en' ? ': ' : '：') }), el('code', { text: result.computed || '—' })),
+    el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + colon() }), el('code', { text: result.computed || '—' })),
     el('details', {}, el('summary', { text: t('proof.raw') }), el('pre', { class: 'proof-json', text: JSON.stringify(proof, null, 2) })),
   ];
   clear(out).append(...nodes.filter(Boolean));

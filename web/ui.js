@@ -4,7 +4,7 @@
 // data in it: names and memos come from CSV files anyone may have typed, and
 // the page runs under a CSP that forbids inline scripts and styles.
 
-import { t } from './i18n.js';
+import { t, enumLabel } from './i18n.js';
 import { formatRate, rateNumber, tableUnit, formatIn, toFen } from './format.js';
 
 /**
@@ -169,17 +169,24 @@ function banner(testid) {
   return document.querySelector('[data-testid="' + testid + '"]');
 }
 
-/** Shows an API error (or any Error) in the page's one alert: message, field and code. */
+/**
+ * Shows an API error (or any Error) in the page's one alert: the server's
+ * message, already in the page's language, and the field it names by its
+ * label. The code and status stay out of sight (data-code, data-status) for
+ * whoever supports the user; an error the sign-in form already answers is not
+ * shown again.
+ */
 export function showError(err) {
   const box = banner('alert');
   if (!box) throw err;
+  if (err && err.handled) return;
   const msg = box.querySelector('.alert-message');
   const detail = box.querySelector('.alert-detail');
   msg.textContent = (err && err.message) || String(err);
-  const parts = [];
-  if (err && err.field) parts.push(t('common.field') + ': ' + err.field);
-  if (err && err.code) parts.push(err.code + (err.status ? ' · HTTP ' + err.status : ''));
-  detail.textContent = parts.join(' · ');
+  const field = err && err.field ? String(err.field).replace(/^\[\d+\]\./, '') : '';
+  detail.textContent = field ? t('err.field', { name: enumLabel('fields', field) }) : '';
+  box.dataset.code = (err && err.code) || '';
+  box.dataset.status = (err && err.status) || '';
   box.hidden = false;
   hideNotice();
   // A thrown Error that is not the server's answer is a bug of ours: keep its stack in the console.

@@ -52,11 +52,14 @@ const char *pa_strerror(int code);
 const char *pa_errname(int code);
 
 /* The message of the most recent failure, kept on the caller's stack. `field` names
- * the input column or JSON field at fault, empty when none is. */
+ * the input column or JSON field at fault, empty when none is.  The message is
+ * formatted twice when it is set, in English and in Chinese (the catalogue of
+ * messages.c), so that each front end shows the language its user asked for. */
 struct pa_error {
     int code;
     char field[64];
-    char message[512];
+    char message[512];    /* English */
+    char message_zh[512]; /* 简体中文 */
 };
 
 void pa_error_clear(struct pa_error *err);
@@ -65,6 +68,53 @@ int pa_error_set(struct pa_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int pa_error_setf(struct pa_error *err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* ---- messages in two languages (i18n.c, messages.c) ---------------------- */
+
+/* The languages of messages and labels.  PA_LANG_ZH first: it is the UI's own. */
+enum pa_lang { PA_LANG_ZH, PA_LANG_EN };
+
+/* The message of err in lang; pa_strerror's text when err holds none. */
+const char *pa_error_text(const struct pa_error *err, enum pa_lang lang);
+const char *pa_strerror_lang(int code, enum pa_lang lang);
+/* Marks a literal as a message phrase for the catalogue's test, which finds
+ * every text that needs a Chinese twin; it changes nothing. */
+#define PA_MSG(text) (text)
+/* The Chinese twin of an English format or phrase in the catalogue, NULL if
+ * it has none.  The twin has the same conversions in the same order; in it,
+ * %#s shows its argument by its Chinese label (pa_field_label, else the
+ * catalogue), and any %s argument that is itself a recent message (an earlier
+ * error's text, embedded) is shown by that message's Chinese twin. */
+const char *pa_msg_zh(const char *en);
+/* Formats an English format in lang (the catalogue's twin for PA_LANG_ZH).
+ * Returns what vsnprintf returns. */
+int pa_msg_vformat(char *buf, size_t size, enum pa_lang lang, const char *fmt, va_list ap);
+int pa_msg_format(char *buf, size_t size, enum pa_lang lang, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Formats fmt in both languages at once, into en and zh (each of size bytes),
+ * and remembers the pair (pa_msg_twin) for a message that embeds en later. */
+void pa_msg_format2(char *en, char *zh, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Declares zh the Chinese of en, a text built by hand that a later message
+ * embeds with %s (a list of codes, a detail).  Kept in a small shared ring of
+ * recent texts; thread-safe. */
+void pa_msg_twin(const char *en, const char *zh);
+/* The text after a "line N: " or "第 N 行：" prefix (files name the line
+ * themselves), or text itself. */
+const char *pa_msg_skip_line(const char *text);
+/* The label of a record field, JSON field or CSV column in lang: Chinese
+ * (预算, 开始日期 ...) or, in English, the name itself; name itself when the
+ * table does not know it.  Shared by messages and Chinese column headings. */
+const char *pa_field_label(const char *name, enum pa_lang lang);
+/* The i-th name the field table knows (in byte order), NULL past the last. */
+const char *pa_field_name(size_t i);
+/* What an HTTP error code ("not_found", "forbidden" ...) means, in lang; NULL
+ * for a code the table does not know. */
+const char *pa_error_code_text(const char *code, enum pa_lang lang);
+/* The language an Accept-Language header prefers: PA_LANG_ZH when a zh range
+ * has a higher q-value than any en range (or en is absent), else PA_LANG_EN,
+ * which is also the answer for NULL, "*" or a header naming neither. */
+enum pa_lang pa_lang_accept(const char *header);
 
 /* ---- money ------------------------------------------------------------- */
 

@@ -21,6 +21,7 @@ struct pa_row_error {
     long line;       /* physical line where the record starts, 1-based */
     char column[64]; /* empty when the problem is not one column's */
     char message[512];
+    char message_zh[512]; /* the same in Chinese */
 };
 
 struct pa_import_report {

@@ -107,6 +107,7 @@ struct pa_transfer_outcome {
     enum pa_transfer_result result;
     char field[32];   /* EXISTS_DIFFERENT: the field that differs; otherwise the field at fault */
     char detail[320]; /* e.g. the balance available for EXCEEDS_CREDITS */
+    char detail_zh[320]; /* the same in Chinese */
 };
 
 /* The transfer a record of kind "transfers" (a CSV row, an API object) describes;

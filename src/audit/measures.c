@@ -95,15 +95,15 @@ static const char *param_hint(enum pa_param_type type)
 {
     switch (type) {
     case PA_PARAM_DAYS:
-        return "a whole number of days";
+        return PA_MSG("a whole number of days");
     case PA_PARAM_COUNT:
-        return "a whole number, at least 1";
+        return PA_MSG("a whole number, at least 1");
     case PA_PARAM_MONEY:
-        return "an amount in yuan with at most two decimals";
+        return PA_MSG("an amount in yuan with at most two decimals");
     case PA_PARAM_PERCENT:
-        return "a percentage from 0 to 100 with at most two decimals";
+        return PA_MSG("a percentage from 0 to 100 with at most two decimals");
     case PA_PARAM_PURPOSES:
-        return "payment purposes separated by commas (works, debt, vehicles, ...)";
+        return PA_MSG("payment purposes separated by commas (works, debt, vehicles, ...)");
     }
     return "?";
 }

@@ -430,7 +430,7 @@ static int switch_user(struct pa_db *db, const char *name, bool disable, struct 
         rc = existing(db, name, &stored, &disabled, err);
     if (rc == 0 && disabled == disable)
         rc = pa_error_setf(err, PA_EINVAL, "name", "user '%s' is %s already", name,
-                           disable ? "disabled" : "enabled");
+                           disable ? PA_MSG("disabled") : PA_MSG("enabled"));
     if (rc != 0)
         return rc;
     json_t *data = json_pack("{s:s}", "name", name);

@@ -17,8 +17,6 @@ enum pa_exit {
     PA_EXIT_VERIFY = 3,  /* verification failed */
 };
 
-enum pa_lang { PA_LANG_ZH, PA_LANG_EN };
-
 struct pa_cli {
     const char *db_path;
     const char *actor;
@@ -49,6 +47,12 @@ int pa_cli_transaction(struct pa_db *db, int (*fn)(struct pa_db *db, void *ctx, 
 int pa_cli_fail(const struct pa_error *err);
 int pa_cli_exit_code(int code);
 int pa_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints `pairaid: message` (English fmt, shown in the language of errors). */
+void pa_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The language of error lines: English unless --lang zh or $PAIRAID_LANG=zh
+ * asked for Chinese (tables are Chinese by default; errors stay English by
+ * default so that scripts reading them keep working). */
+enum pa_lang pa_cli_error_lang(void);
 
 /* Bilingual labels: the Chinese first, English with --lang en. */
 const char *pa_cli_label(const struct pa_cli *cli, const char *zh, const char *en);

@@ -157,11 +157,10 @@ static int report(const struct pa_cli *cli, const struct pa_transfer *t,
         return PA_EXIT_OK;
     }
     if (out->result == PA_TR_EXISTS_DIFFERENT)
-        fprintf(stderr, "pairaid: transfer '%s' already exists with a different %s\n", t->id,
-                out->field);
+        pa_cli_error("transfer '%s' already exists with a different %s", t->id, out->field);
     else
-        fprintf(stderr, "pairaid: transfer '%s' refused: %s%s%s\n", t->id,
-                pa_transfer_result_text(out->result), out->detail[0] ? ": " : "", out->detail);
+        pa_cli_error("transfer '%s' refused: %s%s%s", t->id, pa_transfer_result_text(out->result),
+                     out->detail[0] ? PA_MSG(": ") : "", out->detail);
     return PA_EXIT_INPUT;
 }
 

@@ -12,7 +12,7 @@ char *pa_cli_read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "pairaid: %s: cannot read the file\n", path);
+        pa_cli_error("%s: cannot read the file", path);
         return NULL;
     }
     size_t cap = 4096, len = 0;
@@ -25,7 +25,7 @@ char *pa_cli_read_text(const char *path)
             if (grown == NULL) {
                 free(buf);
                 buf = NULL;
-                fprintf(stderr, "pairaid: %s: measures are at most 1 MiB of text\n", path);
+                pa_cli_error("%s: measures are at most 1 MiB of text", path);
                 break;
             }
             buf = grown;
@@ -36,7 +36,7 @@ char *pa_cli_read_text(const char *path)
     if (buf)
         buf[len] = '\0';
     if (buf && strlen(buf) != len) {
-        fprintf(stderr, "pairaid: %s: not a text file (it holds a NUL byte)\n", path);
+        pa_cli_error("%s: not a text file (it holds a NUL byte)", path);
         free(buf);
         return NULL;
     }
@@ -46,9 +46,8 @@ char *pa_cli_read_text(const char *path)
 int pa_cli_file_error(const char *path, int line, const struct pa_error *err)
 {
     /* the library's message starts "line N: "; the prefix says it already */
-    const char *message = strncmp(err->message, "line ", 5) == 0 ? strstr(err->message, ": ")
-                                                                 : NULL;
+    const char *message = pa_msg_skip_line(pa_error_text(err, pa_cli_error_lang()));
     fprintf(stderr, "pairaid: %s:%d: column %s: %s\n", path, line,
-            err->field[0] ? err->field : "-", message ? message + 2 : err->message);
+            err->field[0] ? err->field : "-", message);
     return PA_EXIT_INPUT;
 }

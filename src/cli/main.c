@@ -60,23 +60,41 @@ int pa_cli_exit_code(int code)
     }
 }
 
+static enum pa_lang error_lang = PA_LANG_EN;
+
+enum pa_lang pa_cli_error_lang(void)
+{
+    return error_lang;
+}
+
 int pa_cli_fail(const struct pa_error *err)
 {
     if (err->field[0])
-        fprintf(stderr, "pairaid: %s: %s\n", err->field, err->message);
+        fprintf(stderr, "pairaid: %s: %s\n", err->field, pa_error_text(err, error_lang));
     else
-        fprintf(stderr, "pairaid: %s\n", err->message[0] ? err->message : pa_strerror(err->code));
+        fprintf(stderr, "pairaid: %s\n", pa_error_text(err, error_lang));
     return pa_cli_exit_code(err->code);
+}
+
+void pa_cli_error(const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    pa_msg_vformat(message, sizeof(message), error_lang, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "pairaid: %s\n", message);
 }
 
 int pa_cli_usage(const char *fmt, ...)
 {
+    char message[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("pairaid: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see 'pairaid help')\n", stderr);
+    pa_msg_vformat(message, sizeof(message), error_lang, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "pairaid: %s%s\n", message,
+            error_lang == PA_LANG_ZH ? "（见 pairaid help）" : " (see 'pairaid help')");
     return PA_EXIT_INPUT;
 }
 
@@ -106,6 +124,7 @@ int pa_cli_global_option(struct pa_cli *cli, int opt, const char *arg)
     case 0x102:
         if (strcmp(arg, "zh") == 0 || strcmp(arg, "en") == 0) {
             cli->lang = arg[0] == 'e' ? PA_LANG_EN : PA_LANG_ZH;
+            error_lang = cli->lang;
             return 1;
         }
         pa_cli_usage("--lang takes zh or en");
@@ -221,14 +240,14 @@ void pa_cli_print_report(const char *file, const struct pa_import_report *report
 {
     for (int i = 0; i < report->kept; i++) {
         const struct pa_row_error *e = &report->errors[i];
+        const char *message = error_lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh : e->message;
         if (e->column[0])
-            fprintf(stderr, "pairaid: %s:%ld: column %s: %s\n", file, e->line, e->column,
-                    e->message);
+            fprintf(stderr, "pairaid: %s:%ld: column %s: %s\n", file, e->line, e->column, message);
         else
-            fprintf(stderr, "pairaid: %s:%ld: %s\n", file, e->line, e->message);
+            fprintf(stderr, "pairaid: %s:%ld: %s\n", file, e->line, message);
     }
     if (report->nerrors > report->kept)
-        fprintf(stderr, "pairaid: %s: and %ld more\n", file, report->nerrors - report->kept);
+        pa_cli_error("%s: and %ld more", file, report->nerrors - report->kept);
 }
 
 static void help(void)
@@ -259,6 +278,9 @@ int main(int argc, char **argv)
                                             {"version", no_argument, NULL, 'V'},
                                             {0, 0, 0, 0}};
     struct pa_cli cli = {.db_path = getenv("PAIRAID_DB"), .actor = default_actor(), .argv = argv};
+    const char *lang = getenv("PAIRAID_LANG");
+    if (lang && (strcmp(lang, "zh") == 0 || strcmp(lang, "en") == 0))
+        cli.lang = error_lang = lang[0] == 'e' ? PA_LANG_EN : PA_LANG_ZH;
     opterr = 0; /* we print our own one-line messages */
     if (cli.db_path == NULL || cli.db_path[0] == '\0')
         cli.db_path = "pairaid.db";

@@ -1,7 +1,8 @@
 /*
  * error.c - error codes, their names and the message kept on struct pa_error.
  * The library never prints: it explains failures here and lets the front end
- * decide how to show them.
+ * decide how to show them.  Each message is formatted in English and in
+ * Chinese when it is set (i18n.c), so that the front end need only choose.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,13 @@ const char *pa_strerror(int code)
 #undef PA_ERRNO_TEXT
     }
     return "unknown error";
+}
+
+const char *pa_strerror_lang(int code, enum pa_lang lang)
+{
+    const char *en = pa_strerror(code);
+    const char *zh = lang == PA_LANG_ZH ? pa_msg_zh(en) : NULL;
+    return zh ? zh : en;
 }
 
 const char *pa_errname(int code)
@@ -40,6 +48,13 @@ void pa_error_clear(struct pa_error *err)
     err->code = 0;
     err->field[0] = '\0';
     err->message[0] = '\0';
+    err->message_zh[0] = '\0';
+}
+
+const char *pa_error_text(const struct pa_error *err, enum pa_lang lang)
+{
+    const char *text = lang == PA_LANG_ZH && err->message_zh[0] ? err->message_zh : err->message;
+    return text[0] ? text : pa_strerror_lang(err->code, lang);
 }
 
 static int error_vset(struct pa_error *err, int code, const char *field, const char *fmt,
@@ -50,12 +65,21 @@ static int error_vset(struct pa_error *err, int code, const char *field, const c
         return code;
     /* Formatted apart first: callers may pass err->message or err->field as an
      * argument ("%s: more context"), which must not overlap the output. */
-    char message[sizeof(err->message)], name[sizeof(err->field)];
+    char message[sizeof(err->message)], zh[sizeof(err->message_zh)], name[sizeof(err->field)];
     snprintf(name, sizeof(name), "%s", field ? field : "");
+    va_list again;
+    va_copy(again, ap);
+    /* an embedded earlier message of err is found by its text (pa_msg_twin) */
+    if (err->message[0] && err->message_zh[0])
+        pa_msg_twin(err->message, err->message_zh);
     vsnprintf(message, sizeof(message), fmt, ap);
+    pa_msg_vformat(zh, sizeof(zh), PA_LANG_ZH, fmt, again);
+    va_end(again);
     err->code = code;
     memcpy(err->field, name, sizeof(name));
     memcpy(err->message, message, sizeof(message));
+    memcpy(err->message_zh, zh, sizeof(zh));
+    pa_msg_twin(err->message, err->message_zh);
     return code;
 }
 

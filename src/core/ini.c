@@ -129,11 +129,8 @@ int pa_ini_parse(const char *text, const struct pa_ini_handler *h, void *ctx, in
     free(p.seen);
     if (line)
         *line = rc != 0 && at > 0 ? at : 0;
-    if (rc != 0 && at > 0) {
-        char message[sizeof(local.message) + 32];
-        snprintf(message, sizeof(message), "line %d: %s", at, local.message);
-        snprintf(local.message, sizeof(local.message), "%.500s", message);
-    }
+    if (rc != 0 && at > 0)
+        pa_error_setf(&local, rc, local.field, "line %d: %.480s", at, local.message);
     if (rc != 0 && err)
         *err = local;
     return rc;

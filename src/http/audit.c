@@ -30,7 +30,7 @@
 static void fail_path(struct pa_http_request *r, const struct pa_error *err, const char *field)
 {
     if (err->code == PA_ENOTFOUND && strcmp(err->field, field) == 0)
-        pa_http_error(r, 404, "not_found", NULL, "%s", err->message);
+        pa_http_error(r, 404, "not_found", NULL, "%s", pa_error_text(err, r->lang));
     else
         pa_http_fail(r, err);
 }
@@ -61,7 +61,7 @@ void pa_h_findings(struct pa_http_request *r)
             json_pack("{s:o, s:I}", "findings", list, "total", (json_int_t)json_array_size(list)));
     } else if (err.code == PA_EINVAL) {
         /* a status, rule or severity that is not one: a bad query parameter */
-        pa_http_error(r, 400, "malformed", err.field, "%s", err.message);
+        pa_http_error(r, 400, "malformed", err.field, "%s", pa_error_text(&err, r->lang));
     } else {
         pa_http_fail(r, &err);
     }
@@ -195,7 +195,7 @@ void pa_h_media_upload(struct pa_http_request *r)
     int rc = pa_media_store_bytes(db, map, r->body_len, name, &err);
     munmap(map, r->body_len);
     if (rc == PA_ERANGE) {
-        pa_http_error(r, 413, "too_large", NULL, "%s", err.message);
+        pa_http_error(r, 413, "too_large", NULL, "%s", pa_error_text(&err, r->lang));
     } else if (rc != 0) {
         pa_http_fail(r, &err);
     } else {
@@ -231,7 +231,7 @@ void pa_h_measures(struct pa_http_request *r)
     else if (err.code == PA_ENOTFOUND || err.code == PA_EINVAL)
         pa_http_error(r, err.code == PA_ENOTFOUND ? 404 : 400,
                       err.code == PA_ENOTFOUND ? "not_found" : "malformed", err.field, "%s",
-                      err.message);
+                      pa_error_text(&err, r->lang));
     else
         pa_http_fail(r, &err);
 }

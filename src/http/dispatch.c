@@ -45,6 +45,7 @@ void pa_http_request_init(struct pa_http_request *r, struct pa_http_service *s, 
     r->metrics = pa_http_service_metrics(s);
     r->limiter = pa_http_service_limiter(s);
     r->started_ns = now_ns();
+    r->lang = PA_LANG_EN; /* existing API clients read English */
     r->method = pa_http_strdup(r, method);
     r->url = pa_http_strdup(r, url);
     snprintf(r->client, sizeof(r->client), "%s", client ? client : "");
@@ -76,6 +77,8 @@ static void add_field(struct pa_http_request *r, struct pa_http_field *fields, i
 void pa_http_add_header(struct pa_http_request *r, const char *name, const char *value)
 {
     add_field(r, r->headers, &r->nheaders, name, value ? value : "");
+    if (strcasecmp(name, "Accept-Language") == 0)
+        r->lang = pa_lang_accept(value);
 }
 
 void pa_http_add_arg(struct pa_http_request *r, const char *name, const char *value)
@@ -122,29 +125,29 @@ static bool has_control(const char *s)
 static unsigned framing_problem(struct pa_http_request *r, const char **why)
 {
     if (r->too_many_fields) {
-        *why = "too many headers or query arguments";
+        *why = PA_MSG("too many headers or query arguments");
         return 431;
     }
     int transfer_encodings = 0;
     for (int i = 0; i < r->nheaders; i++) {
         if (has_control(r->headers[i].name) || has_control(r->headers[i].value)) {
-            *why = "a header holds a control character (a bare CR?)";
+            *why = PA_MSG("a header holds a control character (a bare CR?)");
             return 400;
         }
         transfer_encodings += strcasecmp(r->headers[i].name, "Transfer-Encoding") == 0;
     }
     const char *te = pa_http_header(r, "Transfer-Encoding");
     if (transfer_encodings > 1 || (te && strcasecmp(te, "chunked") != 0)) {
-        *why = "only the chunked transfer coding is understood";
+        *why = PA_MSG("only the chunked transfer coding is understood");
         return 501;
     }
     int64_t length = content_length(r);
     if (length == -2) {
-        *why = "Content-Length is not one whole number";
+        *why = PA_MSG("Content-Length is not one whole number");
         return 400;
     }
     if (te && length >= 0) {
-        *why = "a request has either Content-Length or Transfer-Encoding, not both";
+        *why = PA_MSG("a request has either Content-Length or Transfer-Encoding, not both");
         return 400;
     }
     return 0;
@@ -235,7 +238,8 @@ static const struct pa_route *find_route(struct pa_http_request *r)
 
 static void refuse(struct pa_http_request *r, unsigned status, const char *code, const char *why)
 {
-    pa_http_error(r, status, code, NULL, "%s", why);
+    const char *zh = r->lang == PA_LANG_ZH ? pa_msg_zh(why) : NULL;
+    pa_http_error(r, status, code, NULL, "%s", zh ? zh : why);
     r->close = true;
 }
 

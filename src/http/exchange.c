@@ -61,15 +61,19 @@ static void answer_rows(struct pa_http_request *r, const struct pa_import_report
         last_line = e->line;
         json_array_append_new(errors,
                               json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)e->line, "column",
-                                        e->column[0] ? e->column : NULL, "message", e->message));
+                                        e->column[0] ? e->column : NULL, "message",
+                                        r->lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh
+                                                                                  : e->message));
     }
-    char message[160];
+    char message[200];
     if (report->nerrors > report->kept)
-        snprintf(message, sizeof(message), "%ld problems were found; the first %d are listed",
-                 report->nerrors, report->kept);
+        pa_msg_format(message, sizeof(message), r->lang,
+                      "%ld problems were found; the first %d are listed", report->nerrors,
+                      report->kept);
+    else if (rows == 1)
+        pa_msg_format(message, sizeof(message), r->lang, "%ld row has problems", rows);
     else
-        snprintf(message, sizeof(message), "%ld %s problems", rows,
-                 rows == 1 ? "row has" : "rows have");
+        pa_msg_format(message, sizeof(message), r->lang, "%ld rows have problems", rows);
     json_t *error = json_pack("{s:s, s:s, s:n, s:o}", "code", "invalid", "message", message,
                               "field", "errors", errors);
     pa_http_json(r, 422, json_pack("{s:o}", "error", error));
@@ -84,13 +88,16 @@ static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, st
     struct pa_import_options opts = {.encoding = job->encoding, .base_dir = media};
     struct pa_import_report report;
     int rc = pa_import(db, job->kind, job->data, job->len, &opts, &report, err);
-    for (int i = 0; i < report.kept; i++)
+    for (int i = 0; i < report.kept; i++) {
         strip_dir(report.errors[i].message, media);
+        strip_dir(report.errors[i].message_zh, media);
+    }
     strip_dir(err->message, media);
+    strip_dir(err->message_zh, media);
     if (rc == PA_EINVAL && report.nerrors > 0)
         answer_rows(r, &report);
     else if (rc == PA_EINVAL && job->encoding) /* the kind is known: the encoding is not */
-        pa_http_error(r, 400, "malformed", "encoding", "%s", err->message);
+        pa_http_error(r, 400, "malformed", "encoding", "%s", pa_error_text(err, r->lang));
     else if (rc == 0)
         pa_http_json(r, 200,
                      json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)report.rows,

@@ -77,6 +77,7 @@ struct pa_http_request {
     struct pa_http_field headers[PA_HTTP_FIELDS_MAX], args[PA_HTTP_FIELDS_MAX];
     int nheaders, nargs;
     bool too_many_fields;
+    enum pa_lang lang; /* of error messages: Accept-Language, English by default */
     char client[PA_HTTP_ADDR_MAX]; /* the peer, or the client a trusted proxy names */
     long long started_ns;
 

@@ -209,7 +209,7 @@ static int refusal(const struct submission *s, struct pa_error *err)
             snprintf(field, sizeof(field), "%s", name ? name : "");
         return pa_error_setf(err, is_conflict(o->result) ? PA_EEXIST : PA_EINVAL, field,
                              "%s: %s%s%s", pa_transfer_result_name(o->result),
-                             pa_transfer_result_text(o->result), o->detail[0] ? ": " : "",
+                             pa_transfer_result_text(o->result), o->detail[0] ? PA_MSG(": ") : "",
                              o->detail);
     }
     return 0;

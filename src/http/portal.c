@@ -164,7 +164,7 @@ void pa_h_regions(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     if (parent && pa_region_code_check(parent, &err) != 0) {
-        pa_http_error(r, 400, "malformed", "parent", "%s", err.message);
+        pa_http_error(r, 400, "malformed", "parent", "%s", pa_error_text(&err, r->lang));
         return;
     }
     struct pa_db *db = pa_http_reader(r);
@@ -274,10 +274,22 @@ static json_t *rules_json(void)
     return list;
 }
 
+/* The Chinese labels of record fields and of the codes messages name, so that
+ * a page can name the field an error is about as the message does. */
+static json_t *fields_json(void)
+{
+    json_t *list = json_array();
+    const char *name;
+    for (size_t i = 0; list && (name = pa_field_name(i)) != NULL; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "name", name, "zh",
+                                              pa_field_label(name, PA_LANG_ZH)));
+    return list;
+}
+
 void pa_h_enums(struct pa_http_request *r)
 {
     answer(r, 0, NULL,
-           json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "project_kinds",
+           json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "fields", fields_json(), "project_kinds",
                      enum_json("projects", "kind"), "statuses", enum_json("projects", "status"),
                      "domains", enum_json("projects", "domain"), "milestone_kinds",
                      enum_json("milestones", "kind"), "account_kinds",

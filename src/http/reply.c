@@ -56,7 +56,7 @@ void pa_http_error(struct pa_http_request *r, unsigned status, const char *code,
     char message[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof(message), fmt, ap);
+    pa_msg_vformat(message, sizeof(message), r->lang, fmt, ap);
     va_end(ap);
     json_t *error = json_pack("{s:s, s:s, s:s?}", "code", code, "message", message, "field",
                               field && field[0] ? field : NULL);
@@ -100,21 +100,22 @@ void pa_http_fail(struct pa_http_request *r, const struct pa_error *err)
     default:
         status = 500, code = "internal";
     }
-    pa_http_error(r, status, code, err->field, "%s", err->message[0] ? err->message : "failed");
+    pa_http_error(r, status, code, err->field, "%s", pa_error_text(err, r->lang));
 }
 
 void pa_http_file_error(struct pa_http_request *r, int line, const struct pa_error *err)
 {
     /* the INI reader may have named the line already; the key is named once */
-    const char *rest = err->message;
-    if (strncmp(rest, "line ", 5) == 0 && strstr(rest, ": ") != NULL)
-        rest = strstr(rest, ": ") + 2;
-    char quoted[80], message[700];
-    snprintf(quoted, sizeof(quoted), "'%s'", err->field);
+    const char *rest = pa_msg_skip_line(pa_error_text(err, r->lang));
+    char quoted[80], message[1200];
+    snprintf(quoted, sizeof(quoted), r->lang == PA_LANG_ZH ? "“%s”" : "'%s'", err->field);
     bool named =
         err->field[0] == '\0' || strstr(rest, quoted) || strstr(rest, err->field) == rest;
-    snprintf(message, sizeof(message), "line %d: %s%s%s%s", line, named ? "" : "key '",
-             named ? "" : err->field, named ? "" : "': ", rest);
+    if (named)
+        pa_msg_format(message, sizeof(message), r->lang, "line %d: %s", line, rest);
+    else
+        pa_msg_format(message, sizeof(message), r->lang, "line %d: key '%s': %s", line,
+                      err->field, rest);
     json_t *error = json_pack("{s:s, s:s, s:s}", "code", "invalid", "message", message,
                               "field", err->field[0] ? err->field : "text");
     if (error == NULL) /* the message quotes the file, which need not be UTF-8 */

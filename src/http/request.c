@@ -270,12 +270,12 @@ static const char *column_text(struct pa_http_request *r, const struct pa_column
         if (json_is_string(value))
             return json_string_value(value);
     }
-    static const char *const expected[] = {[PA_COL_COUNT] = "a whole number >= 0",
-                                           [PA_COL_BOOL] = "true or false",
-                                           [PA_COL_MONEY] = "a string like \"1400000.00\""};
+    static const char *const expected[] = {[PA_COL_COUNT] = PA_MSG("a whole number >= 0"),
+                                           [PA_COL_BOOL] = PA_MSG("true or false"),
+                                           [PA_COL_MONEY] = PA_MSG("a string like \"1400000.00\"")};
     const char *want = (size_t)col->type < PA_ARRAY_LEN(expected) && expected[col->type]
                            ? expected[col->type]
-                           : "a string";
+                           : PA_MSG("a string");
     pa_http_error(r, 422, "invalid", field, "%s must be %s", field, want);
     return NULL;
 }

@@ -75,9 +75,12 @@ static void add_error(struct importer *im, long line, const char *column, const 
     struct pa_row_error *e = &r->errors[r->kept++];
     e->line = line;
     snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    pa_msg_vformat(e->message_zh, sizeof(e->message_zh), PA_LANG_ZH, fmt, again);
+    va_end(again);
     va_end(ap);
 }
 
@@ -434,8 +437,9 @@ static int from_gb18030(const char *data, size_t len, char **out, size_t *out_le
         if (report->errors) {
             report->kept = 1;
             report->errors[0].line = line;
-            snprintf(report->errors[0].message, sizeof(report->errors[0].message),
-                     "not valid GB18030 text (byte %zu)", (size_t)(in - data) + 1);
+            pa_msg_format2(report->errors[0].message, report->errors[0].message_zh,
+                           sizeof(report->errors[0].message), "not valid GB18030 text (byte %zu)",
+                           (size_t)(in - data) + 1);
         }
         rc = PA_EINVAL;
     }

@@ -101,7 +101,7 @@ static int put_transfer(struct pa_db *db, const struct pa_record *rec, enum pa_p
                              "transfer '%s' is already recorded with a different %s", t.id,
                              out.field);
     return pa_error_setf(err, PA_EINVAL, field, "%s%s%s", pa_transfer_result_text(out.result),
-                         out.detail[0] ? ": " : "", out.detail);
+                         out.detail[0] ? PA_MSG(": ") : "", out.detail);
 }
 
 const struct pa_kind pa_ledger__transfer_kind = {

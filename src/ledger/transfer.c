@@ -276,7 +276,7 @@ static int check_payment_limit(struct pa_db *db, const struct pa_transfer *t,
     char most[64], need[64];
     pa_money_format(limit, PA_YUAN, PA_MONEY_GROUP, most, sizeof(most));
     pa_money_format(t->amount_fen, PA_YUAN, PA_MONEY_GROUP, need, sizeof(need));
-    snprintf(out->detail, sizeof(out->detail),
+    pa_msg_format2(out->detail, out->detail_zh, sizeof(out->detail),
              "the measures let a recipient pay up to %s from a project account at once, this "
              "payment is %s: submit it as a pending transfer for the donor to approve",
              most, need);
@@ -335,7 +335,7 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
         char have[64], need[64];
         pa_money_format(available, PA_YUAN, PA_MONEY_GROUP, have, sizeof(have));
         pa_money_format(t->amount_fen, PA_YUAN, PA_MONEY_GROUP, need, sizeof(need));
-        snprintf(out->detail, sizeof(out->detail),
+        pa_msg_format2(out->detail, out->detail_zh, sizeof(out->detail),
                  "account '%s' has %s available, the transfer needs %s", a->code, have, need);
         return outcome(out, PA_TR_EXCEEDS_CREDITS, NULL), 0;
     }
@@ -350,7 +350,7 @@ static int check_new(struct pa_db *db, const struct pa_transfer *t, struct effec
             pa_money_format(unfunded > 0 ? unfunded : 0, PA_YUAN, PA_MONEY_GROUP, left,
                             sizeof(left));
             pa_money_format(t->amount_fen, PA_YUAN, PA_MONEY_GROUP, need, sizeof(need));
-            snprintf(out->detail, sizeof(out->detail),
+            pa_msg_format2(out->detail, out->detail_zh, sizeof(out->detail),
                      "the project of '%s' may still be given %s, the request asks %s", b->code,
                      left, need);
             return outcome(out, PA_TR_EXCEEDS_BUDGET, NULL), 0;

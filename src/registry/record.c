@@ -30,10 +30,14 @@ static int parse_enum(const struct pa_column *col, const char *text, struct pa_v
             return 0;
         }
     }
-    char list[256] = "";
-    for (const struct pa_enum_value *e = col->values; e->name; e++)
+    char list[256] = "", zh[512] = "";
+    for (const struct pa_enum_value *e = col->values; e->name; e++) {
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? ", " : "",
                  e->name);
+        snprintf(zh + strlen(zh), sizeof(zh) - strlen(zh), "%s%s（%s）", zh[0] ? "、" : "",
+                 e->zh ? e->zh : e->name, e->name);
+    }
+    pa_msg_twin(list, zh); /* the Chinese message names the values by their Chinese names */
     return pa_error_set(err, PA_EINVAL, "'%.40s' is not one of %s", text, list);
 }
 

@@ -71,9 +71,17 @@ int pa_scope_require(struct pa_db *db, enum pa_role role, const char *region, co
         return deny_role(who, what, err);
     bool covered;
     int rc = pa_scope_covers_region(db, region, &covered, err);
-    if (rc == 0 && !covered)
+    if (rc == 0 && !covered) {
+        /* in Chinese the region is named as well as coded: 东海县（320722） */
+        char name[128], zh[160];
+        struct pa_error ignored;
+        if (pa_region_name(db, who->region, name, sizeof(name), &ignored) == 0) {
+            snprintf(zh, sizeof(zh), "%s（%s）", name, who->region);
+            pa_msg_twin(who->region, zh);
+        }
         rc = pa_error_set(err, PA_EDENIED, "user '%s' may not %s: it is outside region %s",
                           who->name, what, who->region);
+    }
     return rc;
 }
 

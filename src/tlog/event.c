@@ -107,7 +107,7 @@ static int unpack_envelope(struct pa_event *ev, struct pa_error *err)
                             (long long)version);
     if ((version == 1) != (ev->role == NULL) || (ev->scope && !ev->role))
         return pa_error_set(err, PA_ETAMPER, "a version %d event %s a role", (int)version,
-                            version == 1 ? "has" : "lacks");
+                            version == 1 ? PA_MSG("has") : PA_MSG("lacks"));
     ev->version = (int)version;
     ev->time = time_s;
     ev->data = data;

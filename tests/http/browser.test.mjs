@@ -340,7 +340,9 @@ async function everyPage(page, base, who) {
   contains(await text(page, 'import-error-2'), 'budget', 'line 2 names the column');
   contains(await text(page, 'import-error-3'), '2024-02-30', 'line 3 names the bad date');
   await visible(page, 'alert');
-  contains(await text(page, 'alert'), 'HTTP 422', 'the alert names the status');
+  // the server's own sentence in Chinese, not "invalid · HTTP 422" (issue 12)
+  contains(await text(page, 'alert'), '行有问题', 'the alert says, in Chinese, that rows have problems');
+  check(!(await text(page, 'alert')).includes('HTTP'), 'the alert shows no HTTP status');
   await shot(page, `app-${who}-import`);
   checkProblems();
 }

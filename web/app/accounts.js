@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { el, clear, table, select, facts } from '../ui.js';
-import { t, enumLabel } from '../i18n.js';
+import { t, enumLabel, colon } from '../i18n.js';
 import { formatYuan, toFen } from '../format.js';
 import { getAccounts, currentUser } from './session.js';
 
@@ -43,7 +43,7 @@ async function renderList(root) {
   root.append(el('h1', { text: t('acc.title') }), el('p', { class: 'lead', text: t('acc.lead') }));
   const all = await getAccounts(true); // balances change with every transfer: always fresh here
   const q = el('input', { type: 'search', testid: 'account-search', placeholder: t('acc.filter_placeholder'), 'aria-label': t('a11y.search_accounts') });
-  const kind = select({ testid: 'account-kind', 'aria-label': t('acc.kind') }, KINDS.map((k) => ({ value: k, label: enumLabel('account_kind', k) })), '', t('acc.kind') + '：' + t('common.all'));
+  const kind = select({ testid: 'account-kind', 'aria-label': t('acc.kind') }, KINDS.map((k) => ({ value: k, label: enumLabel('account_kind', k) })), '', t('acc.kind') + colon() + t('common.all'));
   const box = el('div');
   // A county office sees its county's accounts first; 查看范围 widens to all it reads.
   const me = currentUser();
@@ -83,7 +83,7 @@ async function renderStatement(root, code, highlight) {
   const res = await api('/accounts/' + encodeURIComponent(code) + '/statement');
   const a = res.account || { code };
   root.append(
-    el('h1', { text: t('acc.statement') + '：' + (a.name || code) }),
+    el('h1', { text: t('acc.statement') + colon() + (a.name || code) }),
     el('div', { class: 'card' }, facts([
       [t('acc.code'), a.code],
       [t('acc.kind'), enumLabel('account_kind', a.kind)],

@@ -11,7 +11,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, loading, select, field, showError, hideError } from '../ui.js';
-import { t } from '../i18n.js';
+import { t, colon, listJoin, paren } from '../i18n.js';
 import { currentUser, getPairings, getAccounts } from './session.js';
 import { rerender } from './nav.js';
 import { importForm } from './import.js';
@@ -133,8 +133,9 @@ function badLines(text, line) {
 
 /** The line a refused INI file names: its message starts "line N: " (docs/api.md). */
 export function errorLine(err) {
-  const m = err && err.status === 422 ? /^line (\d+): /.exec(err.message || '') : null;
-  return m ? Number(m[1]) : null;
+  // the server says "line N: " in English and "第 N 行：" in Chinese
+  const m = err && err.status === 422 ? /^(?:line (\d+): |第 ?(\d+) ?行：)/.exec(err.message || '') : null;
+  return m ? Number(m[1] || m[2]) : null;
 }
 
 /** A refused scheme: "第 N 行：message" above the lines around it; other errors go to the alert. */
@@ -145,7 +146,7 @@ function schemeError(box, text, err) {
     showError(err);
     return;
   }
-  box.append(el('p', { class: 'line-errors', testid: 'scheme-error' }, el('strong', { text: t('asm.error_line', { line }) + '：' }), err.message.replace(/^line \d+: /, '')), badLines(text, line));
+  box.append(el('p', { class: 'line-errors', testid: 'scheme-error' }, el('strong', { text: t('asm.error_line', { line }) + colon() }), err.message.replace(/^(line \d+: |第 ?\d+ ?行：)/, '')), badLines(text, line));
 }
 
 function schemeName(v) {
@@ -193,7 +194,7 @@ function schemesSection(s) {
     'section',
     { testid: 'schemes' },
     el('h3', { text: t('asm.schemes') }),
-    el('div', { class: 'card', testid: 'scheme-in-use' }, el('p', {}, el('strong', { text: t('asm.in_use') + '：' }), el('span', { testid: 'scheme-in-use-name', text: schemeName({ version: s.in_use, name: s.name }) })), el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: s.text }))),
+    el('div', { class: 'card', testid: 'scheme-in-use' }, el('p', {}, el('strong', { text: t('asm.in_use') + colon() }), el('span', { testid: 'scheme-in-use-name', text: schemeName({ version: s.in_use, name: s.name }) })), el('details', {}, el('summary', { text: t('asm.show_text') }), el('pre', { class: 'mono small', text: s.text }))),
     versions,
     form
   );
@@ -212,7 +213,7 @@ function manualIndicators(text) {
 }
 
 function scoresSection(s) {
-  return el('section', { testid: 'manual-scores' }, el('h3', { text: t('asm.scores_title') }), el('p', { class: 'muted small', text: t('asm.scores_lead', { list: manualIndicators(s.text).join('、') }) }), importForm(['scores'], 'scores'));
+  return el('section', { testid: 'manual-scores' }, el('h3', { text: t('asm.scores_title') }), el('p', { class: 'muted small', text: t('asm.scores_lead', { list: listJoin(manualIndicators(s.text)) }) }), importForm(['scores'], 'scores'));
 }
 
 // --- assessors: compare two schemes, publish ---------------------------------------------------------
@@ -220,7 +221,7 @@ function scoresSection(s) {
 /** The schemes to choose from: in use, the default, every version, or a text of one's own. */
 function choices(s) {
   return [
-    { value: 'in_use', label: t('asm.choice_in_use') + '（' + schemeName({ version: s.in_use, name: s.name }) + '）', text: s.text },
+    { value: 'in_use', label: t('asm.choice_in_use') + paren(schemeName({ version: s.in_use, name: s.name })), text: s.text },
     { value: 'default', label: t('asm.choice_default'), text: s.default_text },
   ]
     .concat(s.versions.map((v) => ({ value: 'v' + v.version, label: t('asm.choice_version', { v: v.version, name: v.name }), text: v.text })))
@@ -273,8 +274,8 @@ function compareTable(a, b) {
   return table(
     [
       { label: t('as.pairing'), render: (code) => (ia.get(code) || ib.get(code)).name },
-      { label: t('asm.scheme_a') + '：' + a.scheme_name, render: cell(ia), num: true, testid: (code) => 'compare-a-' + code },
-      { label: t('asm.scheme_b') + '：' + b.scheme_name, render: cell(ib), num: true, testid: (code) => 'compare-b-' + code },
+      { label: t('asm.scheme_a') + colon() + a.scheme_name, render: cell(ia), num: true, testid: (code) => 'compare-a-' + code },
+      { label: t('asm.scheme_b') + colon() + b.scheme_name, render: cell(ib), num: true, testid: (code) => 'compare-b-' + code },
       { label: t('asm.diff'), render: (code) => rankChange(ia.get(code), ib.get(code)), num: true },
     ],
     rows,

@@ -12,7 +12,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, loading, select, field, facts, showError, markField } from '../ui.js';
-import { t, lang, enumLabel, enumCodes } from '../i18n.js';
+import { t, lang, enumLabel, enumCodes, colon, paren } from '../i18n.js';
 import { formatYuan, formatAmount, sumAmounts, today } from '../format.js';
 import { currentUser, accountIndex } from './session.js';
 import { rerender } from './nav.js';
@@ -128,11 +128,11 @@ async function renderList(root) {
   const rules = enumCodes('rule').map((r) => ({ value: r, label: enumLabel('rule', r) }));
   const statuses = [{ value: 'all', label: t('aud.status_all') }].concat(['acknowledged', 'explained', 'resolved', 'cleared'].map((s) => ({ value: s, label: enumLabel('finding_status', s) })));
   const controls = {
-    rule: select({ testid: 'filter-rule', 'aria-label': t('aud.rule') }, rules, filters.rule, t('aud.rule') + '：' + t('common.all')),
-    severity: select({ testid: 'filter-severity', 'aria-label': t('aud.severity') }, ['error', 'warning'].map((s) => ({ value: s, label: enumLabel('severity', s) })), filters.severity, t('aud.severity') + '：' + t('common.all')),
+    rule: select({ testid: 'filter-rule', 'aria-label': t('aud.rule') }, rules, filters.rule, t('aud.rule') + colon() + t('common.all')),
+    severity: select({ testid: 'filter-severity', 'aria-label': t('aud.severity') }, ['error', 'warning'].map((s) => ({ value: s, label: enumLabel('severity', s) })), filters.severity, t('aud.severity') + colon() + t('common.all')),
     status: select({ testid: 'filter-status', 'aria-label': t('aud.status') }, statuses, filters.status, t('aud.status_open')),
-    region: select({ testid: 'filter-region', 'aria-label': t('aud.county') }, choices(everything, 'region', (f) => f.region_name || f.region), filters.region, t('aud.county') + '：' + t('common.all')),
-    project: select({ testid: 'filter-project', 'aria-label': t('aud.project') }, choices(everything, 'project', (f) => f.project), filters.project, t('aud.project') + '：' + t('common.all')),
+    region: select({ testid: 'filter-region', 'aria-label': t('aud.county') }, choices(everything, 'region', (f) => f.region_name || f.region), filters.region, t('aud.county') + colon() + t('common.all')),
+    project: select({ testid: 'filter-project', 'aria-label': t('aud.project') }, choices(everything, 'project', (f) => f.project), filters.project, t('aud.project') + colon() + t('common.all')),
   };
   const load = async () => {
     clear(box).append(loading());
@@ -283,7 +283,7 @@ async function renderFinding(root, id) {
     el('h1', { testid: 'finding-title' }, f.id + ' · ' + ruleName(f), ' ', severityTag(f.severity), ' ', statusTag(f.status, 'finding-status')),
     el('div', { class: 'card finding-message', testid: 'finding-message' }, el('p', { text: f.message })),
     el('div', { class: 'card' }, facts([
-      [t('aud.rule'), ruleName(f) + '（' + f.rule + '）'],
+      [t('aud.rule'), ruleName(f) + paren(f.rule)],
       [t('aud.county'), f.region_name],
       [t('aud.project'), f.project ? el('a', { href: '#/projects/' + encodeURIComponent(f.project), text: f.project }) : null],
       [t('aud.subject'), f.subject],

@@ -26,7 +26,7 @@ function whoAmI(me) {
     'section',
     { class: 'who', testid: 'whoami' },
     stat(t('dash.name'), me.name, null, { testid: 'whoami-name' }),
-    stat(t('dash.role'), enumLabel('role', me.role), me.role, { testid: 'whoami-role' }),
+    stat(t('dash.role'), enumLabel('role', me.role), null, { testid: 'whoami-role' }),
     stat(t('dash.region'), region, null, { testid: 'whoami-region' }),
     stat(t('dash.pairing'), me.pairing || '—')
   );

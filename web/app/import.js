@@ -7,21 +7,27 @@
 
 import { api, apiUrl } from '../api.js';
 import { el, clear, table, select, field, facts, showError, showNotice } from '../ui.js';
-import { t } from '../i18n.js';
+import { t, paren, enumLabel } from '../i18n.js';
 import { currentUser, isReadOnly, invalidateAccounts } from './session.js';
 
 const IMPORT_KINDS = ['projects', 'milestones', 'exchanges', 'orgs', 'pairings', 'accounts', 'transfers'];
 const EXPORT_KINDS = ['pairings', 'orgs', 'projects', 'milestones', 'exchanges', 'accounts', 'transfers', 'regions'];
 
+/** A column by its label, with the name the file's header uses: 预算 (budget). */
+function columnName(column) {
+  const label = enumLabel('fields', column);
+  return label === column ? column : label + paren(column);
+}
+
 function errorTable(errors) {
   return el(
     'section',
     { class: 'card', testid: 'import-errors' },
-    el('h3', { text: t('imp.errors_title') + '（' + errors.length + '）' }),
+    el('h3', { text: t('imp.errors_title') + paren(errors.length) }),
     table(
       [
         { label: t('imp.line'), num: true, render: (e) => String(e.line) },
-        { label: t('imp.column'), render: (e) => e.column || '—', class: 'code' },
+        { label: t('imp.column'), render: (e) => (e.column ? columnName(e.column) : '—') },
         { label: t('imp.message'), render: (e) => e.message },
       ],
       errors,

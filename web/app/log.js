@@ -4,7 +4,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, field, loading, showError, facts } from '../ui.js';
-import { t } from '../i18n.js';
+import { t, enumLabel } from '../i18n.js';
 import { formatCount, formatTime } from '../format.js';
 import { entryBytes } from '../merkle.js';
 import { proofForm } from '../proof-form.js';
@@ -22,13 +22,22 @@ function decodeEntry(entry) {
   }
 }
 
+/** The role the actor acted in, which the entry's own bytes record (none in a version 1 entry). */
+function roleOf(e) {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(entryBytes(e.entry))).role || null;
+  } catch (err) {
+    return null;
+  }
+}
+
 function entriesTable(rows) {
   return table(
     [
       { label: t('log.index'), num: true, render: (e) => String(e.index) },
       { label: t('log.time'), render: (e) => formatTime(e.time), class: 'date' },
-      { label: t('log.type'), render: (e) => e.type || '—', class: 'code' },
-      { label: t('log.actor'), render: (e) => e.actor || '—' },
+      { label: t('log.type'), render: (e) => el('span', { title: e.type, testid: 'log-type-' + e.index, text: enumLabel('event', e.type) }) },
+      { label: t('log.actor'), render: (e) => el('span', {}, e.actor || '—', roleOf(e) ? el('span', { class: 'sub', text: enumLabel('role', roleOf(e)) }) : null) },
       { label: t('log.leaf'), render: (e) => el('code', { class: 'hash', text: e.leaf_hash }) },
       { label: t('log.entry'), render: (e) => el('details', {}, el('summary', { text: t('common.details') }), el('pre', { class: 'entry-json', text: decodeEntry(e.entry) })) },
     ],

@@ -10,7 +10,7 @@
 
 import { api } from '../api.js';
 import { el, table, field, showError } from '../ui.js';
-import { t } from '../i18n.js';
+import { t, colon } from '../i18n.js';
 import { currentUser } from './session.js';
 import { rerender } from './nav.js';
 
@@ -103,7 +103,7 @@ export async function render(root) {
     el(
       'div',
       { class: 'card', testid: 'measures-in-force' },
-      el('h3', {}, t('mea.in_force') + '：', el('span', { testid: 'measures-in-force-version', text: head })),
+      el('h3', {}, t('mea.in_force') + colon(), el('span', { testid: 'measures-in-force-version', text: head })),
       el('details', {}, el('summary', { text: t('mea.show_text') }), el('pre', { class: 'mono', testid: 'measures-in-force-text', text: m.text || '' }))
     ),
     el('h3', { text: t('mea.versions') }),

@@ -11,7 +11,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, select, field, pager, loading, showError, markField, facts, moneyUnit } from '../ui.js';
-import { t, lang, enumLabel, enumCodes } from '../i18n.js';
+import { t, lang, enumLabel, enumCodes, colon } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
 import { currentUser, may, invalidateAccounts } from './session.js';
@@ -74,7 +74,7 @@ function scopeSelect() {
 
 function filters(onApply) {
   const q = el('input', { type: 'search', name: 'q', value: listState.q, testid: 'projects-search', placeholder: t('portal.projects.search_placeholder'), 'aria-label': t('a11y.search_projects') });
-  const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + '：' + t('common.all'));
+  const sel = (g) => select({ name: g, testid: 'projects-filter-' + g, 'aria-label': t('project.' + g) }, enumOptions(g), listState[g], t('project.' + g) + colon() + t('common.all'));
   const form = el('form', { class: 'filters', role: 'search' }, scopeSelect(), q, sel('kind'), sel('status'), sel('domain'), el('button', { type: 'submit', class: 'btn primary', text: t('common.search') }));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -379,7 +379,7 @@ function changesCell(row) {
       el(
         'li',
         {},
-        el('span', { class: 'history-field', text: fieldLabel(c.field) + (lang() === 'zh' ? '：' : ': ') }),
+        el('span', { class: 'history-field', text: fieldLabel(c.field) + colon() }),
         only ? valueText(c.field, c.new) : el('span', {}, el('del', { text: valueText(c.field, c.old) }), ' → ', el('strong', { text: valueText(c.field, c.new) }))
       )
     )

@@ -5,7 +5,7 @@
 // app.js calls decorate() once a view has rendered; a report view then gets
 // its "导出PDF" button, and the title and signature blocks that only print.
 
-import { t, enumLabel } from '../i18n.js';
+import { t, enumLabel, colon, paren } from '../i18n.js';
 import { exportButton, frameReport } from '../print.js';
 import { currentUser } from './session.js';
 
@@ -14,7 +14,7 @@ import { currentUser } from './session.js';
  * any element (e.g. a table in 万元), which wins. */
 const REPORTS = {
   budget: { name: (root) => withChoice(t('layout.report.budget'), root.querySelector('[data-testid="budget-group"]')), unit: 'yuan' },
-  accounts: { name: (root, args) => (args[0] ? t('layout.report.statement') + '：' + statementName(root, args[0]) : t('layout.report.balances')), unit: 'yuan' },
+  accounts: { name: (root, args) => (args[0] ? t('layout.report.statement') + colon() + statementName(root, args[0]) : t('layout.report.balances')), unit: 'yuan' },
   audit: { name: (root, args) => (args[0] ? null : t('layout.report.findings')), unit: 'yuan' },
   // The assessor's page is a workbench (schemes, comparisons); what is printed is its published ranking.
   assessment: { name: () => t('layout.report.assessment'), unit: 'points', scope: (root) => root.querySelector('[data-testid="assessment-published"]') },
@@ -23,22 +23,22 @@ const REPORTS = {
 /** "预算执行情况表（按县区）": the grouping chosen in the view's select, if any. */
 function withChoice(name, select) {
   const chosen = select && select.selectedOptions[0] ? select.selectedOptions[0].textContent.trim() : '';
-  return chosen ? name + '（' + chosen + '）' : name;
+  return chosen ? name + paren(chosen) : name;
 }
 
 function statementName(root, code) {
   const h2 = root.querySelector('h1, h2'); // the view's title (h1 since the accessibility work)
   const text = h2 ? h2.textContent : '';
-  const at = text.indexOf('：');
-  return at >= 0 ? text.slice(at + 1) : code;
+  const m = /：|: /.exec(text); // the heading joins its label with colon(): either language
+  return m ? text.slice(m.index + m[0].length) : code;
 }
 
 /** 制表单位: the signed-in officer's region and role ("东海县（受援方项目经办）"). */
 export function userUnit(me) {
   if (!me) return '';
   const role = enumLabel('role', me.role);
-  if (me.region_name) return me.region_name + '（' + role + '）';
-  return me.pairing ? role + '（' + me.pairing + '）' : role;
+  if (me.region_name) return me.region_name + paren(role);
+  return me.pairing ? role + paren(me.pairing) : role;
 }
 
 function reportOf(name, root, args) {

@@ -13,7 +13,7 @@
 
 import { api, listOf } from '../api.js';
 import { el, clear, table, loading, select, field, facts, pager, showError, markField } from '../ui.js';
-import { t, lang, enumLabel } from '../i18n.js';
+import { t, lang, enumLabel, paren } from '../i18n.js';
 import { formatYuan, formatAmount, formatWan, formatTime, normaliseAmountInput, today } from '../format.js';
 import { currentUser, isReadOnly, may, mayDecide, getAccounts, accountIndex, invalidateAccounts } from './session.js';
 import { rerender } from './nav.js';
@@ -44,7 +44,7 @@ function isExpired(tr) {
 
 /** 12,000.00 元（1.20 万元）: the amount as the confirmation states it. */
 function amountBoth(amount) {
-  return formatYuan(amount) + ' ' + t('common.unit.yuan') + '（' + formatWan(amount) + ' ' + t('common.unit.wan') + '）';
+  return formatYuan(amount) + ' ' + t('common.unit.yuan') + paren(formatWan(amount) + ' ' + t('common.unit.wan'));
 }
 
 function accountLine(code, index) {
@@ -197,7 +197,7 @@ export function newRequestId(now = new Date()) {
 
 /** An account as an option; a paying account shows what it has available. */
 function accountOption(a, paying) {
-  const avail = paying && a.available !== undefined ? '（' + t('tx.available') + ' ' + formatYuan(a.available) + '）' : '';
+  const avail = paying && a.available !== undefined ? paren(t('tx.available') + ' ' + formatYuan(a.available)) : '';
   return el('option', { value: a.code }, a.code + ' ' + a.name + avail);
 }
 
