@@ -130,16 +130,11 @@ function paymentsCard(p) {
       { label: t('pv.amount_yuan'), num: true, render: (x) => formatYuan(x.amount) },
     ],
     rows,
-    { compact: true, testid: 'project-payments-table', footer: rows.length ? [t('common.total'), '', '', '', '', formatYuan(sumYuan(rows.map((x) => x.amount)))] : null }
+    // the total is the server's sum of every payment; the list holds the newest 100
+    { compact: true, testid: 'project-payments-table', footer: rows.length ? [t('common.total'), '', '', '', '', formatYuan(p.payments_amount)] : null }
   );
-  return tableCard('pv.payments', 'csv.file.payments', p, tbl, 'project-payments', t('pv.payments.lead'));
-}
-
-/** Sum of yuan strings with two decimals, exactly (BigInt fen). */
-function sumYuan(amounts) {
-  const fen = amounts.reduce((n, a) => n + BigInt(String(a).replace('.', '')), 0n);
-  const s = fen.toString().padStart(3, '0');
-  return s.slice(0, -2) + '.' + s.slice(-2);
+  const shown = p.payments_count > rows.length ? ' ' + t('pv.payments.newest', { shown: rows.length, count: p.payments_count }) : '';
+  return tableCard('pv.payments', 'csv.file.payments', p, tbl, 'project-payments', t('pv.payments.lead') + shown);
 }
 
 function contractsCard(p) {

@@ -98,7 +98,7 @@ static int edit_project(struct pa_db *db, struct pa_http_request *r, void *ctx,
     return rc;
 }
 
-static const char *const patchable[] = {"name",   "status",      "budget",       "end_date",
+static const char *const patchable[] = {"name",          "status", "budget",      "end_date",
                                         "beneficiaries", "public", "approved_on", "benefit_link",
                                         "investment",    NULL};
 
@@ -120,9 +120,9 @@ void pa_h_project_patch(struct pa_http_request *r)
         json_decref(body);
         return;
     }
-    static const char *const derived[] = {"region_name", "pairing_name", "milestones", "accounts",
-                                          "execution",   "payments",     "contracts",  "indicators",
-                                          "may"};
+    static const char *const derived[] = {
+        "region_name",    "pairing_name",    "milestones", "accounts",   "execution", "payments",
+        "payments_count", "payments_amount", "contracts",  "indicators", "may"};
     for (size_t i = 0; i < PA_ARRAY_LEN(derived); i++)
         json_object_del(stored, derived[i]);
     json_object_update(stored, body);
@@ -146,8 +146,8 @@ static int add_milestone(struct pa_db *db, struct pa_http_request *r, void *ctx,
     return rc;
 }
 
-static const char *const milestone_fields[] = {"date",  "kind", "title", "description",
-                                               "photo", NULL};
+static const char *const milestone_fields[] = {"date",        "kind",  "title",
+                                               "description", "photo", NULL};
 
 /* A milestone's photo names a picture stored by POST /api/v1/media (by its
  * SHA-256 file name): the server reads no file on a client's say-so. */

@@ -30,9 +30,8 @@ static int execution_json(const struct pa_budget_row *row, void *ctx)
     char rate[16];
     snprintf(rate, sizeof(rate), "%d.%d", row->rate_permille / 10, row->rate_permille % 10);
     *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "budget", money(row->budget_fen),
-                     "allocated", money(row->allocated_fen), "committed",
-                     money(row->committed_fen), "expired", money(row->expired_fen), "paid",
-                     money(row->paid_fen), "rate",
+                     "allocated", money(row->allocated_fen), "committed", money(row->committed_fen),
+                     "expired", money(row->expired_fen), "paid", money(row->paid_fen), "rate",
                      row->rate_permille < 0 ? json_null() : json_string(rate));
     return 0;
 }
@@ -91,15 +90,23 @@ static int add_detail_rows(struct pa_db *db, const char *sql, const char *code, 
  * return to a source or pool is not a payment).  The portal shows these to the
  * public, so no memo (it may name a person) and no actor; a payee of kind
  * `individuals` (households, people) is shown by its kind only. */
+#define PAYMENTS_FROM                                                                              \
+    " FROM transfers t "                                                                           \
+    "JOIN accounts a ON a.code = t.from_account AND a.project = ?1 AND a.kind = 'project' "        \
+    "JOIN accounts b ON b.code = t.to_account AND b.kind NOT IN ('source', 'pool', 'project') "    \
+    "LEFT JOIN orgs o ON o.code = b.org WHERE t.kind IN ('posted', 'post')"
+
+/* The page lists the newest 100: a project paying a builder weekly for years
+ * must not make its page (and the server's memory) grow without end.  The
+ * count and the sum (sql_payments_sum) are of them all. */
 static const char sql_payments[] =
     "SELECT t.id, t.date, t.amount, CASE WHEN o.kind = 'individuals' THEN NULL ELSE b.name END, "
-    "coalesce(o.kind, ''), t.purpose, t.stage, t.contract FROM transfers t "
-    "JOIN accounts a ON a.code = t.from_account AND a.project = ?1 AND a.kind = 'project' "
-    "JOIN accounts b ON b.code = t.to_account AND b.kind NOT IN ('source', 'pool', 'project') "
-    "LEFT JOIN orgs o ON o.code = b.org WHERE t.kind IN ('posted', 'post') ORDER BY t.date, t.id";
+    "coalesce(o.kind, ''), t.purpose, t.stage, t.contract" PAYMENTS_FROM
+    " ORDER BY t.date DESC, t.id DESC LIMIT 100";
+static const char sql_payments_sum[] = "SELECT count(*), coalesce(sum(t.amount), 0)" PAYMENTS_FROM;
 static const struct detail_column payment_columns[] = {
-    {"id", false},         {"date", false},    {"amount", true},  {"payee", false},
-    {"payee_kind", false}, {"purpose", false}, {"stage", false},  {"contract", false},
+    {"id", false},         {"date", false},    {"amount", true}, {"payee", false},
+    {"payee_kind", false}, {"purpose", false}, {"stage", false}, {"contract", false},
 };
 
 /* Contracts and their suppliers (承建/供货单位): organisations, never people. */
@@ -108,8 +115,8 @@ static const char sql_contracts[] =
     "FROM contracts c JOIN orgs o ON o.code = c.supplier WHERE c.project = ?1 "
     "ORDER BY c.signed, c.code";
 static const struct detail_column contract_columns[] = {
-    {"code", false},     {"supplier", false}, {"supplier_kind", false}, {"category", false},
-    {"amount", true},    {"signed", false},   {"procurement", false},
+    {"code", false},  {"supplier", false}, {"supplier_kind", false}, {"category", false},
+    {"amount", true}, {"signed", false},   {"procurement", false},
 };
 
 static const char sql_indicators[] =
@@ -117,6 +124,24 @@ static const char sql_indicators[] =
 static const struct detail_column indicator_columns[] = {
     {"name", false}, {"unit", false}, {"baseline", true}, {"target", true}, {"actual", true},
 };
+
+/* payments_count and payments_amount: every payment, not only the ones listed. */
+static int add_payments_sum(struct pa_db *db, const char *code, json_t *p, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql_payments_sum, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        return pa_db_fail(db, err, "reading a project");
+    }
+    json_object_set_new(p, "payments_count", json_integer(sqlite3_column_int64(stmt, 0)));
+    json_object_set_new(p, "payments_amount", money(sqlite3_column_int64(stmt, 1)));
+    sqlite3_reset(stmt);
+    return 0;
+}
 
 /* Adds payments, contracts and indicators to p: read wherever the project is. */
 static int add_details(struct pa_db *db, const char *code, json_t *p, struct pa_error *err)
@@ -127,6 +152,8 @@ static int add_details(struct pa_db *db, const char *code, json_t *p, struct pa_
     json_object_set_new(p, "indicators", indicators);
     int rc = add_detail_rows(db, sql_payments, code, payments, payment_columns,
                              (int)PA_ARRAY_LEN(payment_columns), err);
+    if (rc == 0)
+        rc = add_payments_sum(db, code, p, err);
     if (rc == 0)
         rc = add_detail_rows(db, sql_contracts, code, contracts, contract_columns,
                              (int)PA_ARRAY_LEN(contract_columns), err);
@@ -301,17 +328,17 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
 #define TRANSFER_WHERE                                                                             \
     " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
-    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                  \
-    " AND (?7 = '' OR t.id = ?7)"                                                                   \
+    " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                   \
+    " AND (?7 = '' OR t.id = ?7)"                                                                  \
     " AND (?8 = '' OR EXISTS (SELECT 1 FROM accounts a JOIN regions r ON r.code = a.region"        \
-    "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"       \
+    "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"     \
     "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?8))))"
 
 static const char sql_transfer_list[] =
     "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
-    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE ", t.seq, t.purpose, t.stage, "
-    "t.contract, t.comment" TRANSFER_WHERE
-    " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
+    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE
+    ", t.seq, t.purpose, t.stage, "
+    "t.contract, t.comment" TRANSFER_WHERE " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
 static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
 
 static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_filter *f)
@@ -385,13 +412,13 @@ static int add_decisions(struct pa_db *db, json_t *list, struct pa_error *err)
         pa_db_bind_text(stmt, 1, by);
         int step = sqlite3_step(stmt);
         if (step == SQLITE_ROW)
-            json_object_set_new(
-                t, "decision",
-                json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "id", by, "kind",
-                          text_or_null(stmt, 0), "actor", text_or_null(stmt, 1), "date",
-                          text_or_null(stmt, 2), "comment", text_or_null(stmt, 3), "amount",
-                          money(sqlite3_column_int64(stmt, 4)), "time",
-                          (json_int_t)sqlite3_column_int64(stmt, 5)));
+            json_object_set_new(t, "decision",
+                                json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I}", "id", by, "kind",
+                                          text_or_null(stmt, 0), "actor", text_or_null(stmt, 1),
+                                          "date", text_or_null(stmt, 2), "comment",
+                                          text_or_null(stmt, 3), "amount",
+                                          money(sqlite3_column_int64(stmt, 4)), "time",
+                                          (json_int_t)sqlite3_column_int64(stmt, 5)));
         else if (step != SQLITE_DONE)
             rc = pa_db_fail(db, err, "reading a decision");
         sqlite3_reset(stmt);

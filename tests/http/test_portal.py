@@ -63,8 +63,9 @@ def test_published_project_details():
     """Payments, payees, contractor and indicators of a published project, read anonymously."""
     p = get("/api/v1/projects/LYG-MS-TAOLIN-CANTEEN")
     pays = p["payments"]
-    assert [x["stage"] for x in pays] == ["advance", "progress", "final"], pays
+    assert [x["stage"] for x in pays] == ["final", "progress", "advance"], "newest first"
     assert sum(int(x["amount"].replace(".", "")) for x in pays) == 124800000, "1,248,000.00 paid"
+    assert p["payments_count"] == 3 and p["payments_amount"] == "1248000.00", p
     for x in pays:
         assert set(x) == {"id", "date", "amount", "payee", "payee_kind", "purpose", "stage",
                           "contract"}, x
@@ -73,7 +74,7 @@ def test_published_project_details():
         "money given back to the fund is not a payment"
     [c] = p["contracts"]
     assert c["supplier"] == "东海县房屋建筑工程有限公司（示例）" and MONEY.match(c["amount"]), c
-    assert c["code"] == pays[0]["contract"], (c, pays[0])
+    assert c["code"] == pays[-1]["contract"], (c, pays[-1])
     names = {i["name"]: i for i in p["indicators"]}
     assert len(names) == 2 and all(MONEY.match(i["target"]) for i in names.values()), names
 
@@ -122,9 +123,31 @@ def test_checkpoint_publishes_its_signers():
     assert sum(line.startswith("\u2014 ") for line in lines) == 2, cp["checkpoint"]
 
 
+def test_a_long_list_of_payments_lists_the_newest_100():
+    """A project paying for years: its page lists the newest 100, the count and sum cover all."""
+    token = S.login("admin")
+    fund = {"id": "PT-FUND", "date": "2026-01-02", "from": "SRC-WX-CITY",
+            "to": "PRJ-LYG-MS-TAOLIN-CANTEEN", "amount": "100000.00",
+            "project": "LYG-MS-TAOLIN-CANTEEN", "kind": "posted"}
+    pays = [{"id": "PT-PAY-%03d" % i, "date": "2026-02-%02d" % (1 + i % 28),
+             "from": "PRJ-LYG-MS-TAOLIN-CANTEEN", "to": "PAY-SYN-HOUSING-DH",
+             "amount": "%d.%02d" % (100 + i, i % 100), "project": "LYG-MS-TAOLIN-CANTEEN",
+             "kind": "posted"} for i in range(105)]
+    status, body = S.call("POST", "/api/v1/transfers", [fund] + pays, token=token)
+    assert status == 201, (status, body)
+    p = get("/api/v1/projects/LYG-MS-TAOLIN-CANTEEN")
+    listed = p["payments"]
+    assert len(listed) == 100 and p["payments_count"] == 108, (len(listed), p["payments_count"])
+    total = 124800000 + sum(int(x["amount"].replace(".", "")) for x in pays)
+    assert int(p["payments_amount"].replace(".", "")) == total, (p["payments_amount"], total)
+    newest = sorted(pays, key=lambda x: (x["date"], x["id"]), reverse=True)[:100]
+    assert [x["id"] for x in listed] == [x["id"] for x in newest], "the newest 100, newest first"
+
+
 TESTS = [test_search_by_region_name, test_year_filter, test_published_project_details,
          test_individual_payees_are_not_named, test_unpublished_projects_stay_private,
-         test_patch_ignores_the_new_read_only_fields, test_checkpoint_publishes_its_signers]
+         test_patch_ignores_the_new_read_only_fields, test_checkpoint_publishes_its_signers,
+         test_a_long_list_of_payments_lists_the_newest_100]
 
 if __name__ == "__main__":
     code = 0
