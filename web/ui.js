@@ -260,3 +260,21 @@ export function facts(pairs) {
     pairs.filter((p) => p[1] !== null && p[1] !== undefined && p[1] !== '').map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])
   );
 }
+
+let pickers = 0; // ids joining a file picker's button to its hidden input
+
+/**
+ * A file field in the page's language: the browser's own file input says "Choose
+ * File / No file chosen" in the browser's language, so it sits hidden behind a
+ * button (a label for it) and the chosen file's name.  Returns {field, input}.
+ */
+export function filePicker({ label, name, accept, testid, choose, none, hint }) {
+  const id = 'file-picker-' + ++pickers;
+  const input = el('input', { type: 'file', name, accept, testid, id });
+  const chosen = el('span', { class: 'muted small', testid: testid + '-name', text: none });
+  input.addEventListener('change', () => (chosen.textContent = input.files.length ? input.files[0].name : none));
+  const button = el('label', { class: 'btn small', for: id, text: choose });
+  // a div, not field()'s label: the button is itself a label, and labels do not nest
+  const picker = el('div', { class: 'file-picker' }, input, button, ' ', chosen);
+  return { input, field: el('div', { class: 'field' }, el('span', { class: 'field-label', text: label }), picker, hint ? el('small', { class: 'hint' }, hint) : null) };
+}

@@ -11,7 +11,7 @@
 // as an import sends its file) and the response then names the stored picture.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, loading, select, field, facts, showError, markField } from '../ui.js';
+import { el, clear, table, loading, select, field, facts, showError, markField, filePicker } from '../ui.js';
 import { t, lang, enumLabel, enumCodes, colon, paren } from '../i18n.js';
 import { formatYuan, formatAmount, sumAmounts, today } from '../format.js';
 import { currentUser, accountIndex } from './session.js';
@@ -265,7 +265,7 @@ function responseForm(f, actions) {
       { class: 'form-grid' },
       field(t('aud.action'), select({ name: 'action', testid: 'response-action' }, actions.map((a) => ({ value: a.name, label: enumLabel('finding_action', a.name) })), actions[actions.length > 1 && actions[0].name === 'acknowledge' ? 1 : 0].name)),
       el('div', { class: 'span-all' }, field(t('aud.note'), el('textarea', { name: 'note', rows: 4, testid: 'response-note', placeholder: t('aud.note_placeholder') }))),
-      el('div', { class: 'span2' }, field(t('aud.attachment'), el('input', { type: 'file', name: 'attachment', accept: 'image/jpeg,image/png,image/webp,image/gif', testid: 'response-attachment' })))
+      el('div', { class: 'span2' }, filePicker({ label: t('aud.attachment'), name: 'attachment', accept: 'image/jpeg,image/png,image/webp,image/gif', testid: 'response-attachment', choose: t('forms.photo_choose'), none: t('forms.photo_none') }).field)
     ),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn primary', testid: 'response-submit', text: t('aud.submit') }))
   );

@@ -6,7 +6,7 @@
 // what the server checks is exactly what the officer chose.
 
 import { api, apiUrl } from '../api.js';
-import { el, clear, table, select, field, facts, showError, showNotice } from '../ui.js';
+import { el, clear, table, select, field, facts, showError, showNotice, filePicker } from '../ui.js';
 import { t, paren, enumLabel } from '../i18n.js';
 import { currentUser, isReadOnly, invalidateAccounts } from './session.js';
 
@@ -103,7 +103,7 @@ export function importForm(kindList = importKinds(currentUser()), selected = kin
       'div',
       { class: 'inline-form' },
       field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, selected)),
-      field(t('imp.file'), el('input', { type: 'file', name: 'file', accept: '.csv,text/csv', testid: 'import-file' })),
+      filePicker({ label: t('imp.file'), name: 'file', accept: '.csv,text/csv', testid: 'import-file', choose: t('imp.choose_file'), none: t('imp.no_file') }).field,
       el('button', { type: 'submit', class: 'btn primary', testid: 'import-submit', text: t('imp.submit') })
     )
   );

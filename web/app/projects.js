@@ -10,7 +10,7 @@
 // its own county; the scope select widens it to all it may read.
 
 import { api, listOf } from '../api.js';
-import { el, clear, table, select, field, pager, loading, showError, markField, facts, moneyUnit } from '../ui.js';
+import { el, clear, table, select, field, pager, loading, showError, markField, facts, moneyUnit, filePicker } from '../ui.js';
 import { t, lang, enumLabel, enumCodes, colon } from '../i18n.js';
 import { formatAmount, formatYuan, normaliseAmountInput, today } from '../format.js';
 import { projectPage, tag } from '../project-view.js';
@@ -254,17 +254,11 @@ async function uploadPhoto(file, status) {
   return stored.name;
 }
 
-/**
- * 现场照片: the browser's own file input says "Choose File / No file chosen" in
- * the browser's language, so it sits hidden behind a Chinese button and the
- * chosen file's name.
- */
+/** 现场照片, with the chosen file's name; status is where the upload reports. */
 function photoPicker(status) {
-  const input = el('input', { type: 'file', name: 'photo', accept: 'image/jpeg,image/png,image/webp,image/gif', testid: 'milestone-photo', id: 'milestone-photo-input' });
-  const chosen = el('span', { class: 'muted small', testid: 'milestone-photo-name', text: t('forms.photo_none') });
-  input.addEventListener('change', () => (chosen.textContent = input.files.length ? input.files[0].name : t('forms.photo_none')));
-  const button = el('label', { class: 'btn small', for: 'milestone-photo-input', text: t('forms.photo_choose') });
-  return el('div', { class: 'field' }, el('span', { class: 'field-label', text: t('forms.photo') }), el('div', { class: 'photo-picker' }, input, button, ' ', chosen), status);
+  const picker = filePicker({ label: t('forms.photo'), name: 'photo', accept: 'image/jpeg,image/png,image/webp,image/gif', testid: 'milestone-photo', choose: t('forms.photo_choose'), none: t('forms.photo_none') });
+  picker.field.append(status);
+  return picker.field;
 }
 
 function milestoneForm(p) {
