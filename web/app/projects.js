@@ -390,7 +390,7 @@ async function historySection(p) {
       [
         { label: t('forms.history.time'), render: (r) => r.time, class: 'nowrap' },
         { label: t('forms.history.actor'), render: (r) => el('span', {}, r.actor, el('span', { class: 'sub', text: enumLabel('role', r.role) })), class: 'nowrap' },
-        { label: t('forms.history.event'), render: (r) => t('forms.event.' + r.type), class: 'nowrap' },
+        { label: t('forms.history.event'), render: (r) => t('enum.event.' + r.type), class: 'nowrap' },
         { label: t('forms.history.changes'), render: changesCell },
         { label: t('forms.history.seq'), num: true, render: (r) => el('a', { href: '#/log', text: '#' + r.seq }) },
       ],
