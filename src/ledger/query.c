@@ -36,29 +36,10 @@ static int execution_json(const struct pa_budget_row *row, void *ctx)
     return 0;
 }
 
-static int add_rows(struct pa_db *db, const char *sql, const char *code, json_t *list,
-                    const char *const *names, int ncols, struct pa_error *err)
-{
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
-    if (rc != 0)
-        return rc;
-    pa_db_bind_text(stmt, 1, code);
-    int step;
-    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        json_t *row = json_object();
-        for (int i = 0; row && i < ncols; i++)
-            json_object_set_new(row, names[i], text_or_null(stmt, i));
-        json_array_append_new(list, row);
-    }
-    sqlite3_reset(stmt);
-    return step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "reading a project");
-}
-
 /* ---- what a project paid, to whom, under which contracts, for what results ------------ */
 
-/* A column of a detail list: its JSON name, and whether it holds hundredths
- * (fen, or an indicator's quantity) to be written as a string with two decimals. */
+/* A column of a project's list (milestones, payments, …): its JSON name, and whether it holds
+ * hundredths (fen, or an indicator's quantity) to be written as a string with two decimals. */
 struct detail_column {
     const char *name;
     bool hundredths;
@@ -211,11 +192,15 @@ int pa_project_detail(struct pa_db *db, const char *code, json_t **out, struct p
         return pa_db_fail(db, err, "reading a project");
     if (p == NULL)
         return pa_error_set(err, PA_ENOTFOUND, "no project '%s'", code);
-    static const char *const milestone_names[] = {"date", "kind", "title", "description", "photo"};
+    static const struct detail_column milestone_columns[] = {
+        {"date", false},        {"kind", false},  {"title", false},
+        {"description", false}, {"photo", false},
+    };
     json_t *milestones = json_array(), *accounts = json_array();
     json_object_set_new(p, "milestones", milestones);
     json_object_set_new(p, "accounts", accounts);
-    rc = add_rows(db, sql_milestones, code, milestones, milestone_names, 5, err);
+    rc = add_detail_rows(db, sql_milestones, code, milestones, milestone_columns,
+                         (int)PA_ARRAY_LEN(milestone_columns), err);
     json_t *listed = NULL;
     if (rc == 0)
         rc = pa_account_list(db, NULL, code, &listed, err);
