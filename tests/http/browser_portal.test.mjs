@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Failure, check, equal, contains, byTestid, text, visible, shot, shotOf, checkProblems, noStrayWords, newPage, chartsDrawn, apiCall, tokenOf, run, SOURCE } from './browser_kit.mjs';
+import { Failure, check, equal, contains, byTestid, text, visible, shot, shotOf, checkProblems, noStrayWords, artefact, newPage, chartsDrawn, apiCall, tokenOf, run, SOURCE } from './browser_kit.mjs';
 
 const PAIRAID = process.env.PAIRAID || path.join(SOURCE, 'build', 'pairaid');
 const PROJECT = 'LYG-MS-TAOLIN-CANTEEN'; // 东海县桃林镇第二中心小学新建学生食堂: 3 payments, a contract, 2 indicators, a picture
@@ -152,7 +152,7 @@ const steps = [
     equal(lines.length - 2, 17, 'one line per project of 灌南县 (and a final CRLF)');
     check(lines.slice(1, -1).every((l) => l.includes(',灌南县,')), 'every row is in 灌南县');
     check(/,\d+\.\d{2},\d{4}-\d{2}-\d{2}$/.test(lines[1]), 'budget in yuan without separators: ' + lines[1]);
-    fs.copyFileSync(await download.path(), path.join(process.env.PA_ARTEFACTS || '/tmp', 'browser_portal', 'projects-guannan.csv'));
+    fs.copyFileSync(await download.path(), artefact('projects-guannan.csv'));
 
     // The county table too: what it shows, in the same unit.
     await page.goto(base + '/#/counties');
