@@ -449,7 +449,7 @@ const DICT = {
   'forms.photo_uploading': ['正在上传照片…', 'Uploading the photo…'],
   'forms.photo_choose': ['选择照片…', 'Choose a photo…'],
   'forms.photo_none': ['未选择照片', 'No photo chosen'],
-  'imp.choose_file': ['选择文件…', 'Choose a file…'],
+  'imp.pick_file': ['选择文件…', 'Choose a file…'],
   'imp.no_file': ['未选择文件', 'No file chosen'],
   'forms.history': ['变更记录', 'Change history'],
   'forms.history_lead': ['取自可信账本：谁在何时修改了什么（原值 → 新值）。', 'From the audit log: who changed what, and when (old → new).'],
@@ -473,7 +473,6 @@ const DICT = {
   'forms.field.kind': ['类型', 'Kind'],
   'forms.field.photo': ['照片', 'Photo'],
   'forms.field.with_photo': ['已上传', 'uploaded'],
-  'enum.role.operator': ['系统初始化', 'Local operator'],
 
   // --- transfers ---------------------------------------------------------------------
   'tx.pending_title': ['待审批的拨付申请', 'Disbursement requests awaiting approval'],

@@ -103,7 +103,7 @@ export function importForm(kindList = importKinds(currentUser()), selected = kin
       'div',
       { class: 'inline-form' },
       field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, selected)),
-      filePicker({ label: t('imp.file'), name: 'file', accept: '.csv,text/csv', testid: 'import-file', choose: t('imp.choose_file'), none: t('imp.no_file') }).field,
+      filePicker({ label: t('imp.file'), name: 'file', accept: '.csv,text/csv', testid: 'import-file', choose: t('imp.pick_file'), none: t('imp.no_file') }).field,
       el('button', { type: 'submit', class: 'btn primary', testid: 'import-submit', text: t('imp.submit') })
     )
   );
