@@ -66,6 +66,16 @@ int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *e
 int pa_export(struct pa_db *db, const char *kind, enum pa_format format, FILE *out,
               struct pa_error *err);
 
+/* For Chinese Excel, which reads a CSV without a BOM as GBK: bom writes the
+ * UTF-8 BOM first, headers PA_LANG_ZH names the columns by pa_field_label.
+ * The importer reads both back.  JSON ignores them. */
+struct pa_export_options {
+    bool bom;
+    enum pa_lang headers;
+};
+int pa_export_with(struct pa_db *db, const char *kind, enum pa_format format,
+                   const struct pa_export_options *opts, FILE *out, struct pa_error *err);
+
 /* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
  * transaction; loading it twice changes nothing.  `file` names the demo file at
  * fault when the report has errors. */

@@ -1,5 +1,6 @@
 /*
- * cmd_export.c - `pairaid export KIND [--format csv|json] [-o FILE]`.  With -o the
+ * cmd_export.c - `pairaid export KIND [--format csv|json] [--bom] [--headers en|zh]
+ * [-o FILE]`.  With -o the
  * file is written beside its final name and renamed, so a failed export never
  * leaves half a file.
  */
@@ -10,7 +11,8 @@
 #include "cli.h"
 
 static int export_to_file(struct pa_db *db, const char *kind, enum pa_format format,
-                          const char *path, struct pa_error *err)
+                          const struct pa_export_options *opts, const char *path,
+                          struct pa_error *err)
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
@@ -18,7 +20,7 @@ static int export_to_file(struct pa_db *db, const char *kind, enum pa_format for
     FILE *f = fopen(tmp, "w");
     if (f == NULL)
         return pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    int rc = pa_export(db, kind, format, f, err);
+    int rc = pa_export_with(db, kind, format, opts, f, err);
     if (fclose(f) != 0 && rc == 0)
         rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
     if (rc == 0 && rename(tmp, path) != 0)
@@ -28,37 +30,57 @@ static int export_to_file(struct pa_db *db, const char *kind, enum pa_format for
     return rc;
 }
 
+static int parse_headers(const char *name, enum pa_lang *lang, struct pa_error *err)
+{
+    if (strcmp(name, "en") == 0)
+        *lang = PA_LANG_EN;
+    else if (strcmp(name, "zh") == 0)
+        *lang = PA_LANG_ZH;
+    else
+        return pa_error_set(err, PA_EINVAL, "unknown headers '%.40s' (en or zh)", name);
+    return 0;
+}
+
 int cmd_export(struct pa_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
                                             {"format", required_argument, NULL, 'f'},
                                             {"output", required_argument, NULL, 'o'},
+                                            {"bom", no_argument, NULL, 'B'},
+                                            {"headers", required_argument, NULL, 'H'},
                                             {0, 0, 0, 0}};
-    const char *format_name = "csv", *output = NULL;
+    const char *format_name = "csv", *output = NULL, *headers = "en";
+    struct pa_export_options opts = {false, PA_LANG_EN};
     int opt;
     while ((opt = getopt_long(argc, argv, "f:o:", options, NULL)) != -1) {
         if (opt == 'f')
             format_name = optarg;
         else if (opt == 'o')
             output = optarg;
+        else if (opt == 'B')
+            opts.bom = true;
+        else if (opt == 'H')
+            headers = optarg;
         else if (pa_cli_global_option(cli, opt, optarg) <= 0)
             return PA_EXIT_INPUT;
     }
     if (argc - optind != 1)
-        return pa_cli_usage("usage: pairaid export KIND [--format csv|json] [-o FILE]");
+        return pa_cli_usage(
+            "usage: pairaid export KIND [--format csv|json] [--bom] [--headers en|zh] [-o FILE]");
     struct pa_error err;
     pa_error_clear(&err);
     enum pa_format format;
-    if (pa_format_parse(format_name, &format, &err) != 0)
+    if (pa_format_parse(format_name, &format, &err) != 0 ||
+        parse_headers(headers, &opts.headers, &err) != 0)
         return pa_cli_fail(&err);
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     if (output)
-        rc = export_to_file(db, argv[optind], format, output, &err);
+        rc = export_to_file(db, argv[optind], format, &opts, output, &err);
     else
-        rc = pa_export(db, argv[optind], format, stdout, &err);
+        rc = pa_export_with(db, argv[optind], format, &opts, stdout, &err);
     pa_db_free(db);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

@@ -114,8 +114,27 @@ static int write_json_row(FILE *out, const struct pa_record *rec, bool first, bo
     return rc;
 }
 
+static void write_csv_header(FILE *out, const struct pa_kind *kind, bool extras,
+                             const struct pa_export_options *opts)
+{
+    if (opts->bom)
+        fputs("\xEF\xBB\xBF", out);
+    for (int i = 0, n = 0; i < kind->ncolumns; i++)
+        if (column_shown(kind, i, extras))
+            fprintf(out, "%s%s", n++ ? "," : "",
+                    pa_field_label(kind->columns[i].name, opts->headers));
+    fputc('\n', out);
+}
+
 int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FILE *out,
               struct pa_error *err)
+{
+    static const struct pa_export_options plain = {false, PA_LANG_EN};
+    return pa_export_with(db, kind_name, format, &plain, out, err);
+}
+
+int pa_export_with(struct pa_db *db, const char *kind_name, enum pa_format format,
+                   const struct pa_export_options *opts, FILE *out, struct pa_error *err)
 {
     const struct pa_kind *kind = pa_kind_find(kind_name);
     if (kind == NULL && strcmp(kind_name, "regions") == 0)
@@ -134,11 +153,7 @@ int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FI
     if (rc != 0)
         return rc;
     if (format == PA_FORMAT_CSV)
-        for (int i = 0, n = 0; i < kind->ncolumns; i++)
-            if (column_shown(kind, i, extras))
-                fprintf(out, "%s%s", n++ ? "," : "", kind->columns[i].name);
-    if (format == PA_FORMAT_CSV)
-        fputc('\n', out);
+        write_csv_header(out, kind, extras, opts);
     bool first = true;
     int step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
