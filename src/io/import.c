@@ -145,6 +145,17 @@ static void printable(const char *in, char *out, size_t size)
     out[j] = '\0';
 }
 
+/* A heading names a column by its English name or by its Chinese label
+ * (pa_field_label), which `export --headers zh` writes for Chinese Excel. */
+static int header_column(const struct pa_kind *kind, const char *name)
+{
+    int col = pa_kind_column(kind, name);
+    for (int c = 0; col < 0 && c < kind->ncolumns; c++)
+        if (strcmp(pa_field_label(kind->columns[c].name, PA_LANG_ZH), name) == 0)
+            col = c;
+    return col;
+}
+
 static void take_header(struct importer *im)
 {
     const struct pa_kind *kind = im->kind;
@@ -160,7 +171,7 @@ static void take_header(struct importer *im)
         size_t len;
         char name[80];
         printable(field_text(im, i, &len), name, sizeof(name));
-        int col = pa_kind_column(kind, name);
+        int col = header_column(kind, name);
         im->column_of[i] = col;
         if (name[0] == '\0')
             add_error(im, im->record_line, NULL, "header column %zu has no name", i + 1);
