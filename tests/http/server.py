@@ -173,6 +173,13 @@ class Server:
                          "credits_pending FROM accounts ORDER BY code"))
 
 
+def is_error(status, body, expected, code=None):
+    """The one error shape of docs/api.md, with this status (and this code, if given)."""
+    ok = (status == expected and isinstance(body, dict) and set(body) == {"error"} and
+          {"code", "message", "field"} <= set(body["error"]))
+    return ok and (code is None or body["error"]["code"] == code)
+
+
 def main(tests):
     """Runs test functions in order, printing each; exits 1 on the first failure."""
     failed = 0

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import server  # noqa: E402
-from server import Server, main  # noqa: E402
+from server import Server, is_error, main  # noqa: E402
 
 S = None
 TOKENS = {}
@@ -56,11 +56,6 @@ def must(method, path, body=None, role="admin"):
     assert status in (200, 201), (method, path, role, status, parsed)
     return parsed
 
-
-def is_error(status, body, expected, code=None):
-    ok = (status == expected and isinstance(body, dict) and set(body) == {"error"} and
-          {"code", "message", "field"} <= set(body["error"]))
-    return ok and (code is None or body["error"]["code"] == code)
 
 
 def plant_finding():
