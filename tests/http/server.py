@@ -43,9 +43,9 @@ EXTRA_USERS = [
 ]
 
 
-def run(*args, stdin=None):
+def run(*args, stdin=None, env=None):
     """Runs pairaid; returns (exit code, stdout, stderr)."""
-    p = subprocess.run([PAIRAID, *args], input=stdin, capture_output=True, text=True)
+    p = subprocess.run([PAIRAID, *args], input=stdin, capture_output=True, text=True, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -59,13 +59,16 @@ class Server:
         self.port = None
 
     def __enter__(self):
-        code, _, err = run("--db", self.db, "--as", "demo", "demo")
+        # The demo is loaded on the server's day: its open requests are dated
+        # relative to today, and a test that sets the day must see them so.
+        code, _, err = run("--db", self.db, "--as", "demo", "demo", env=self.env)
         assert code == 0, err
         demo_users = os.path.join(SOURCE, "scripts", "demo-users")
-        subprocess.run([demo_users, PAIRAID, self.db], check=True, capture_output=True)
+        subprocess.run([demo_users, PAIRAID, self.db], check=True, capture_output=True,
+                       env=self.env)
         for name, role, scope in EXTRA_USERS:
             code, _, err = run("--db", self.db, "user", "add", name, "--role", role, *scope,
-                               stdin=PASSWORDS[name] + "\n")
+                               stdin=PASSWORDS[name] + "\n", env=self.env)
             assert code == 0, err
         self.start()
         return self
