@@ -189,13 +189,13 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 
 int pa_cli_out_format(const char *name, enum pa_out_format *format)
 {
-    static const char *const names[] = {"table", "csv", "json"};
-    for (int i = 0; i < 3; i++)
+    static const char *const names[] = {"table", "csv", "json", "xlsx"};
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, names[i]) == 0) {
             *format = (enum pa_out_format)i;
             return 0;
         }
-    pa_cli_usage("unknown format '%.40s' (table, csv or json)", name);
+    pa_cli_usage("unknown format '%.40s' (table, csv, json or xlsx)", name);
     return -1;
 }
 
