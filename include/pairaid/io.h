@@ -59,7 +59,7 @@ void pa_csv_field(FILE *out, const char *s, unsigned flags, bool last);
  * that precedes one of = + - @ TAB CR '.  Returns s or s + 1. */
 const char *pa_csv_text_unescape(const char *s);
 
-enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON };
+enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON, PA_FORMAT_XLSX };
 int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err);
 
 /* Writes every record of `kind` (including "regions") to out. */
@@ -75,6 +75,24 @@ struct pa_export_options {
 };
 int pa_export_with(struct pa_db *db, const char *kind, enum pa_format format,
                    const struct pa_export_options *opts, FILE *out, struct pa_error *err);
+/* Writes the export to the file at path, whole or not at all (written beside
+ * it and renamed).  The only way to XLSX, which needs a file: typed cells (money
+ * and quantities as numbers, dates as dates), enums by their names in the
+ * headings' language with the codes in a hidden column beside them
+ * (export_sheet.c), a frozen heading row. */
+int pa_export_file(struct pa_db *db, const char *kind, enum pa_format format,
+                   const struct pa_export_options *opts, const char *path, struct pa_error *err);
+
+/* A template to start an import of kind from: a heading for every column the
+ * importer reads and one example row (the demo's first), in the sheet's
+ * format and heading language; XLSX enum columns offer their names in a
+ * drop-down (template.c).  pa_template_file writes path whole or not at all;
+ * pa_template_write streams CSV. */
+struct pa_sheet_options;
+int pa_template_file(const char *kind, const struct pa_sheet_options *opts, const char *path,
+                     struct pa_error *err);
+int pa_template_write(const char *kind, const struct pa_sheet_options *opts, FILE *out,
+                      struct pa_error *err);
 
 /* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
  * transaction; loading it twice changes nothing.  `file` names the demo file at

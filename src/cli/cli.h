@@ -61,6 +61,7 @@ int cmd_init(struct pa_cli *cli, int argc, char **argv);
 int cmd_demo(struct pa_cli *cli, int argc, char **argv);
 int cmd_import(struct pa_cli *cli, int argc, char **argv);
 int cmd_export(struct pa_cli *cli, int argc, char **argv);
+int cmd_template(struct pa_cli *cli, int argc, char **argv);
 int cmd_summary(struct pa_cli *cli, int argc, char **argv);
 int cmd_project(struct pa_cli *cli, int argc, char **argv);
 int cmd_rebuild(struct pa_cli *cli, int argc, char **argv);
