@@ -6,9 +6,9 @@
  * findings) is read whole before the first line is written, since the title
  * block comes first; an account statement is kept in 元 to the fen (a 明细账
  * is reconciled line by line) and streams, however long the account's
- * history.  Assessment points have no cell type of their own: they are
- * hundredths, written as MONEY cells of a report in 元, which gives the
- * "12.34" of the CSV contract and a #,##0.00 number in XLSX.
+ * history.  Assessment points (and the share of funds spent, a percentage
+ * with two decimals) are DECIMAL cells: the "12.34" of the CSV contract and a
+ * #,##0.00 number in XLSX, never scaled to 万元.
  */
 #include <stdlib.h>
 #include <assert.h>
@@ -173,23 +173,23 @@ static void describe(struct report *rep)
         add(rep, "area", PA_CELL_ENUM, false);
         add(rep, "indicator", PA_CELL_CODE, false);
         add(rep, "name", PA_CELL_TEXT, true);
-        add(rep, "weight", PA_CELL_MONEY, false);
+        add(rep, "weight", PA_CELL_DECIMAL, false);
         add(rep, "metric", PA_CELL_ENUM, false);
-        add(rep, "actual", PA_CELL_MONEY, false);
-        add(rep, "target", PA_CELL_MONEY, false);
-        add(rep, "score", PA_CELL_MONEY, false);
+        add(rep, "actual", PA_CELL_DECIMAL, false);
+        add(rep, "target", PA_CELL_DECIMAL, false);
+        add(rep, "score", PA_CELL_DECIMAL, false);
         add(rep, "inputs", PA_CELL_TEXT, false);
         break;
     case PA_REPORT_RANKING:
         add(rep, "pairing", PA_CELL_CODE, false);
         add(rep, "name", PA_CELL_TEXT, false);
-        add(rep, "base", PA_CELL_MONEY, false);
-        add(rep, "bonus", PA_CELL_MONEY, false);
-        add(rep, "penalty", PA_CELL_MONEY, false);
-        add(rep, "total", PA_CELL_MONEY, false);
+        add(rep, "base", PA_CELL_DECIMAL, false);
+        add(rep, "bonus", PA_CELL_DECIMAL, false);
+        add(rep, "penalty", PA_CELL_DECIMAL, false);
+        add(rep, "total", PA_CELL_DECIMAL, false);
         add(rep, "tier", PA_CELL_ENUM, false);
         add(rep, "rank", PA_CELL_COUNT, false);
-        add(rep, "spent_share", PA_CELL_MONEY, false);
+        add(rep, "spent_share", PA_CELL_DECIMAL, false);
         break;
     }
 }
@@ -270,7 +270,7 @@ static int fill_statement(struct pa_sheet *sheet, void *ctx, struct pa_error *er
 }
 
 /* 金额单位: 万元 once any amount reaches 1万 (pa_cli_unit's rule), else 元;
- * a statement stays in 元, and points are hundredths in 元 (see the top). */
+ * a statement stays in 元, and the assessment has no money (see the top). */
 static enum pa_money_unit unit_of(const struct report *rep)
 {
     enum pa_report_kind kind = rep->q->kind;
@@ -307,7 +307,7 @@ static int write_sheet(struct report *rep, const char *path, FILE *out, pa_sheet
     if (path)
         return pa_sheet_write_atomic(path, rep->opts, &rep->title, cols, n, fill, rep, err);
     if (rep->opts->format != PA_SHEET_CSV)
-        return pa_error_set(err, PA_EINVAL, "XLSX needs -o FILE");
+        return pa_error_set(err, PA_EINVAL, "an XLSX file must be written to a file (-o FILE)");
     struct pa_sheet *sheet;
     int rc = pa_sheet_open_stream(out, rep->opts, &rep->title, cols, n, &sheet, err);
     if (rc != 0)

@@ -120,7 +120,7 @@ int pa_report__account_name(struct pa_db *db, const char *code, char *name, size
     }
     json_decref(accounts);
     if (rc == 0 && !found)
-        rc = pa_error_set(err, PA_ENOTFOUND, "no account '%s'", code);
+        rc = pa_error_setf(err, PA_ENOTFOUND, "account", "unknown account '%s'", code);
     return rc;
 }
 
@@ -204,6 +204,8 @@ struct pa_cell pa_report__cell(const struct pa_report_query *q, enum pa_lang lan
         if (json_is_integer(v))
             return pa_cell_money(json_integer_value(v));
         return s && parse_hundredths(s, &n) ? pa_cell_money(n) : (struct pa_cell){0};
+    case PA_CELL_DECIMAL:
+        return s && parse_hundredths(s, &n) ? pa_cell_decimal(n) : (struct pa_cell){0};
     case PA_CELL_DATE:
         return s && pa_date_parse(s, &days, NULL) == 0 ? pa_cell_date(days) : (struct pa_cell){0};
     case PA_CELL_COUNT:
