@@ -115,7 +115,7 @@ struct pa_http_request {
     const char *content_type;
     const char *cache_control;
     char allow[64];        /* the methods a path takes, for 405 */
-    char disposition[128]; /* Content-Disposition for downloads */
+    char disposition[512]; /* Content-Disposition for downloads (a Chinese name percent-encoded) */
     char set_cookie[256];
     char etag[32];                /* a static file's ETag, quoted; empty for the rest */
     const char *content_encoding; /* "gzip" when the reply is the compressed form */
@@ -251,6 +251,17 @@ struct pa_cache *pa_cache_new(void);
 void pa_cache_free(struct pa_cache *c);
 bool pa_cache_answer(struct pa_http_request *r);
 void pa_cache_keep(struct pa_http_request *r);
+
+/* report.c: a report's read answered as a CSV or XLSX file. */
+/* Does the request ask for a file (?format= other than json, or an Accept
+ * naming text/csv or the XLSX type)?  cache.c neither keeps nor serves those. */
+bool pa_http_wants_file(const struct pa_http_request *r);
+/* The representation asked for: *file false for JSON; else opts for the
+ * sheet.  Answers 406 (unknown format) or 400 and returns -1. */
+int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet_options *opts);
+/* Answers with report q as a file, with its Content-Disposition. */
+void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa_report_query *q,
+                    const struct pa_sheet_options *opts);
 
 /* metrics.c */
 struct pa_metrics *pa_metrics_new(void);
