@@ -225,6 +225,10 @@ static int fill_json(struct pa_sheet *sheet, void *ctx, struct pa_error *err)
         for (int k = 0; k < rep->ncols; k++)
             cells[k] = pa_report__cell(rep->q, rep->lang, rep->cols[k].field,
                                        rep->cols[k].type, row, bufs[k], sizeof(bufs[k]));
+        /* a kind or domain has no name of its own: in XLSX its label names it */
+        if (rep->q->kind == PA_REPORT_BUDGET && rep->cols[0].type == PA_CELL_ENUM &&
+            rep->opts->format == PA_SHEET_XLSX && cells[1].type == PA_CELL_EMPTY)
+            cells[1] = pa_cell_text(cells[0].label);
         int rc = put_row(sheet, rep, cells, err);
         if (rc != 0)
             return rc;
