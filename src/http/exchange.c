@@ -1,7 +1,7 @@
 /*
  * exchange.c - CSV in and out over HTTP: POST /api/v1/import/{kind} and
- * GET /api/v1/export/{kind}?format=csv|json, the same as `pairaid import` and
- * `pairaid export`.
+ * GET /api/v1/export/{kind}?format=csv|json|xlsx, the same as `pairaid import`
+ * and `pairaid export` (an XLSX through a private temporary file, report.c).
  *
  * An import's body is spooled to a temporary file as it arrives (up to the
  * configured upload size, 64 MiB by default) and mapped when complete.  It runs
@@ -11,6 +11,7 @@
  * name a photo already in the media folder: the server has no files beside the
  * CSV text, and must not read any other file on a client's say-so.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,20 @@ void pa_h_import(struct pa_http_request *r)
 
 /* ---- export ------------------------------------------------------------------------------ */
 
+/* An XLSX export goes to a file (pa_export_file): Chinese headings, as
+ * `pairaid export KIND --format xlsx` writes it. */
+struct xlsx_export {
+    struct pa_db *db;
+    const char *kind;
+};
+
+static int export_xlsx(const char *path, void *ctx, struct pa_error *err)
+{
+    const struct xlsx_export *x = ctx;
+    struct pa_export_options opts = {.bom = false, .headers = PA_LANG_ZH};
+    return pa_export_file(x->db, x->kind, PA_FORMAT_XLSX, &opts, path, err);
+}
+
 void pa_h_export(struct pa_http_request *r)
 {
     const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
@@ -153,7 +168,7 @@ void pa_h_export(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     if (format_name && pa_format_parse(format_name, &format, &err) != 0) {
-        pa_http_error(r, 400, "malformed", "format", "format must be csv or json");
+        pa_http_error(r, 400, "malformed", "format", "format must be csv, json or xlsx");
         return;
     }
     struct pa_db *db;
@@ -161,19 +176,29 @@ void pa_h_export(struct pa_http_request *r)
         return;
     char *text = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    int rc = out ? pa_export(db, kind, format, out, &err)
+    int rc;
+    if (format == PA_FORMAT_XLSX) {
+        struct xlsx_export job = {db, kind};
+        rc = pa_http_temp_file(export_xlsx, &job, &text, &len, &err);
+    } else {
+        FILE *out = open_memstream(&text, &len);
+        rc = out ? pa_export(db, kind, format, out, &err)
                  : pa_error_set(&err, PA_ENOMEM, "out of memory");
-    if (out && fclose(out) != 0 && rc == 0)
-        rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+        if (out && fclose(out) != 0 && rc == 0)
+            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    }
     if (rc != 0) {
         free(text);
         pa_http_fail(r, &err);
         return;
     }
-    const char *ext = format == PA_FORMAT_CSV ? "csv" : "json";
+    static const char *const ext[] = {"csv", "json", "xlsx"};
+    static const char *const type[] = {"text/csv; charset=utf-8", "application/json",
+                                       "application/vnd.openxmlformats-officedocument."
+                                       "spreadsheetml.sheet"};
+    static_assert(PA_FORMAT_CSV == 0 && PA_FORMAT_JSON == 1 && PA_FORMAT_XLSX == 2, "by format");
     /* the kind is one of ours (checked above), so it is safe in a header */
-    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind, ext);
-    pa_http_bytes(r, 200, format == PA_FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
-                  text, len);
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind,
+             ext[format]);
+    pa_http_bytes(r, 200, type[format], text, len);
 }

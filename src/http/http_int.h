@@ -259,6 +259,12 @@ bool pa_http_wants_file(const struct pa_http_request *r);
 /* The representation asked for: *file false for JSON; else opts for the
  * sheet.  Answers 406 (unknown format) or 400 and returns -1. */
 int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet_options *opts);
+/* Runs write(path) for a path in a private temporary directory (0700), reads
+ * the file into *data (malloc'd) and removes every trace, also on failure:
+ * for an XLSX, which needs a file it can seek. */
+typedef int (*pa_http_file_fn)(const char *path, void *ctx, struct pa_error *err);
+int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                      struct pa_error *err);
 /* Answers with report q as a file, with its Content-Disposition. */
 void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa_report_query *q,
                     const struct pa_sheet_options *opts);

@@ -137,25 +137,36 @@ static char *slurp(const char *path, size_t *len)
     return data;
 }
 
-/* The XLSX in a private directory, read back, and every trace removed. */
-static int write_xlsx(struct pa_db *db, const struct pa_report_query *q,
-                      const struct pa_sheet_options *opts, char **data, size_t *len,
+int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
                       struct pa_error *err)
 {
     const char *tmp = getenv("TMPDIR");
     char dir[512], path[600], partial[610];
-    snprintf(dir, sizeof(dir), "%s/pairaid-report-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    *data = NULL;
+    snprintf(dir, sizeof(dir), "%s/pairaid-file-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(dir) == NULL) /* mkdtemp makes it 0700: no other user can look in */
         return pa_error_set(err, PA_EIO, "cannot write '%s'", "a temporary file");
-    snprintf(path, sizeof(path), "%s/report.xlsx", dir);
+    snprintf(path, sizeof(path), "%s/file", dir);
     snprintf(partial, sizeof(partial), "%s.tmp", path);
-    int rc = pa_report_write(db, q, opts, path, NULL, err);
+    int rc = write(path, ctx, err);
     if (rc == 0 && (*data = slurp(path, len)) == NULL)
         rc = pa_error_set(err, PA_EIO, "cannot write '%s'", "a temporary file");
-    unlink(partial);
+    unlink(partial); /* what an atomic writer leaves when it fails */
     unlink(path);
     rmdir(dir);
     return rc;
+}
+
+struct xlsx_job {
+    struct pa_db *db;
+    const struct pa_report_query *q;
+    const struct pa_sheet_options *opts;
+};
+
+static int write_report(const char *path, void *ctx, struct pa_error *err)
+{
+    const struct xlsx_job *j = ctx;
+    return pa_report_write(j->db, j->q, j->opts, path, NULL, err);
 }
 
 void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa_report_query *q,
@@ -167,7 +178,8 @@ void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa
     size_t len = 0;
     int rc;
     if (opts->format == PA_SHEET_XLSX) {
-        rc = write_xlsx(db, q, opts, &data, &len, &err);
+        struct xlsx_job job = {db, q, opts};
+        rc = pa_http_temp_file(write_report, &job, &data, &len, &err);
     } else {
         FILE *out = open_memstream(&data, &len);
         rc = out ? pa_report_write(db, q, opts, NULL, out, &err)
