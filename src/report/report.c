@@ -110,88 +110,54 @@ static void title_name(struct report *rep, const char *account_name)
 
 /* ---- columns ------------------------------------------------------------------------------ */
 
-static void add(struct report *rep, const char *field, enum pa_cell_type type, bool people_only)
-{
-    PA_ASSERT(rep->ncols < COLUMNS_MAX);
-    rep->cols[rep->ncols++] = (struct column){field, type, people_only};
-}
+#define MONEY(f) {f, PA_CELL_MONEY, false}
+#define QUANTITY(f) {f, PA_CELL_DECIMAL, false}
+static const struct column budget_columns[] = {
+    {"key", PA_CELL_CODE, false}, {"name", PA_CELL_TEXT, false}, {"projects", PA_CELL_COUNT, false},
+    MONEY("budget"), MONEY("allocated"), MONEY("committed"), MONEY("paid"),
+    {"rate", PA_CELL_RATE, false}, MONEY("expired"), MONEY("investment"), {NULL, 0, false}};
+static const struct column balance_columns[] = {
+    {"account", PA_CELL_CODE, false}, {"name", PA_CELL_TEXT, true}, {"kind", PA_CELL_ENUM, true},
+    MONEY("debits_posted"), MONEY("credits_posted"), MONEY("debits_pending"),
+    MONEY("credits_pending"), MONEY("balance"), {NULL, 0, false}};
+static const struct column statement_columns[] = {
+    {"date", PA_CELL_DATE, false}, {"id", PA_CELL_CODE, false}, {"kind", PA_CELL_ENUM, false},
+    {"counterparty", PA_CELL_CODE, false}, {"project", PA_CELL_CODE, false}, MONEY("debit"),
+    MONEY("credit"), MONEY("pending"), MONEY("balance"), {"memo", PA_CELL_TEXT, false},
+    {"comment", PA_CELL_TEXT, false}, {NULL, 0, false}};
+static const struct column finding_columns[] = {
+    {"id", PA_CELL_CODE, false}, {"rule", PA_CELL_ENUM, false}, {"severity", PA_CELL_ENUM, false},
+    {"subject", PA_CELL_CODE, false}, MONEY("amount"), {"evidence", PA_CELL_TEXT, false},
+    {"message", PA_CELL_TEXT, false}, {"status", PA_CELL_ENUM, false},
+    {"opened", PA_CELL_DATE, false}, {"updated", PA_CELL_DATE, false}, {NULL, 0, false}};
+static const struct column score_columns[] = {
+    {"pairing", PA_CELL_CODE, false}, {"area", PA_CELL_ENUM, false},
+    {"indicator", PA_CELL_CODE, false}, {"name", PA_CELL_TEXT, true}, QUANTITY("weight"),
+    {"metric", PA_CELL_ENUM, false}, QUANTITY("actual"), QUANTITY("target"), QUANTITY("score"),
+    {"inputs", PA_CELL_TEXT, false}, {NULL, 0, false}};
+static const struct column ranking_columns[] = {
+    {"pairing", PA_CELL_CODE, false}, {"name", PA_CELL_TEXT, false}, QUANTITY("base"),
+    QUANTITY("bonus"), QUANTITY("penalty"), QUANTITY("total"), {"tier", PA_CELL_ENUM, false},
+    {"rank", PA_CELL_COUNT, false}, QUANTITY("spent_share"), {NULL, 0, false}};
+#undef MONEY
+#undef QUANTITY
 
+/* The columns of the report, in order (the CSV contract's, with the XLSX-only ones). */
 static void describe(struct report *rep)
 {
-    enum pa_budget_group g = rep->q->group;
-    switch (rep->q->kind) {
-    case PA_REPORT_BUDGET:
-        add(rep, "key", g == PA_BUDGET_KIND || g == PA_BUDGET_DOMAIN ? PA_CELL_ENUM : PA_CELL_CODE,
-            false);
-        add(rep, "name", PA_CELL_TEXT, false);
-        add(rep, "projects", PA_CELL_COUNT, false);
-        add(rep, "budget", PA_CELL_MONEY, false);
-        add(rep, "allocated", PA_CELL_MONEY, false);
-        add(rep, "committed", PA_CELL_MONEY, false);
-        add(rep, "paid", PA_CELL_MONEY, false);
-        add(rep, "rate", PA_CELL_RATE, false);
-        add(rep, "expired", PA_CELL_MONEY, false);
-        add(rep, "investment", PA_CELL_MONEY, false);
-        break;
-    case PA_REPORT_BALANCES:
-        add(rep, "account", PA_CELL_CODE, false);
-        add(rep, "name", PA_CELL_TEXT, true);
-        add(rep, "kind", PA_CELL_ENUM, true);
-        add(rep, "debits_posted", PA_CELL_MONEY, false);
-        add(rep, "credits_posted", PA_CELL_MONEY, false);
-        add(rep, "debits_pending", PA_CELL_MONEY, false);
-        add(rep, "credits_pending", PA_CELL_MONEY, false);
-        add(rep, "balance", PA_CELL_MONEY, false);
-        break;
-    case PA_REPORT_STATEMENT:
-        add(rep, "date", PA_CELL_DATE, false);
-        add(rep, "id", PA_CELL_CODE, false);
-        add(rep, "kind", PA_CELL_ENUM, false);
-        add(rep, "counterparty", PA_CELL_CODE, false);
-        add(rep, "project", PA_CELL_CODE, false);
-        add(rep, "debit", PA_CELL_MONEY, false);
-        add(rep, "credit", PA_CELL_MONEY, false);
-        add(rep, "pending", PA_CELL_MONEY, false);
-        add(rep, "balance", PA_CELL_MONEY, false);
-        add(rep, "memo", PA_CELL_TEXT, false);
-        add(rep, "comment", PA_CELL_TEXT, false);
-        break;
-    case PA_REPORT_FINDINGS:
-        add(rep, "id", PA_CELL_CODE, false);
-        add(rep, "rule", PA_CELL_ENUM, false);
-        add(rep, "severity", PA_CELL_ENUM, false);
-        add(rep, "subject", PA_CELL_CODE, false);
-        add(rep, "amount", PA_CELL_MONEY, false);
-        add(rep, "evidence", PA_CELL_TEXT, false);
-        add(rep, "message", PA_CELL_TEXT, false);
-        add(rep, "status", PA_CELL_ENUM, false);
-        add(rep, "opened", PA_CELL_DATE, false);
-        add(rep, "updated", PA_CELL_DATE, false);
-        break;
-    case PA_REPORT_SCORES:
-        add(rep, "pairing", PA_CELL_CODE, false);
-        add(rep, "area", PA_CELL_ENUM, false);
-        add(rep, "indicator", PA_CELL_CODE, false);
-        add(rep, "name", PA_CELL_TEXT, true);
-        add(rep, "weight", PA_CELL_DECIMAL, false);
-        add(rep, "metric", PA_CELL_ENUM, false);
-        add(rep, "actual", PA_CELL_DECIMAL, false);
-        add(rep, "target", PA_CELL_DECIMAL, false);
-        add(rep, "score", PA_CELL_DECIMAL, false);
-        add(rep, "inputs", PA_CELL_TEXT, false);
-        break;
-    case PA_REPORT_RANKING:
-        add(rep, "pairing", PA_CELL_CODE, false);
-        add(rep, "name", PA_CELL_TEXT, false);
-        add(rep, "base", PA_CELL_DECIMAL, false);
-        add(rep, "bonus", PA_CELL_DECIMAL, false);
-        add(rep, "penalty", PA_CELL_DECIMAL, false);
-        add(rep, "total", PA_CELL_DECIMAL, false);
-        add(rep, "tier", PA_CELL_ENUM, false);
-        add(rep, "rank", PA_CELL_COUNT, false);
-        add(rep, "spent_share", PA_CELL_DECIMAL, false);
-        break;
+    static const struct column *const by_kind[] = {budget_columns,  balance_columns,
+                                                   statement_columns, finding_columns,
+                                                   score_columns,   ranking_columns};
+    static_assert(PA_ARRAY_LEN(by_kind) == PA_REPORT_RANKING + 1, "one column list per report");
+    PA_ASSERT((size_t)rep->q->kind < PA_ARRAY_LEN(by_kind));
+    for (const struct column *c = by_kind[rep->q->kind]; c->field; c++) {
+        PA_ASSERT(rep->ncols < COLUMNS_MAX);
+        rep->cols[rep->ncols++] = *c;
     }
+    /* a kind or a domain is an enum, named in the headings' language */
+    enum pa_budget_group g = rep->q->group;
+    if (rep->q->kind == PA_REPORT_BUDGET && (g == PA_BUDGET_KIND || g == PA_BUDGET_DOMAIN))
+        rep->cols[0].type = PA_CELL_ENUM;
 }
 
 static bool shown(const struct report *rep, int i)
