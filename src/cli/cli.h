@@ -135,8 +135,8 @@ struct pa_cli_sheet {
     }
 /* Takes opt if it is one of the sheet options: 1 if it was, 0 if not. */
 int pa_cli_sheet_option(struct pa_cli_sheet *s, int opt, const char *arg);
-/* Checks the options against the format (XLSX needs -o FILE ...); -1, with the
- * usage message printed, when they do not go together. */
+/* Checks the options against the format (XLSX needs -o FILE ...): 0, or
+ * PA_EXIT_INPUT with the usage message printed when they do not go together. */
 int pa_cli_sheet_check(const struct pa_cli_sheet *s, enum pa_out_format format);
 /* Writes the report as CSV (to -o FILE or stdout) or XLSX; an exit code. */
 int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q,
