@@ -37,8 +37,8 @@ int pa_cli_sheet_check(const struct pa_cli_sheet *s, enum pa_out_format format)
     return 0;
 }
 
-int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q,
-                       enum pa_out_format format, const struct pa_cli_sheet *s)
+int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q, enum pa_out_format format,
+                       const struct pa_cli_sheet *s)
 {
     PA_ASSERT(format == PA_OUT_CSV || format == PA_OUT_XLSX);
     PA_ASSERT(format == PA_OUT_CSV || s->output != NULL);

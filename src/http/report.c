@@ -22,7 +22,7 @@
 
 #include "http_int.h"
 
-#define XLSX_MEDIA "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define XLSX_MEDIA      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define REPORT_FILE_MAX (256 * 1024 * 1024) /* far above any report; a bound all the same */
 
 /* The file format an Accept header names, if any: only an explicit media
@@ -200,7 +200,6 @@ void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa
     pa_report_filename(q, opts->format, false, opts->headers, utf8, sizeof(utf8));
     set_disposition(r, ascii, utf8);
     r->cache_candidate = false; /* cache.c keeps no file (nor its Content-Disposition) */
-    pa_http_bytes(r, 200,
-                  opts->format == PA_SHEET_XLSX ? XLSX_MEDIA : "text/csv; charset=utf-8", data,
-                  len);
+    pa_http_bytes(r, 200, opts->format == PA_SHEET_XLSX ? XLSX_MEDIA : "text/csv; charset=utf-8",
+                  data, len);
 }

@@ -22,8 +22,10 @@ static const struct label transfer_kinds[] = {
     {NULL, NULL, NULL},
 };
 static const struct label account_kinds[] = {
-    {"source", "资金来源", "Fund source"}, {"pool", "资金池", "Pool"},
-    {"project", "项目", "Project"},        {"payee", "收款单位", "Payee"},
+    {"source", "资金来源", "Fund source"},
+    {"pool", "资金池", "Pool"},
+    {"project", "项目", "Project"},
+    {"payee", "收款单位", "Payee"},
     {NULL, NULL, NULL},
 };
 static const struct label severities[] = {
@@ -34,16 +36,22 @@ static const struct label finding_statuses[] = {
     {"cleared", "已消除", "Cleared"},     {NULL, NULL, NULL},
 };
 static const struct label areas[] = {
-    {"organisation", "组织领导", "Organisation"}, {"funds", "资金支持", "Funds"},
-    {"industry", "产业合作", "Industry"},         {"livelihood", "民生帮扶", "Livelihoods"},
-    {"talent", "人才交流", "People"},             {"innovation", "机制创新", "Innovation"},
+    {"organisation", "组织领导", "Organisation"},
+    {"funds", "资金支持", "Funds"},
+    {"industry", "产业合作", "Industry"},
+    {"livelihood", "民生帮扶", "Livelihoods"},
+    {"talent", "人才交流", "People"},
+    {"innovation", "机制创新", "Innovation"},
     {NULL, NULL, NULL},
 };
 /* English only: the Chinese is the library's (pa_project_kinds, ...). */
 static const struct label kinds_en[] = {
-    {"livelihood", NULL, "Small livelihood"}, {"park", NULL, "Co-built park"},
-    {"chain", NULL, "Industrial chain"},      {"talent", NULL, "Talent exchange"},
-    {"other", NULL, "Other"},                 {NULL, NULL, NULL},
+    {"livelihood", NULL, "Small livelihood"},
+    {"park", NULL, "Co-built park"},
+    {"chain", NULL, "Industrial chain"},
+    {"talent", NULL, "Talent exchange"},
+    {"other", NULL, "Other"},
+    {NULL, NULL, NULL},
 };
 static const struct label domains_en[] = {
     {"industry", NULL, "Industry"},
@@ -121,10 +129,14 @@ const char *pa_report__label(const char *set, const char *code, enum pa_lang lan
         const char *name;
         const struct label *labels;
     } sets[] = {
-        {"transfer_kind", transfer_kinds}, {"account_kind", account_kinds},
-        {"severity", severities},          {"finding_status", finding_statuses},
-        {"area", areas},                   {"project_kind", kinds_en},
-        {"project_domain", domains_en},    {"rule", rules_en},
+        {"transfer_kind", transfer_kinds},
+        {"account_kind", account_kinds},
+        {"severity", severities},
+        {"finding_status", finding_statuses},
+        {"area", areas},
+        {"project_kind", kinds_en},
+        {"project_domain", domains_en},
+        {"rule", rules_en},
     };
     PA_ASSERT(set != NULL && code != NULL);
     const struct label *l = NULL;
@@ -141,10 +153,10 @@ const char *pa_report__label(const char *set, const char *code, enum pa_lang lan
 
 const char *pa_report__group_label(enum pa_budget_group group, enum pa_lang lang)
 {
-    static const char *const zh[] = {"按项目", "按结对关系", "按县区",
+    static const char *const zh[] = {"按项目",     "按结对关系", "按县区",
                                      "按项目类别", "按帮扶领域", "按帮扶方"};
     static const char *const en[] = {"by project", "by pairing", "by county",
-                                     "by kind", "by domain", "by donor"};
+                                     "by kind",    "by domain",  "by donor"};
     static_assert(PA_BUDGET_PROJECT == 0 && PA_BUDGET_DONOR == 5, "one label per grouping");
     PA_ASSERT((unsigned)group < PA_ARRAY_LEN(zh));
     return lang == PA_LANG_ZH ? zh[group] : en[group];

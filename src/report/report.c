@@ -41,13 +41,13 @@ struct report {
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-static const char *const slugs[] = {"budget", "balances", "statement",
-                                    "findings", "scores", "ranking"};
-static const char *const names_zh[] = {"预算执行情况表", "资金账户余额表", "账户明细账",
-                                       "审计发现问题清单", "考核得分表", "考核排名表"};
+static const char *const slugs[] = {"budget",   "balances", "statement",
+                                    "findings", "scores",   "ranking"};
+static const char *const names_zh[] = {"预算执行情况表",   "资金账户余额表", "账户明细账",
+                                       "审计发现问题清单", "考核得分表",     "考核排名表"};
 static const char *const names_en[] = {"Budget execution report", "Fund account balances",
-                                       "Account statement", "Audit findings",
-                                       "Assessment scores", "Assessment ranking"};
+                                       "Account statement",       "Audit findings",
+                                       "Assessment scores",       "Assessment ranking"};
 
 const char *pa_report_slug(enum pa_report_kind kind)
 {
@@ -77,8 +77,9 @@ void pa_report_filename(const struct pa_report_query *q, enum pa_sheet_format fo
 {
     char date[PA_DATE_LEN + 1];
     pa_date_format(as_of_days(q), date);
-    const char *name = ascii ? slugs[q->kind] : lang == PA_LANG_ZH ? names_zh[q->kind]
-                                                                    : names_en[q->kind];
+    const char *name = ascii                ? slugs[q->kind]
+                       : lang == PA_LANG_ZH ? names_zh[q->kind]
+                                            : names_en[q->kind];
     snprintf(buf, size, "%s-%s.%s", name, date, pa_sheet_extension(format));
 }
 
@@ -110,6 +111,8 @@ static void title_name(struct report *rep, const char *account_name)
 
 /* ---- columns ------------------------------------------------------------------------------ */
 
+/* one report per block reads better than one column per line */
+/* clang-format off */
 #define MONEY(f) {f, PA_CELL_MONEY, false}
 #define QUANTITY(f) {f, PA_CELL_DECIMAL, false}
 static const struct column budget_columns[] = {
@@ -141,13 +144,14 @@ static const struct column ranking_columns[] = {
     {"rank", PA_CELL_COUNT, false}, QUANTITY("spent_share"), {NULL, 0, false}};
 #undef MONEY
 #undef QUANTITY
+/* clang-format on */
 
 /* The columns of the report, in order (the CSV contract's, with the XLSX-only ones). */
 static void describe(struct report *rep)
 {
-    static const struct column *const by_kind[] = {budget_columns,  balance_columns,
+    static const struct column *const by_kind[] = {budget_columns,    balance_columns,
                                                    statement_columns, finding_columns,
-                                                   score_columns,   ranking_columns};
+                                                   score_columns,     ranking_columns};
     static_assert(PA_ARRAY_LEN(by_kind) == PA_REPORT_RANKING + 1, "one column list per report");
     PA_ASSERT((size_t)rep->q->kind < PA_ARRAY_LEN(by_kind));
     for (const struct column *c = by_kind[rep->q->kind]; c->field; c++) {
@@ -189,8 +193,8 @@ static int fill_json(struct pa_sheet *sheet, void *ctx, struct pa_error *err)
         struct pa_cell cells[COLUMNS_MAX];
         char bufs[COLUMNS_MAX][32];
         for (int k = 0; k < rep->ncols; k++)
-            cells[k] = pa_report__cell(rep->q, rep->lang, rep->cols[k].field,
-                                       rep->cols[k].type, row, bufs[k], sizeof(bufs[k]));
+            cells[k] = pa_report__cell(rep->q, rep->lang, rep->cols[k].field, rep->cols[k].type,
+                                       row, bufs[k], sizeof(bufs[k]));
         /* a kind or domain has no name of its own: in XLSX its label names it */
         if (rep->q->kind == PA_REPORT_BUDGET && rep->cols[0].type == PA_CELL_ENUM &&
             rep->opts->format == PA_SHEET_XLSX && cells[1].type == PA_CELL_EMPTY)
@@ -255,8 +259,8 @@ static enum pa_money_unit unit_of(const struct report *rep)
             if (rep->cols[k].type != PA_CELL_MONEY)
                 continue;
             char buf[32];
-            struct pa_cell c = pa_report__cell(rep->q, rep->lang, rep->cols[k].field,
-                                               PA_CELL_MONEY, row, buf, sizeof(buf));
+            struct pa_cell c = pa_report__cell(rep->q, rep->lang, rep->cols[k].field, PA_CELL_MONEY,
+                                               row, buf, sizeof(buf));
             int64_t v = c.number < 0 ? -c.number : c.number;
             largest = v > largest ? v : largest;
         }
@@ -264,7 +268,8 @@ static enum pa_money_unit unit_of(const struct report *rep)
     return pa_money_unit_for(largest) == PA_YUAN ? PA_YUAN : PA_WAN;
 }
 
-/* ---- writing ---------------------------------------------------------------------------------- */
+/* ---- writing ----------------------------------------------------------------------------------
+ */
 
 static int write_sheet(struct report *rep, const char *path, FILE *out, pa_sheet_fill_fn fill,
                        struct pa_error *err)

@@ -21,13 +21,12 @@ static int budget_row(const struct pa_budget_row *row, void *ctx)
     struct budget_load *b = ctx;
     if (b->only && !pa_strmap_get(b->only, row->key, NULL))
         return 0;
-    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "key", row->key,
-                          "name", row->name ? row->name : "", "projects",
-                          (json_int_t)row->projects, "budget", (json_int_t)row->budget_fen,
-                          "allocated", (json_int_t)row->allocated_fen, "committed",
-                          (json_int_t)row->committed_fen, "paid", (json_int_t)row->paid_fen,
-                          "expired", (json_int_t)row->expired_fen, "investment",
-                          (json_int_t)row->investment_fen);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "key", row->key, "name",
+        row->name ? row->name : "", "projects", (json_int_t)row->projects, "budget",
+        (json_int_t)row->budget_fen, "allocated", (json_int_t)row->allocated_fen, "committed",
+        (json_int_t)row->committed_fen, "paid", (json_int_t)row->paid_fen, "expired",
+        (json_int_t)row->expired_fen, "investment", (json_int_t)row->investment_fen);
     if (o && row->rate_permille >= 0)
         json_object_set_new(o, "rate", json_integer(row->rate_permille));
     b->failed = o == NULL || json_array_append_new(b->rows, o) != 0;
@@ -36,12 +35,12 @@ static int budget_row(const struct pa_budget_row *row, void *ctx)
 
 static int balance_row(const struct pa_balance *b, void *ctx)
 {
-    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "account", b->account, "kind",
-                          b->kind, "debits_posted", (json_int_t)b->debits_posted, "credits_posted",
-                          (json_int_t)b->credits_posted, "debits_pending",
-                          (json_int_t)b->debits_pending, "credits_pending",
-                          (json_int_t)b->credits_pending, "balance",
-                          (json_int_t)(b->credits_posted - b->debits_posted));
+    json_t *o =
+        json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "account", b->account, "kind", b->kind,
+                  "debits_posted", (json_int_t)b->debits_posted, "credits_posted",
+                  (json_int_t)b->credits_posted, "debits_pending", (json_int_t)b->debits_pending,
+                  "credits_pending", (json_int_t)b->credits_pending, "balance",
+                  (json_int_t)(b->credits_posted - b->debits_posted));
     return o == NULL || json_array_append_new(ctx, o) != 0;
 }
 
@@ -65,7 +64,8 @@ static int name_accounts(struct pa_db *db, json_t *rows, struct pa_error *err)
     {
         long k;
         if (pa_strmap_get(at, json_string_value(json_object_get(a, "account")), &k))
-            json_object_set(a, "name", json_object_get(json_array_get(accounts, (size_t)k), "name"));
+            json_object_set(a, "name",
+                            json_object_get(json_array_get(accounts, (size_t)k), "name"));
     }
     pa_strmap_free(at);
     json_decref(accounts);
@@ -156,10 +156,14 @@ static const char *enum_label(const struct pa_report_query *q, const char *field
                               const char *code, enum pa_lang lang)
 {
     static const char *const sets[][3] = {
-        {"budget", "key", NULL},          {"balances", "kind", "account_kind"},
-        {"statement", "kind", "transfer_kind"}, {"findings", "rule", "rule"},
-        {"findings", "severity", "severity"},   {"findings", "status", "finding_status"},
-        {"scores", "area", "area"},             {"scores", "metric", "metric"},
+        {"budget", "key", NULL},
+        {"balances", "kind", "account_kind"},
+        {"statement", "kind", "transfer_kind"},
+        {"findings", "rule", "rule"},
+        {"findings", "severity", "severity"},
+        {"findings", "status", "finding_status"},
+        {"scores", "area", "area"},
+        {"scores", "metric", "metric"},
     };
     if (q->kind == PA_REPORT_RANKING) { /* the tier's name is the scheme's */
         const char *name = json_string_value(json_object_get(row, "tier_name"));
