@@ -1,6 +1,7 @@
 /*
  * cmd_export.c - `pairaid export KIND [--format csv|json] [--bom] [--headers en|zh]
- * [-o FILE]`.  With -o the
+ * [-o FILE]`, and `pairaid export iati [--pairing CODE] [-o FILE]` (IATI 2.03
+ * XML, also as `--format iati`).  With -o the
  * file is written beside its final name and renamed, so a failed export never
  * leaves half a file.
  */
@@ -10,8 +11,23 @@
 
 #include "cli.h"
 
-static int export_to_file(struct pa_db *db, const char *kind, enum pa_format format,
-                          const struct pa_export_options *opts, const char *path,
+/* What one export writes: a kind in a format, or the IATI file. */
+struct export_job {
+    const char *kind;
+    enum pa_format format;
+    const struct pa_export_options *opts;
+    const struct pa_iati_options *iati; /* not NULL: the IATI file */
+};
+
+static int run_export(struct pa_db *db, const struct export_job *job, FILE *out,
+                      struct pa_error *err)
+{
+    if (job->iati)
+        return pa_export_iati(db, job->iati, out, err);
+    return pa_export_with(db, job->kind, job->format, job->opts, out, err);
+}
+
+static int export_to_file(struct pa_db *db, const struct export_job *job, const char *path,
                           struct pa_error *err)
 {
     char tmp[4096];
@@ -20,7 +36,7 @@ static int export_to_file(struct pa_db *db, const char *kind, enum pa_format for
     FILE *f = fopen(tmp, "w");
     if (f == NULL)
         return pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    int rc = pa_export_with(db, kind, format, opts, f, err);
+    int rc = run_export(db, job, f, err);
     if (fclose(f) != 0 && rc == 0)
         rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
     if (rc == 0 && rename(tmp, path) != 0)
@@ -48,9 +64,11 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
                                             {"output", required_argument, NULL, 'o'},
                                             {"bom", no_argument, NULL, 'B'},
                                             {"headers", required_argument, NULL, 'H'},
+                                            {"pairing", required_argument, NULL, 'P'},
                                             {0, 0, 0, 0}};
     const char *format_name = "csv", *output = NULL, *headers = "en";
     struct pa_export_options opts = {false, PA_LANG_EN};
+    struct pa_iati_options iati = {NULL};
     int opt;
     while ((opt = getopt_long(argc, argv, "f:o:", options, NULL)) != -1) {
         if (opt == 'f')
@@ -61,6 +79,8 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
             opts.bom = true;
         else if (opt == 'H')
             headers = optarg;
+        else if (opt == 'P')
+            iati.pairing = optarg;
         else if (pa_cli_global_option(cli, opt, optarg) <= 0)
             return PA_EXIT_INPUT;
     }
@@ -69,8 +89,11 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
             "usage: pairaid export KIND [--format csv|json] [--bom] [--headers en|zh] [-o FILE]");
     struct pa_error err;
     pa_error_clear(&err);
-    enum pa_format format;
-    if (pa_format_parse(format_name, &format, &err) != 0 ||
+    bool is_iati = strcmp(argv[optind], "iati") == 0 || strcmp(format_name, "iati") == 0;
+    struct export_job job = {argv[optind], PA_FORMAT_CSV, &opts, is_iati ? &iati : NULL};
+    if (iati.pairing && !is_iati)
+        return pa_cli_usage("--pairing is an option of `pairaid export iati`");
+    if ((!is_iati && pa_format_parse(format_name, &job.format, &err) != 0) ||
         parse_headers(headers, &opts.headers, &err) != 0)
         return pa_cli_fail(&err);
     struct pa_db *db;
@@ -78,9 +101,9 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
     if (rc != PA_EXIT_OK)
         return rc;
     if (output)
-        rc = export_to_file(db, argv[optind], format, &opts, output, &err);
+        rc = export_to_file(db, &job, output, &err);
     else
-        rc = pa_export_with(db, argv[optind], format, &opts, stdout, &err);
+        rc = run_export(db, &job, stdout, &err);
     pa_db_free(db);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }
