@@ -116,10 +116,11 @@ struct pa_xml {
     const char *names[PA_XML_DEPTH_MAX];
 };
 void pa_xml_init(struct pa_xml *x, FILE *out);
-void pa_xml_start(struct pa_xml *x, const char *name, ...); /* <name ...> */
-void pa_xml_empty(struct pa_xml *x, const char *name, ...); /* <name .../> */
-void pa_xml_text(struct pa_xml *x, const char *name, const char *text, ...); /* <name ...>text</name> */
-void pa_xml_end(struct pa_xml *x);                          /* </name> of the latest start */
+/* <name ...>, <name .../>, <name ...>text</name>, and the </name> of the latest start. */
+void pa_xml_start(struct pa_xml *x, const char *name, ...);
+void pa_xml_empty(struct pa_xml *x, const char *name, ...);
+void pa_xml_text(struct pa_xml *x, const char *name, const char *text, ...);
+void pa_xml_end(struct pa_xml *x);
 /* Escapes text for XML 1.0 (attribute: for a value in double quotes): & < >
  * (and " TAB LF CR) as references; a character XML 1.0 forbids, or a byte that
  * is not UTF-8, as U+FFFD. */

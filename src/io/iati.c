@@ -38,9 +38,25 @@ static const char sql_activities[] =
     "WHERE p.public = 1 AND pa_sees_project(p.pairing, p.public) "
     "AND (?1 IS NULL OR pa_pairing_under(p.pairing, ?1)) ORDER BY p.code";
 
-enum { A_CODE, A_NAME, A_DOMAIN, A_KIND, A_STATUS, A_BUDGET, A_START, A_END, A_APPROVED,
-       A_BENEFICIARIES, A_INVESTMENT, A_REGION, A_PAIRING_NAME, A_DONOR, A_RECIPIENT,
-       A_PAIRING_END, A_ROOT_DONOR };
+enum {
+    A_CODE,
+    A_NAME,
+    A_DOMAIN,
+    A_KIND,
+    A_STATUS,
+    A_BUDGET,
+    A_START,
+    A_END,
+    A_APPROVED,
+    A_BENEFICIARIES,
+    A_INVESTMENT,
+    A_REGION,
+    A_PAIRING_NAME,
+    A_DONOR,
+    A_RECIPIENT,
+    A_PAIRING_END,
+    A_ROOT_DONOR
+};
 
 /* When each project last changed: its own events and those of the transfers
  * of its project accounts. */
@@ -90,8 +106,21 @@ static const char sql_moves[] =
     "LEFT JOIN orgs o ON o.code = x.other_org WHERE x.project IS NOT NULL "
     "ORDER BY x.project, x.date, x.seq, x.dir";
 
-enum { M_PROJECT, M_ID, M_DATE, M_AMOUNT, M_MEMO, M_DIR, M_OTHER_KIND, M_OTHER_REGION,
-       M_ORG_NAME, M_ORG_CREDIT, M_ORG_KIND, M_OTHER_NAME, M_OWN_REGION };
+enum {
+    M_PROJECT,
+    M_ID,
+    M_DATE,
+    M_AMOUNT,
+    M_MEMO,
+    M_DIR,
+    M_OTHER_KIND,
+    M_OTHER_REGION,
+    M_ORG_NAME,
+    M_ORG_CREDIT,
+    M_ORG_KIND,
+    M_OTHER_NAME,
+    M_OWN_REGION
+};
 
 /* A region's government: its name, and its credit code when the registry
  * holds the government as an organisation with one. */
@@ -112,11 +141,11 @@ static const char sql_pairing_exists[] = "SELECT 1 FROM pairings WHERE code = ?1
 /* IATI identifiers: the credit code under org-id.guide's CN-USCI; a
  * government without one gets pairaid's own scope and its GB/T 2260 code. */
 #define PREFIX_CREDIT_CODE "CN-USCI-"
-#define PREFIX_GOVERNMENT "CN-PAIRAID-GOV-"
+#define PREFIX_GOVERNMENT  "CN-PAIRAID-GOV-"
 
 struct org {
-    char ref[64];   /* empty: no identifier (the name alone) */
-    char name[800]; /* 200 characters of UTF-8 at most */
+    char ref[64];     /* empty: no identifier (the name alone) */
+    char name[800];   /* 200 characters of UTF-8 at most */
     const char *type; /* OrganisationType, NULL if unknown */
 };
 
@@ -124,9 +153,8 @@ struct org {
 static const char *org_type(const char *kind)
 {
     static const char *const types[][2] = {
-        {"government", "11"}, {"enterprise", "70"}, {"park_company", "70"},
-        {"school", "80"},     {"institute", "80"},  {"hospital", "15"},
-        {"cooperative", "90"}, {"other", "90"}};
+        {"government", "11"}, {"enterprise", "70"}, {"park_company", "70"}, {"school", "80"},
+        {"institute", "80"},  {"hospital", "15"},   {"cooperative", "90"},  {"other", "90"}};
     for (size_t i = 0; kind && i < PA_ARRAY_LEN(types); i++)
         if (strcmp(kind, types[i][0]) == 0)
             return types[i][1];
@@ -159,10 +187,10 @@ static const char *dac_sector(const char *domain, const char *kind)
         {"education", "11130"}, {"health", "12181"}, {"other", "15110"}};
     static const char *const by_domain[][3] = {
         /* domain, livelihood, any other kind */
-        {"industry", "43040", "32120"},     {"technology", "32182", "32182"},
-        {"education", "11120", "11120"},    {"health", "12230", "12230"},
-        {"employment", "16020", "16020"},   {"culture_tourism", "16061", "33210"},
-        {"transport", "21020", "21020"},    {"other", "43040", "43010"}};
+        {"industry", "43040", "32120"},   {"technology", "32182", "32182"},
+        {"education", "11120", "11120"},  {"health", "12230", "12230"},
+        {"employment", "16020", "16020"}, {"culture_tourism", "16061", "33210"},
+        {"transport", "21020", "21020"},  {"other", "43040", "43010"}};
     if (strcmp(kind, "talent") == 0) {
         for (size_t i = 0; i < PA_ARRAY_LEN(talent); i++)
             if (strcmp(domain, talent[i][0]) == 0)
@@ -282,8 +310,7 @@ static void registered_org(sqlite3_stmt *stmt, int col, const char *fallback, st
 /* <element ref type role><narrative>name</narrative></element> */
 static void write_org(struct pa_xml *x, const char *element, const char *role, const struct org *o)
 {
-    pa_xml_start(x, element, "ref", o->ref[0] ? o->ref : NULL, "type", o->type, "role", role,
-                 NULL);
+    pa_xml_start(x, element, "ref", o->ref[0] ? o->ref : NULL, "type", o->type, "role", role, NULL);
     pa_xml_text(x, "narrative", o->name, NULL);
     pa_xml_end(x);
 }
@@ -399,8 +426,8 @@ static int write_location(struct iati *w, const struct project *p, struct pa_err
         int level = sqlite3_column_int(stmt, 1);
         char ref[32], description[400];
         snprintf(ref, sizeof(ref), "GBT2260-%s", p->region);
-        snprintf(description, sizeof(description), "%s（行政区划代码 %s）",
-                 text_or(stmt, 2, ""), p->region);
+        snprintf(description, sizeof(description), "%s（行政区划代码 %s）", text_or(stmt, 2, ""),
+                 p->region);
         pa_xml_start(&w->x, "location", "ref", ref, NULL);
         pa_xml_empty(&w->x, "location-reach", "code", "1", NULL);
         write_narrated(&w->x, "name", NULL, text_or(stmt, 0, ""));
@@ -480,8 +507,13 @@ static int write_commitment(struct iati *w, const struct project *p, struct pa_e
         rc = government(w, p->region, &county, err);
     if (rc != 0)
         return rc;
-    struct transaction t = {NULL, "2", p->approved_on ? p->approved_on : p->start, "立项批复帮扶资金",
-                            p->budget_fen, &donor, &county};
+    struct transaction t = {NULL,
+                            "2",
+                            p->approved_on ? p->approved_on : p->start,
+                            "立项批复帮扶资金",
+                            p->budget_fen,
+                            &donor,
+                            &county};
     write_transaction(w, &t);
     return 0;
 }
@@ -511,9 +543,12 @@ static int write_move(struct iati *w, sqlite3_stmt *s, struct pa_error *err)
     bool returned = !in && is_fund(other_kind);
     if (returned)
         snprintf(description, sizeof(description), "结余资金收回%s%s", memo[0] ? "：" : "", memo);
-    struct transaction t = {text_or(s, M_ID, ""), in || returned ? "3" : "4",
-                            text_or(s, M_DATE, ""), returned ? description : memo,
-                            sqlite3_column_int64(s, M_AMOUNT), in || returned ? &other : &own,
+    struct transaction t = {text_or(s, M_ID, ""),
+                            in || returned ? "3" : "4",
+                            text_or(s, M_DATE, ""),
+                            returned ? description : memo,
+                            sqlite3_column_int64(s, M_AMOUNT),
+                            in || returned ? &other : &own,
                             in || returned ? &own : &other};
     if (returned)
         t.value_fen = -t.value_fen;
