@@ -219,9 +219,9 @@ int main(int argc, char **argv)
         return 2;
     }
     sqlite3 *db;
-    if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return fail(db, argv[1]);
-    int rc = export(db, argv[2]);
+    int rc = sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+                 ? export(db, argv[2])
+                 : fail(db, argv[1]);
     sqlite3_close(db);
     return rc;
 }
