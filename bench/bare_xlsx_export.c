@@ -22,7 +22,8 @@
  * not: no read scope (it reads every transfer; the benchmark exports as an
  * administrator, who sees them all), no per-cell width measuring (fixed column
  * widths, set to what pairaid measures on the benchmark's data), no generic
- * record or typed-cell layer.  The database is opened read-only.  Exit status 0, or 1 with a message on stderr.
+ * record or typed-cell layer.  The database is opened read-only.  Exit status
+ * 0, or 1 with a message on stderr.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,12 +45,21 @@ struct enum_label {
 
 static const struct enum_label kinds[] = {
     {"posted", "已过账"}, {"pending", "待审批"}, {"post", "批准"}, {"void", "撤销"}, {NULL, NULL}};
-static const struct enum_label purposes[] = {
-    {"works", "工程"},          {"goods", "货物"},          {"services", "服务"},
-    {"subsidy", "补助"},        {"training", "培训"},       {"allocation", "资金拨付"},
-    {"personnel", "人员经费"},  {"allowances", "津补贴"},   {"office_building", "办公楼"},
-    {"vehicles", "车辆"},       {"debt", "偿债"},           {"deposit", "保证金"},
-    {"running_costs", "日常公用经费"}, {"other", "其他"},   {NULL, NULL}};
+static const struct enum_label purposes[] = {{"works", "工程"},
+                                             {"goods", "货物"},
+                                             {"services", "服务"},
+                                             {"subsidy", "补助"},
+                                             {"training", "培训"},
+                                             {"allocation", "资金拨付"},
+                                             {"personnel", "人员经费"},
+                                             {"allowances", "津补贴"},
+                                             {"office_building", "办公楼"},
+                                             {"vehicles", "车辆"},
+                                             {"debt", "偿债"},
+                                             {"deposit", "保证金"},
+                                             {"running_costs", "日常公用经费"},
+                                             {"other", "其他"},
+                                             {NULL, NULL}};
 static const struct enum_label stages[] = {
     {"advance", "预付款"}, {"progress", "进度款"}, {"final", "尾款"}, {NULL, NULL}};
 
@@ -61,13 +71,20 @@ static const struct column {
     const struct enum_label *labels;
     double width, code_width;
 } columns[NCOLS] = {
-    {"编号", TEXT, NULL, 11, 0},           {"日期", DATE, NULL, 12, 0},
-    {"付款账户", TEXT, NULL, 10, 0},       {"收款账户", TEXT, NULL, 10, 0},
-    {"金额", MONEY, NULL, 18, 0},          {"项目", TEXT, NULL, 8, 0},
-    {"摘要", TEXT, NULL, 31, 0},           {"类型", ENUM, kinds, 8, 10},
-    {"待审批拨付编号", TEXT, NULL, 16, 0}, {"有效期至", DATE, NULL, 10, 0},
-    {"用途", ENUM, purposes, 10, 12},      {"支付阶段", ENUM, stages, 10, 14},
-    {"合同", TEXT, NULL, 8, 0},            {"审批意见", TEXT, NULL, 10, 0},
+    {"编号", TEXT, NULL, 11, 0},
+    {"日期", DATE, NULL, 12, 0},
+    {"付款账户", TEXT, NULL, 10, 0},
+    {"收款账户", TEXT, NULL, 10, 0},
+    {"金额", MONEY, NULL, 18, 0},
+    {"项目", TEXT, NULL, 8, 0},
+    {"摘要", TEXT, NULL, 31, 0},
+    {"类型", ENUM, kinds, 8, 10},
+    {"待审批拨付编号", TEXT, NULL, 16, 0},
+    {"有效期至", DATE, NULL, 10, 0},
+    {"用途", ENUM, purposes, 10, 12},
+    {"支付阶段", ENUM, stages, 10, 14},
+    {"合同", TEXT, NULL, 8, 0},
+    {"审批意见", TEXT, NULL, 10, 0},
 };
 
 static const char has_extras_sql[] =
