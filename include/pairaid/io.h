@@ -72,6 +72,7 @@ int pa_export(struct pa_db *db, const char *kind, enum pa_format format, FILE *o
 struct pa_export_options {
     bool bom;
     enum pa_lang headers;
+    const char *pairing; /* the kind "iati" only: one pairing and those below it */
 };
 int pa_export_with(struct pa_db *db, const char *kind, enum pa_format format,
                    const struct pa_export_options *opts, FILE *out, struct pa_error *err);
@@ -105,5 +106,43 @@ int pa_demo_transfers_current(struct pa_db *db, const char *data, size_t len, ch
                               struct pa_error *err);
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err);
+
+/* ---- IATI 2.03 (iati.c, xml.c) ------------------------------------------------- */
+
+/* Writes the published projects as an IATI 2.03 iati-activities file
+ * (docs/exchange.md, "IATI 2.03", maps every field): one iati-activity per
+ * published project the principal reads, with its organisations, status,
+ * dates, place, sector, budget and the commitment, disbursement and
+ * expenditure transactions of its ledger accounts.  pairing (NULL: all)
+ * keeps the projects of that pairing and the pairings below it; an unknown
+ * pairing is PA_ENOTFOUND (field "pairing"), and so is a selection without a
+ * published project, since the schema asks for at least one activity.  The
+ * same database on the same day (pa_date_today) gives the same bytes. */
+struct pa_iati_options {
+    const char *pairing;
+};
+int pa_export_iati(struct pa_db *db, const struct pa_iati_options *opts, FILE *out,
+                   struct pa_error *err);
+
+/* The XML writer under it: every text and attribute value goes through
+ * pa_xml_escape, so markup is never built from data.  Element names are
+ * literals owned by the caller; attributes are name/value pairs ending with
+ * NULL, and a pair whose value is NULL is left out. */
+#define PA_XML_DEPTH_MAX 16
+struct pa_xml {
+    FILE *out;
+    int depth;
+    const char *names[PA_XML_DEPTH_MAX];
+};
+void pa_xml_init(struct pa_xml *x, FILE *out);
+/* <name ...>, <name .../>, <name ...>text</name>, and the </name> of the latest start. */
+void pa_xml_start(struct pa_xml *x, const char *name, ...);
+void pa_xml_empty(struct pa_xml *x, const char *name, ...);
+void pa_xml_text(struct pa_xml *x, const char *name, const char *text, ...);
+void pa_xml_end(struct pa_xml *x);
+/* Escapes text for XML 1.0 (attribute: for a value in double quotes): & < >
+ * (and " TAB LF CR) as references; a character XML 1.0 forbids, or a byte that
+ * is not UTF-8, as U+FFFD. */
+void pa_xml_escape(FILE *out, const char *text, bool attribute);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * exchange.c - CSV in and out over HTTP: POST /api/v1/import/{kind} and
  * GET /api/v1/export/{kind}?format=csv|json|xlsx, the same as `pairaid import`
- * and `pairaid export` (an XLSX through a private temporary file, report.c).
+ * and `pairaid export` (an XLSX through a private temporary file, report.c);
+ * GET /api/v1/export/iati[?pairing=CODE] is `pairaid export iati`, the IATI
+ * 2.03 XML file.
  *
  * An import's body is spooled to a temporary file as it arrives (up to the
  * configured upload size, 64 MiB by default) and mapped when complete.  It runs
@@ -161,9 +163,38 @@ static int export_xlsx(const char *path, void *ctx, struct pa_error *err)
     return pa_export_file(x->db, x->kind, PA_FORMAT_XLSX, &opts, path, err);
 }
 
+/* The IATI 2.03 file of the published projects the reader reads. */
+static void export_iati(struct pa_http_request *r)
+{
+    struct pa_iati_options opts = {pa_http_query(r, "pairing")};
+    struct pa_error err;
+    pa_error_clear(&err);
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    int rc = out ? pa_export_iati(db, &opts, out, &err)
+                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
+    if (out && fclose(out) != 0 && rc == 0)
+        rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    if (rc != 0) {
+        free(text);
+        pa_http_fail(r, &err);
+        return;
+    }
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"iati-activities.xml\"");
+    pa_http_bytes(r, 200, "application/xml", text, len);
+}
+
 void pa_h_export(struct pa_http_request *r)
 {
     const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
+    if (strcmp(kind, "iati") == 0) {
+        export_iati(r);
+        return;
+    }
     enum pa_format format = PA_FORMAT_CSV;
     struct pa_error err;
     pa_error_clear(&err);

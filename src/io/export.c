@@ -132,7 +132,7 @@ static void write_csv_header(FILE *out, const struct pa_kind *kind, bool extras,
 int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FILE *out,
               struct pa_error *err)
 {
-    static const struct pa_export_options plain = {false, PA_LANG_EN};
+    static const struct pa_export_options plain = {.bom = false, .headers = PA_LANG_EN};
     return pa_export_with(db, kind_name, format, &plain, out, err);
 }
 
@@ -162,6 +162,10 @@ int pa_export_prepare(struct pa_db *db, const struct pa_kind *kind, bool *extras
 int pa_export_with(struct pa_db *db, const char *kind_name, enum pa_format format,
                    const struct pa_export_options *opts, FILE *out, struct pa_error *err)
 {
+    if (strcmp(kind_name, "iati") == 0) { /* a file of its own shape (iati.c) */
+        struct pa_iati_options iati = {opts->pairing};
+        return pa_export_iati(db, &iati, out, err);
+    }
     const struct pa_kind *kind;
     int rc = pa_export_kind(kind_name, &kind, err);
     if (rc == 0 && format == PA_FORMAT_XLSX)

@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pairaid/io.h"
 #include "pairaid/sheet.h"
@@ -155,32 +154,26 @@ static int export_xlsx(struct pa_db *db, const struct pa_kind *kind,
     return rc;
 }
 
-/* CSV and JSON through pa_export_with, into path.tmp, renamed when complete. */
-static int export_text_file(struct pa_db *db, const char *kind, enum pa_format format,
-                            const struct pa_export_options *opts, const char *path,
-                            struct pa_error *err)
+struct text_export {
+    struct pa_db *db;
+    const char *kind;
+    enum pa_format format;
+    const struct pa_export_options *opts;
+};
+
+static int write_text(FILE *f, void *ctx, struct pa_error *err)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-        return pa_error_set(err, PA_EINVAL, "output path is too long");
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    int rc = pa_export_with(db, kind, format, opts, f, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    if (rc != 0)
-        unlink(tmp);
-    return rc;
+    struct text_export *t = ctx;
+    return pa_export_with(t->db, t->kind, t->format, t->opts, f, err);
 }
 
 int pa_export_file(struct pa_db *db, const char *kind_name, enum pa_format format,
                    const struct pa_export_options *opts, const char *path, struct pa_error *err)
 {
-    if (format != PA_FORMAT_XLSX)
-        return export_text_file(db, kind_name, format, opts, path, err);
+    if (format != PA_FORMAT_XLSX || strcmp(kind_name, "iati") == 0) {
+        struct text_export t = {db, kind_name, format, opts};
+        return pa_file_write_atomic(path, write_text, &t, err);
+    }
     const struct pa_kind *kind;
     int rc = pa_export_kind(kind_name, &kind, err);
     return rc == 0 ? export_xlsx(db, kind, opts, path, err) : rc;

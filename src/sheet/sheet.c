@@ -188,10 +188,10 @@ int pa_sheet_write_atomic(const char *path, const struct pa_sheet_options *opts,
                           int ncolumns, pa_sheet_fill_fn fill, void *ctx, struct pa_error *err)
 {
     char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-        return pa_error_set(err, PA_EINVAL, "output path is too long");
     struct pa_sheet *sheet;
-    int rc = pa_sheet_open_file(tmp, opts, title, columns, ncolumns, &sheet, err);
+    int rc = pa_file_tmp_path(path, tmp, sizeof(tmp), err);
+    if (rc == 0)
+        rc = pa_sheet_open_file(tmp, opts, title, columns, ncolumns, &sheet, err);
     if (rc != 0)
         return rc;
     rc = fill(sheet, ctx, err);
