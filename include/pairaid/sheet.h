@@ -48,6 +48,11 @@ enum pa_cell_type {
 struct pa_sheet_column {
     const char *field;      /* the English name: CSV heading, key of pa_field_label */
     enum pa_cell_type type; /* what the column holds (a cell may still be EMPTY) */
+    /* The Chinese heading where the field's own label is not the right one in
+     * this table (预算数 in a budget report, 县区 for a group key); NULL for
+     * pa_field_label's.  English headings are always the field name, which
+     * CSV readers depend on. */
+    const char *heading_zh;
 };
 
 /* One cell.  PA_CELL_EMPTY (all zero) is a blank cell of any column. */
@@ -109,6 +114,10 @@ struct pa_sheet_title {
     const char *org;       /* 制表单位; NULL or "" leaves the line out */
     int32_t as_of;         /* 截止日期 (days) */
     enum pa_money_unit unit; /* 金额单位: MONEY cells in 元 or 万元 (PA_YI counts as 万元) */
+    /* A report without money says what its figures count instead: the caption
+     * and the unit in the headings' language (计分单位, 分); NULL for 金额单位
+     * and the money unit. */
+    const char *unit_caption, *unit_text;
 };
 
 struct pa_sheet;

@@ -164,6 +164,18 @@ static void describe(struct report *rep)
         rep->cols[0].type = PA_CELL_ENUM;
 }
 
+/* A heading of this report that is not the field's own label (sheet.h). */
+static const char *heading_zh(const struct report *rep, const char *field)
+{
+    static const char *const budget_keys[] = {"项目代码", "结对关系代码", "行政区划代码",
+                                              "项目类型", "投向领域",     "帮扶方行政区划代码"};
+    if (rep->q->kind != PA_REPORT_BUDGET)
+        return NULL;
+    if (strcmp(field, "key") == 0 && (size_t)rep->q->group < PA_ARRAY_LEN(budget_keys))
+        return budget_keys[rep->q->group];
+    return strcmp(field, "budget") == 0 ? "预算数" : NULL; /* as finance reports head it */
+}
+
 static bool shown(const struct report *rep, int i)
 {
     return !rep->cols[i].people_only || rep->opts->format == PA_SHEET_XLSX;
@@ -278,7 +290,8 @@ static int write_sheet(struct report *rep, const char *path, FILE *out, pa_sheet
     int n = 0;
     for (int i = 0; i < rep->ncols; i++)
         if (shown(rep, i))
-            cols[n++] = (struct pa_sheet_column){rep->cols[i].field, rep->cols[i].type};
+            cols[n++] = (struct pa_sheet_column){rep->cols[i].field, rep->cols[i].type,
+                                                 heading_zh(rep, rep->cols[i].field)};
     if (path)
         return pa_sheet_write_atomic(path, rep->opts, &rep->title, cols, n, fill, rep, err);
     if (rep->opts->format != PA_SHEET_CSV)
@@ -317,6 +330,10 @@ int pa_report_write(struct pa_db *db, const struct pa_report_query *q,
         .as_of = as_of_days(q),
         .unit = unit_of(&rep),
     };
+    if (q->kind == PA_REPORT_SCORES || q->kind == PA_REPORT_RANKING) { /* points, not money */
+        rep.title.unit_caption = rep.lang == PA_LANG_ZH ? "计分单位" : "Unit";
+        rep.title.unit_text = rep.lang == PA_LANG_ZH ? "分" : "points";
+    }
     rc = write_sheet(&rep, path, out, q->kind == PA_REPORT_STATEMENT ? fill_statement : fill_json,
                      err);
     json_decref(rep.rows);

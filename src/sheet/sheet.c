@@ -59,6 +59,8 @@ static void sheet_free(struct pa_sheet *sheet)
     free(sheet->columns);
     free(sheet->title_name);
     free(sheet->title_org);
+    free(sheet->unit_caption);
+    free(sheet->unit_text);
     free(sheet);
 }
 
@@ -87,15 +89,22 @@ static struct pa_sheet *sheet_new(const struct pa_sheet_options *opts,
     failed = sheet->columns == NULL || sheet->headings == NULL;
     for (int i = 0; !failed && i < ncolumns; i++) {
         sheet->columns[i] = columns[i];
-        sheet->headings[i] = copy_or_null(pa_field_label(columns[i].field, opts->headers), &failed);
+        const char *heading = opts->headers == PA_LANG_ZH && columns[i].heading_zh
+                                  ? columns[i].heading_zh
+                                  : pa_field_label(columns[i].field, opts->headers);
+        sheet->headings[i] = copy_or_null(heading, &failed);
     }
     if (title) {
         sheet->has_title = true;
         sheet->title = *title;
         sheet->title_name = copy_or_null(title->name ? title->name : "", &failed);
         sheet->title_org = copy_or_null(title->org, &failed);
+        sheet->unit_caption = copy_or_null(title->unit_caption, &failed);
+        sheet->unit_text = copy_or_null(title->unit_text, &failed);
         sheet->title.name = sheet->title_name;
         sheet->title.org = sheet->title_org;
+        sheet->title.unit_caption = sheet->unit_caption;
+        sheet->title.unit_text = sheet->unit_text;
     }
     if (failed) {
         sheet_free(sheet);

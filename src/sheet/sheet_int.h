@@ -13,7 +13,7 @@ struct pa_sheet {
     struct pa_sheet_options opts;
     bool has_title;
     struct pa_sheet_title title; /* name and org point into the copies below */
-    char *title_name, *title_org;
+    char *title_name, *title_org, *unit_caption, *unit_text;
     struct pa_sheet_column *columns;
     int ncolumns;
     char **headings; /* one per column, in opts.headers' language */

@@ -154,7 +154,10 @@ static int write_title(struct pa_sheet *sheet, struct pa_error *err)
         rc = title_line(sheet, "制表单位", "Prepared by", sheet->title.org, NULL, err);
     if (rc == 0)
         rc = title_line(sheet, "截止日期", "As of", NULL, &sheet->title.as_of, err);
-    if (rc == 0)
+    const struct pa_sheet_title *t = &sheet->title;
+    if (rc == 0 && t->unit_caption && t->unit_text)
+        rc = title_line(sheet, t->unit_caption, t->unit_caption, t->unit_text, NULL, err);
+    else if (rc == 0)
         rc = title_line(sheet, "金额单位", "Unit", unit_name(sheet), NULL, err);
     return rc;
 }

@@ -42,9 +42,12 @@ async function download(page, testid, keepAs) {
 /** The title block every report has, in Chinese. */
 function checkTitle(x, name) {
   contains(x.title, name, 'report name');
-  equal(JSON.stringify(x.labels), JSON.stringify(['制表单位', '截止日期', '金额单位']), 'title block labels');
+  // money reports say 金额单位; the assessment's say what their points are counted in
+  const points = /考核/.test(name);
+  equal(JSON.stringify(x.labels), JSON.stringify(['制表单位', '截止日期', points ? '计分单位' : '金额单位']),
+    'title block labels');
   check(/^\d{4}-\d{2}-\d{2}$/.test(x.as_of), '截止日期 is a date: ' + x.as_of);
-  check(x.unit === '元' || x.unit === '万元', '金额单位: ' + x.unit);
+  check(points ? x.unit === '分' : x.unit === '元' || x.unit === '万元', '单位: ' + x.unit);
   equal(x.freeze, 'A6', 'frozen under the heading row');
 }
 
@@ -70,7 +73,7 @@ const steps = [
     const x = readXlsx(got.file);
     checkTitle(x, '预算执行情况表（按县区）');
     contains(x.org, '系统管理员', '制表单位 names the officer’s role');
-    equal(x.headings.slice(0, 4).join(','), '分组,名称,项目数,预算', 'headings');
+    equal(x.headings.slice(0, 4).join(','), '行政区划代码,名称,项目数,预算数', 'headings');
     // the first county of the page and of the file: name, 项目数 and 预算数 agree
     const firstRow = page.locator('[data-testid="budget-table"] tbody tr').first();
     const cells = await firstRow.locator('td').allInnerTexts();

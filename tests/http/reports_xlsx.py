@@ -21,6 +21,7 @@ import datetime
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,7 @@ RANKING = [("pairing", "code"), ("name", "text"), ("base", "decimal"), ("bonus",
            ("spent_share", "decimal")]
 PEOPLE = {"balances": {"name", "kind"}, "scores": {"name"}}
 
-ZH = {"key": "分组", "name": "名称", "projects": "项目数", "budget": "预算", "allocated": "已拨付",
+ZH = {"name": "名称", "projects": "项目数", "budget": "预算数", "allocated": "已拨付",
       "committed": "待审批", "paid": "已支出", "rate": "执行率", "expired": "其中已过期",
       "investment": "总投资", "account": "账户", "kind": "类型", "debits_posted": "借方已过账",
       "credits_posted": "贷方已过账", "debits_pending": "借方待审批",
@@ -69,6 +70,9 @@ ZH = {"key": "分组", "name": "名称", "projects": "项目数", "budget": "预
       "metric": "计算方法", "actual": "实际值", "target": "目标值", "score": "得分",
       "inputs": "计算依据", "base": "基础分", "bonus": "加分", "penalty": "扣分", "total": "总分",
       "tier": "等次", "rank": "名次", "spent_share": "资金支出率（%）"}
+# the budget report's key column is headed by what it groups by
+BUDGET_KEY = {"project": "项目代码", "pairing": "结对关系代码", "county": "行政区划代码",
+              "kind": "项目类型", "domain": "投向领域", "donor": "帮扶方行政区划代码"}
 NAMES = {"budget": "预算执行情况表", "balances": "资金账户余额表", "statement": "账户明细账",
          "findings": "审计发现问题清单", "scores": "考核得分表", "ranking": "考核排名表"}
 LABELS = {("findings", "severity"): {"error": "错误", "warning": "提示"},
@@ -102,17 +106,36 @@ def close(a, b):
     return abs(a - b) < 1e-6
 
 
+def heading(f, zh, group):
+    if not zh:
+        return f
+    return BUDGET_KEY[group or "project"] if f == "key" else ZH[f]
+
+
+def group_of(where):
+    """The grouping of a budget command (args) or request (path); None for other reports."""
+    if isinstance(where, str):
+        m = re.search(r"group=(\w+)", where)
+        return m.group(1) if m else None
+    return where[2] if where[:2] == ["budget", "--by"] else None
+
+
 def check_title(ws, report, zh=True):
     """The title block: name, 制表单位, 截止日期 (a date), 金额单位; returns the unit."""
     name = ws["A1"].value
     assert isinstance(name, str) and (NAMES[report] in name if zh else name), name
-    labels = ["制表单位", "截止日期", "金额单位"] if zh else ["Prepared by", "As of", "Unit"]
+    points = report in ("scores", "ranking")  # points, not money: 计分单位 分
+    labels = ["制表单位", "截止日期", "计分单位" if points else "金额单位"] if zh else \
+        ["Prepared by", "As of", "Unit"]
     assert [ws.cell(row=r, column=1).value for r in (2, 3, 4)] == labels, \
         [ws.cell(row=r, column=1).value for r in (2, 3, 4)]
     assert ws["B2"].value, "制表单位 is empty"
     assert isinstance(ws["B3"].value, datetime.datetime), ws["B3"].value
     assert ws["B3"].number_format == "yyyy-mm-dd"
     unit = ws["B4"].value
+    if points:
+        assert unit == ("分" if zh else "points"), unit
+        return False
     assert unit in (("元", "万元") if zh else ("yuan", "10,000 yuan")), unit
     return unit in ("万元", "10,000 yuan")
 
@@ -121,7 +144,7 @@ def columns_of(report, spec, people=True):
     return [(f, k) for f, k in spec if people or f not in PEOPLE.get(report, ())]
 
 
-def read_sheet(path, report, spec, zh=True):
+def read_sheet(path, report, spec, zh=True, group=None):
     """Checks the layout and returns (rows as dicts of (value, format), wan, hidden codes)."""
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
@@ -131,15 +154,21 @@ def read_sheet(path, report, spec, zh=True):
     headings = [c.value for c in ws[heading_row]]
     expect = []
     for f, k in spec:
-        expect.append(ZH[f] if zh else f)
+        expect.append(heading(f, zh, group))
         if k == "enum":
-            expect.append((ZH[f] + "代码") if zh else f + "_code")
+            expect.append((heading(f, zh, group) + "代码") if zh else f + "_code")
     assert headings == expect, (headings, expect)
+    code_columns, at = set(), 1  # the hidden one right of each enum column
+    for f, k in spec:
+        at += 1
+        if k == "enum":
+            code_columns.add(at)
+            at += 1
     for i, h in enumerate(headings, start=1):
         letter = openpyxl.utils.get_column_letter(i)
         dim = ws.column_dimensions[letter]
         assert dim.width and dim.width >= 8, (h, dim.width)
-        assert bool(dim.hidden) == (h.endswith("代码") or h.endswith("_code")), (h, dim.hidden)
+        assert bool(dim.hidden) == (i in code_columns), (h, dim.hidden)
     rows = []
     for r in ws.iter_rows(min_row=heading_row + 1):
         cells = list(r)
@@ -197,14 +226,14 @@ def compare(report, spec, rows, wan, items, zh=True):
                 check_cell(report, f, k, got, want[f], wan, zh)
 
 
-def check_csv(text, report, spec, items, zh):
+def check_csv(text, report, spec, items, zh, group=None):
     """A CSV: BOM and Chinese headings (zh), or the contract's first line; figures equal."""
     if zh:
         assert text.startswith("\ufeff"), repr(text[:5])
         text = text[1:]
     reader = list(csv.reader(io.StringIO(text)))
     plain = columns_of(report, spec, people=False)
-    assert reader[0] == [ZH[f] if zh else f for f, _ in plain], reader[0]
+    assert reader[0] == [heading(f, zh, group) for f, _ in plain], reader[0]
     assert len(reader) - 1 == len(items)
     for line, want in zip(reader[1:], items):
         for (f, k), v in zip(plain, line):
@@ -244,7 +273,7 @@ def test_cli_xlsx_every_report():
     for report, spec, args, items in cli_cases():
         path = os.path.join(d, report + ".xlsx")
         cli(*args, "--format", "xlsx", "-o", path)
-        rows, wan = read_sheet(path, report, spec)
+        rows, wan = read_sheet(path, report, spec, group=group_of(args))
         compare(report, spec, rows, wan, items)
 
 
@@ -260,7 +289,7 @@ def test_cli_xlsx_english_headings():
 def test_cli_csv_bom_chinese_and_plain():
     for report, spec, args, items in cli_cases():
         text = cli(*args, "--format", "csv", "--bom", "--headers", "zh").stdout.decode("utf-8")
-        check_csv(text, report, spec, items, zh=True)
+        check_csv(text, report, spec, items, zh=True, group=group_of(args))
         plain = cli(*args, "--format", "csv").stdout.decode("utf-8")
         check_csv(plain, report, spec, items, zh=False)
         d = tempfile.mkdtemp()
@@ -346,7 +375,7 @@ def test_api_xlsx_every_report():
         assert star.startswith(NAMES[report] + "-") and star.endswith(".xlsx"), star
         file = os.path.join(d, report + ".xlsx")
         open(file, "wb").write(payload)
-        rows, wan = read_sheet(file, report, spec)
+        rows, wan = read_sheet(file, report, spec, group=group_of(path))
         compare(report, spec, rows, wan, items)
 
 
@@ -357,7 +386,7 @@ def test_api_accept_and_csv_defaults():
         h, payload = api_file(path, token, accept="text/csv")
         assert h["content-type"].startswith("text/csv"), h["content-type"]
         assert 'filename="%s-' % report in h["content-disposition"]
-        check_csv(payload.decode("utf-8"), report, spec, items, zh=True)
+        check_csv(payload.decode("utf-8"), report, spec, items, zh=True, group=group_of(path))
         h, payload = api_file(with_format(path, "format=csv&headers=en&bom=0"), token)
         check_csv(payload.decode("utf-8"), report, spec, items, zh=False)
         h, payload = api_file(path, token, accept=XLSX)
@@ -387,7 +416,7 @@ def test_api_scope_and_cache():
     public = json.loads(body)["rows"]
     f = os.path.join(tempfile.mkdtemp(), "p.xlsx")
     open(f, "wb").write(payload)
-    rows, wan = read_sheet(f, "budget", BUDGET)
+    rows, wan = read_sheet(f, "budget", BUDGET, group="county")
     compare("budget", BUDGET, rows, wan, public)
 
 

@@ -13,9 +13,14 @@
 #include "support.h"
 
 static const struct pa_sheet_column columns[] = {
-    {"code", PA_CELL_CODE},  {"name", PA_CELL_TEXT},   {"status", PA_CELL_ENUM},
-    {"budget", PA_CELL_MONEY}, {"start_date", PA_CELL_DATE}, {"beneficiaries", PA_CELL_COUNT},
-    {"rate", PA_CELL_RATE},  {"actual", PA_CELL_DECIMAL},
+    {"code", PA_CELL_CODE, NULL},
+    {"name", PA_CELL_TEXT, NULL},
+    {"status", PA_CELL_ENUM, NULL},
+    {"budget", PA_CELL_MONEY, "预算数"}, /* a report's own heading, never in English */
+    {"start_date", PA_CELL_DATE, NULL},
+    {"beneficiaries", PA_CELL_COUNT, NULL},
+    {"rate", PA_CELL_RATE, NULL},
+    {"actual", PA_CELL_DECIMAL, NULL},
 };
 #define NCOLS ((int)(sizeof(columns) / sizeof(columns[0])))
 
@@ -52,7 +57,7 @@ static void every_type_as_programs_read_it(void **state)
     };
     struct pa_sheet_options opts = {PA_SHEET_CSV, PA_LANG_EN, false, true};
     /* the unit of a report's title changes XLSX cells, never CSV ones */
-    struct pa_sheet_title title = {"预算执行情况表", "无锡市", day, PA_WAN};
+    struct pa_sheet_title title = {.name = "预算执行情况表", .org = "无锡市", .as_of = day, .unit = PA_WAN};
     char *text = csv_of(&opts, &title, rows, 2);
     assert_string_equal(text,
                         "code,name,status,budget,start_date,beneficiaries,rate,actual\n"
@@ -72,6 +77,7 @@ static void bom_and_chinese_headings(void **state)
     snprintf(first, sizeof(first), "%s,", pa_field_label("code", PA_LANG_ZH));
     assert_memory_equal(text + 3, first, strlen(first));
     assert_string_not_equal(pa_field_label("code", PA_LANG_ZH), "code");
+    assert_non_null(strstr(text, ",预算数,"));
     free(text);
 }
 
