@@ -94,6 +94,10 @@ int pa_template_file(const char *kind, const struct pa_sheet_options *opts, cons
                      struct pa_error *err);
 int pa_template_write(const char *kind, const struct pa_sheet_options *opts, FILE *out,
                       struct pa_error *err);
+/* The template's file name for a download: "项目导入模板.xlsx" in Chinese,
+ * "projects-template.xlsx" otherwise (ASCII). */
+void pa_template_filename(const char *kind, const struct pa_sheet_options *opts, enum pa_lang lang,
+                          char *buf, size_t size);
 
 /* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
  * transaction; loading it twice changes nothing.  `file` names the demo file at

@@ -233,3 +233,54 @@ void pa_h_export(struct pa_http_request *r)
              ext[format]);
     pa_http_bytes(r, 200, type[format], text, len);
 }
+
+/* ---- templates ---------------------------------------------------------------------------- */
+
+struct template_job {
+    const char *kind;
+    const struct pa_sheet_options *opts;
+};
+
+static int write_template(const char *path, void *ctx, struct pa_error *err)
+{
+    const struct template_job *t = ctx;
+    return pa_template_file(t->kind, t->opts, path, err);
+}
+
+/* GET /api/v1/templates/{kind}?format=xlsx|csv&headers=&bom=: `pairaid
+ * template`, a file to start an import from; XLSX unless asked otherwise. */
+void pa_h_template(struct pa_http_request *r)
+{
+    const char *kind = r->params[0];
+    bool file;
+    struct pa_sheet_options opts;
+    /* no JSON of a template: the spreadsheet people fill in */
+    if (!kind_exists(r, kind, false) || pa_http_file_format(r, "xlsx", &file, &opts) != 0)
+        return;
+    opts.codes_beside = true;
+    struct pa_error err;
+    pa_error_clear(&err);
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+    if (opts.format == PA_SHEET_XLSX) {
+        struct template_job job = {kind, &opts};
+        rc = pa_http_temp_file(write_template, &job, &data, &len, &err);
+    } else {
+        FILE *out = open_memstream(&data, &len);
+        rc = out ? pa_template_write(kind, &opts, out, &err)
+                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
+        if (out && fclose(out) != 0 && rc == 0)
+            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    }
+    if (rc != 0) {
+        free(data);
+        pa_http_fail(r, &err);
+        return;
+    }
+    char ascii[128], utf8[128];
+    pa_template_filename(kind, &opts, PA_LANG_EN, ascii, sizeof(ascii));
+    pa_template_filename(kind, &opts, opts.headers, utf8, sizeof(utf8));
+    pa_http_disposition(r, ascii, utf8);
+    pa_http_bytes(r, 200, pa_sheet_media_type(opts.format), data, len);
+}

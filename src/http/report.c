@@ -64,9 +64,17 @@ static int flag(struct pa_http_request *r, const char *name, bool fallback, bool
 
 int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet_options *opts)
 {
+    return pa_http_file_format(r, NULL, file, opts);
+}
+
+int pa_http_file_format(struct pa_http_request *r, const char *fallback, bool *file,
+                        struct pa_sheet_options *opts)
+{
     const char *format = pa_http_query(r, "format");
     if (format == NULL)
         format = accepted(r);
+    if (format == NULL || (fallback && strcmp(format, "json") == 0))
+        format = fallback;
     *file = format && strcmp(format, "json") != 0;
     *opts = (struct pa_sheet_options){.format = PA_SHEET_CSV, .headers = PA_LANG_ZH};
     if (!*file)
@@ -92,7 +100,7 @@ int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet
 
 /* Content-Disposition of RFC 6266 with the Chinese name as RFC 5987/8187's
  * filename*: the ASCII name for old clients, the UTF-8 one percent-encoded. */
-static void set_disposition(struct pa_http_request *r, const char *ascii, const char *utf8)
+void pa_http_disposition(struct pa_http_request *r, const char *ascii, const char *utf8)
 {
     static const char keep[] = "!#$&+-.^_`|~";
     char encoded[384];
@@ -198,7 +206,7 @@ void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa
     char ascii[128], utf8[256];
     pa_report_filename(q, opts->format, true, PA_LANG_EN, ascii, sizeof(ascii));
     pa_report_filename(q, opts->format, false, opts->headers, utf8, sizeof(utf8));
-    set_disposition(r, ascii, utf8);
+    pa_http_disposition(r, ascii, utf8);
     r->cache_candidate = false; /* cache.c keeps no file (nor its Content-Disposition) */
     pa_http_bytes(r, 200, opts->format == PA_SHEET_XLSX ? XLSX_MEDIA : "text/csv; charset=utf-8",
                   data, len);

@@ -191,3 +191,28 @@ int pa_template_write(const char *kind, const struct pa_sheet_options *opts, FIL
     example_free(&t.example);
     return rc;
 }
+
+/* What each kind is called on the import screen. */
+static const char *kind_zh(const char *kind)
+{
+    static const char *const names[][2] = {
+        {"pairings", "结对关系"},    {"orgs", "单位"},         {"projects", "项目"},
+        {"milestones", "定格时刻"},  {"exchanges", "人才交流"}, {"contracts", "合同"},
+        {"notices", "公示"},         {"indicators", "绩效指标"}, {"revenue_shares", "利益共享"},
+        {"accounts", "资金账户"},    {"transfers", "资金拨付"}, {"scores", "考核手工评分"},
+    };
+    for (size_t i = 0; i < PA_ARRAY_LEN(names); i++)
+        if (strcmp(names[i][0], kind) == 0)
+            return names[i][1];
+    return kind;
+}
+
+void pa_template_filename(const char *kind, const struct pa_sheet_options *opts, enum pa_lang lang,
+                          char *buf, size_t size)
+{
+    const char *ext = pa_sheet_extension(opts->format);
+    if (lang == PA_LANG_ZH)
+        snprintf(buf, size, "%s导入模板.%s", kind_zh(kind), ext);
+    else
+        snprintf(buf, size, "%s-template.%s", kind, ext);
+}
