@@ -1236,6 +1236,8 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
      "服务器发来 %lld 条（自第 %lld 号起），而不是 %lld 条"},
     {"the server's entry %lld is not entry %lld",
      "服务器发来的第 %lld 号条目不是第 %lld 号"},
+    {"the server's log entries are for signed-in users: give --user NAME",
+     "来源服务器的日志条目只对已登录用户开放：请用 --user 用户名 登录"},
     {"the session has ended: sign in again",
      "登录已失效，请重新登录"},
     {"the sign-in answer has no token",

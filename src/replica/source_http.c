@@ -94,7 +94,10 @@ static int request(struct http_source *h, const char *path, const char *post, js
     json_t *body = rc == 0 && a.body ? json_loadb(a.body, a.len, 0, &jerr) : NULL;
     const char *message = NULL;
     json_unpack(body, "{s:{s:s}}", "error", "message", &message);
-    if (rc == 0 && status == 401)
+    if (rc == 0 && status == 401 && h->auth[0] == '\0' && post == NULL)
+        rc = pa_error_set(err, PA_EUNAUTH,
+                          "the server's log entries are for signed-in users: give --user NAME");
+    else if (rc == 0 && status == 401)
         rc = pa_error_set(err, PA_EUNAUTH, "the server refused the sign-in: %s",
                           message ? message : "401");
     else if (rc == 0 && status == 404 && message == NULL)

@@ -262,6 +262,9 @@ case_usage() {
         --user audit.wxlyg
     expect_stderr_match "refused the sign-in"
     [[ -e u4.db ]] && fail "a database was left behind"
+    expect_exit 2 "$PAIRAID" --db u5.db replica init "$URL" --key trusted
+    expect_stderr_match "for signed-in users: give --user NAME"
+    [[ -e u5.db ]] && fail "a database was left behind"
 }
 run_case "bad usage is exit 2 and makes nothing" case_usage
 
