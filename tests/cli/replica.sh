@@ -28,6 +28,7 @@ python3 "$PA_CLI_DIR/replica_proxy.py" "$TMP/proxy" &
 PROXY_PID=$!
 for _ in $(seq 100); do [[ -f proxy/port ]] && break; sleep 0.1; done
 URL=http://127.0.0.1:$(cat proxy/port)
+# shellcheck disable=SC2317 # called by the EXIT trap
 stop_all() {
     [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null
     [[ -n $PROXY_PID ]] && kill "$PROXY_PID" 2>/dev/null
