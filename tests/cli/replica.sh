@@ -212,8 +212,12 @@ case_rewritten_history() {
     "$PAIRAID" --db fork.db log checkpoint --key donor.key >/dev/null
     serve fork.db
     expect_pull_fails 3 "^pairaid: rewritten history: the consistency proof from size $((n + 3)) to size $((n + 4)) does not verify"
+    # an older book: the server's latest checkpoint is behind what the replica verified
+    cp "$BASE" older.db
+    serve older.db
+    expect_pull_fails 3 "^pairaid: rewritten history: the source's checkpoint has $n entries, fewer than the $((n + 3)) this replica verified \\(a rollback\\)$"
 }
-run_case "a rewritten history fails the consistency proof" case_rewritten_history
+run_case "a rewritten or rolled-back history is refused" case_rewritten_history
 
 case_bad_signature() {
     start_pair
