@@ -12,6 +12,7 @@
 #include "pairaid/io.h"
 #include "pairaid/ledger.h"
 #include "pairaid/registry.h"
+#include "pairaid/replica.h"
 #include "pairaid/report.h"
 #include "pairaid/sheet.h"
 #include "pairaid/store.h"

@@ -135,6 +135,10 @@ void *pa_db_extension_state(struct pa_db *db, const struct pa_db_extension *ext)
 int pa_db_extension_attach(struct pa_db *db, const struct pa_db_extension *ext, void *state,
                            struct pa_error *err);
 
+/* Writes every extension's state back now, as COMMIT would, so that a read
+ * later in the same transaction sees it (a replica's digest of its tables). */
+int pa_db_flush(struct pa_db *db, struct pa_error *err);
+
 /* The number of migrations applied (PRAGMA user_version). */
 int pa_db_schema_version(struct pa_db *db);
 

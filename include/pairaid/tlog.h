@@ -216,6 +216,35 @@ int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err);
 int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntrusted,
                    struct pa_error *err);
 
+/* ---- the digest of the projection (digest.c) ------------------------------- */
+
+#define PA_DIGEST_TABLES_MAX 48
+
+struct pa_digest_table {
+    char name[64];
+    int64_t rows;
+    pa_hash hash; /* SHA-256 of the column names and every row in key order */
+};
+
+/* What a replica compares with the server: the log's size and one SHA-256 over
+ * the projection tables (the regions and every registered module's), with
+ * each table's own hash and row count, so that a difference names its table. */
+struct pa_digest {
+    int64_t size;
+    pa_hash digest;
+    int ntables;
+    struct pa_digest_table tables[PA_DIGEST_TABLES_MAX];
+};
+
+/* The digest of db's tables as they stand, with the log's size, in one
+ * snapshot (inside the caller's transaction if one is open; its cached
+ * state written first with pa_db_flush). */
+int pa_tlog_digest(struct pa_db *db, struct pa_digest *out, struct pa_error *err);
+/* {"size","digest","tables":[{"name","rows","digest"}]} (hashes in base64); NULL
+ * when out of memory.  pa_digest_parse reads it back (PA_EIO if malformed). */
+json_t *pa_digest_json(const struct pa_digest *d);
+int pa_digest_parse(const json_t *j, struct pa_digest *out, struct pa_error *err);
+
 /* ---- bundles for auditors who receive files --------------------------------- */
 
 /* Writes DIR/entries (base64 of each event's bytes, one per line, in order),

@@ -72,6 +72,7 @@ int cmd_budget(struct pa_cli *cli, int argc, char **argv);
 int cmd_account(struct pa_cli *cli, int argc, char **argv);
 int cmd_key(struct pa_cli *cli, int argc, char **argv);
 int cmd_log(struct pa_cli *cli, int argc, char **argv);
+int cmd_replica(struct pa_cli *cli, int argc, char **argv);
 int cmd_user(struct pa_cli *cli, int argc, char **argv);
 int cmd_serve(struct pa_cli *cli, int argc, char **argv);
 int cmd_backup(struct pa_cli *cli, int argc, char **argv);

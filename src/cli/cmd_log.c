@@ -347,7 +347,7 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     default:
         rc = pa_tlog_export(db, a.args[1], &err);
         if (rc == 0)
-            printf("%s: entries, checkpoint-NNNN.txt, keys\n", a.args[1]);
+            printf("%s: entries, checkpoint-NNNN.txt, keys, digest\n", a.args[1]);
     }
     pa_db_free(db);
     if (rc != 0 && a.restore) /* a bundle that does not verify leaves nothing behind */

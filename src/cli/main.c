@@ -42,6 +42,8 @@ static const struct command commands[] = {
     {"measures", cmd_measures, "measures propose FILE|approve VERSION|show: 资金管理办法"},
     {"assess", cmd_assess, "assess scheme|run|scores|ranking: the yearly assessment (考核)"},
     {"log", cmd_log, "log checkpoint|cosign|entries|prove|consistency|verify: the audit log"},
+    {"replica", cmd_replica,
+     "replica init URL|BUNDLE | replica pull: a verified copy of the books"},
 };
 
 int pa_cli_exit_code(int code)

@@ -316,6 +316,7 @@ void pa_h_log_checkpoint(struct pa_http_request *r);
 void pa_h_log_entries(struct pa_http_request *r);
 void pa_h_log_inclusion(struct pa_http_request *r);
 void pa_h_log_consistency(struct pa_http_request *r);
+void pa_h_log_digest(struct pa_http_request *r);
 void pa_h_media(struct pa_http_request *r);
 void pa_h_media_upload(struct pa_http_request *r);
 void pa_h_findings(struct pa_http_request *r);

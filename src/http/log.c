@@ -1,6 +1,6 @@
 /*
  * log.c - the audit log over HTTP: GET /api/v1/log/checkpoint, /log/entries,
- * /log/proof/inclusion and /log/proof/consistency.  The library answers
+ * /log/proof/inclusion, /log/proof/consistency and /log/digest.  The library answers
  * (src/tlog/proof.c, the same code as `pairaid log`); this file reads the
  * numbers and writes hashes in base64, as checkpoints do.
  *
@@ -151,4 +151,35 @@ void pa_h_log_consistency(struct pa_http_request *r)
         return;
     }
     answer(r, pa_consistency_json(&c));
+}
+
+/* ---- the digest of the tables, for replicas (src/replica/) ---------------------------- */
+
+/* The tables as they stand now: one snapshot with the log's size.  A replica
+ * that asks for another size (?size=N) learns the size the server can answer
+ * for (409): the tables of an older size would need a replay. */
+void pa_h_log_digest(struct pa_http_request *r)
+{
+    int64_t size;
+    if (pa_http_query_int(r, "size", 0, INT64_MAX, -1, &size) != 0)
+        return;
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    struct pa_digest *d = malloc(sizeof(*d));
+    if (d == NULL) {
+        pa_http_error(r, 503, "busy", NULL, "out of memory");
+        return;
+    }
+    if (pa_tlog_digest(db, d, &err) != 0)
+        pa_http_fail(r, &err);
+    else if (size >= 0 && size != d->size)
+        pa_http_error(r, 409, "conflict", "size",
+                      "the digest is of the tables as they stand, at size %lld, not %lld",
+                      (long long)d->size, (long long)size);
+    else
+        answer(r, pa_digest_json(d));
+    free(d);
 }

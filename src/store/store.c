@@ -165,6 +165,17 @@ int pa_db_commit(struct pa_db *db, struct pa_error *err)
     return rc;
 }
 
+int pa_db_flush(struct pa_db *db, struct pa_error *err)
+{
+    PA_ASSERT(!sqlite3_get_autocommit(db->sql));
+    for (int i = 0; i < db->nextensions; i++) {
+        int rc = db->extensions[i].ext->before_commit(db, db->extensions[i].state, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 void pa_db_rollback(struct pa_db *db)
 {
     if (db == NULL)

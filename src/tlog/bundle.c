@@ -1,8 +1,8 @@
 /*
  * bundle.c - the audit log as plain files, for an auditor who receives files
  * instead of a database: the event bytes, the signed checkpoints and the
- * verifier keys.  Loading a bundle rebuilds the log (tree and tables) in an
- * empty database, where pa_tlog_verify checks it like any other.
+ * verifier keys (and the digest of the tables, for replicas).  Loading a bundle rebuilds the log
+ * (tree and tables) in an empty database, where pa_tlog_verify checks it like any other.
  */
 #include <errno.h>
 #include <sodium.h>
@@ -107,15 +107,48 @@ static int export_keys(struct pa_db *db, const char *dir, struct pa_error *err)
     return rc;
 }
 
+/* DIR/digest: the digest of the tables at the bundle's size, for a replica
+ * made from bundles (src/replica/) to compare with its own. */
+static int export_digest(struct pa_db *db, const char *dir, struct pa_error *err)
+{
+    struct pa_digest *d = malloc(sizeof(*d));
+    if (d == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    int rc = pa_tlog_digest(db, d, err);
+    json_t *j = rc == 0 ? pa_digest_json(d) : NULL;
+    free(d);
+    if (rc == 0 && j == NULL)
+        rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    FILE *f = NULL;
+    if (rc == 0)
+        rc = open_in(dir, "digest", "w", &f, err);
+    if (rc == 0) {
+        json_dumpf(j, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fputc('\n', f);
+        if (fclose(f) != 0)
+            rc = pa_error_set(err, PA_EIO, "cannot write the digest");
+    }
+    json_decref(j);
+    return rc;
+}
+
 int pa_tlog_export(struct pa_db *db, const char *dir, struct pa_error *err)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return pa_error_set(err, PA_EIO, "cannot create '%s': %s", dir, strerror(errno));
-    int rc = export_entries(db, dir, err);
+    /* one snapshot, so that the digest is of the tables at the entries' size */
+    bool own = !pa_db_in_transaction(db);
+    int rc = own ? pa_db_exec(db, "BEGIN", err) : 0;
+    if (rc == 0)
+        rc = export_entries(db, dir, err);
     if (rc == 0)
         rc = export_checkpoints(db, dir, err);
     if (rc == 0)
         rc = export_keys(db, dir, err);
+    if (rc == 0)
+        rc = export_digest(db, dir, err);
+    if (own && pa_db_in_transaction(db))
+        sqlite3_exec(pa_db_sqlite(db), rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 
