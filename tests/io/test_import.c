@@ -66,7 +66,7 @@ static void reads_gb18030(void **state)
     /* "无锡" in GB18030 is CE DE CE FD */
     const char *csv = "code,name,donor,recipient,start_date\n"
                       "A,\xCE\xDE\xCE\xFD,320200,320700,2022-01-01\n";
-    struct pa_import_options opts = {"gb18030", NULL};
+    struct pa_import_options opts = {"gb18030", NULL, NULL, false};
     struct pa_import_report report;
     struct pa_error err;
     assert_int_equal(pa_import(db, "pairings", csv, strlen(csv), &opts, &report, &err), 0);
