@@ -768,8 +768,8 @@ static int decode(const void *data, size_t len, const struct pa_import_options *
     if (strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
         return 0;
     if (strcasecmp(enc, "gb18030") != 0 && strcasecmp(enc, "gbk") != 0)
-        return pa_error_set(err, PA_EINVAL, "unknown encoding '%.40s' (auto, utf-8 or gb18030)",
-                            enc);
+        return pa_error_setf(err, PA_EINVAL, "encoding",
+                             "unknown encoding '%.40s' (auto, utf-8 or gb18030)", enc);
     return from_gb18030(data, len, converted, converted_len, report, err);
 }
 
