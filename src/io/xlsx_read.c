@@ -101,6 +101,12 @@ static void quiet(void *ctx, xmlErrorPtr error)
     (void)error;
 }
 
+static void quiet_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx; /* libxml2's errors without a parser (an encoder's) would go to stderr */
+    (void)fmt;
+}
+
 struct xml {
     struct zip *za;
     const char *name; /* the part, for messages */
@@ -835,11 +841,33 @@ static int open_zip(const void *data, size_t len, struct zip **za, struct pa_err
     return pa_error_set(err, PA_EINVAL, "not an XLSX file: not a zip archive that can be read");
 }
 
+static int read_workbook_file(const void *data, size_t len, const char *sheet_name,
+                              char *sheet_used, size_t sheet_used_size, pa_xlsx_row_fn on_row,
+                              void *ctx, struct pa_error *err);
+
 int pa_xlsx_read(const void *data, size_t len, const char *sheet_name, char *sheet_used,
                  size_t sheet_used_size, pa_xlsx_row_fn on_row, void *ctx, struct pa_error *err)
 {
     PA_ASSERT(data != NULL && on_row != NULL);
     xmlInitParser();
+    /* libxml2's handlers are per thread: silenced for this call, then put back */
+    xmlGenericErrorFunc generic = xmlGenericError;
+    void *generic_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc structured = xmlStructuredError;
+    void *structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet_generic);
+    xmlSetStructuredErrorFunc(NULL, quiet);
+    int rc = read_workbook_file(data, len, sheet_name, sheet_used, sheet_used_size, on_row, ctx,
+                                err);
+    xmlSetGenericErrorFunc(generic_ctx, generic);
+    xmlSetStructuredErrorFunc(structured_ctx, structured);
+    return rc;
+}
+
+static int read_workbook_file(const void *data, size_t len, const char *sheet_name,
+                              char *sheet_used, size_t sheet_used_size, pa_xlsx_row_fn on_row,
+                              void *ctx, struct pa_error *err)
+{
     struct zip *za;
     int rc = open_zip(data, len, &za, err);
     if (rc != 0)
