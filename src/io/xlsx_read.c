@@ -209,14 +209,14 @@ static const char *attr(struct xml *x, const char *local, char *buf, size_t size
 /* ---- the workbook: sheets, relationships, date system ----------------------------- */
 
 struct sheet_ref {
-    char name[128], rid[64], target[256];
+    char name[128], rid[64], target[272]; /* "xl/" + a 255-byte Target */
 };
 
 struct workbook {
     struct sheet_ref *sheets;
     int nsheets;
     bool date1904;
-    char strings[256], styles[256]; /* part names, "" when the workbook has none */
+    char strings[272], styles[272]; /* part names, "" when the workbook has none */
 };
 
 /* A relationship's target as a part name: relative to xl/, or absolute. */
