@@ -61,6 +61,26 @@ def main(out):
         path = os.path.join(out, name + ".xlsx")
         raw_xlsx(path, **args)
         pad(path, kind)
+    # Not zips: worksheets that fuzz_xlsx wraps in a workbook of its own (whose
+    # shared strings are code, name, WX-LYG, industry), padded to select projects.
+    sheets = {
+        "sheet-projects.xml": '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" t="s"><v>1</v></c><c t="inlineStr"><is><t>pairing</t></is></c>'
+        '<c t="inlineStr"><is><t>region</t></is></c><c t="inlineStr"><is><t>domain</t></is></c>'
+        '<c t="inlineStr"><is><t>kind</t></is></c><c t="inlineStr"><is><t>status</t></is></c>'
+        '<c t="inlineStr"><is><t>budget</t></is></c><c t="inlineStr"><is><t>start_date</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>FZ-9</t></is></c><c r="B3" t="str"><v>x</v></c>'
+        '<c r="C3" t="s"><v>2</v></c><c r="D3"><v>320700</v></c><c r="E3" t="s"><v>3</v></c>'
+        '<c r="F3" t="inlineStr"><is><t>park</t></is></c><c r="G3" t="inlineStr"><is><r><t>appr</t></r><r><t>oved</t></r></is></c>'
+        '<c r="H3"><v>1.4E6</v></c><c r="I3" s="2"><v>45300.75</v></c></row>'
+        '<row r="4"><c r="A4" t="b"><v>1</v></c><c r="H4"><f>SUM(A1)</f><v>3</v></c><c r="I4" t="d"><v>2024-01-02T00:00:00</v></c></row>'
+        '</sheetData></worksheet>',
+    }
+    for name, text in sheets.items():
+        data = text.encode()
+        data += b" " * ((KINDS["projects"] - len(data)) % 3)
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
 
 
 if __name__ == "__main__":
