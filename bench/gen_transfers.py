@@ -7,6 +7,12 @@ Writes into OUTDIR:
   journal.ledger                             the same N transactions for ledger-cli
   as_of.txt                                  the date of the middle transfer (for --as-of)
 
+With --details (bench/xlsx), transfers.csv also has memo,purpose,stage: every
+transfer a purpose (the funding rows `allocation`, the others each of
+PURPOSES in turn), every third a stage, every fourth a Chinese memo, so that
+an export holds text, enums and their codes as a programme office's would.
+The ids, dates, accounts and amounts are the same as without it.
+
 The books and the transfers are those of bench/ledger_common.h, which
 ledger_post.c and bare_sqlite_ledger.c use: BENCH_ACCOUNTS accounts (sources
 SRC-1.., pools, project accounts, payees), first one funding row per non-source
@@ -34,6 +40,10 @@ FUND_FEN = 100_000_000_000
 MAX_FEN = 10_000
 DAYS = 731
 MASK = (1 << 64) - 1
+PURPOSES = ["works", "goods", "services", "subsidy", "training", "allocation", "personnel",
+            "allowances", "office_building", "vehicles", "debt", "deposit", "running_costs",
+            "other"]
+STAGES = ["advance", "progress", "final"]
 
 
 class Rng:
@@ -80,6 +90,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=1_000_000, help="transfers in all (default 1,000,000)")
     ap.add_argument("-o", required=True, help="output folder")
+    ap.add_argument("--details", action="store_true",
+                    help="transfers.csv with memo, purpose and stage (bench/xlsx)")
     args = ap.parse_args()
     nfund = ACCOUNTS - SOURCES
     if args.n <= nfund:
@@ -123,19 +135,29 @@ def main():
     middle = None
     with open(csv_path + ".tmp", "w", encoding="utf-8", newline="\n") as csv, \
             open(journal_path + ".tmp", "w", encoding="utf-8", newline="\n") as journal:
-        csv.write("id,date,from,to,amount\n")
+        csv.write("id,date,from,to,amount,memo,purpose,stage\n" if args.details
+                  else "id,date,from,to,amount\n")
         journal.write("; bench/gen_transfers.py: the transactions of transfers.csv\n\n")
 
-        def emit(buf_csv, buf_j, tid, date, a, b, fen):
+        def details(k):
+            """memo,purpose,stage of the k-th transfer (0 = the first funding row)."""
+            if not args.details:
+                return ""
+            memo = f"东海县帮扶资金拨付（第{k // 4 + 1}批）" if k % 4 == 0 else ""
+            purpose = "allocation" if k < nfund else PURPOSES[k % len(PURPOSES)]
+            stage = STAGES[k // 3 % len(STAGES)] if k % 3 == 0 else ""
+            return f",{memo},{purpose},{stage}"
+
+        def emit(buf_csv, buf_j, tid, date, a, b, fen, k):
             amount = yuan(fen)
-            buf_csv.append(f"{tid},{date},{codes[a]},{codes[b]},{amount}\n")
+            buf_csv.append(f"{tid},{date},{codes[a]},{codes[b]},{amount}{details(k)}\n")
             buf_j.append(f"{date} {tid}\n    {ledger_name[b]}  {amount} CNY\n"
                          f"    {ledger_name[a]}  -{amount} CNY\n\n")
 
         buf_csv, buf_j = [], []
         for k in range(SOURCES, ACCOUNTS):  # each source in turn, as bench_funding_source()
             emit(buf_csv, buf_j, f"F{k - SOURCES + 1:04d}", dates[0], (k - SOURCES) % SOURCES, k,
-                 FUND_FEN)
+                 FUND_FEN, k - SOURCES)
         rng = Rng(SEED)
         others = ACCOUNTS - SOURCES
         for i in range(nrandom):
@@ -145,7 +167,7 @@ def main():
             if b >= a:
                 b += 1
             fen = 1 + rng.next() % MAX_FEN
-            emit(buf_csv, buf_j, f"T{i + 1:08d}", date, a, b, fen)
+            emit(buf_csv, buf_j, f"T{i + 1:08d}", date, a, b, fen, nfund + i)
             if nfund + i + 1 == args.n // 2:
                 middle = date
             if len(buf_csv) >= 50_000:

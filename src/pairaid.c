@@ -17,10 +17,15 @@ static void register_modules(void)
     pa_assess_init();
 }
 
+void pa_init(void)
+{
+    /* once per process, whichever thread comes first */
+    pthread_once(&registered, register_modules);
+}
+
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
-    /* once per process, whichever thread opens first */
-    pthread_once(&registered, register_modules);
+    pa_init();
     int rc = pa_db_open(out, path, flags, err);
     if (rc == 0 && !(flags & PA_DB_READONLY) && (rc = pa_auth_adopt_users(*out, err)) != 0) {
         pa_db_free(*out);

@@ -149,3 +149,33 @@ export function listOf(data, key) {
   if (data && Array.isArray(data[key])) return data[key];
   return [];
 }
+
+/** The file name a Content-Disposition gives: filename* (RFC 5987, UTF-8) first, else filename. */
+function fileNameOf(disposition) {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition || '');
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch (e) {
+      // a malformed escape: fall back to the plain name
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(disposition || '');
+  return plain ? plain[1] : 'download';
+}
+
+/**
+ * A file the server writes (a report as XLSX or CSV, an export): {blob,
+ * filename}, read as api() reads (the portal as the public). A refusal is an
+ * ApiError, as api()'s are.
+ */
+export async function apiFile(path, params) {
+  let res;
+  try {
+    res = await fetch(apiUrl(path, params), { headers: { 'Accept-Language': acceptLanguage() }, credentials });
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', message: t('common.error.network') });
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return { blob: await res.blob(), filename: fileNameOf(res.headers.get('Content-Disposition')) };
+}

@@ -918,6 +918,11 @@ const DICT = {
   'a11y.chart.amount': ['金额', 'Amount'],
   'a11y.chart.indicator': ['指标', 'Indicator'],
   'a11y.col.text': ['全文', 'Full text'],
+
+  // --- reports as files: 下载Excel / 下载CSV from the server (web/download.js, issue 13) ---
+  'dl.excel': ['下载Excel', 'Download Excel'],
+  'dl.excel.title': ['下载Excel报表（含表头信息：制表单位、截止日期、金额单位）', 'Download as an Excel report (with its title block: prepared by, as of, unit)'],
+  'dl.csv.title': ['下载CSV（中文表头，Excel可直接打开）', 'Download as CSV (opens in Excel as it is)'],
 };
 
 const STORE_KEY = 'pairaid.lang';

@@ -18,6 +18,7 @@ import { proofForm } from './proof-form.js';
 import { fundCards } from './funds-view.js';
 import { bindSkipLink, setCurrent } from './a11y.js';
 import { csvButton, csvText } from './csv.js';
+import { fileButton } from './download.js';
 import { countyMap } from './county-map.js';
 import { canVerify, verifyNote, verifyConsistency } from './merkle.js';
 import { bindPhoneLayout } from './phone.js';
@@ -112,14 +113,16 @@ function unitSuffix() {
   return lang() === 'en' ? ' (' + t('common.unit.wan') + ')' : '（' + t('common.unit.wan') + '）';
 }
 
-/** A "下载CSV" button for an on-screen table (what it shows, as shown). */
-function tableCsv(fileKey, tableOf, testid) {
-  return el('div', { class: 'list-head' }, el('span'), csvButton(t('csv.download'), () => t(fileKey) + '.csv', tableOf, testid));
+/** A "下载CSV" button for an on-screen table (what it shows, as shown), after `before` (a 下载Excel). */
+function tableCsv(fileKey, tableOf, testid, before) {
+  return el('div', { class: 'list-head' }, el('span'), el('span', { class: 'downloads' }, before, csvButton(t('csv.download'), () => t(fileKey) + '.csv', tableOf, testid)));
 }
 
 function renderCounties(rows) {
   const tbl = countyTable(rows);
-  clear($('county-table')).append(tableCsv('csv.file.counties', () => tbl.querySelector('table'), 'county-csv'), tbl);
+  // 下载Excel: the server's 预算执行情况表 by county, the public's figures as the table shows them
+  const xlsx = fileButton('xlsx', () => ({ path: '/budget', params: { group: 'county' } }), 'county-xlsx');
+  clear($('county-table')).append(tableCsv('csv.file.counties', () => tbl.querySelector('table'), 'county-csv', xlsx), tbl);
   renderMap(rows);
   const names = rows.map((r) => r.name || r.key);
   const tips = rows.map((r) => [
@@ -548,7 +551,7 @@ function renderAssessment(a) {
     rows: rows.map((r) => [r.rank, r.name, r.tier_name, r.total, r.base, r.bonus, r.penalty, r.spent_share + '%']),
   });
   box.append(
-    el('div', { class: 'assess-head' }, el('p', { class: 'muted', testid: 'assessment-meta', text: assessmentMeta(a) }), yearSelect(a, (y) => section('assessment', () => api('/assessment', { params: { year: y } }), renderAssessment)), csvButton(t('csv.download'), () => t('csv.file.ranking') + '-' + a.year + '.csv', csv, 'ranking-csv')),
+    el('div', { class: 'assess-head' }, el('p', { class: 'muted', testid: 'assessment-meta', text: assessmentMeta(a) }), yearSelect(a, (y) => section('assessment', () => api('/assessment', { params: { year: y } }), renderAssessment)), fileButton('xlsx', () => ({ path: '/assessment', params: { year: a.year } }), 'ranking-xlsx'), csvButton(t('csv.download'), () => t('csv.file.ranking') + '-' + a.year + '.csv', csv, 'ranking-csv')),
     el('div', { class: 'split assess-split' }, el('div', { class: 'assess-tiers' }, rankingTables(rows, (code) => '#/assessment/' + encodeURIComponent(code) + '/' + a.year)), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart))
   );
   areaRadar(chart, rows, { selected: rows.slice(0, RADAR_SHOWN).map((r) => r.pairing) });
@@ -593,6 +596,7 @@ async function showAssessment(code, year) {
       back,
       el('h1', { testid: 'assessment-title', text: r.name }),
       pairingReportButton(page, r.name),
+      el('div', { class: 'report-bar' }, fileButton('xlsx', () => ({ path: '/assessment/' + encodeURIComponent(code), params: { year: r.year } }), 'pairing-scores-xlsx')),
       el('p', { class: 'muted', text: assessmentMeta(r) }),
       el('div', { class: 'split assess-split' }, standingFacts(r), el('figure', { class: 'card chart-card' }, el('figcaption', { text: t('portal.assess.radar') }), chart)),
       scoresTable(r.scores, portalLinks(published))

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Assertions stay on in release builds: they guard programmer errors and ledger
  * invariants, never bad input. */
@@ -231,5 +232,15 @@ struct pa_blob {
     const unsigned char *data;
     size_t len;
 };
+
+/* ---- files written whole or not at all ---------------------------------- */
+
+/* Runs write(f, ctx, err) on PATH.tmp and renames it to path when both the
+ * writing and the closing succeed; otherwise removes it, so that no reader ever
+ * finds half a file under path (an export, a report, a template). */
+typedef int (*pa_file_writer)(FILE *f, void *ctx, struct pa_error *err);
+int pa_file_write_atomic(const char *path, pa_file_writer write, void *ctx, struct pa_error *err);
+/* path with ".tmp" appended, in buf; PA_EINVAL if it does not fit. */
+int pa_file_tmp_path(const char *path, char *buf, size_t size, struct pa_error *err);
 
 #endif

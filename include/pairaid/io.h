@@ -109,7 +109,7 @@ void pa_csv_field(FILE *out, const char *s, unsigned flags, bool last);
  * that precedes one of = + - @ TAB CR '.  Returns s or s + 1. */
 const char *pa_csv_text_unescape(const char *s);
 
-enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON };
+enum pa_format { PA_FORMAT_CSV, PA_FORMAT_JSON, PA_FORMAT_XLSX };
 int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err);
 
 /* Writes every record of `kind` (including "regions") to out. */
@@ -122,9 +122,32 @@ int pa_export(struct pa_db *db, const char *kind, enum pa_format format, FILE *o
 struct pa_export_options {
     bool bom;
     enum pa_lang headers;
+    const char *pairing; /* the kind "iati" only: one pairing and those below it */
 };
 int pa_export_with(struct pa_db *db, const char *kind, enum pa_format format,
                    const struct pa_export_options *opts, FILE *out, struct pa_error *err);
+/* Writes the export to the file at path, whole or not at all (written beside
+ * it and renamed).  The only way to XLSX, which needs a file: typed cells (money
+ * and quantities as numbers, dates as dates), enums by their names in the
+ * headings' language with the codes in a hidden column beside them
+ * (export_sheet.c), a frozen heading row. */
+int pa_export_file(struct pa_db *db, const char *kind, enum pa_format format,
+                   const struct pa_export_options *opts, const char *path, struct pa_error *err);
+
+/* A template to start an import of kind from: a heading for every column the
+ * importer reads and one example row (the demo's first), in the sheet's
+ * format and heading language; XLSX enum columns offer their names in a
+ * drop-down (template.c).  pa_template_file writes path whole or not at all;
+ * pa_template_write streams CSV. */
+struct pa_sheet_options;
+int pa_template_file(const char *kind, const struct pa_sheet_options *opts, const char *path,
+                     struct pa_error *err);
+int pa_template_write(const char *kind, const struct pa_sheet_options *opts, FILE *out,
+                      struct pa_error *err);
+/* The template's file name for a download: "项目导入模板.xlsx" in Chinese,
+ * "projects-template.xlsx" otherwise (ASCII). */
+void pa_template_filename(const char *kind, const struct pa_sheet_options *opts, enum pa_lang lang,
+                          char *buf, size_t size);
 
 /* Loads the Wuxi -> Lianyungang demo built into the binary, all files in one
  * transaction; loading it twice changes nothing.  `file` names the demo file at
@@ -137,5 +160,43 @@ int pa_demo_transfers_current(struct pa_db *db, const char *data, size_t len, ch
                               struct pa_error *err);
 int pa_demo_load(struct pa_db *db, struct pa_import_report *report, const char **file,
                  struct pa_error *err);
+
+/* ---- IATI 2.03 (iati.c, xml.c) ------------------------------------------------- */
+
+/* Writes the published projects as an IATI 2.03 iati-activities file
+ * (docs/exchange.md, "IATI 2.03", maps every field): one iati-activity per
+ * published project the principal reads, with its organisations, status,
+ * dates, place, sector, budget and the commitment, disbursement and
+ * expenditure transactions of its ledger accounts.  pairing (NULL: all)
+ * keeps the projects of that pairing and the pairings below it; an unknown
+ * pairing is PA_ENOTFOUND (field "pairing"), and so is a selection without a
+ * published project, since the schema asks for at least one activity.  The
+ * same database on the same day (pa_date_today) gives the same bytes. */
+struct pa_iati_options {
+    const char *pairing;
+};
+int pa_export_iati(struct pa_db *db, const struct pa_iati_options *opts, FILE *out,
+                   struct pa_error *err);
+
+/* The XML writer under it: every text and attribute value goes through
+ * pa_xml_escape, so markup is never built from data.  Element names are
+ * literals owned by the caller; attributes are name/value pairs ending with
+ * NULL, and a pair whose value is NULL is left out. */
+#define PA_XML_DEPTH_MAX 16
+struct pa_xml {
+    FILE *out;
+    int depth;
+    const char *names[PA_XML_DEPTH_MAX];
+};
+void pa_xml_init(struct pa_xml *x, FILE *out);
+/* <name ...>, <name .../>, <name ...>text</name>, and the </name> of the latest start. */
+void pa_xml_start(struct pa_xml *x, const char *name, ...);
+void pa_xml_empty(struct pa_xml *x, const char *name, ...);
+void pa_xml_text(struct pa_xml *x, const char *name, const char *text, ...);
+void pa_xml_end(struct pa_xml *x);
+/* Escapes text for XML 1.0 (attribute: for a value in double quotes): & < >
+ * (and " TAB LF CR) as references; a character XML 1.0 forbids, or a byte that
+ * is not UTF-8, as U+FFFD. */
+void pa_xml_escape(FILE *out, const char *text, bool attribute);
 
 #endif

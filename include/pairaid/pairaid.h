@@ -12,10 +12,16 @@
 #include "pairaid/io.h"
 #include "pairaid/ledger.h"
 #include "pairaid/registry.h"
+#include "pairaid/report.h"
+#include "pairaid/sheet.h"
 #include "pairaid/store.h"
 #include "pairaid/tlog.h"
 
 #define PA_VERSION "0.1.0"
+
+/* Registers every module's event types and kinds (once; pa_open does it too),
+ * for what needs the kinds without a database (templates). */
+void pa_init(void);
 
 /* Registers every module and opens the database (see pa_db_open). */
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err);

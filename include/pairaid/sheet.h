@@ -18,6 +18,8 @@
  *   DATE    YYYY-MM-DD                   an Excel date, yyyy-mm-dd
  *   COUNT   the integer                  a number, 0
  *   RATE    12.3% (per mille in)         a number (0.123), 0.0%
+ *   DECIMAL 12.50 (hundredths in)        a number, #,##0.00, never scaled (a
+ *                                        quantity, not money)
  *
  * A report has a title block (report name, 制表单位, 截止日期, 金额单位) above
  * its heading row in XLSX, and none in CSV, whose first line stays the headings
@@ -40,11 +42,17 @@ enum pa_cell_type {
     PA_CELL_DATE,
     PA_CELL_COUNT,
     PA_CELL_RATE,
+    PA_CELL_DECIMAL,
 };
 
 struct pa_sheet_column {
     const char *field;      /* the English name: CSV heading, key of pa_field_label */
     enum pa_cell_type type; /* what the column holds (a cell may still be EMPTY) */
+    /* The Chinese heading where the field's own label is not the right one in
+     * this table (预算数 in a budget report, 县区 for a group key); NULL for
+     * pa_field_label's.  English headings are always the field name, which
+     * CSV readers depend on. */
+    const char *heading_zh;
 };
 
 /* One cell.  PA_CELL_EMPTY (all zero) is a blank cell of any column. */
@@ -52,7 +60,8 @@ struct pa_cell {
     enum pa_cell_type type;
     const char *text;  /* TEXT and CODE: the value; ENUM: the code */
     const char *label; /* ENUM: what people read (in the headings' language) */
-    int64_t number;    /* MONEY: fen; DATE: days since 1970-01-01; COUNT; RATE: per mille */
+    int64_t number;    /* MONEY: fen; DATE: days since 1970-01-01; COUNT; RATE: per mille;
+                        * DECIMAL: hundredths */
 };
 
 /* Cell constructors, for rows written as compound literals. */
@@ -80,6 +89,10 @@ static inline struct pa_cell pa_cell_count(int64_t n)
 {
     return (struct pa_cell){PA_CELL_COUNT, NULL, NULL, n};
 }
+static inline struct pa_cell pa_cell_decimal(int64_t hundredths)
+{
+    return (struct pa_cell){PA_CELL_DECIMAL, NULL, NULL, hundredths};
+}
 /* permille < 0 means "no rate" (nothing to divide by): a blank cell. */
 static inline struct pa_cell pa_cell_rate(int permille)
 {
@@ -101,6 +114,10 @@ struct pa_sheet_title {
     const char *org;       /* 制表单位; NULL or "" leaves the line out */
     int32_t as_of;         /* 截止日期 (days) */
     enum pa_money_unit unit; /* 金额单位: MONEY cells in 元 or 万元 (PA_YI counts as 万元) */
+    /* A report without money says what its figures count instead: the caption
+     * and the unit in the headings' language (计分单位, 分); NULL for 金额单位
+     * and the money unit. */
+    const char *unit_caption, *unit_text;
 };
 
 struct pa_sheet;
@@ -114,6 +131,11 @@ int pa_sheet_open_file(const char *path, const struct pa_sheet_options *opts,
 int pa_sheet_open_stream(FILE *out, const struct pa_sheet_options *opts,
                          const struct pa_sheet_title *title, const struct pa_sheet_column *columns,
                          int ncolumns, struct pa_sheet **sheet, struct pa_error *err);
+
+/* XLSX: offers labels (NULL-terminated, kept by the caller until close) as a
+ * drop-down on an ENUM column, for people filling a template in.  Excel takes
+ * at most 255 characters of list: a longer one is not offered.  CSV: nothing. */
+void pa_sheet_choices(struct pa_sheet *sheet, int column, const char *const *labels);
 
 /* Writes one row of ncolumns cells; a cell's type must be its column's or EMPTY. */
 int pa_sheet_row(struct pa_sheet *sheet, const struct pa_cell *cells, struct pa_error *err);

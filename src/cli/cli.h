@@ -61,6 +61,7 @@ int cmd_init(struct pa_cli *cli, int argc, char **argv);
 int cmd_demo(struct pa_cli *cli, int argc, char **argv);
 int cmd_import(struct pa_cli *cli, int argc, char **argv);
 int cmd_export(struct pa_cli *cli, int argc, char **argv);
+int cmd_template(struct pa_cli *cli, int argc, char **argv);
 int cmd_summary(struct pa_cli *cli, int argc, char **argv);
 int cmd_project(struct pa_cli *cli, int argc, char **argv);
 int cmd_rebuild(struct pa_cli *cli, int argc, char **argv);
@@ -86,8 +87,8 @@ int pa_cli_file_error(const char *path, int line, const struct pa_error *err);
 
 /* ---- output ----------------------------------------------------------------- */
 
-enum pa_out_format { PA_OUT_TABLE, PA_OUT_CSV, PA_OUT_JSON };
-/* table, csv or json; prints the usage message and returns -1 when unknown. */
+enum pa_out_format { PA_OUT_TABLE, PA_OUT_CSV, PA_OUT_JSON, PA_OUT_XLSX };
+/* table, csv, json or xlsx; prints the usage message and returns -1 when unknown. */
 int pa_cli_out_format(const char *name, enum pa_out_format *format);
 
 #define PA_TABLE_MAX_COLS 12
@@ -117,6 +118,29 @@ void pa_cli_json_push(json_t **array, json_t *item);
 int pa_cli_json_print(json_t *value);
 /* Amounts for programs: yuan with two decimals, no separators. */
 void pa_cli_yuan(const int64_t *fen, int n, char (*out)[64]);
+
+/* ---- reports as CSV or XLSX files (report_out.c) ------------------------------ */
+
+/* -o FILE, --bom, --headers en|zh of a report command. */
+struct pa_cli_sheet {
+    const char *output, *headers;
+    bool bom;
+};
+#define PA_CLI_OPT_BOM     0x180
+#define PA_CLI_OPT_HEADERS 0x181
+#define PA_CLI_SHEET_OPTIONS                                                                       \
+    {"output", required_argument, NULL, 'o'}, {"bom", no_argument, NULL, PA_CLI_OPT_BOM},          \
+    {                                                                                              \
+        "headers", required_argument, NULL, PA_CLI_OPT_HEADERS                                     \
+    }
+/* Takes opt if it is one of the sheet options: 1 if it was, 0 if not. */
+int pa_cli_sheet_option(struct pa_cli_sheet *s, int opt, const char *arg);
+/* Checks the options against the format (XLSX needs -o FILE ...): 0, or
+ * PA_EXIT_INPUT with the usage message printed when they do not go together. */
+int pa_cli_sheet_check(const struct pa_cli_sheet *s, enum pa_out_format format);
+/* Writes the report as CSV (to -o FILE or stdout) or XLSX; an exit code. */
+int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q,
+                       enum pa_out_format format, const struct pa_cli_sheet *s);
 
 /* Prints an import report's errors as FILE:LINE: column NAME: message. */
 void pa_cli_print_report(const char *file, const struct pa_import_report *report);

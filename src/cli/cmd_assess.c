@@ -3,8 +3,10 @@
  *   pairaid assess scheme                     the scheme in use (the default if none)
  *   pairaid assess scheme add FILE            a new version, used from then on (assessors)
  *   pairaid assess run --year YYYY [--scheme FILE]   scores and ranks, published as an event
- *   pairaid assess scores --year YYYY [--pairing CODE] [--format table|csv|json]
- *   pairaid assess ranking --year YYYY [--format table|csv|json]
+ *   pairaid assess scores --year YYYY [--pairing CODE] [--format table|csv|json|xlsx]
+ *   pairaid assess ranking --year YYYY [--format table|csv|json|xlsx]
+ *   (CSV and XLSX: [--bom] [--headers en|zh] [-o FILE], the report module's
+ *   考核得分表 and 考核排名表, report.h)
  * Manual scores come in with `pairaid import scores FILE`.
  */
 #include <stdlib.h>
@@ -16,6 +18,7 @@ struct assess_args {
     int year;
     const char *scheme, *pairing;
     enum pa_out_format format;
+    struct pa_cli_sheet sheet;
 };
 
 static const char *field(json_t *o, const char *name, char *buf, size_t size)
@@ -28,30 +31,14 @@ static const char *field(json_t *o, const char *name, char *buf, size_t size)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* CSV (English column names, DESIGN.md), JSON, or a Chinese table.  Bit k of
- * `numbers` marks column k as a number: written as it is (a negative total is
- * a number, not a formula), where a text column that a spreadsheet would run as
- * a formula -- a pairing's name "-1+HYPERLINK(...)" too -- gets its leading '. */
+/* JSON, or a Chinese table (CSV and XLSX are the report module's). */
 static int print_rows(const struct pa_cli *cli, json_t *rows, enum pa_out_format format,
-                      const char *const *columns, const char *const *zh, int n, unsigned numbers,
-                      const char *title)
+                      const char *const *columns, const char *const *zh, int n, const char *title)
 {
     if (format == PA_OUT_JSON)
         return pa_cli_json_print(json_incref(rows));
-    char buf[32];
     size_t i;
     json_t *row;
-    if (format == PA_OUT_CSV) {
-        for (int k = 0; k < n; k++)
-            printf("%s%c", columns[k], k + 1 < n ? ',' : '\n');
-        json_array_foreach(rows, i, row)
-        {
-            for (int k = 0; k < n; k++)
-                pa_csv_field(stdout, field(row, columns[k], buf, sizeof(buf)),
-                             numbers & (1u << k) ? 0 : PA_CSV_TEXT, k + 1 == n);
-        }
-        return PA_EXIT_OK;
-    }
     const char *headers[PA_TABLE_MAX_COLS];
     bool right[PA_TABLE_MAX_COLS];
     for (int k = 0; k < n; k++) {
@@ -199,6 +186,14 @@ static int cmd_results(struct pa_cli *cli, const struct assess_args *a, bool ran
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
+    if (a->format == PA_OUT_CSV || a->format == PA_OUT_XLSX) {
+        struct pa_report_query q = {.kind = ranking ? PA_REPORT_RANKING : PA_REPORT_SCORES,
+                                    .year = a->year,
+                                    .pairing = a->pairing};
+        rc = pa_cli_sheet_write(db, &q, a->format, &a->sheet);
+        pa_db_free(db);
+        return rc;
+    }
     json_t *rows = NULL;
     struct pa_error err;
     pa_error_clear(&err);
@@ -211,10 +206,8 @@ static int cmd_results(struct pa_cli *cli, const struct assess_args *a, bool ran
     snprintf(title, sizeof(title), "%d%s", a->year,
              ranking ? pa_cli_label(cli, "年度考核排名", " assessment ranking")
                      : pa_cli_label(cli, "年度考核得分", " assessment scores"));
-    /* weight, actual, target, score; base, bonus, penalty, total, tier, rank, spent_share */
-    unsigned numbers = ranking ? 0x1fcu : 0xe8u;
     rc = print_rows(cli, rows, a->format, ranking ? rank_columns : score_columns,
-                    ranking ? rank_zh : score_zh, 9, numbers, title);
+                    ranking ? rank_zh : score_zh, 9, title);
     json_decref(rows);
     return rc;
 }
@@ -236,11 +229,14 @@ int cmd_assess(struct pa_cli *cli, int argc, char **argv)
                                             {"scheme", required_argument, NULL, 's'},
                                             {"pairing", required_argument, NULL, 'p'},
                                             {"format", required_argument, NULL, 'f'},
+                                            PA_CLI_SHEET_OPTIONS,
                                             {0, 0, 0, 0}};
     struct assess_args a = {.format = PA_OUT_TABLE};
     int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'y') {
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (pa_cli_sheet_option(&a.sheet, opt, optarg)) {
+            continue;
+        } else if (opt == 'y') {
             if (parse_year(optarg, &a.year) != 0)
                 return PA_EXIT_INPUT;
         } else if (opt == 's') {
@@ -267,8 +263,9 @@ int cmd_assess(struct pa_cli *cli, int argc, char **argv)
     if (strcmp(verb, "run") == 0 && left == 1)
         return cmd_run(cli, &a);
     if ((strcmp(verb, "scores") == 0 || strcmp(verb, "ranking") == 0) && left == 1)
-        return cmd_results(cli, &a, verb[0] == 'r');
+        return pa_cli_sheet_check(&a.sheet, a.format) != 0 ? PA_EXIT_INPUT
+                                                            : cmd_results(cli, &a, verb[0] == 'r');
     return pa_cli_usage("usage: pairaid assess scheme [add FILE] | run --year YYYY [--scheme "
                         "FILE] | scores --year YYYY [--pairing CODE] | ranking --year YYYY "
-                        "[--format table|csv|json]");
+                        "[--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]");
 }

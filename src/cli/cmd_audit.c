@@ -1,11 +1,13 @@
 /*
  * cmd_audit.c - the joint audit (联合审计) from the command line:
  *   pairaid audit run [--as-of DATE] [--pairing CODE]
- *   pairaid audit findings [--status open|all|STATUS] [--rule ID] [--format table|csv|json]
+ *   pairaid audit findings [--status open|all|STATUS] [--rule ID]
+ *                          [--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]
  *   pairaid audit show ID                      one finding with its history
  *   pairaid audit respond ID --action acknowledge|explain|resolve|reopen --note TEXT
  *                                              [--attach FILE]
- * CSV columns: id,rule,severity,subject,amount,evidence,message,status,opened,updated.
+ * CSV columns: id,rule,severity,subject,amount,evidence,message,status,opened,updated;
+ * CSV and XLSX are the report module's 审计发现问题清单 (report.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 struct audit_args {
     const char *as_of, *pairing, *status, *rule, *action, *note, *attach;
     enum pa_out_format format;
+    struct pa_cli_sheet sheet;
 };
 
 /* ---- run ---------------------------------------------------------------------------- */
@@ -59,27 +62,10 @@ static int cmd_run(struct pa_cli *cli, const struct audit_args *a)
 
 /* ---- findings ------------------------------------------------------------------------- */
 
-static const char *const csv_columns[] = {"id",       "rule",    "severity", "subject", "amount",
-                                          "evidence", "message", "status",   "opened",  "updated"};
-
 static const char *field(json_t *f, const char *name)
 {
     const char *s = json_string_value(json_object_get(f, name));
     return s ? s : "";
-}
-
-static void print_csv(json_t *list)
-{
-    for (size_t i = 0; i < PA_ARRAY_LEN(csv_columns); i++)
-        printf("%s%c", csv_columns[i], i + 1 < PA_ARRAY_LEN(csv_columns) ? ',' : '\n');
-    size_t i;
-    json_t *f;
-    json_array_foreach(list, i, f)
-    {
-        for (size_t k = 0; k < PA_ARRAY_LEN(csv_columns); k++)
-            pa_csv_field(stdout, field(f, csv_columns[k]), PA_CSV_TEXT,
-                         k + 1 == PA_ARRAY_LEN(csv_columns));
-    }
 }
 
 static const char *severity_zh(const struct pa_cli *cli, const char *severity)
@@ -143,6 +129,12 @@ static int cmd_findings(struct pa_cli *cli, const struct audit_args *a)
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_finding_filter f = {.status = a->status, .rule = a->rule, .pairing = a->pairing};
+    if (a->format == PA_OUT_CSV || a->format == PA_OUT_XLSX) {
+        struct pa_report_query q = {.kind = PA_REPORT_FINDINGS, .findings = f};
+        rc = pa_cli_sheet_write(db, &q, a->format, &a->sheet);
+        pa_db_free(db);
+        return rc;
+    }
     struct pa_error err;
     pa_error_clear(&err);
     json_t *list = NULL;
@@ -150,9 +142,7 @@ static int cmd_findings(struct pa_cli *cli, const struct audit_args *a)
     pa_db_free(db);
     if (rc != 0)
         return pa_cli_fail(&err);
-    if (a->format == PA_OUT_CSV)
-        print_csv(list);
-    else if (a->format == PA_OUT_JSON)
+    if (a->format == PA_OUT_JSON)
         return pa_cli_json_print(list);
     else
         rc = print_table(cli, list);
@@ -241,10 +231,13 @@ int cmd_audit(struct pa_cli *cli, int argc, char **argv)
                                             {"action", required_argument, NULL, 'a'},
                                             {"note", required_argument, NULL, 'n'},
                                             {"attach", required_argument, NULL, 't'},
+                                            PA_CLI_SHEET_OPTIONS,
                                             {0, 0, 0, 0}};
     struct audit_args a = {.format = PA_OUT_TABLE};
     int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (pa_cli_sheet_option(&a.sheet, opt, optarg))
+            continue;
         switch (opt) {
         case 'd':
             a.as_of = optarg;
@@ -281,12 +274,13 @@ int cmd_audit(struct pa_cli *cli, int argc, char **argv)
     if (strcmp(verb, "run") == 0 && left == 1)
         return cmd_run(cli, &a);
     if (strcmp(verb, "findings") == 0 && left == 1)
-        return cmd_findings(cli, &a);
+        return pa_cli_sheet_check(&a.sheet, a.format) != 0 ? PA_EXIT_INPUT : cmd_findings(cli, &a);
     if (strcmp(verb, "show") == 0 && left == 2)
         return cmd_show(cli, argv[optind + 1]);
     if (strcmp(verb, "respond") == 0 && left == 2)
         return cmd_respond(cli, argv[optind + 1], &a);
     return pa_cli_usage("usage: pairaid audit run [--as-of DATE] [--pairing CODE] | findings "
-                        "[--status S] [--rule ID] [--format table|csv|json] | show ID | respond "
+                        "[--status S] [--rule ID] [--format table|csv|json|xlsx] [--bom] [--headers en|zh] "
+                        "[-o FILE] | show ID | respond "
                         "ID --action A --note TEXT [--attach FILE]");
 }

@@ -1,9 +1,11 @@
 /*
  * cmd_balance.c - `pairaid balance [--account CODE] [--as-of DATE | --at N]
- * [--format table|csv|json]`: every account's four counters and its balance
+ * [--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]`: every
+ * account's four counters and its balance
  * (credits posted - debits posted), now, at the end of a business date, or after
  * log position N.  CSV and JSON are for programs (yuan, two decimals); the table
- * is for people (separators, 万元 once amounts reach ten thousand yuan).
+ * is for people (separators, 万元 once amounts reach ten thousand yuan), as is
+ * the XLSX 资金账户余额表 of the report module (report.h), which writes the CSV too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,22 +35,6 @@ static int collect(const struct pa_balance *b, void *ctx)
 static int64_t balance_of(const struct pa_balance *b)
 {
     return b->credits_posted - b->debits_posted;
-}
-
-static void print_csv(const struct rows *rows)
-{
-    printf("account,debits_posted,credits_posted,debits_pending,credits_pending,balance\n");
-    for (size_t i = 0; i < rows->n; i++) {
-        const struct pa_balance *b = &rows->items[i];
-        int64_t v[] = {b->debits_posted, b->credits_posted, b->debits_pending, b->credits_pending,
-                       balance_of(b)};
-        pa_csv_field(stdout, b->account, 0, false);
-        for (size_t k = 0; k < PA_ARRAY_LEN(v); k++) {
-            char buf[64];
-            pa_money_format(v[k], PA_YUAN, 0, buf, sizeof(buf));
-            printf("%s%c", buf, k + 1 < PA_ARRAY_LEN(v) ? ',' : '\n');
-        }
-    }
 }
 
 static int print_json(const struct rows *rows)
@@ -123,12 +109,16 @@ int cmd_balance(struct pa_cli *cli, int argc, char **argv)
                                             {"as-of", required_argument, NULL, 'd'},
                                             {"at", required_argument, NULL, 'n'},
                                             {"format", required_argument, NULL, 'f'},
+                                            PA_CLI_SHEET_OPTIONS,
                                             {0, 0, 0, 0}};
     const char *account = NULL;
+    struct pa_cli_sheet sheet = {0};
     struct pa_as_of as_of = {NULL, 0};
     enum pa_out_format format = PA_OUT_TABLE;
     int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (pa_cli_sheet_option(&sheet, opt, optarg))
+            continue;
         switch (opt) {
         case 'a':
             account = optarg;
@@ -151,11 +141,19 @@ int cmd_balance(struct pa_cli *cli, int argc, char **argv)
     }
     if (optind != argc)
         return pa_cli_usage("usage: pairaid balance [--account CODE] [--as-of DATE] [--at N] "
-                            "[--format table|csv|json]");
+                            "[--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]");
+    if (pa_cli_sheet_check(&sheet, format) != 0)
+        return PA_EXIT_INPUT;
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
+    if (format == PA_OUT_CSV || format == PA_OUT_XLSX) {
+        struct pa_report_query q = {.kind = PA_REPORT_BALANCES, .account = account, .as_of = as_of};
+        rc = pa_cli_sheet_write(db, &q, format, &sheet);
+        pa_db_free(db);
+        return rc;
+    }
     struct rows rows = {0};
     struct pa_error err;
     pa_error_clear(&err);
@@ -163,8 +161,6 @@ int cmd_balance(struct pa_cli *cli, int argc, char **argv)
     pa_db_free(db);
     if (rc != 0)
         rc = pa_cli_fail(&err);
-    else if (format == PA_OUT_CSV)
-        print_csv(&rows);
     else if (format == PA_OUT_JSON)
         rc = print_json(&rows);
     else

@@ -1,8 +1,10 @@
 /*
  * cmd_budget.c - `pairaid budget [--by project|pairing|county|kind|domain|donor]
- * [--format table|csv|json]`: the budget-execution table of Chinese finance
- * reports: 预算数 (budget), 已拨付 (allocated to the project's accounts), 待审批
- * (payments waiting for approval), 已支出 (paid) and 执行率 (paid / budget).
+ * [--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]`: the
+ * budget-execution table of Chinese finance reports: 预算数 (budget), 已拨付
+ * (allocated to the project's accounts), 待审批 (payments waiting for
+ * approval), 已支出 (paid) and 执行率 (paid / budget).  CSV and XLSX are the
+ * report module's 预算执行情况表 (report.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,23 +58,6 @@ static void row_amounts(const struct pa_budget_row *row, int64_t amounts[NAMOUNT
     amounts[3] = row->expired_fen;
     amounts[4] = row->paid_fen;
     amounts[5] = row->investment_fen;
-}
-
-static void print_csv(const struct rows *r)
-{
-    printf("key,name,projects,budget,allocated,committed,paid,rate,expired,investment\n");
-    for (size_t i = 0; i < r->n; i++) {
-        const struct pa_budget_row *row = &r->items[i];
-        char v[NAMOUNTS][64], rate[16];
-        int64_t amounts[NAMOUNTS];
-        row_amounts(row, amounts);
-        pa_cli_yuan(amounts, NAMOUNTS, v);
-        rate_text(row->rate_permille, rate, sizeof(rate));
-        pa_csv_field(stdout, row->key, 0, false);
-        pa_csv_field(stdout, row->name, PA_CSV_TEXT, false);
-        printf("%lld,%s,%s,%s,%s,%s,%s,%s\n", (long long)row->projects, v[0], v[1], v[2], v[4],
-               row->rate_permille < 0 ? "" : rate, v[3], v[5]);
-    }
 }
 
 static int print_json(const struct rows *r)
@@ -146,14 +131,18 @@ int cmd_budget(struct pa_cli *cli, int argc, char **argv)
     static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
                                             {"by", required_argument, NULL, 'b'},
                                             {"format", required_argument, NULL, 'f'},
+                                            PA_CLI_SHEET_OPTIONS,
                                             {0, 0, 0, 0}};
     enum pa_budget_group by = PA_BUDGET_PROJECT;
+    struct pa_cli_sheet sheet = {0};
     enum pa_out_format format = PA_OUT_TABLE;
     struct pa_error err;
     pa_error_clear(&err);
     int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'b') {
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (pa_cli_sheet_option(&sheet, opt, optarg)) {
+            continue;
+        } else if (opt == 'b') {
             if (pa_budget_group_parse(optarg, &by, &err) != 0)
                 return pa_cli_fail(&err);
         } else if (opt == 'f') {
@@ -165,18 +154,24 @@ int cmd_budget(struct pa_cli *cli, int argc, char **argv)
     }
     if (optind != argc)
         return pa_cli_usage("usage: pairaid budget [--by project|pairing|county|kind|domain|donor] "
-                            "[--format table|csv|json]");
+                            "[--format table|csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE]");
+    if (pa_cli_sheet_check(&sheet, format) != 0)
+        return PA_EXIT_INPUT;
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
+    if (format == PA_OUT_CSV || format == PA_OUT_XLSX) {
+        struct pa_report_query q = {.kind = PA_REPORT_BUDGET, .group = by};
+        rc = pa_cli_sheet_write(db, &q, format, &sheet);
+        pa_db_free(db);
+        return rc;
+    }
     struct rows r = {0};
     rc = pa_ledger_budget(db, by, collect, &r, &err);
     pa_db_free(db);
     if (rc != 0)
         rc = pa_cli_fail(&err);
-    else if (format == PA_OUT_CSV)
-        print_csv(&r);
     else if (format == PA_OUT_JSON)
         rc = print_json(&r);
     else

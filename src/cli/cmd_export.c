@@ -1,45 +1,14 @@
 /*
- * cmd_export.c - `pairaid export KIND [--format csv|json] [--bom] [--headers en|zh]
- * [-o FILE]`.  With -o the
- * file is written beside its final name and renamed, so a failed export never
- * leaves half a file.
+ * cmd_export.c - `pairaid export KIND [--format csv|json|xlsx] [--bom]
+ * [--headers en|zh] [-o FILE]`, and `pairaid export iati [--pairing CODE]
+ * [-o FILE]` (IATI 2.03 XML, also as `--format iati`).  With -o the file is
+ * written beside its final name and renamed, so a failed export never leaves
+ * half a file; XLSX needs -o.
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
-
-static int export_to_file(struct pa_db *db, const char *kind, enum pa_format format,
-                          const struct pa_export_options *opts, const char *path,
-                          struct pa_error *err)
-{
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-        return pa_error_set(err, PA_EINVAL, "output path is too long");
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    int rc = pa_export_with(db, kind, format, opts, f, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-    if (rc != 0)
-        unlink(tmp);
-    return rc;
-}
-
-static int parse_headers(const char *name, enum pa_lang *lang, struct pa_error *err)
-{
-    if (strcmp(name, "en") == 0)
-        *lang = PA_LANG_EN;
-    else if (strcmp(name, "zh") == 0)
-        *lang = PA_LANG_ZH;
-    else
-        return pa_error_set(err, PA_EINVAL, "unknown headers '%.40s' (en or zh)", name);
-    return 0;
-}
 
 int cmd_export(struct pa_cli *cli, int argc, char **argv)
 {
@@ -48,9 +17,10 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
                                             {"output", required_argument, NULL, 'o'},
                                             {"bom", no_argument, NULL, 'B'},
                                             {"headers", required_argument, NULL, 'H'},
+                                            {"pairing", required_argument, NULL, 'P'},
                                             {0, 0, 0, 0}};
-    const char *format_name = "csv", *output = NULL, *headers = "en";
-    struct pa_export_options opts = {false, PA_LANG_EN};
+    const char *format_name = "csv", *output = NULL, *headers = NULL;
+    struct pa_export_options opts = {.bom = false, .headers = PA_LANG_EN};
     int opt;
     while ((opt = getopt_long(argc, argv, "f:o:", options, NULL)) != -1) {
         if (opt == 'f')
@@ -61,26 +31,37 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
             opts.bom = true;
         else if (opt == 'H')
             headers = optarg;
+        else if (opt == 'P')
+            opts.pairing = optarg;
         else if (pa_cli_global_option(cli, opt, optarg) <= 0)
             return PA_EXIT_INPUT;
     }
     if (argc - optind != 1)
-        return pa_cli_usage(
-            "usage: pairaid export KIND [--format csv|json] [--bom] [--headers en|zh] [-o FILE]");
+        return pa_cli_usage("usage: pairaid export KIND [--format csv|json|xlsx] [--bom] "
+                            "[--headers en|zh] [-o FILE]");
+    const char *kind = argv[optind];
+    bool iati = strcmp(kind, "iati") == 0 || strcmp(format_name, "iati") == 0;
+    if (opts.pairing && !iati)
+        return pa_cli_usage("--pairing is an option of `pairaid export iati`");
     struct pa_error err;
     pa_error_clear(&err);
-    enum pa_format format;
-    if (pa_format_parse(format_name, &format, &err) != 0 ||
-        parse_headers(headers, &opts.headers, &err) != 0)
+    enum pa_format format = PA_FORMAT_CSV;
+    if ((!iati && pa_format_parse(format_name, &format, &err) != 0) ||
+        (headers && pa_sheet_headers_parse(headers, &opts.headers, &err) != 0))
         return pa_cli_fail(&err);
+    if (headers == NULL) /* a spreadsheet is for people: Chinese; CSV for programs: English */
+        opts.headers = format == PA_FORMAT_XLSX ? PA_LANG_ZH : PA_LANG_EN;
+    if (format == PA_FORMAT_XLSX && output == NULL)
+        return pa_cli_usage("pairaid export: an XLSX file needs -o FILE");
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
+    kind = iati ? "iati" : kind;
     if (output)
-        rc = export_to_file(db, argv[optind], format, &opts, output, &err);
+        rc = pa_export_file(db, kind, format, &opts, output, &err);
     else
-        rc = pa_export_with(db, argv[optind], format, &opts, stdout, &err);
+        rc = pa_export_with(db, kind, format, &opts, stdout, &err);
     pa_db_free(db);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

@@ -1,7 +1,8 @@
 /*
- * cmd_statement.c - `pairaid statement ACCOUNT [--format table|csv|json]`: the
- * account's movements in date order with a running posted balance, and what each
- * pending request reserves or releases.
+ * cmd_statement.c - `pairaid statement ACCOUNT [--format table|csv|json|xlsx]
+ * [--bom] [--headers en|zh] [-o FILE]`: the account's movements in date order
+ * with a running posted balance, and what each pending request reserves or
+ * releases.  CSV and XLSX are the report module's 账户明细账 (report.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +41,6 @@ static int print_line(const struct pa_statement_line *l, void *ctx)
                            l->comment ? l->comment : ""};
     if (p->format == PA_OUT_TABLE) {
         p->failed = pa_table_add(&p->table, cells);
-    } else if (p->format == PA_OUT_CSV) {
-        for (int i = 0; i < 11; i++) /* the memo and the comment are text */
-            pa_csv_field(stdout, cells[i], i >= 9 ? PA_CSV_TEXT : 0, i == 10);
     } else {
         json_t *o =
             json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s?, s:I}", "date",
@@ -58,12 +56,17 @@ static int print_line(const struct pa_statement_line *l, void *ctx)
 
 int cmd_statement(struct pa_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        PA_CLI_GLOBAL_OPTIONS, {"format", required_argument, NULL, 'f'}, {0, 0, 0, 0}};
+    static const struct option options[] = {PA_CLI_GLOBAL_OPTIONS,
+                                            {"format", required_argument, NULL, 'f'},
+                                            PA_CLI_SHEET_OPTIONS,
+                                            {0, 0, 0, 0}};
     struct printer p = {.cli = cli, .format = PA_OUT_TABLE};
+    struct pa_cli_sheet sheet = {0};
     int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'f') {
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (pa_cli_sheet_option(&sheet, opt, optarg)) {
+            continue;
+        } else if (opt == 'f') {
             if (pa_cli_out_format(optarg, &p.format) != 0)
                 return PA_EXIT_INPUT;
         } else if (pa_cli_global_option(cli, opt, optarg) <= 0) {
@@ -71,11 +74,20 @@ int cmd_statement(struct pa_cli *cli, int argc, char **argv)
         }
     }
     if (argc - optind != 1)
-        return pa_cli_usage("usage: pairaid statement ACCOUNT [--format table|csv|json]");
+        return pa_cli_usage("usage: pairaid statement ACCOUNT [--format table|csv|json|xlsx] "
+                            "[--bom] [--headers en|zh] [-o FILE]");
+    if (pa_cli_sheet_check(&sheet, p.format) != 0)
+        return PA_EXIT_INPUT;
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
+    if (p.format == PA_OUT_CSV || p.format == PA_OUT_XLSX) {
+        struct pa_report_query q = {.kind = PA_REPORT_STATEMENT, .account = argv[optind]};
+        rc = pa_cli_sheet_write(db, &q, p.format, &sheet);
+        pa_db_free(db);
+        return rc;
+    }
     const char *headers[] = {
         pa_cli_label(cli, "日期", "date"),    pa_cli_label(cli, "编号", "id"),
         pa_cli_label(cli, "类型", "kind"),    pa_cli_label(cli, "对方账户", "counterparty"),
@@ -85,8 +97,6 @@ int cmd_statement(struct pa_cli *cli, int argc, char **argv)
         pa_cli_label(cli, "审批意见", "comment")};
     const bool right[] = {false, false, false, false, false, true, true, true, true, false, false};
     pa_table_init(&p.table, 11, headers, right);
-    if (p.format == PA_OUT_CSV)
-        printf("date,id,kind,counterparty,project,debit,credit,pending,balance,memo,comment\n");
     p.json = json_array();
     struct pa_error err;
     pa_error_clear(&err);

@@ -23,7 +23,9 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "create the database if needed and load the Wuxi-Lianyungang demo"},
     {"import", cmd_import, "import KIND FILE: pairings, orgs, projects, milestones, contracts ..."},
     {"export", cmd_export,
-     "export KIND [--format csv|json] [--bom] [--headers en|zh] [-o FILE] (also regions)"},
+     "export KIND [--format csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE] (also regions)"},
+    {"template", cmd_template,
+     "template KIND [--format csv|xlsx] [--headers en|zh] [--bom] [-o FILE]: a file to import from"},
     {"summary", cmd_summary, "the programme at a glance"},
     {"project", cmd_project, "project advance CODE STATUS: move a project's status forward"},
     {"rebuild", cmd_rebuild, "rebuild every table from the event log"},
@@ -189,13 +191,13 @@ int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 
 int pa_cli_out_format(const char *name, enum pa_out_format *format)
 {
-    static const char *const names[] = {"table", "csv", "json"};
-    for (int i = 0; i < 3; i++)
+    static const char *const names[] = {"table", "csv", "json", "xlsx"};
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, names[i]) == 0) {
             *format = (enum pa_out_format)i;
             return 0;
         }
-    pa_cli_usage("unknown format '%.40s' (table, csv or json)", name);
+    pa_cli_usage("unknown format '%.40s' (table, csv, json or xlsx)", name);
     return -1;
 }
 

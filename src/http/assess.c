@@ -7,6 +7,7 @@
  *   POST /api/v1/assessment/run                   {"year","scheme"?}: score, rank, publish
  *   POST /api/v1/assessment/preview               {"year","scheme"?}: the same, recording nothing
  *
+ * Both reads are also reports, as CSV or XLSX files (report.c: ?format=).
  * What was published is public (DESIGN.md: the public reads rankings), so
  * the two reads answer anyone and cache.c may keep their anonymous answers
  * until the log grows, as it does the portal's other reads.  Who may manage
@@ -120,8 +121,10 @@ static void attach_areas(json_t *ranking, json_t *areas)
 
 void pa_h_assessment(struct pa_http_request *r)
 {
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
     struct pa_error err;
     pa_error_clear(&err);
@@ -129,6 +132,18 @@ void pa_h_assessment(struct pa_http_request *r)
     int found = find_run(r, db, &runs, &run, &err);
     if (found < 0)
         return;
+    if (found > 0 && file) { /* no ranking to put in a file */
+        pa_http_error(r, 404, "not_found", "year", "no assessment has been published yet");
+        json_decref(runs);
+        return;
+    }
+    if (file) { /* 考核排名表 as a file: the year's published ranking */
+        struct pa_report_query q = {
+            .kind = PA_REPORT_RANKING, .year = (int)json_integer_value(json_object_get(run, "year"))};
+        pa_http_report(r, db, &q, &opts);
+        json_decref(runs);
+        return;
+    }
     if (found > 0) {
         pa_http_json(r, 200,
                      json_pack("{s:n, s:n, s:n, s:n, s:n, s:[], s:[]}", "year", "seq", "scheme",
@@ -170,8 +185,10 @@ static json_t *gain(json_t *score)
 
 void pa_h_assessment_pairing(struct pa_http_request *r)
 {
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
     struct pa_error err;
     pa_error_clear(&err);
@@ -201,6 +218,9 @@ void pa_h_assessment_pairing(struct pa_http_request *r)
         /* a county pairing, an unknown code: nothing of it was published */
         pa_http_error(r, 404, "not_found", NULL, "'%.64s' is not a pairing assessed in %d",
                       pairing, year);
+    } else if (file) { /* 考核得分表 of the pairing as a file */
+        struct pa_report_query q = {.kind = PA_REPORT_SCORES, .year = year, .pairing = pairing};
+        pa_http_report(r, db, &q, &opts);
     } else {
         attach_areas(ranking, areas);
         json_array_foreach(scores, i, v) json_object_set_new(v, "gain", gain(v));

@@ -49,9 +49,16 @@ void pa_h_findings(struct pa_http_request *r)
     };
     if (f.status && f.status[0] == '\0')
         f.status = NULL; /* ?status= is the default (open), as an empty select sends it */
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
+    if (file) { /* 审计发现问题清单 as a file */
+        struct pa_report_query q = {.kind = PA_REPORT_FINDINGS, .findings = f};
+        pa_http_report(r, db, &q, &opts);
+        return;
+    }
     struct pa_error err;
     pa_error_clear(&err);
     json_t *list;

@@ -16,6 +16,8 @@
  * long to have one.  The version read before the handler runs is never newer
  * than what the handler reads, so a stored answer is at least as new as its
  * version, and is only sent while the log still has exactly that many events.
+ * A request for a report as a file (report.c) is never cached: its format may
+ * come from the Accept header, which the key does not hold.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -91,7 +93,7 @@ static void cache_key(const struct pa_http_request *r, unsigned char key[32])
 static bool cacheable(const struct pa_http_request *r)
 {
     return r->route && r->route->cache && !r->signed_in &&
-           (strcmp(r->method, "GET") == 0 || r->head);
+           (strcmp(r->method, "GET") == 0 || r->head) && !pa_http_wants_file(r);
 }
 
 bool pa_cache_answer(struct pa_http_request *r)

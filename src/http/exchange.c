@@ -1,7 +1,9 @@
 /*
- * exchange.c - CSV (and XLSX, for imports) in and out over HTTP: POST /api/v1/import/{kind} and
- * GET /api/v1/export/{kind}?format=csv|json, the same as `pairaid import` and
- * `pairaid export`.
+ * exchange.c - CSV (and XLSX) in and out over HTTP: POST /api/v1/import/{kind} and
+ * GET /api/v1/export/{kind}?format=csv|json|xlsx, the same as `pairaid import`
+ * and `pairaid export` (an XLSX through a private temporary file, report.c);
+ * GET /api/v1/export/iati[?pairing=CODE] is `pairaid export iati`, the IATI
+ * 2.03 XML file.
  *
  * An import's body is spooled to a temporary file as it arrives (up to the
  * configured upload size, 64 MiB by default) and mapped when complete.  It runs
@@ -15,6 +17,7 @@
  * Content-Type of XLSX makes a body that is not a zip a 422 rather than CSV.
  * `sheet` picks the sheet, `encoding` (auto by default) the CSV's encoding.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,23 +177,33 @@ void pa_h_import(struct pa_http_request *r)
 
 /* ---- export ------------------------------------------------------------------------------ */
 
-void pa_h_export(struct pa_http_request *r)
+/* An XLSX export goes to a file (pa_export_file): Chinese headings, as
+ * `pairaid export KIND --format xlsx` writes it. */
+struct xlsx_export {
+    struct pa_db *db;
+    const char *kind;
+};
+
+static int export_xlsx(const char *path, void *ctx, struct pa_error *err)
 {
-    const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
-    enum pa_format format = PA_FORMAT_CSV;
+    const struct xlsx_export *x = ctx;
+    struct pa_export_options opts = {.bom = false, .headers = PA_LANG_ZH};
+    return pa_export_file(x->db, x->kind, PA_FORMAT_XLSX, &opts, path, err);
+}
+
+/* The IATI 2.03 file of the published projects the reader reads. */
+static void export_iati(struct pa_http_request *r)
+{
+    struct pa_iati_options opts = {pa_http_query(r, "pairing")};
     struct pa_error err;
     pa_error_clear(&err);
-    if (format_name && pa_format_parse(format_name, &format, &err) != 0) {
-        pa_http_error(r, 400, "malformed", "format", "format must be csv or json");
-        return;
-    }
-    struct pa_db *db;
-    if (!kind_exists(r, kind, true) || (db = pa_http_reader(r)) == NULL)
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
         return;
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
-    int rc = out ? pa_export(db, kind, format, out, &err)
+    int rc = out ? pa_export_iati(db, &opts, out, &err)
                  : pa_error_set(&err, PA_ENOMEM, "out of memory");
     if (out && fclose(out) != 0 && rc == 0)
         rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
@@ -199,9 +212,103 @@ void pa_h_export(struct pa_http_request *r)
         pa_http_fail(r, &err);
         return;
     }
-    const char *ext = format == PA_FORMAT_CSV ? "csv" : "json";
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"iati-activities.xml\"");
+    pa_http_bytes(r, 200, "application/xml", text, len);
+}
+
+void pa_h_export(struct pa_http_request *r)
+{
+    const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
+    if (strcmp(kind, "iati") == 0) {
+        export_iati(r);
+        return;
+    }
+    enum pa_format format = PA_FORMAT_CSV;
+    struct pa_error err;
+    pa_error_clear(&err);
+    if (format_name && pa_format_parse(format_name, &format, &err) != 0) {
+        pa_http_error(r, 400, "malformed", "format", "format must be csv, json or xlsx");
+        return;
+    }
+    struct pa_db *db;
+    if (!kind_exists(r, kind, true) || (db = pa_http_reader(r)) == NULL)
+        return;
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+    if (format == PA_FORMAT_XLSX) {
+        struct xlsx_export job = {db, kind};
+        rc = pa_http_temp_file(export_xlsx, &job, &text, &len, &err);
+    } else {
+        FILE *out = open_memstream(&text, &len);
+        rc = out ? pa_export(db, kind, format, out, &err)
+                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
+        if (out && fclose(out) != 0 && rc == 0)
+            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    }
+    if (rc != 0) {
+        free(text);
+        pa_http_fail(r, &err);
+        return;
+    }
+    static const char *const ext[] = {"csv", "json", "xlsx"};
+    static const char *const type[] = {"text/csv; charset=utf-8", "application/json",
+                                       "application/vnd.openxmlformats-officedocument."
+                                       "spreadsheetml.sheet"};
+    static_assert(PA_FORMAT_CSV == 0 && PA_FORMAT_JSON == 1 && PA_FORMAT_XLSX == 2, "by format");
     /* the kind is one of ours (checked above), so it is safe in a header */
-    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind, ext);
-    pa_http_bytes(r, 200, format == PA_FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
-                  text, len);
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind,
+             ext[format]);
+    pa_http_bytes(r, 200, type[format], text, len);
+}
+
+/* ---- templates ---------------------------------------------------------------------------- */
+
+struct template_job {
+    const char *kind;
+    const struct pa_sheet_options *opts;
+};
+
+static int write_template(const char *path, void *ctx, struct pa_error *err)
+{
+    const struct template_job *t = ctx;
+    return pa_template_file(t->kind, t->opts, path, err);
+}
+
+/* GET /api/v1/templates/{kind}?format=xlsx|csv&headers=&bom=: `pairaid
+ * template`, a file to start an import from; XLSX unless asked otherwise. */
+void pa_h_template(struct pa_http_request *r)
+{
+    const char *kind = r->params[0];
+    bool file;
+    struct pa_sheet_options opts;
+    /* no JSON of a template: the spreadsheet people fill in */
+    if (!kind_exists(r, kind, false) || pa_http_file_format(r, "xlsx", &file, &opts) != 0)
+        return;
+    opts.codes_beside = true;
+    struct pa_error err;
+    pa_error_clear(&err);
+    char *data = NULL;
+    size_t len = 0;
+    int rc;
+    if (opts.format == PA_SHEET_XLSX) {
+        struct template_job job = {kind, &opts};
+        rc = pa_http_temp_file(write_template, &job, &data, &len, &err);
+    } else {
+        FILE *out = open_memstream(&data, &len);
+        rc = out ? pa_template_write(kind, &opts, out, &err)
+                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
+        if (out && fclose(out) != 0 && rc == 0)
+            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
+    }
+    if (rc != 0) {
+        free(data);
+        pa_http_fail(r, &err);
+        return;
+    }
+    char ascii[128], utf8[128];
+    pa_template_filename(kind, &opts, PA_LANG_EN, ascii, sizeof(ascii));
+    pa_template_filename(kind, &opts, opts.headers, utf8, sizeof(utf8));
+    pa_http_disposition(r, ascii, utf8);
+    pa_http_bytes(r, 200, pa_sheet_media_type(opts.format), data, len);
 }

@@ -115,7 +115,7 @@ struct pa_http_request {
     const char *content_type;
     const char *cache_control;
     char allow[64];        /* the methods a path takes, for 405 */
-    char disposition[128]; /* Content-Disposition for downloads */
+    char disposition[512]; /* Content-Disposition for downloads (a Chinese name percent-encoded) */
     char set_cookie[256];
     char etag[32];                /* a static file's ETag, quoted; empty for the rest */
     const char *content_encoding; /* "gzip" when the reply is the compressed form */
@@ -252,6 +252,30 @@ void pa_cache_free(struct pa_cache *c);
 bool pa_cache_answer(struct pa_http_request *r);
 void pa_cache_keep(struct pa_http_request *r);
 
+/* report.c: a report's read answered as a CSV or XLSX file. */
+/* Does the request ask for a file (?format= other than json, or an Accept
+ * naming text/csv or the XLSX type)?  cache.c neither keeps nor serves those. */
+bool pa_http_wants_file(const struct pa_http_request *r);
+/* The representation asked for: *file false for JSON; else opts for the
+ * sheet.  Answers 406 (unknown format) or 400 and returns -1. */
+int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet_options *opts);
+/* The same for what is only ever a file: fallback ("xlsx") when the request
+ * names no format, or names json. */
+int pa_http_file_format(struct pa_http_request *r, const char *fallback, bool *file,
+                        struct pa_sheet_options *opts);
+/* Runs write(path) for a path in a private temporary directory (0700), reads
+ * the file into *data (malloc'd) and removes every trace, also on failure:
+ * for an XLSX, which needs a file it can seek. */
+typedef int (*pa_http_file_fn)(const char *path, void *ctx, struct pa_error *err);
+int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                      struct pa_error *err);
+/* Content-Disposition: attachment, the ASCII name for old clients and the
+ * UTF-8 one as RFC 5987's filename* (names are ours, never a client's). */
+void pa_http_disposition(struct pa_http_request *r, const char *ascii, const char *utf8);
+/* Answers with report q as a file, with its Content-Disposition. */
+void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa_report_query *q,
+                    const struct pa_sheet_options *opts);
+
 /* metrics.c */
 struct pa_metrics *pa_metrics_new(void);
 void pa_metrics_free(struct pa_metrics *m);
@@ -287,6 +311,7 @@ void pa_h_transfer_post(struct pa_http_request *r);
 void pa_h_transfer_void(struct pa_http_request *r);
 void pa_h_import(struct pa_http_request *r);
 void pa_h_export(struct pa_http_request *r);
+void pa_h_template(struct pa_http_request *r);
 void pa_h_log_checkpoint(struct pa_http_request *r);
 void pa_h_log_entries(struct pa_http_request *r);
 void pa_h_log_inclusion(struct pa_http_request *r);

@@ -2,7 +2,8 @@
  * ledger.c - accounts, balances, statements and transfers:
  * GET/POST /api/v1/accounts, GET /api/v1/accounts/{code}/statement,
  * GET /api/v1/balances, GET/POST /api/v1/transfers,
- * POST /api/v1/transfers/{id}/post and /void.
+ * POST /api/v1/transfers/{id}/post and /void.  Balances and statements are
+ * also reports, as CSV or XLSX files (report.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -91,8 +92,10 @@ static int statement_line(const struct pa_statement_line *l, void *ctx)
 
 void pa_h_statement(struct pa_http_request *r)
 {
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
     struct pa_error err;
     pa_error_clear(&err);
@@ -102,6 +105,13 @@ void pa_h_statement(struct pa_http_request *r)
         account = find_account(accounts, r->params[0]);
     if (rc == 0 && account == NULL)
         rc = pa_error_set(&err, PA_ENOTFOUND, "no account '%s'", r->params[0]);
+    if (rc == 0 && file) { /* 账户明细账 as a file, of an account the reader reads */
+        struct pa_report_query q = {.kind = PA_REPORT_STATEMENT, .account = r->params[0]};
+        pa_http_report(r, db, &q, &opts);
+        json_decref(lines);
+        json_decref(accounts);
+        return;
+    }
     if (rc == 0)
         rc = pa_ledger_statement(db, r->params[0], statement_line, lines, &err);
     if (rc != 0) {
@@ -127,8 +137,10 @@ static int balance_row(const struct pa_balance *b, void *ctx)
 
 void pa_h_balances(struct pa_http_request *r)
 {
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL)
         return;
     const char *as_of = pa_http_query(r, "as_of");
     int32_t days;
@@ -137,6 +149,12 @@ void pa_h_balances(struct pa_http_request *r)
         return;
     }
     struct pa_as_of when = {.date = as_of, .seq = 0};
+    if (file) { /* 资金账户余额表 as a file */
+        struct pa_report_query q = {
+            .kind = PA_REPORT_BALANCES, .account = pa_http_query(r, "account"), .as_of = when};
+        pa_http_report(r, db, &q, &opts);
+        return;
+    }
     struct pa_error err;
     pa_error_clear(&err);
     json_t *list = json_array();

@@ -1,6 +1,7 @@
 /*
  * portal.c - what the public portal shows: GET /api/v1/summary, /moments,
- * /budget, /flows, /pairings, /regions and /enums.
+ * /budget, /flows, /pairings, /regions and /enums.  /budget is also the
+ * 预算执行情况表 as a CSV or XLSX file (report.c).
  *
  * The library computes each from what the reader may read (registry.h, "who
  * may read what"): the public's figures add up the published projects.  The
@@ -224,8 +225,10 @@ void pa_h_budget(struct pa_http_request *r)
                       "scope=mine goes with group=project, signed in");
         return;
     }
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL) {
+    bool file;
+    struct pa_sheet_options opts;
+    struct pa_db *db;
+    if (pa_http_report_format(r, &file, &opts) != 0 || (db = pa_http_reader(r)) == NULL) {
         json_decref(b.rows);
         return;
     }
@@ -234,6 +237,13 @@ void pa_h_budget(struct pa_http_request *r)
      * own projects (their dashboard sums them) */
     if (rc == 0 && scope)
         rc = pa_project_scope_set(db, &b.only, &err);
+    if (rc == 0 && file) { /* 预算执行情况表 as a file: the same rows */
+        struct pa_report_query q = {.kind = PA_REPORT_BUDGET, .group = b.group, .only = b.only};
+        pa_http_report(r, db, &q, &opts);
+        pa_strmap_free(b.only);
+        json_decref(b.rows);
+        return;
+    }
     if (rc == 0)
         rc = pa_ledger_budget(db, b.group, budget_row, &b, &err);
     if (rc == 0 && b.failed)

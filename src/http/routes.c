@@ -45,6 +45,7 @@ const struct pa_route pa_http_routes[] = {
 
     {"POST", "/api/v1/import/{}", PA_SIGNED_IN, pa_h_import, UPLOAD},
     {"GET", "/api/v1/export/{}", PA_SIGNED_IN, pa_h_export, LIVE},
+    {"GET", "/api/v1/templates/{}", PA_SIGNED_IN, pa_h_template, LIVE},
 
     {"GET", "/api/v1/audit/findings", PA_SIGNED_IN, pa_h_findings, LIVE},
     {"GET", "/api/v1/audit/findings/{}", PA_SIGNED_IN, pa_h_finding, LIVE},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pairaid/io.h"
+#include "io_int.h"
 
 int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *err)
 {
@@ -15,8 +16,10 @@ int pa_format_parse(const char *name, enum pa_format *format, struct pa_error *e
         *format = PA_FORMAT_CSV;
     else if (strcmp(name, "json") == 0)
         *format = PA_FORMAT_JSON;
+    else if (strcmp(name, "xlsx") == 0)
+        *format = PA_FORMAT_XLSX;
     else
-        return pa_error_set(err, PA_EINVAL, "unknown format '%.40s' (csv or json)", name);
+        return pa_error_set(err, PA_EINVAL, "unknown format '%.40s' (csv, json or xlsx)", name);
     return 0;
 }
 
@@ -129,27 +132,48 @@ static void write_csv_header(FILE *out, const struct pa_kind *kind, bool extras,
 int pa_export(struct pa_db *db, const char *kind_name, enum pa_format format, FILE *out,
               struct pa_error *err)
 {
-    static const struct pa_export_options plain = {false, PA_LANG_EN};
+    static const struct pa_export_options plain = {.bom = false, .headers = PA_LANG_EN};
     return pa_export_with(db, kind_name, format, &plain, out, err);
+}
+
+int pa_export_kind(const char *kind_name, const struct pa_kind **kind, struct pa_error *err)
+{
+    *kind = pa_kind_find(kind_name);
+    if (*kind == NULL && strcmp(kind_name, "regions") == 0)
+        *kind = &pa_region_kind;
+    if (*kind == NULL)
+        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (regions, %s)", kind_name,
+                            pa_kind_names());
+    return 0;
+}
+
+int pa_export_prepare(struct pa_db *db, const struct pa_kind *kind, bool *extras,
+                      sqlite3_stmt **stmt, struct pa_error *err)
+{
+    /* the rows the principal reads (scope.c): a county auditor exports its pairing */
+    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
+    if (rc == 0)
+        rc = has_extras(db, kind, extras, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, pa_kind_sql(kind, PA_SQL_EXPORT), stmt, err);
+    return rc;
 }
 
 int pa_export_with(struct pa_db *db, const char *kind_name, enum pa_format format,
                    const struct pa_export_options *opts, FILE *out, struct pa_error *err)
 {
-    const struct pa_kind *kind = pa_kind_find(kind_name);
-    if (kind == NULL && strcmp(kind_name, "regions") == 0)
-        kind = &pa_region_kind;
-    if (kind == NULL)
-        return pa_error_set(err, PA_EINVAL, "unknown kind '%.40s' (regions, %s)", kind_name,
-                            pa_kind_names());
+    if (strcmp(kind_name, "iati") == 0) { /* a file of its own shape (iati.c) */
+        struct pa_iati_options iati = {opts->pairing};
+        return pa_export_iati(db, &iati, out, err);
+    }
+    const struct pa_kind *kind;
+    int rc = pa_export_kind(kind_name, &kind, err);
+    if (rc == 0 && format == PA_FORMAT_XLSX)
+        rc = pa_error_set(err, PA_EINVAL, "an XLSX file must be written to a file (-o FILE)");
     bool extras;
     sqlite3_stmt *stmt;
-    /* the rows the principal reads (scope.c): a county auditor exports its pairing */
-    int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
     if (rc == 0)
-        rc = has_extras(db, kind, &extras, err);
-    if (rc == 0)
-        rc = pa_db_prepare(db, pa_kind_sql(kind, PA_SQL_EXPORT), &stmt, err);
+        rc = pa_export_prepare(db, kind, &extras, &stmt, err);
     if (rc != 0)
         return rc;
     if (format == PA_FORMAT_CSV)

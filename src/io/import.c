@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "pairaid/io.h"
+#include "io_int.h"
 
 #define FILE_MAX_BYTES  ((size_t)1 << 31)
 #define CSV_BLOCK_BYTES ((size_t)1 << 20)
@@ -224,8 +224,9 @@ static int code_column(const struct pa_kind *kind, const char *name)
     for (int c = 0; c < kind->ncolumns; c++) {
         const char *field = kind->columns[c].name, *zh = pa_field_label(field, PA_LANG_ZH);
         size_t n = strlen(field), z = strlen(zh);
-        if (kind->columns[c].type != PA_COL_ENUM)
-            continue;
+        enum pa_col_type type = kind->columns[c].type;
+        if (type != PA_COL_ENUM && type != PA_COL_BOOL && type != PA_COL_SET)
+            continue; /* the columns a sheet shows by label (export_sheet.c) */
         if ((strncmp(name, field, n) == 0 && strcmp(name + n, "_code") == 0) ||
             (strncmp(name, zh, z) == 0 && strcmp(name + z, "代码") == 0))
             return c;
@@ -356,7 +357,8 @@ static bool cell_problem(struct importer *im, size_t i, const char *column)
 
 /* The enum value of column c in XLSX with its hidden code column j: the code
  * while the visible cell still shows that code (or its label); what the user
- * typed in the visible cell once it differs. */
+ * typed in the visible cell once it differs.  Enum, boolean and set columns
+ * carry one (export_sheet.c writes them by label). */
 static const char *visible_or_code(struct importer *im, int c, size_t j, const char *visible,
                                    size_t *len)
 {
@@ -365,8 +367,16 @@ static const char *visible_or_code(struct importer *im, int c, size_t j, const c
     if (code_len == 0 || cell_problem(im, j, im->kind->columns[c].name))
         return visible;
     bool same = strcmp(visible, code) == 0;
-    for (const struct pa_enum_value *v = im->kind->columns[c].values; !same && v && v->name; v++)
-        same = strcmp(v->name, code) == 0 && v->zh && strcmp(v->zh, visible) == 0;
+    struct pa_value value;
+    struct pa_error err;
+    const struct pa_column *col = &im->kind->columns[c];
+    if (!same && pa_value_parse(col, code, code_len, &value, &err) == 0 && !value.null) {
+        char buf[1024]; /* the labels the sheet writer shows for this code */
+        for (int lang = PA_LANG_ZH; !same && lang <= PA_LANG_EN; lang++) {
+            struct pa_cell cell = pa_export_cell(col, &value, (enum pa_lang)lang, buf, sizeof(buf));
+            same = cell.label && strcmp(cell.label, visible) == 0;
+        }
+    }
     if (!same)
         return visible;
     *len = code_len;

@@ -8,6 +8,7 @@ import { el, clear, table, select, facts } from '../ui.js';
 import { t, enumLabel, colon } from '../i18n.js';
 import { formatYuan, toFen } from '../format.js';
 import { getAccounts, currentUser } from './session.js';
+import { reportButtons } from '../download.js';
 
 const KINDS = ['source', 'pool', 'project', 'payee'];
 
@@ -54,7 +55,8 @@ async function renderList(root) {
   q.addEventListener('input', draw);
   kind.addEventListener('change', draw);
   if (scope) scope.addEventListener('change', draw);
-  root.append(el('div', { class: 'filters' }, scope, q, kind), box);
+  // 资金账户余额表 as a file: every account the officer reads (the filters here are the page's own)
+  root.append(el('div', { class: 'filters' }, scope, q, kind, reportButtons(() => ({ path: '/balances' }), 'balances-download')), box);
   draw();
 }
 
@@ -84,6 +86,7 @@ async function renderStatement(root, code, highlight) {
   const a = res.account || { code };
   root.append(
     el('h1', { text: t('acc.statement') + colon() + (a.name || code) }),
+    el('div', { class: 'report-bar' }, reportButtons(() => ({ path: '/accounts/' + encodeURIComponent(code) + '/statement' }), 'statement-download')),
     el('div', { class: 'card' }, facts([
       [t('acc.code'), a.code],
       [t('acc.kind'), enumLabel('account_kind', a.kind)],

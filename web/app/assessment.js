@@ -16,6 +16,7 @@ import { currentUser, getPairings, getAccounts } from './session.js';
 import { rerender } from './nav.js';
 import { importForm } from './import.js';
 import { rankingTables, scoresTable, standingFacts, raiseList } from '../assess-view.js';
+import { reportButtons } from '../download.js';
 
 const MANAGERS = ['assessor', 'admin'];
 let lastYear = null; // the year of the last comparison, offered again after a re-render
@@ -79,7 +80,7 @@ async function pairingResult(code, year, withRaise) {
     'div',
     { testid: 'assessment-pairing' },
     el('h3', { testid: 'assessment-pairing-name', text: r.name }),
-    el('p', { class: 'muted', text: meta(r) }),
+    el('div', { class: 'list-head' }, el('p', { class: 'muted', text: meta(r) }), reportButtons(() => ({ path: '/assessment/' + encodeURIComponent(code), params: { year: r.year } }), 'scores-download')),
     standingFacts(r),
     withRaise ? raiseList(r, links) : null,
     scoresTable(r.scores, links)
@@ -360,7 +361,7 @@ function publishedSection(latest, runs) {
     'section',
     { testid: 'assessment-published' },
     el('h3', { text: t('asm.latest') }),
-    rows.length ? [el('p', { class: 'muted', text: meta(latest) }), rankingTables(rows, (code) => '#/assessment/' + encodeURIComponent(code) + '/' + latest.year)] : el('p', { class: 'muted', text: t('asm.none') }),
+    rows.length ? [el('div', { class: 'list-head' }, el('p', { class: 'muted', text: meta(latest) }), reportButtons(() => ({ path: '/assessment', params: { year: latest.year } }), 'ranking-download')), rankingTables(rows, (code) => '#/assessment/' + encodeURIComponent(code) + '/' + latest.year)] : el('p', { class: 'muted', text: t('asm.none') }),
     el('h3', { text: t('asm.runs') }),
     runTable
   );

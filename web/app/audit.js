@@ -17,6 +17,7 @@ import { formatYuan, formatAmount, sumAmounts, today } from '../format.js';
 import { currentUser, accountIndex } from './session.js';
 import { rerender } from './nav.js';
 import { dateField, checkDateField } from './datefield.js';
+import { reportButtons } from '../download.js';
 
 // the filters survive a visit to a finding and back
 const filters = { rule: '', severity: '', status: '', region: '', project: '' };
@@ -152,6 +153,8 @@ async function renderList(root) {
     });
     filterBar.append(control);
   }
+  // 审计发现问题清单 as a file, with the filters chosen
+  filterBar.append(reportButtons(() => ({ path: '/audit/findings', params: Object.assign({}, filters) }), 'findings-download'));
   await load();
 }
 

@@ -6,6 +6,7 @@ import { api, listOf } from '../api.js';
 import { el, clear, table, select, rateBar, loading, showError, moneyUnit } from '../ui.js';
 import { t } from '../i18n.js';
 import { formatCount, sumAmounts, rateOf, rateNumber, toFen } from '../format.js';
+import { reportButtons } from '../download.js';
 
 const GROUPS = ['project', 'county', 'pairing', 'kind', 'domain', 'donor'];
 
@@ -61,7 +62,7 @@ export async function render(root, args) {
   chooser.addEventListener('change', () => (location.hash = '#/budget/' + chooser.value));
   const box = el('div', {}, loading());
   root.append(
-    el('div', { class: 'view-head' }, el('h1', { text: t('budget.title') }), el('div', { class: 'actions' }, el('span', { class: 'muted', text: t('budget.group') }), chooser)),
+    el('div', { class: 'view-head' }, el('h1', { text: t('budget.title') }), el('div', { class: 'actions' }, el('span', { class: 'muted', text: t('budget.group') }), chooser, reportButtons(() => ({ path: '/budget', params: { group } }), 'budget-download'))),
     el('p', { class: 'lead', text: t('fig.budget.lead') }),
     box
   );

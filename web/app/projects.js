@@ -17,6 +17,7 @@ import { projectPage, tag } from '../project-view.js';
 import { currentUser, may, invalidateAccounts } from './session.js';
 import { go } from './nav.js';
 import { dateField, checkDateField } from './datefield.js';
+import { fileButton } from '../download.js';
 
 const PAGE_SIZE = 25;
 const STATUS_ORDER = ['proposed', 'approved', 'in_progress', 'completed', 'accepted'];
@@ -109,7 +110,8 @@ async function renderList(root) {
       showError(err);
     }
   };
-  const actions = !may('create_project') ? null : el('div', { class: 'actions' }, el('a', { class: 'btn primary', href: '#/projects/new', testid: 'project-new', text: '+ ' + t('projects.new') }));
+  // the project library as a file (every project the officer reads: /api/v1/export/projects)
+  const actions = el('div', { class: 'actions' }, fileButton('xlsx', () => ({ path: '/export/projects' }), 'projects-download-xlsx'), !may('create_project') ? null : el('a', { class: 'btn primary', href: '#/projects/new', testid: 'project-new', text: '+ ' + t('projects.new') }));
   root.append(el('div', { class: 'view-head' }, el('h1', { text: t('nav.projects') }), actions), filters(load), box);
   await load();
 }

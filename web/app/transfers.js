@@ -18,6 +18,7 @@ import { formatYuan, formatAmount, formatWan, formatTime, normaliseAmountInput, 
 import { currentUser, isReadOnly, may, mayDecide, getAccounts, accountIndex, invalidateAccounts } from './session.js';
 import { rerender } from './nav.js';
 import { dateField, checkDateField } from './datefield.js';
+import { fileButton } from '../download.js';
 
 const HISTORY_PAGE = 25;
 
@@ -399,7 +400,7 @@ function historySection(index, region) {
     load();
   });
   load();
-  return el('section', {}, el('div', { class: 'view-head' }, el('h3', { text: t('tx.history_title') }), el('div', { class: 'actions' }, chooser)), box);
+  return el('section', {}, el('div', { class: 'view-head' }, el('h3', { text: t('tx.history_title') }), el('div', { class: 'actions' }, chooser, fileButton('xlsx', () => ({ path: '/export/transfers' }), 'transfers-download-xlsx'))), box);
 }
 
 // --- one transfer (#/transfers/ID): an audit finding's evidence links here ----------------
