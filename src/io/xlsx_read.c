@@ -671,7 +671,8 @@ static int emit_row(struct sheet *sh, struct pa_error *err)
         rc = sh->on_row(sh->ctx, sh->row, cells, n);
         free(cells);
     }
-    memset(sh->cells, 0, sh->cap * sizeof(*sh->cells));
+    if (sh->cells) /* NULL until a row had a cell: <row></row> */
+        memset(sh->cells, 0, sh->cap * sizeof(*sh->cells));
     sh->ncells = 0;
     sh->buf.len = 0;
     return rc;
