@@ -657,6 +657,14 @@ const DICT = {
   'imp.kind.transfers': ['资金往来', 'Transfers'],
   'imp.kind.regions': ['行政区划', 'Regions'],
   'imp.kind.scores': ['考核人工评分', 'Assessment scores'],
+  // --- import of Excel files and the CSV's encoding (issue 13, XLSX in) ----------------------
+  'xin.title': ['导入 CSV 或 Excel 文件', 'Import a CSV or Excel file'],
+  'xin.file': ['CSV 或 Excel 文件', 'CSV or Excel file'],
+  'xin.choose_file': ['请选择一个 CSV 或 Excel（.xlsx）文件。', 'Choose a CSV or Excel (.xlsx) file.'],
+  'xin.encoding': ['CSV 编码', 'CSV encoding'],
+  'xin.enc_auto': ['自动识别', 'Detect'],
+  'xin.cell': ['单元格', 'Cell'],
+  'xin.sheet': ['工作表', 'Sheet'],
   'exp.title': ['导出数据', 'Export'],
   'exp.lead': ['与命令行 pairaid export 输出的字节完全相同；CSV 可以重新导入。', 'The same bytes as pairaid export; the CSV files re-import.'],
 

@@ -13,12 +13,16 @@
 #define PA_IMPORT_ERRORS_KEPT 100
 
 struct pa_import_options {
-    const char *encoding; /* NULL, "utf-8" or "gb18030" */
+    const char *encoding; /* NULL or "auto" (UTF-8, else GB18030 with a note), "utf-8", "gb18030" */
     const char *base_dir; /* where photo file names are looked up; NULL = "." */
+    const char *sheet;    /* XLSX: the sheet to read; NULL = the first */
+    bool xlsx;            /* the caller was told it is XLSX (file name, Content-Type):
+                             a file that is not a zip is then refused, not read as CSV */
 };
 
 struct pa_row_error {
-    long line;       /* physical line where the record starts, 1-based */
+    long line;       /* physical line where the record starts, 1-based; an XLSX row */
+    char cell[112];  /* XLSX only: "Sheet1!H7", or "Sheet1!7:7" for a whole row */
     char column[64]; /* empty when the problem is not one column's */
     char message[512];
     char message_zh[512]; /* the same in Chinese */
@@ -29,10 +33,16 @@ struct pa_import_report {
     long nerrors;                /* every problem found */
     struct pa_row_error *errors; /* the first PA_IMPORT_ERRORS_KEPT of them */
     int kept;
+    /* How the file was read, when people should know: "" or e.g. "the file is
+     * not UTF-8; it was read as GB18030" (an encoding found by detection). */
+    char note[200], note_zh[200];
+    bool xlsx;          /* the file was an XLSX workbook */
+    char sheet[112];    /* ... and this sheet was read */
 };
 void pa_import_report_release(struct pa_import_report *report);
 
-/* Imports CSV text of `kind` in one transaction.  Returns 0 when every row was
+/* Imports CSV text or an XLSX workbook (told apart by the zip signature) of
+ * `kind` in one transaction.  Returns 0 when every row was
  * good and the transaction committed; PA_EINVAL when any row was bad (the
  * report lists them, nothing was stored); another code for a runtime failure. */
 int pa_import(struct pa_db *db, const char *kind, const void *data, size_t len,
@@ -42,6 +52,46 @@ int pa_import(struct pa_db *db, const char *kind, const void *data, size_t len,
 int pa_import_file(struct pa_db *db, const char *kind, const char *path,
                    const struct pa_import_options *opts, struct pa_import_report *report,
                    struct pa_error *err);
+
+/* ---- XLSX: one worksheet as rows of text (xlsx_read.c) --------------------------------- */
+
+#define PA_XLSX_CELL_CHARS  32767   /* Excel's limit on a cell's text */
+#define PA_XLSX_MAX_ROWS    1048576 /* Excel's rows ... */
+#define PA_XLSX_MAX_COLUMNS 16384   /* ... and columns (A..XFD) */
+
+/* Why a cell has no text to give. */
+enum pa_xlsx_problem {
+    PA_XLSX_OK,
+    PA_XLSX_FORMULA,    /* a formula: its cached result is not taken for a value */
+    PA_XLSX_TOO_LONG,   /* more than PA_XLSX_CELL_CHARS characters */
+    PA_XLSX_BAD_STRING, /* a shared string index the file does not hold */
+};
+
+struct pa_xlsx_cell {
+    const char *text; /* NUL-terminated, borrowed until the callback returns */
+    size_t len;
+    enum pa_xlsx_problem problem;
+};
+
+/* Called for each row that has a non-empty cell, in the sheet's order, with
+ * cells[i] the cell of column i (A = 0) up to the last non-empty one; missing
+ * cells are empty.  A nonzero return stops the reading and is returned. */
+typedef int (*pa_xlsx_row_fn)(void *ctx, long row, const struct pa_xlsx_cell *cells,
+                              size_t ncells);
+
+/* True when data starts as a zip archive (and so may be an XLSX workbook). */
+bool pa_xlsx_is_zip(const void *data, size_t len);
+/* Reads the sheet named `sheet` (NULL: the first) of the workbook in data and
+ * hands its rows to on_row; sheet_used receives the sheet's name.  Numbers in
+ * a date style come as YYYY-MM-DD, other numbers as Excel shows them (at 15
+ * significant digits), booleans as true/false.  PA_EINVAL for a file that is
+ * not a workbook, lacks the sheet (the message lists the sheets), is over a
+ * size limit or is not well-formed XML. */
+int pa_xlsx_read(const void *data, size_t len, const char *sheet, char *sheet_used,
+                 size_t sheet_used_size, pa_xlsx_row_fn on_row, void *ctx,
+                 struct pa_error *err);
+/* Column index 0 as "A", 16383 as "XFD". */
+void pa_xlsx_column_name(size_t col, char out[4]);
 
 /* ---- CSV text: one writer for every CSV pairaid writes ------------------------- */
 

@@ -246,10 +246,15 @@ void pa_cli_print_report(const char *file, const struct pa_import_report *report
     for (int i = 0; i < report->kept; i++) {
         const struct pa_row_error *e = &report->errors[i];
         const char *message = error_lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh : e->message;
-        if (e->column[0])
-            fprintf(stderr, "pairaid: %s:%ld: column %s: %s\n", file, e->line, e->column, message);
+        char where[160]; /* a line of a CSV file, a cell of a workbook (Sheet1!H7) */
+        if (e->cell[0])
+            snprintf(where, sizeof(where), "%s", e->cell);
         else
-            fprintf(stderr, "pairaid: %s:%ld: %s\n", file, e->line, message);
+            snprintf(where, sizeof(where), "%ld", e->line);
+        if (e->column[0])
+            fprintf(stderr, "pairaid: %s:%s: column %s: %s\n", file, where, e->column, message);
+        else
+            fprintf(stderr, "pairaid: %s:%s: %s\n", file, where, message);
     }
     if (report->nerrors > report->kept)
         pa_cli_error("%s: and %ld more", file, report->nerrors - report->kept);

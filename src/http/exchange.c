@@ -1,5 +1,5 @@
 /*
- * exchange.c - CSV in and out over HTTP: POST /api/v1/import/{kind} and
+ * exchange.c - CSV (and XLSX) in and out over HTTP: POST /api/v1/import/{kind} and
  * GET /api/v1/export/{kind}?format=csv|json|xlsx, the same as `pairaid import`
  * and `pairaid export` (an XLSX through a private temporary file, report.c);
  * GET /api/v1/export/iati[?pairing=CODE] is `pairaid export iati`, the IATI
@@ -12,11 +12,16 @@
  * authorised by the library as the request's user.  A photo column may only
  * name a photo already in the media folder: the server has no files beside the
  * CSV text, and must not read any other file on a client's say-so.
+ *
+ * The body may be an XLSX workbook, told by its zip signature (pa_import); a
+ * Content-Type of XLSX makes a body that is not a zip a 422 rather than CSV.
+ * `sheet` picks the sheet, `encoding` (auto by default) the CSV's encoding.
  */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 
 #include "http_int.h"
@@ -39,7 +44,11 @@ struct import_job {
     const char *data;
     size_t len;
     const char *encoding;
+    const char *sheet;
+    bool xlsx; /* the client said so (Content-Type) */
 };
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* Takes every "<dir>/" out of a message: the importer names the photo it looked
  * for by its path, and a server's paths are not the client's business. */
@@ -62,11 +71,13 @@ static void answer_rows(struct pa_http_request *r, const struct pa_import_report
         const struct pa_row_error *e = &report->errors[i];
         rows += e->line != last_line;
         last_line = e->line;
-        json_array_append_new(errors,
-                              json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)e->line, "column",
-                                        e->column[0] ? e->column : NULL, "message",
-                                        r->lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh
-                                                                                  : e->message));
+        json_t *one = json_pack("{s:I, s:s?, s:s}", "line", (json_int_t)e->line, "column",
+                                e->column[0] ? e->column : NULL, "message",
+                                r->lang == PA_LANG_ZH && e->message_zh[0] ? e->message_zh
+                                                                          : e->message);
+        if (one && e->cell[0]) /* a workbook's row: where Excel shows it, Sheet1!H7 */
+            json_object_set_new(one, "cell", json_string(e->cell));
+        json_array_append_new(errors, one);
     }
     char message[200];
     if (report->nerrors > report->kept)
@@ -82,13 +93,31 @@ static void answer_rows(struct pa_http_request *r, const struct pa_import_report
     pa_http_json(r, 422, json_pack("{s:o}", "error", error));
 }
 
+/* The counts; how the file was read when that is worth saying (the note of a
+ * detected GB18030 CSV) and which sheet of a workbook. */
+static json_t *import_result(struct pa_http_request *r, const struct import_job *job,
+                             const struct pa_import_report *report)
+{
+    json_t *res = json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)report->rows,
+                            "created", (json_int_t)report->created, "updated",
+                            (json_int_t)report->updated, "unchanged", (json_int_t)report->skipped,
+                            "bytes", (json_int_t)job->len);
+    if (res && report->note[0])
+        json_object_set_new(res, "note", json_string(r->lang == PA_LANG_ZH ? report->note_zh
+                                                                           : report->note));
+    if (res && report->xlsx)
+        json_object_set_new(res, "sheet", json_string(report->sheet));
+    return res;
+}
+
 static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, struct pa_error *err)
 {
     const struct import_job *job = ctx;
     const char *media = pa_db_media_dir(db);
     if (media == NULL || media[0] == '\0')
         return pa_error_set(err, PA_EINTERNAL, "this database has no media folder");
-    struct pa_import_options opts = {.encoding = job->encoding, .base_dir = media};
+    struct pa_import_options opts = {
+        .encoding = job->encoding, .base_dir = media, .sheet = job->sheet, .xlsx = job->xlsx};
     struct pa_import_report report;
     int rc = pa_import(db, job->kind, job->data, job->len, &opts, &report, err);
     for (int i = 0; i < report.kept; i++) {
@@ -99,14 +128,10 @@ static int run_import(struct pa_db *db, struct pa_http_request *r, void *ctx, st
     strip_dir(err->message_zh, media);
     if (rc == PA_EINVAL && report.nerrors > 0)
         answer_rows(r, &report);
-    else if (rc == PA_EINVAL && job->encoding) /* the kind is known: the encoding is not */
+    else if (rc == PA_EINVAL && strcmp(err->field, "encoding") == 0) /* the kind is known */
         pa_http_error(r, 400, "malformed", "encoding", "%s", pa_error_text(err, r->lang));
     else if (rc == 0)
-        pa_http_json(r, 200,
-                     json_pack("{s:I, s:I, s:I, s:I, s:I}", "rows", (json_int_t)report.rows,
-                               "created", (json_int_t)report.created, "updated",
-                               (json_int_t)report.updated, "unchanged", (json_int_t)report.skipped,
-                               "bytes", (json_int_t)job->len));
+        pa_http_json(r, 200, import_result(r, job, &report));
     pa_import_report_release(&report);
     return rc;
 }
@@ -141,7 +166,10 @@ void pa_h_import(struct pa_http_request *r)
         return;
     }
     /* an empty body is an empty file, which the importer explains */
-    struct import_job job = {kind, data, r->body_len, pa_http_query(r, "encoding")};
+    const char *type = pa_http_header(r, "Content-Type");
+    struct import_job job = {kind, data, r->body_len, pa_http_query(r, "encoding"),
+                             pa_http_query(r, "sheet"),
+                             type && strncasecmp(type, XLSX_TYPE, strlen(XLSX_TYPE)) == 0};
     pa_http_write(r, run_import, &job, true);
     if (map && map != MAP_FAILED)
         munmap(map, r->body_len);

@@ -6,8 +6,15 @@
  * libcsv does the RFC 4180 parsing.  We feed it one physical line at a time so we
  * always know on which line a record began, even when quoted fields hold line
  * breaks.
+ *
+ * An XLSX workbook (xlsx_read.c) is the other row source: its rows go through
+ * the same on_field/on_record as CSV records, so headers, checks and atomicity
+ * are the same; only the position of an error is a cell ("Sheet1!H7") rather
+ * than a line, and a pairaid export's hidden code column beside an enum column
+ * ("industry_code", 所属产业代码) may be read in place of the visible label.
  */
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <libgen.h>
@@ -16,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "pairaid/io.h"
+#include "io_int.h"
 
 #define FILE_MAX_BYTES  ((size_t)1 << 31)
 #define CSV_BLOCK_BYTES ((size_t)1 << 20)
@@ -46,6 +53,13 @@ struct importer {
     int *column_of;
     size_t ncolumns;
     struct pa_strmap *keys;
+    /* XLSX only: each field's problem, the hidden code columns (for each file
+     * column, the kind's column whose code it holds, else -1) and the file
+     * column an error without a column name is about (-1: the whole row) */
+    bool xlsx;
+    enum pa_xlsx_problem *problems;
+    int *code_of;
+    long current_field;
 };
 
 void pa_import_report_release(struct pa_import_report *report)
@@ -58,6 +72,50 @@ void pa_import_report_release(struct pa_import_report *report)
 
 static void add_error(struct importer *im, long line, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Excel quotes a sheet name that is not a plain word in a reference: 'My data'!A1. */
+static bool needs_quotes(const char *sheet)
+{
+    for (const char *s = sheet; *s; s++)
+        if ((unsigned char)*s < 0x80 && !isalnum((unsigned char)*s) && *s != '_')
+            return true;
+    return sheet[0] == '\0';
+}
+
+/* Where an XLSX error is: the file column of `column` (a kind's column name, or
+ * a heading for a header error), else the field being read, else the whole row. */
+static void cell_ref(struct importer *im, long row, const char *column, char *out, size_t size)
+{
+    long field = -1;
+    int col = column ? pa_kind_column(im->kind, column) : -1;
+    for (size_t i = 0; col >= 0 && field < 0 && i < im->ncolumns && im->column_of; i++)
+        if (im->column_of[i] == col)
+            field = (long)i;
+    if (field < 0)
+        field = im->current_field;
+    char sheet[240];
+    const char *name = im->report->sheet;
+    if (needs_quotes(name)) {
+        size_t j = 0;
+        sheet[j++] = '\'';
+        for (const char *s = name; *s && j + 3 < sizeof(sheet); s++) {
+            if (*s == '\'')
+                sheet[j++] = '\'';
+            sheet[j++] = *s;
+        }
+        sheet[j++] = '\'';
+        sheet[j] = '\0';
+    } else {
+        snprintf(sheet, sizeof(sheet), "%s", name);
+    }
+    char letters[4];
+    if (field >= 0 && field < PA_XLSX_MAX_COLUMNS) {
+        pa_xlsx_column_name((size_t)field, letters);
+        snprintf(out, size, "%s!%s%ld", sheet, letters, row);
+    } else {
+        snprintf(out, size, "%s!%ld:%ld", sheet, row, row);
+    }
+}
 
 static void add_error(struct importer *im, long line, const char *column, const char *fmt, ...)
 {
@@ -75,6 +133,8 @@ static void add_error(struct importer *im, long line, const char *column, const 
     struct pa_row_error *e = &r->errors[r->kept++];
     e->line = line;
     snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
+    if (im->xlsx)
+        cell_ref(im, line, column, e->cell, sizeof(e->cell));
     va_list ap, again;
     va_start(ap, fmt);
     va_copy(again, ap);
@@ -156,13 +216,44 @@ static int header_column(const struct pa_kind *kind, const char *name)
     return col;
 }
 
+/* XLSX: the hidden column of an enum's codes that pairaid's own workbooks
+ * carry right of it, headed "industry_code" or 所属产业代码 (the label + 代码);
+ * -1 when the heading is not one. */
+static int code_column(const struct pa_kind *kind, const char *name)
+{
+    for (int c = 0; c < kind->ncolumns; c++) {
+        const char *field = kind->columns[c].name, *zh = pa_field_label(field, PA_LANG_ZH);
+        size_t n = strlen(field), z = strlen(zh);
+        enum pa_col_type type = kind->columns[c].type;
+        if (type != PA_COL_ENUM && type != PA_COL_BOOL && type != PA_COL_SET)
+            continue; /* the columns a sheet shows by label (export_sheet.c) */
+        if ((strncmp(name, field, n) == 0 && strcmp(name + n, "_code") == 0) ||
+            (strncmp(name, zh, z) == 0 && strcmp(name + z, "代码") == 0))
+            return c;
+    }
+    return -1;
+}
+
+static bool take_code_heading(struct importer *im, size_t i, const char *name, bool *seen_code)
+{
+    int code = im->xlsx ? code_column(im->kind, name) : -1;
+    if (code < 0)
+        return false;
+    if (seen_code[code])
+        add_error(im, im->record_line, name, "column appears twice in the header");
+    seen_code[code] = true;
+    im->code_of[i] = code;
+    return true;
+}
+
 static void take_header(struct importer *im)
 {
     const struct pa_kind *kind = im->kind;
-    bool seen[PA_MAX_COLUMNS] = {false};
+    bool seen[PA_MAX_COLUMNS] = {false}, seen_code[PA_MAX_COLUMNS] = {false};
     im->ncolumns = im->nfields;
     im->column_of = calloc(im->nfields ? im->nfields : 1, sizeof(int));
-    if (im->column_of == NULL) {
+    im->code_of = calloc(im->nfields ? im->nfields : 1, sizeof(int));
+    if (im->column_of == NULL || im->code_of == NULL) {
         im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
         return;
     }
@@ -170,9 +261,18 @@ static void take_header(struct importer *im)
     for (size_t i = 0; i < im->nfields; i++) {
         size_t len;
         char name[80];
+        im->current_field = (long)i;
+        im->code_of[i] = -1;
+        if (im->problems && im->problems[i] != PA_XLSX_OK) {
+            im->column_of[i] = -1;
+            add_error(im, im->record_line, NULL, "a header cell must hold a column name as text");
+            continue;
+        }
         printable(field_text(im, i, &len), name, sizeof(name));
         int col = header_column(kind, name);
         im->column_of[i] = col;
+        if (col < 0 && take_code_heading(im, i, name, seen_code))
+            continue;
         if (name[0] == '\0')
             add_error(im, im->record_line, NULL, "header column %zu has no name", i + 1);
         else if (col < 0)
@@ -183,8 +283,9 @@ static void take_header(struct importer *im)
         else
             seen[col] = true;
     }
+    im->current_field = -1;
     for (int c = 0; c < kind->ncolumns; c++)
-        if (!seen[c] && (kind->columns[c].flags & PA_COL_REQUIRED))
+        if (!seen[c] && !seen_code[c] && (kind->columns[c].flags & PA_COL_REQUIRED))
             add_error(im, im->record_line, kind->columns[c].name, "missing required column");
     im->have_header = true;
     if (im->report->nerrors > before)
@@ -238,6 +339,74 @@ static int resolve_photo(struct importer *im, struct pa_record *rec, int col, st
     return rc;
 }
 
+/* An XLSX cell that could not be read: the reason, as a row error. */
+static bool cell_problem(struct importer *im, size_t i, const char *column)
+{
+    enum pa_xlsx_problem p = im->problems && i < im->ncolumns ? im->problems[i] : PA_XLSX_OK;
+    if (p == PA_XLSX_FORMULA)
+        add_error(im, im->record_line, column,
+                  "a formula is not a value; paste it as values (选择性粘贴 → 数值)");
+    else if (p == PA_XLSX_TOO_LONG)
+        add_error(im, im->record_line, column,
+                  "the cell holds more than 32,767 characters (Excel's limit)");
+    else if (p == PA_XLSX_BAD_STRING)
+        add_error(im, im->record_line, column,
+                  "the cell refers to a shared string the file does not hold");
+    return p != PA_XLSX_OK;
+}
+
+/* The enum value of column c in XLSX with its hidden code column j: the code
+ * while the visible cell still shows that code (or its label); what the user
+ * typed in the visible cell once it differs.  Enum, boolean and set columns
+ * carry one (export_sheet.c writes them by label). */
+static const char *visible_or_code(struct importer *im, int c, size_t j, const char *visible,
+                                   size_t *len)
+{
+    size_t code_len;
+    const char *code = field_text(im, j, &code_len);
+    if (code_len == 0 || cell_problem(im, j, im->kind->columns[c].name))
+        return visible;
+    bool same = strcmp(visible, code) == 0;
+    struct pa_value value;
+    struct pa_error err;
+    const struct pa_column *col = &im->kind->columns[c];
+    if (!same && pa_value_parse(col, code, code_len, &value, &err) == 0 && !value.null) {
+        char buf[1024]; /* the labels the sheet writer shows for this code */
+        for (int lang = PA_LANG_ZH; !same && lang <= PA_LANG_EN; lang++) {
+            struct pa_cell cell = pa_export_cell(col, &value, (enum pa_lang)lang, buf, sizeof(buf));
+            same = cell.label && strcmp(cell.label, visible) == 0;
+        }
+    }
+    if (!same)
+        return visible;
+    *len = code_len;
+    return code;
+}
+
+/* The text of the kind's column c in the current row ("" when the file has no
+ * such column); false when an XLSX cell could not be read (reported). */
+static bool column_text(struct importer *im, int c, const char **text, size_t *len)
+{
+    size_t i, j;
+    *text = "";
+    *len = 0;
+    for (i = 0; i < im->ncolumns && im->column_of[i] != c; i++)
+        ;
+    for (j = 0; im->code_of && j < im->ncolumns && im->code_of[j] != c; j++)
+        ;
+    if (i < im->ncolumns) {
+        if (cell_problem(im, i, im->kind->columns[c].name))
+            return false;
+        *text = field_text(im, i, len);
+    }
+    if (im->code_of && j < im->ncolumns && i < im->ncolumns)
+        *text = visible_or_code(im, c, j, *text, len);
+    else if (im->code_of && j < im->ncolumns) /* only the codes: take them */
+        return !cell_problem(im, j, im->kind->columns[c].name) &&
+               (*text = field_text(im, j, len)) != NULL;
+    return true;
+}
+
 static bool parse_row(struct importer *im, struct pa_record *rec)
 {
     bool ok = true;
@@ -247,10 +416,12 @@ static bool parse_row(struct importer *im, struct pa_record *rec)
         rec->v[c].null = true;
     for (int c = 0; c < im->kind->ncolumns; c++) {
         /* A column missing from the header is the same as an empty one. */
-        size_t i, len = 0;
-        for (i = 0; i < im->ncolumns && im->column_of[i] != c; i++)
-            ;
-        const char *text = i < im->ncolumns ? field_text(im, i, &len) : "";
+        size_t len = 0;
+        const char *text;
+        if (!column_text(im, c, &text, &len)) {
+            ok = false;
+            continue;
+        }
         enum pa_col_type type = im->kind->columns[c].type;
         if (type == PA_COL_NAME || type == PA_COL_MEMO) { /* as pa_csv_field protected it */
             const char *plain = pa_csv_text_unescape(text);
@@ -312,7 +483,7 @@ static bool is_input_error(int rc)
 
 static void take_row(struct importer *im)
 {
-    if (im->nfields != im->ncolumns) {
+    if (im->nfields != im->ncolumns && !im->xlsx) {
         add_error(im, im->record_line, NULL, "row has %zu fields but the header has %zu",
                   im->nfields, im->ncolumns);
         return;
@@ -424,8 +595,62 @@ static int run_import(struct importer *im, const char *data, size_t len)
     free(im->buf);
     free(im->fields);
     free(im->column_of);
+    free(im->code_of);
     if (im->fatal && im->fatal != PA_EINVAL)
         return im->fatal;
+    return im->report->nerrors ? PA_EINVAL : 0;
+}
+
+/* ---- the XLSX row source -------------------------------------------------- */
+
+/* One worksheet row as one record: its cells as fields, padded with empty ones
+ * to the header's width (a sheet leaves empty cells out), so that only a
+ * non-empty cell right of the header is "more fields than the header". */
+static int on_xlsx_row(void *ctx, long row, const struct pa_xlsx_cell *cells, size_t ncells)
+{
+    struct importer *im = ctx;
+    size_t n = im->have_header && ncells < im->ncolumns ? im->ncolumns : ncells;
+    enum pa_xlsx_problem *p = realloc(im->problems, (n ? n : 1) * sizeof(*p));
+    if (p == NULL)
+        return im->fatal = pa_error_set(im->err, PA_ENOMEM, "out of memory");
+    im->problems = p;
+    im->record_line = row;
+    for (size_t i = 0; i < n && !im->fatal; i++) {
+        p[i] = i < ncells ? cells[i].problem : PA_XLSX_OK;
+        on_field((void *)(i < ncells ? cells[i].text : ""), i < ncells ? cells[i].len : 0, im);
+    }
+    if (!im->fatal && im->have_header && n > im->ncolumns) {
+        im->current_field = (long)im->ncolumns;
+        add_error(im, row, NULL, "row has %zu fields but the header has %zu", n, im->ncolumns);
+        im->current_field = -1;
+        im->report->rows++;
+        im->nfields = im->buf_len = 0;
+        return 0;
+    }
+    on_record(0, im);
+    return im->fatal ? im->fatal : 0;
+}
+
+static int run_xlsx_import(struct importer *im, const char *data, size_t len)
+{
+    im->xlsx = im->report->xlsx = true;
+    im->current_field = -1;
+    if (pa_strmap_new(&im->keys) != 0)
+        return pa_error_set(im->err, PA_ENOMEM, "out of memory");
+    int rc = pa_xlsx_read(data, len, im->opts->sheet, im->report->sheet,
+                          sizeof(im->report->sheet), on_xlsx_row, im, im->err);
+    if (rc == 0 && !im->fatal && !im->have_header)
+        add_error(im, 1, NULL, "the sheet is empty; a header row is expected");
+    pa_strmap_free(im->keys);
+    free(im->buf);
+    free(im->fields);
+    free(im->column_of);
+    free(im->code_of);
+    free(im->problems);
+    if (im->fatal && im->fatal != PA_EINVAL)
+        return im->fatal;
+    if (rc != 0 && !im->fatal)
+        return rc; /* the workbook itself is bad: err says why */
     return im->report->nerrors ? PA_EINVAL : 0;
 }
 
@@ -469,13 +694,15 @@ static int import_in_transaction(struct pa_db *db, const struct pa_kind *kind, c
                                  const struct pa_blob *photos, struct pa_import_report *report,
                                  struct pa_error *err)
 {
-    static const struct pa_import_options defaults = {NULL, NULL};
+    static const struct pa_import_options defaults = {NULL, NULL, NULL, false};
     struct importer im = {.db = db,
                           .kind = kind,
                           .opts = opts ? opts : &defaults,
                           .photos = photos,
                           .report = report,
                           .err = err};
+    if (pa_xlsx_is_zip(data, len))
+        return run_xlsx_import(&im, data, len);
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         len -= 3;
@@ -493,16 +720,66 @@ static int check_kind(const char *name, const struct pa_kind **kind, struct pa_e
     return 0;
 }
 
+/* Whether data is UTF-8 throughout (no overlongs, surrogates or values past
+ * U+10FFFF); a NUL byte is left for the row checks to name. */
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+        if (n == 0 || i + n >= len)
+            return false;
+        if (n == 2 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F)))
+            return false;
+        if (n == 3 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F)))
+            return false;
+        for (size_t k = 1; k <= n; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+/* No encoding given: UTF-8 when the file is UTF-8; else GB18030 when it reads
+ * as GB18030 (Chinese Excel's "CSV"), with a note in the report; else UTF-8,
+ * whose checks then name the first bad byte. */
+static int detect(const void *data, size_t len, char **converted, size_t *converted_len,
+                  struct pa_import_report *report, struct pa_error *err)
+{
+    if (pa_xlsx_is_zip(data, len) || valid_utf8(data, len))
+        return 0;
+    struct pa_import_report trial = {0};
+    int rc = from_gb18030(data, len, converted, converted_len, &trial, err);
+    pa_import_report_release(&trial);
+    if (rc == PA_EINVAL) {
+        pa_error_clear(err);
+        return 0;
+    }
+    if (rc == 0)
+        pa_msg_format2(report->note, report->note_zh, sizeof(report->note),
+                       "the file is not UTF-8; it was read as GB18030");
+    return rc;
+}
+
 static int decode(const void *data, size_t len, const struct pa_import_options *opts,
                   char **converted, size_t *converted_len, struct pa_import_report *report,
                   struct pa_error *err)
 {
     const char *enc = opts ? opts->encoding : NULL;
     *converted = NULL;
-    if (enc == NULL || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
+    if (enc == NULL || strcasecmp(enc, "auto") == 0)
+        return detect(data, len, converted, converted_len, report, err);
+    if (strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0)
         return 0;
     if (strcasecmp(enc, "gb18030") != 0 && strcasecmp(enc, "gbk") != 0)
-        return pa_error_set(err, PA_EINVAL, "unknown encoding '%.40s' (utf-8 or gb18030)", enc);
+        return pa_error_setf(err, PA_EINVAL, "encoding",
+                             "unknown encoding '%.40s' (auto, utf-8 or gb18030)", enc);
     return from_gb18030(data, len, converted, converted_len, report, err);
 }
 
@@ -516,7 +793,9 @@ int pa_import(struct pa_db *db, const char *kind_name, const void *data, size_t 
     char *converted = NULL;
     size_t converted_len = 0;
     int rc = check_kind(kind_name, &kind, err);
-    if (rc == 0)
+    if (rc == 0 && opts && opts->xlsx && !pa_xlsx_is_zip(data, len))
+        rc = pa_error_set(err, PA_EINVAL, "not an XLSX file: not a zip archive that can be read");
+    if (rc == 0 && !pa_xlsx_is_zip(data, len)) /* a workbook's XML says its own encoding */
         rc = decode(data, len, opts, &converted, &converted_len, report, err);
     if (rc != 0)
         return rc;
@@ -578,9 +857,11 @@ int pa_import_file(struct pa_db *db, const char *kind, const char *path,
     memset(report, 0, sizeof(*report));
     if (dir_copy == NULL)
         return pa_error_set(err, PA_ENOMEM, "out of memory");
-    struct pa_import_options o = opts ? *opts : (struct pa_import_options){NULL, NULL};
+    struct pa_import_options o = opts ? *opts : (struct pa_import_options){NULL, NULL, NULL, false};
     if (o.base_dir == NULL)
         o.base_dir = dirname(dir_copy);
+    size_t n = strlen(path);
+    o.xlsx |= n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
     int rc = read_file(path, &data, &len, err);
     if (rc == 0)
         rc = pa_import(db, kind, data, len, &o, report, err);

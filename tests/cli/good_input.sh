@@ -163,13 +163,26 @@ case_gb18030() {
     } >gb_utf8.csv
     iconv -f UTF-8 -t GB18030 gb_utf8.csv >gb18030.csv || fail "iconv cannot make GB18030"
     cmp -s gb_utf8.csv gb18030.csv && fail "the GB18030 file is the same bytes as the UTF-8 one"
-    # read as UTF-8 it is garbage, and refused
-    expect_exit 2 "$PAIRAID" --db "$DB" import projects gb18030.csv
+    # read as UTF-8 (when told so) it is garbage, and refused
+    expect_exit 2 "$PAIRAID" --db "$DB" import projects gb18030.csv --encoding utf-8
     imported projects gb18030.csv --encoding gb18030
     expect_stdout_line 'gb18030.csv: 1 created, 0 advanced, 0 identical, skipped'
     expect_export_row projects 'G-GB,赣榆区𠮷祥村便民服务中心,WX-LYG-HS-GY,320707,other,livelihood,proposed,100.00,2024-01-01,,,true,,,false,'
 }
 run_case "--encoding gb18030" case_gb18030
+
+# With no --encoding, a file that is not UTF-8 but is GB18030 is read as GB18030, and said so.
+case_gb18030_detected() {
+    {
+        echo "$PROJECTS_HEADER"
+        project_row code=G-GB2 name=赣榆区𠮷祥村文化广场 domain=其他 public=是
+    } >gb2_utf8.csv
+    iconv -f UTF-8 -t GB18030 gb2_utf8.csv >gb2.csv || fail "iconv cannot make GB18030"
+    imported projects gb2.csv
+    expect_stdout_line 'gb2.csv: the file is not UTF-8; it was read as GB18030'
+    expect_stdout_line 'gb2.csv: 1 created, 0 advanced, 0 identical, skipped'
+}
+run_case "GB18030 detected without --encoding" case_gb18030_detected
 
 # ---- importing again ---------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ static void reads_gb18030(void **state)
     /* "无锡" in GB18030 is CE DE CE FD */
     const char *csv = "code,name,donor,recipient,start_date\n"
                       "A,\xCE\xDE\xCE\xFD,320200,320700,2022-01-01\n";
-    struct pa_import_options opts = {"gb18030", NULL};
+    struct pa_import_options opts = {"gb18030", NULL, NULL, false};
     struct pa_import_report report;
     struct pa_error err;
     assert_int_equal(pa_import(db, "pairings", csv, strlen(csv), &opts, &report, &err), 0);
@@ -74,11 +74,18 @@ static void reads_gb18030(void **state)
     char *dump = test_dump(db);
     assert_non_null(strstr(dump, "A|无锡|"));
     free(dump);
-    /* read as UTF-8, the same bytes are refused */
+    /* read as UTF-8 when told so, the same bytes are refused ... */
     const char *again = "code,name,donor,recipient,start_date\n"
                         "B,\xCE\xDE\xCE\xFD,320200,320700,2022-01-01\n";
-    assert_int_equal(test_import(db, "pairings", again, &report), PA_EINVAL);
+    struct pa_import_options utf8 = {"utf-8", NULL, NULL, false};
+    assert_int_equal(pa_import(db, "pairings", again, strlen(again), &utf8, &report, &err),
+                     PA_EINVAL);
     assert_string_equal(report.errors[0].column, "name");
+    pa_import_report_release(&report);
+    /* ... and with no encoding given they are detected as GB18030, with a note */
+    assert_int_equal(test_import(db, "pairings", again, &report), 0);
+    assert_string_equal(report.note, "the file is not UTF-8; it was read as GB18030");
+    assert_string_equal(report.note_zh, "文件不是 UTF-8 编码，已按 GB18030 读取");
     pa_import_report_release(&report);
     /* and a byte sequence that is not GB18030 either is named by line */
     const char *broken = "code,name,donor,recipient,start_date\nC,\x81,320200,320700,2022-01-01\n";

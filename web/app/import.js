@@ -1,5 +1,8 @@
-// import.js - 导入导出: send a CSV file to POST /api/v1/import/KIND and show
-// every refused row; links to every export.  An assessor imports only the
+// import.js - 导入导出: send a CSV or Excel (.xlsx) file to POST
+// /api/v1/import/KIND and show every refused row (with its cell, Sheet1!H7, for
+// a workbook); links to every export.  A CSV's encoding is detected by the
+// server unless the officer picks one (自动识别 / UTF-8 / GB18030); when it was
+// detected as GB18030 the result says so.  An assessor imports only the
 // assessment's manual scores (scores.csv), which the assessment view offers too.
 //
 // The file goes up as the bytes on disk (not decoded and re-encoded here), so
@@ -11,6 +14,7 @@ import { t, paren, enumLabel } from '../i18n.js';
 import { currentUser, isReadOnly, invalidateAccounts } from './session.js';
 
 const IMPORT_KINDS = ['projects', 'milestones', 'exchanges', 'orgs', 'pairings', 'accounts', 'transfers'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const EXPORT_KINDS = ['pairings', 'orgs', 'projects', 'milestones', 'exchanges', 'accounts', 'transfers', 'regions'];
 
 /** A column by its label, with the name the file's header uses: 预算 (budget). */
@@ -27,6 +31,7 @@ function errorTable(errors) {
     table(
       [
         { label: t('imp.line'), num: true, render: (e) => String(e.line) },
+        ...(errors.some((e) => e.cell) ? [{ label: t('xin.cell'), render: (e) => e.cell || '—' }] : []),
         { label: t('imp.column'), render: (e) => (e.column ? columnName(e.column) : '—') },
         { label: t('imp.message'), render: (e) => e.message },
       ],
@@ -40,7 +45,10 @@ function resultFacts(res) {
   return el(
     'section',
     { class: 'card', testid: 'import-result' },
+    // how the file was read, when the server had to guess (a GB18030 CSV)
+    res.note ? el('p', { class: 'import-note', testid: 'import-note', text: res.note }) : null,
     facts([
+      ...(res.sheet ? [[t('xin.sheet'), res.sheet]] : []),
       [t('imp.rows'), String(res.rows)],
       [t('imp.created'), String(res.created)],
       [t('imp.updated'), String(res.updated)],
@@ -52,9 +60,11 @@ function resultFacts(res) {
 async function upload(form, out) {
   const file = form.elements.file.files[0];
   const kind = form.elements.kind.value;
+  const encoding = form.elements.encoding.value;
+  const isXlsx = /\.xlsx$/i.test(file ? file.name : '');
   clear(out);
   if (!file) {
-    showError({ message: t('imp.choose_file'), field: 'file' });
+    showError({ message: t('xin.choose_file'), field: 'file' });
     return;
   }
   const button = form.querySelector('button[type="submit"]');
@@ -69,7 +79,9 @@ async function upload(form, out) {
     note.textContent = pct < 100 ? t('imp.uploading', { pct }) : t('imp.checking');
   };
   try {
-    const res = await api('/import/' + encodeURIComponent(kind), { method: 'POST', body: file, contentType: 'text/csv', onProgress });
+    const query = encoding && !isXlsx ? '?encoding=' + encodeURIComponent(encoding) : '';
+    const contentType = isXlsx ? XLSX_TYPE : 'text/csv';
+    const res = await api('/import/' + encodeURIComponent(kind) + query, { method: 'POST', body: file, contentType, onProgress });
     clear(out);
     if (kind === 'accounts' || kind === 'transfers') invalidateAccounts();
     showNotice(t('imp.done', res));
@@ -93,17 +105,23 @@ function importKinds(me) {
 /** The import form; the assessment view shows it too, for manual scores. */
 export function importForm(kindList = importKinds(currentUser()), selected = kindList[0]) {
   const out = el('div', { testid: 'import-output' });
-  const kinds = kindList.map((k) => ({ value: k, label: t('imp.kind.' + k) + ' (' + k + '.csv)' }));
+  const kinds = kindList.map((k) => ({ value: k, label: t('imp.kind.' + k) + ' (' + k + '.csv / .xlsx)' }));
+  const encodings = [
+    { value: '', label: t('xin.enc_auto') },
+    { value: 'utf-8', label: 'UTF-8' },
+    { value: 'gb18030', label: 'GB18030' },
+  ];
   const form = el(
     'form',
     { class: 'card', testid: 'import-form' },
-    el('h3', { text: t('imp.title') }),
+    el('h3', { text: t('xin.title') }),
     el('p', { class: 'muted small', text: t('imp.lead') }),
     el(
       'div',
       { class: 'inline-form' },
       field(t('imp.kind'), select({ name: 'kind', testid: 'import-kind' }, kinds, selected)),
-      filePicker({ label: t('imp.file'), name: 'file', accept: '.csv,text/csv', testid: 'import-file', choose: t('imp.pick_file'), none: t('imp.no_file') }).field,
+      filePicker({ label: t('xin.file'), name: 'file', accept: '.csv,.xlsx,text/csv,' + XLSX_TYPE, testid: 'import-file', choose: t('imp.pick_file'), none: t('imp.no_file') }).field,
+      field(t('xin.encoding'), select({ name: 'encoding', testid: 'import-encoding' }, encodings, '')),
       el('button', { type: 'submit', class: 'btn primary', testid: 'import-submit', text: t('imp.submit') })
     )
   );
