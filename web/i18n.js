@@ -665,6 +665,10 @@ const DICT = {
   'xin.enc_auto': ['自动识别', 'Detect'],
   'xin.cell': ['单元格', 'Cell'],
   'xin.sheet': ['工作表', 'Sheet'],
+  // the import screen's templates (pairaid template)
+  'tpl.label': ['下载模板（表头与一行示例，填好后在此导入）：', 'Templates (headings and one example row, to fill in and import here):'],
+  'tpl.xlsx': ['Excel 模板', 'Excel template'],
+  'tpl.csv': ['CSV 模板', 'CSV template'],
   'exp.title': ['导出数据', 'Export'],
   'exp.lead': ['与命令行 pairaid export 输出的字节完全相同；CSV 可以重新导入。', 'The same bytes as pairaid export; the CSV files re-import.'],
 

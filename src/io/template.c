@@ -192,14 +192,14 @@ int pa_template_write(const char *kind, const struct pa_sheet_options *opts, FIL
     return rc;
 }
 
-/* What each kind is called on the import screen. */
+/* What each kind is called on the import screen (web/i18n.js, imp.kind.*). */
 static const char *kind_zh(const char *kind)
 {
     static const char *const names[][2] = {
         {"pairings", "结对关系"},    {"orgs", "单位"},         {"projects", "项目"},
         {"milestones", "定格时刻"},  {"exchanges", "人才交流"}, {"contracts", "合同"},
         {"notices", "公示"},         {"indicators", "绩效指标"}, {"revenue_shares", "利益共享"},
-        {"accounts", "资金账户"},    {"transfers", "资金拨付"}, {"scores", "考核手工评分"},
+        {"accounts", "资金账户"},    {"transfers", "资金往来"}, {"scores", "考核人工评分"},
     };
     for (size_t i = 0; i < PA_ARRAY_LEN(names); i++)
         if (strcmp(names[i][0], kind) == 0)

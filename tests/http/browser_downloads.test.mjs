@@ -167,6 +167,32 @@ const steps = [
     checkProblems();
     await context.close();
   }],
+  ['导入: 下载模板 follows the kind chosen, and the Excel template opens in openpyxl', async (browser, base) => {
+    const { context, page } = await newPage(browser, base, 'donghai.office');
+    await signIn(page, base, 'donghai.office');
+    await page.goto(base + '/app/#/import');
+    await visible(page, 'import-templates');
+    await page.selectOption('[data-testid="import-kind"]', 'transfers');
+    await shotOf(page.locator('[data-testid="import-form"]'), 'import-templates');
+    const got = await download(page, 'template-xlsx', 'template-transfers.xlsx');
+    equal(got.name, '资金往来导入模板.xlsx', 'the file name, as the screen names the kind');
+    const p = spawnSync('/usr/bin/python3', ['-c', `
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+print(json.dumps({"headings": [c.value for c in ws[1]], "rows": ws.max_row, "freeze": ws.freeze_panes,
+  "lists": len([d for d in ws.data_validations.dataValidation if d.type == "list"])}, ensure_ascii=False))
+`, got.file], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Failure('openpyxl cannot read the template: ' + p.stderr);
+    const x = JSON.parse(p.stdout);
+    equal(x.headings.slice(0, 5).join(','), '编号,日期,付款账户,收款账户,金额', 'the transfer template’s headings');
+    equal(x.rows, 2, 'headings and one example row');
+    equal(x.freeze, 'A2', 'the heading row frozen');
+    check(x.lists > 0, 'drop-downs on the enum columns');
+    const csv = await download(page, 'template-csv', 'template-transfers.csv');
+    check(fs.readFileSync(csv.file).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'the CSV template has a BOM');
+    checkProblems();
+    await context.close();
+  }],
 ];
 
 run('browser-downloads', steps);

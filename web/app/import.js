@@ -129,7 +129,23 @@ export function importForm(kindList = importKinds(currentUser()), selected = kin
     ev.preventDefault();
     upload(form, out);
   });
+  form.append(templateLinks(form.elements.kind));
   return el('div', {}, form, out);
+}
+
+/** 下载模板: the selected kind's headings and one example row, to fill in and import. */
+function templateLinks(kindSelect) {
+  const link = (format, text) => el('a', { class: 'btn small', download: '', testid: 'template-' + format, text });
+  const xlsx = link('xlsx', t('tpl.xlsx'));
+  const csv = link('csv', t('tpl.csv'));
+  const follow = () => {
+    const kind = encodeURIComponent(kindSelect.value);
+    xlsx.href = apiUrl('/templates/' + kind, { format: 'xlsx' });
+    csv.href = apiUrl('/templates/' + kind, { format: 'csv' });
+  };
+  kindSelect.addEventListener('change', follow);
+  follow();
+  return el('p', { class: 'muted small template-links', testid: 'import-templates' }, el('span', { text: t('tpl.label') }), ' ', xlsx, ' ', csv);
 }
 
 function exportLinks() {
@@ -139,7 +155,7 @@ function exportLinks() {
     { testid: 'exports' },
     el('h3', { text: t('exp.title') }),
     el('p', { class: 'muted small', text: t('exp.lead') }),
-    el('div', { class: 'export-grid' }, EXPORT_KINDS.map((k) => el('div', { class: 'export-item' }, el('span', { text: t('imp.kind.' + k) }), el('span', { class: 'links' }, link(k, 'csv'), link(k, 'json')))))
+    el('div', { class: 'export-grid' }, EXPORT_KINDS.map((k) => el('div', { class: 'export-item' }, el('span', { text: t('imp.kind.' + k) }), el('span', { class: 'links' }, link(k, 'xlsx'), link(k, 'csv'), link(k, 'json')))))
   );
 }
 
