@@ -172,15 +172,13 @@ static bool fields(struct cursor *c, struct pa_flat *flat)
 /* The envelope of version 2, in its canonical key order. */
 static bool envelope(struct cursor *c, struct pa_event *ev, struct pa_flat *flat)
 {
-    if (!literal(c, "{\"actor\":", 9) || !string(c, &ev->actor) ||
-        !literal(c, ",\"data\":{", 9) || !fields(c, flat) || !literal(c, ",\"role\":", 8) ||
-        !string(c, &ev->role))
+    if (!literal(c, "{\"actor\":", 9) || !string(c, &ev->actor) || !literal(c, ",\"data\":{", 9) ||
+        !fields(c, flat) || !literal(c, ",\"role\":", 8) || !string(c, &ev->role))
         return false;
     if (literal(c, ",\"scope\":", 9) && !string(c, &ev->scope))
         return false;
-    return literal(c, ",\"time\":", 8) && integer(c, &ev->time) &&
-           literal(c, ",\"type\":", 8) && string(c, &ev->type) && literal(c, ",\"v\":2}", 7) &&
-           c->p == c->end;
+    return literal(c, ",\"time\":", 8) && integer(c, &ev->time) && literal(c, ",\"type\":", 8) &&
+           string(c, &ev->type) && literal(c, ",\"v\":2}", 7) && c->p == c->end;
 }
 
 /* Encodes what was read again: the bytes are canonical when they come back. */

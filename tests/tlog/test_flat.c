@@ -46,9 +46,9 @@ static void assert_same(const struct pa_event *flat, const struct pa_event *tree
     }
 }
 
-static const char *const pieces[] = {"a",    "\"",   "\\",   "\n",   "\r", "\t", "\b", "\f",
-                                     "\x01", "\x1f", "/",    "无锡", "😀",  " ",  "\x7f", "é",
-                                     "{",    "}",    ":",    ",",    "0",  "-",  "拨付"};
+static const char *const pieces[] = {"a",    "\"",   "\\", "\n",   "\r", "\t", "\b",   "\f",
+                                     "\x01", "\x1f", "/",  "无锡", "😀",  " ",  "\x7f", "é",
+                                     "{",    "}",    ":",  ",",    "0",  "-",  "拨付"};
 
 static void random_text(char *text, size_t size)
 {
@@ -88,9 +88,8 @@ static void random_event(char **out, size_t *len)
     random_text(name, sizeof(name));
     struct pa_actor who = {name, rand() % 2 ? "donor" : name, rand() % 2 ? "320200" : NULL};
     int64_t when = rand() % 5 == 0 ? -(int64_t)rand() : (int64_t)rand();
-    assert_int_equal(pa_tlog_encode(rand() % 2 ? "transfer.create" : name, &who, when, data, out,
-                                    len, NULL),
-                     0);
+    assert_int_equal(
+        pa_tlog_encode(rand() % 2 ? "transfer.create" : name, &who, when, data, out, len, NULL), 0);
     json_decref(data);
 }
 
