@@ -21,7 +21,11 @@
  * entries, written before, are still read (docs/events.md). */
 #define PA_EVENT_VERSION 2
 
-/* A decoded event.  `data` and the strings are owned by `root`. */
+struct pa_flat;
+
+/* A decoded event.  `data` and the strings are owned by `root`; or, for an
+ * event read by pa_flat_decode, `data` and `root` are NULL and `flat` holds
+ * its fields (borrowed from the reader). */
 struct pa_event {
     int64_t seq;
     int version;
@@ -32,6 +36,7 @@ struct pa_event {
     int64_t time;
     const json_t *data;
     json_t *root; /* NULL for an event being appended */
+    const struct pa_flat *flat;
 };
 /* Applies one event to the projection.  Must be deterministic: it may read the
  * event (its data, actor and position) and the projection, nothing else (no
@@ -50,6 +55,10 @@ struct pa_event_module {
     /* Replay only: may the event's actor, as the projection stands before it,
      * have made it in the role it records?  PA_ETAMPER if not.  NULL: no check. */
     pa_event_apply_fn check_actor;
+    /* The types whose apply also reads an event given as ev->flat (ev->data
+     * NULL), so replay can skip the JSON tree for them; ends with NULL.
+     * NULL: none. */
+    const char *const *flat_types;
 };
 
 /* Registers a module's event types for the whole process.  Registering the same
@@ -92,6 +101,40 @@ void pa_canon_bool(struct pa_canon *c, bool v);
 /* Ends it: `},"role":…[,"scope":…],"time":…,"type":…,"v":2}`.  PA_ENOMEM if
  * anything failed. */
 int pa_canon_finish(struct pa_canon *c, int64_t time, const char *type, struct pa_error *err);
+
+/* ---- reading canonical bytes directly (flat.c) --------------------------- */
+
+/* An event whose data is one object of strings, integers and booleans (every
+ * transfer), read without a JSON tree: replay and verify read a million of them
+ * (bench/RESULTS.md, issue 14).  A field's text is NUL-terminated; a boolean
+ * is number 0 or 1. */
+enum pa_flat_type { PA_FLAT_STRING, PA_FLAT_INT, PA_FLAT_BOOL };
+struct pa_flat_field {
+    const char *key, *text;
+    int64_t number;
+    enum pa_flat_type type;
+};
+#define PA_FLAT_FIELDS_MAX 32
+struct pa_flat {
+    int n;
+    struct pa_flat_field field[PA_FLAT_FIELDS_MAX]; /* keys in ascending byte order */
+};
+struct pa_flat_reader {
+    struct pa_canon canon; /* the bytes encoded again, to compare */
+    char *text;            /* the decoded strings */
+    size_t cap;
+    struct pa_flat flat;
+};
+void pa_flat_reader_init(struct pa_flat_reader *r);
+void pa_flat_reader_release(struct pa_flat_reader *r);
+/* Reads a version 2 event whose data is flat and whose bytes are canonical
+ * (encoding the fields again with pa_canon gives the same bytes): fills ev
+ * (ev->flat set, ev->data and ev->root NULL; everything borrowed from r until
+ * its next call) and returns true.  False decides nothing: anything else —
+ * nested data, an escape other than the short ones, a real, a version 1
+ * entry, bytes that are not canonical — is left to pa_tlog_decode, which
+ * accepts or refuses it with its own message. */
+bool pa_flat_decode(struct pa_flat_reader *r, const void *entry, size_t len, struct pa_event *ev);
 
 /* Appends canonical bytes built with pa_canon (begun with the database's
  * pa_db_who) at `time`; the caller applies the event itself (with the same

@@ -129,8 +129,14 @@ static const struct pa_event_type ledger_events[] = {
 
 static const char *const ledger_tables[] = {"transfers", "accounts", NULL};
 
-static const struct pa_event_module ledger_module = {
-    .name = "ledger", .types = ledger_events, .tables = ledger_tables};
+/* transfer.c reads these as flat fields too: replay skips jansson for them */
+static const char *const ledger_flat_types[] = {"transfer.create", "transfer.post",
+                                                "transfer.void", NULL};
+
+static const struct pa_event_module ledger_module = {.name = "ledger",
+                                                     .types = ledger_events,
+                                                     .tables = ledger_tables,
+                                                     .flat_types = ledger_flat_types};
 
 void pa_ledger_init(void)
 {

@@ -685,6 +685,91 @@ static int record(struct pa_db *db, struct pa_canon *c, const struct effect *e,
     return rc;
 }
 
+/* What each transfer event holds, the same for both readers below: the
+ * required fields, then the optional ones (as json_unpack's "s?"). */
+struct field_want {
+    const char *key;
+    enum pa_flat_type type;
+    bool required;
+};
+
+static const struct field_want create_fields[] = {
+    {"amount_fen", PA_FLAT_INT, true},  {"contract", PA_FLAT_STRING, false},
+    {"date", PA_FLAT_STRING, true},     {"expires", PA_FLAT_STRING, false},
+    {"from", PA_FLAT_STRING, true},     {"id", PA_FLAT_STRING, true},
+    {"memo", PA_FLAT_STRING, false},    {"pending", PA_FLAT_BOOL, false},
+    {"project", PA_FLAT_STRING, false}, {"purpose", PA_FLAT_STRING, false},
+    {"stage", PA_FLAT_STRING, false},   {"to", PA_FLAT_STRING, true},
+    {NULL, 0, false}};
+static const struct field_want post_fields[] = {
+    {"amount_fen", PA_FLAT_INT, true}, {"comment", PA_FLAT_STRING, false},
+    {"date", PA_FLAT_STRING, true},    {"id", PA_FLAT_STRING, true},
+    {"memo", PA_FLAT_STRING, false},   {"pending_id", PA_FLAT_STRING, true},
+    {NULL, 0, false}};
+static const struct field_want void_fields[] = {
+    {"comment", PA_FLAT_STRING, false}, {"date", PA_FLAT_STRING, true},
+    {"id", PA_FLAT_STRING, true},       {"memo", PA_FLAT_STRING, false},
+    {"pending_id", PA_FLAT_STRING, true}, {NULL, 0, false}};
+
+/* Where each field of create_fields/post_fields/void_fields goes. */
+struct unpacked {
+    const char *text[12];
+    int64_t number[12];
+};
+
+/* The flat fields (flat.c) against a want list: every key known, of its type,
+ * every required one present — what json_unpack's "!" format checks.  Both
+ * lists are in ascending key order, so one merge pass does. */
+static bool unpack_flat(const struct pa_flat *flat, const struct field_want *want,
+                        struct unpacked *u)
+{
+    memset(u, 0, sizeof(*u));
+    int w = 0;
+    for (int i = 0; i < flat->n; i++) {
+        const struct pa_flat_field *f = &flat->field[i];
+        for (; want[w].key && strcmp(want[w].key, f->key) < 0; w++)
+            if (want[w].required)
+                return false;
+        if (want[w].key == NULL || strcmp(want[w].key, f->key) != 0 || want[w].type != f->type)
+            return false;
+        u->text[w] = f->text;
+        u->number[w] = f->number;
+        w++;
+    }
+    for (; want[w].key; w++)
+        if (want[w].required)
+            return false;
+    return true;
+}
+
+/* Replay of an event read without a JSON tree: the same fields as the
+ * json_unpack formats of effect_from_event, so the same events are malformed. */
+static bool effect_from_flat(const struct pa_event *ev, struct effect *e, const char **from,
+                             const char **to, int64_t *amount)
+{
+    struct unpacked u;
+    if (strcmp(ev->type, "transfer.create") == 0) {
+        if (!unpack_flat(ev->flat, create_fields, &u))
+            return false;
+        *amount = u.number[0];
+        e->contract = u.text[1], e->date = u.text[2], e->expires = u.text[3];
+        *from = u.text[4], e->id = u.text[5], e->memo = u.text[6];
+        e->kind = u.number[7] ? PA_TRANSFER_PENDING : PA_TRANSFER_POSTED;
+        e->project = u.text[8], e->purpose = u.text[9], e->stage = u.text[10];
+        *to = u.text[11];
+        return true;
+    }
+    bool post = strcmp(ev->type, "transfer.post") == 0;
+    if (!unpack_flat(ev->flat, post ? post_fields : void_fields, &u))
+        return false;
+    int k = post ? 1 : 0; /* a void has no amount_fen */
+    *amount = post ? u.number[0] : 0;
+    e->comment = u.text[k], e->date = u.text[k + 1], e->id = u.text[k + 2];
+    e->memo = u.text[k + 3], e->pending_id = u.text[k + 4];
+    e->kind = post ? PA_TRANSFER_POST : PA_TRANSFER_VOID;
+    return true;
+}
+
 /* Replay: the event's data back into an effect, reading the pending transfer it
  * resolves for the accounts and the amount reserved. */
 static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct effect *e,
@@ -694,7 +779,11 @@ static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct
     json_int_t amount = 0;
     int pending = 0, bad;
     memset(e, 0, sizeof(*e));
-    if (strcmp(ev->type, "transfer.create") == 0) {
+    if (ev->data == NULL) {
+        int64_t flat_amount = 0;
+        bad = ev->flat == NULL || !effect_from_flat(ev, e, &from, &to, &flat_amount);
+        amount = (json_int_t)flat_amount;
+    } else if (strcmp(ev->type, "transfer.create") == 0) {
         bad = json_unpack((json_t *)ev->data,
                           "{s:I, s?s, s:s, s?s, s:s, s:s, s?s, s?b, s?s, s?s, s?s, s:s !}",
                           "amount_fen", &amount, "contract", &e->contract, "date", &e->date,

@@ -275,6 +275,26 @@ static int clear_projection(struct pa_db *db, struct pa_error *err)
     return 0;
 }
 
+/* Does the module that applies `type` read it as flat fields? */
+static bool takes_flat(const char *type)
+{
+    for (int i = 0; i < nmodules; i++)
+        for (const char *const *t = modules[i]->flat_types; t && *t; t++)
+            if (strcmp(*t, type) == 0)
+                return true;
+    return false;
+}
+
+/* Reads one event for replay: without a JSON tree where its module takes flat
+ * fields and the bytes allow (flat.c), else through jansson. */
+static int read_event(struct pa_flat_reader *r, const void *entry, size_t len, struct pa_event *ev,
+                      struct pa_error *err)
+{
+    if (pa_flat_decode(r, entry, len, ev) && takes_flat(ev->type))
+        return 0;
+    return pa_tlog_decode(entry, len, ev, err);
+}
+
 /* The one replay loop: every event of src's log, in order, checked and
  * applied to dst (src itself for a rebuild, a fresh database for verify).  An
  * event that cannot be applied is the log's fault (PA_ETAMPER); a database
@@ -286,13 +306,16 @@ int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
     if (sqlite3_prepare_v2(pa_db_sqlite(src), "SELECT seq, entry FROM events ORDER BY seq", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(src, err, "reading the event log");
+    struct pa_flat_reader reader;
+    pa_flat_reader_init(&reader);
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_event ev;
         struct pa_error why;
         int64_t seq = sqlite3_column_int64(stmt, 0);
         const void *entry = sqlite3_column_blob(stmt, 1);
-        rc = pa_tlog_decode(entry ? entry : "", (size_t)sqlite3_column_bytes(stmt, 1), &ev, &why);
+        rc = read_event(&reader, entry ? entry : "", (size_t)sqlite3_column_bytes(stmt, 1), &ev,
+                        &why);
         if (rc == 0) {
             ev.seq = seq;
             rc = apply_event(dst, &ev, &why);
@@ -305,6 +328,7 @@ int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(src, err, "reading the event log");
     sqlite3_finalize(stmt);
+    pa_flat_reader_release(&reader);
     return rc;
 }
 

@@ -72,7 +72,7 @@ static int tree_subtree(void *ctx, int level, uint64_t index, pa_hash out, struc
 /* ---- 1. the events ------------------------------------------------------------ */
 
 static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
-                           struct pa_error *err)
+                           struct pa_flat_reader *reader, struct pa_error *err)
 {
     int64_t seq = sqlite3_column_int64(stmt, 0);
     if (seq != expected)
@@ -82,7 +82,9 @@ static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
     size_t len = (size_t)sqlite3_column_bytes(stmt, 4);
     struct pa_event ev;
     struct pa_error why;
-    if (pa_tlog_decode(entry ? entry : "", len, &ev, &why) != 0)
+    /* the envelope is all this step reads: any flat event will do (flat.c) */
+    if (!pa_flat_decode(reader, entry ? entry : "", len, &ev) &&
+        pa_tlog_decode(entry ? entry : "", len, &ev, &why) != 0)
         return pa_error_set(err, PA_ETAMPER, "event %lld: %s", (long long)seq, why.message);
     const char *type = (const char *)sqlite3_column_text(stmt, 1);
     const char *actor = (const char *)sqlite3_column_text(stmt, 2);
@@ -110,13 +112,16 @@ static int check_events(struct pa_db *db, struct tree *t, struct pa_error *err)
                            "SELECT seq, type, actor, time, entry FROM events ORDER BY seq", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading the log");
+    struct pa_flat_reader reader;
+    pa_flat_reader_init(&reader);
     int rc = 0, step;
     int64_t expected = 1;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
-        rc = check_event_row(stmt, expected++, t, err);
+        rc = check_event_row(stmt, expected++, t, &reader, err);
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(db, err, "reading the log");
     sqlite3_finalize(stmt);
+    pa_flat_reader_release(&reader);
     return rc != 0 ? rc : tree_build(t, err);
 }
 
