@@ -23,7 +23,8 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "create the database if needed and load the Wuxi-Lianyungang demo"},
     {"import", cmd_import, "import KIND FILE: pairings, orgs, projects, milestones, contracts ..."},
     {"export", cmd_export,
-     "export KIND [--format csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE] (also regions)"},
+     "export KIND [--format csv|json|xlsx] [--bom] [--headers en|zh] [-o FILE] (also regions;\n"
+     "            iati [--pairing CODE]: the published projects as IATI 2.03 XML)"},
     {"template", cmd_template,
      "template KIND [--format csv|xlsx] [--headers en|zh] [--bom] [-o FILE]: a file to import from"},
     {"summary", cmd_summary, "the programme at a glance"},
