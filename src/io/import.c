@@ -108,13 +108,19 @@ static void cell_ref(struct importer *im, long row, const char *column, char *ou
     } else {
         snprintf(sheet, sizeof(sheet), "%s", name);
     }
-    char letters[4];
+    /* the cell's own part is never cut; a sheet name too long for out is */
+    char where[48], letters[4];
     if (field >= 0 && field < PA_XLSX_MAX_COLUMNS) {
         pa_xlsx_column_name((size_t)field, letters);
-        snprintf(out, size, "%s!%s%ld", sheet, letters, row);
+        snprintf(where, sizeof(where), "!%s%ld", letters, row);
     } else {
-        snprintf(out, size, "%s!%ld:%ld", sheet, row, row);
+        snprintf(where, sizeof(where), "!%ld:%ld", row, row);
     }
+    size_t tail = strlen(where);
+    PA_ASSERT(size > tail);
+    size_t n = strnlen(sheet, size - tail - 1);
+    memcpy(out, sheet, n);
+    memcpy(out + n, where, tail + 1);
 }
 
 static void add_error(struct importer *im, long line, const char *column, const char *fmt, ...)
