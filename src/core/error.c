@@ -57,6 +57,12 @@ const char *pa_error_text(const struct pa_error *err, enum pa_lang lang)
     return text[0] ? text : pa_strerror_lang(err->code, lang);
 }
 
+/* A non-empty string ending within its array. */
+static bool holds_text(const char *s, size_t size)
+{
+    return s[0] != '\0' && memchr(s, '\0', size) != NULL;
+}
+
 static int error_vset(struct pa_error *err, int code, const char *field, const char *fmt,
                       va_list ap)
 {
@@ -69,10 +75,13 @@ static int error_vset(struct pa_error *err, int code, const char *field, const c
     snprintf(name, sizeof(name), "%s", field ? field : "");
     va_list again;
     va_copy(again, ap);
-    /* an embedded earlier message of err is found by its text (pa_msg_twin) */
-    if (err->message[0] && err->message_zh[0])
-        pa_msg_twin(err->message, err->message_zh);
     vsnprintf(message, sizeof(message), fmt, ap);
+    /* An earlier message of err embedded in this one is found by its text
+     * (pa_msg_twin).  Only one really embedded counts: err may be a struct
+     * nobody cleared, whose stale bytes must never become a twin. */
+    if (holds_text(err->message, sizeof(err->message)) &&
+        holds_text(err->message_zh, sizeof(err->message_zh)) && strstr(message, err->message))
+        pa_msg_twin(err->message, err->message_zh);
     pa_msg_vformat(zh, sizeof(zh), PA_LANG_ZH, fmt, again);
     va_end(again);
     err->code = code;

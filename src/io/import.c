@@ -375,6 +375,7 @@ static const char *visible_or_code(struct importer *im, int c, size_t j, const c
     bool same = strcmp(visible, code) == 0;
     struct pa_value value;
     struct pa_error err;
+    pa_error_clear(&err);
     const struct pa_column *col = &im->kind->columns[c];
     if (!same && pa_value_parse(col, code, code_len, &value, &err) == 0 && !value.null) {
         char buf[1024]; /* the labels the sheet writer shows for this code */
@@ -435,6 +436,7 @@ static bool parse_row(struct importer *im, struct pa_record *rec)
             text = plain;
         }
         struct pa_error err;
+        pa_error_clear(&err);
         if (pa_value_parse(&im->kind->columns[c], text, len, &rec->v[c], &err) != 0) {
             add_error(im, im->record_line, im->kind->columns[c].name, "%s", err.message);
             ok = false;

@@ -51,6 +51,30 @@ static void embedded_messages(void **state)
     assert_string_equal(pa_msg_skip_line("第二"), "第二");
 }
 
+/* A pa_error nobody cleared holds stale bytes: a message of an earlier call
+ * and, beside it, whatever the stack held.  Setting it must not take that pair
+ * for an embedded message's twin, or a later error with the same English would
+ * come out in Chinese as those bytes (an import lost an error row this way:
+ * its Chinese was not UTF-8, and the JSON answer dropped it). */
+static void stale_bytes_are_no_twin(void **state)
+{
+    (void)state;
+    struct pa_error err;
+    memset(&err, 0x5a, sizeof(err)); /* never cleared */
+    snprintf(err.message, sizeof(err.message), "a stale sentence nobody translated");
+    snprintf(err.message_zh, sizeof(err.message_zh), "\xff\xfe stale bytes");
+    pa_error_set(&err, PA_EINVAL, "%s", "something else went wrong");
+    char zh[256];
+    pa_msg_format(zh, sizeof(zh), PA_LANG_ZH, "%s", "a stale sentence nobody translated");
+    assert_null(strstr(zh, "stale bytes"));
+    assert_string_equal(zh, "a stale sentence nobody translated");
+    /* a message really embedded still brings its Chinese along */
+    pa_error_clear(&err);
+    pa_error_set(&err, PA_EINVAL, "amount must not be negative");
+    pa_error_set(&err, PA_EINVAL, "line 4: %s", err.message);
+    assert_non_null(strstr(err.message_zh, "金额不能为负数"));
+}
+
 static void labels_and_phrases(void **state)
 {
     (void)state;
@@ -113,6 +137,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(both_languages),
         cmocka_unit_test(embedded_messages),
+        cmocka_unit_test(stale_bytes_are_no_twin),
         cmocka_unit_test(labels_and_phrases),
         cmocka_unit_test(cut_strings_keep_characters),
         cmocka_unit_test(accept_language),
