@@ -42,6 +42,14 @@ enum pa_access {
     PA_SIGNED_IN, /* any user */
 };
 
+/* Whether a signed-in reader's answer may be kept (cache.c), and by what key.
+ * The anonymous cache is `cache` below; this is the signed-in one. */
+enum pa_keyed {
+    PA_KEY_NONE,  /* never kept: the answer depends on more than the log and the reader's scope */
+    PA_KEY_SCOPE, /* the same for every reader of one role, region and pairing */
+    PA_KEY_USER,  /* holds something of the user (a can_resolve computed from their name) */
+};
+
 enum pa_body {
     PA_BODY_JSON,   /* up to PA_HTTP_BODY_MAX, in memory */
     PA_BODY_UPLOAD, /* up to the configured upload size, spooled to a temporary file */
@@ -54,6 +62,7 @@ struct pa_route {
     void (*handle)(struct pa_http_request *r);
     bool cache;          /* anonymous answers depend only on the log: cache.c may keep them */
     enum pa_body body;
+    enum pa_keyed keyed; /* signed-in answers: PA_KEY_NONE unless the route says */
 };
 
 /* A header or a query argument; value is NULL for a bare "?flag". */
