@@ -42,6 +42,14 @@ enum pa_access {
     PA_SIGNED_IN, /* any user */
 };
 
+/* Whether a signed-in reader's answer may be kept (cache.c), and by what key.
+ * The anonymous cache is `cache` below; this is the signed-in one. */
+enum pa_keyed {
+    PA_KEY_NONE,  /* never kept: the answer depends on more than the log and the reader's scope */
+    PA_KEY_SCOPE, /* the same for every reader of one role, region and pairing */
+    PA_KEY_USER,  /* holds something of the user (a can_resolve computed from their name) */
+};
+
 enum pa_body {
     PA_BODY_JSON,   /* up to PA_HTTP_BODY_MAX, in memory */
     PA_BODY_UPLOAD, /* up to the configured upload size, spooled to a temporary file */
@@ -54,6 +62,7 @@ struct pa_route {
     void (*handle)(struct pa_http_request *r);
     bool cache;          /* anonymous answers depend only on the log: cache.c may keep them */
     enum pa_body body;
+    enum pa_keyed keyed; /* signed-in answers: PA_KEY_NONE unless the route says */
 };
 
 /* A header or a query argument; value is NULL for a bare "?flag". */
@@ -164,6 +173,31 @@ void pa_http_file_error(struct pa_http_request *r, int line, const struct pa_err
 json_t *pa_http_money(int64_t fen);
 /* "12.3" (percent, one decimal) from tenths of a percent; null if < 0. */
 json_t *pa_http_rate(int permille);
+
+/* ---- streaming JSON (jsonw.c): the large lists, byte for byte as pa_http_json ---- */
+#define PA_JW_DEPTH_MAX 16
+struct pa_json_writer {
+    char *buf; /* malloc'd, NUL-terminated */
+    size_t len, cap;
+    bool failed; /* out of memory, or nested too deep: answered 503 */
+    bool after_key;
+    int depth;
+    bool first[PA_JW_DEPTH_MAX]; /* nothing written yet in the container at that depth */
+};
+void pa_jw_object(struct pa_json_writer *w);
+void pa_jw_end_object(struct pa_json_writer *w);
+void pa_jw_array(struct pa_json_writer *w);
+void pa_jw_end_array(struct pa_json_writer *w);
+void pa_jw_key(struct pa_json_writer *w, const char *key);
+void pa_jw_string(struct pa_json_writer *w, const char *s); /* NULL: null */
+/* Text from outside (not known to be UTF-8): false, writing nothing, if it is not. */
+bool pa_jw_stringn(struct pa_json_writer *w, const char *s, size_t n);
+void pa_jw_int(struct pa_json_writer *w, int64_t v);
+void pa_jw_null(struct pa_json_writer *w);
+void pa_jw_money(struct pa_json_writer *w, int64_t fen); /* as pa_http_money */
+void pa_jw_free(struct pa_json_writer *w);
+/* Answers with what w holds (taking its buffer), or 503 if it failed. */
+void pa_http_json_writer(struct pa_http_request *r, unsigned status, struct pa_json_writer *w);
 
 /* ---- reading the request (request.c) ------------------------------------------ */
 /* A header by name (case-insensitive), the first if repeated; NULL if absent. */

@@ -123,16 +123,28 @@ void pa_h_statement(struct pa_http_request *r)
     json_decref(accounts);
 }
 
+/* One row of GET /balances, written as it is read (jsonw.c): the list of every
+ * account is the largest answer the app asks for. */
 static int balance_row(const struct pa_balance *b, void *ctx)
 {
-    json_t *list = ctx;
-    json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "account", b->account, "kind",
-                            b->kind, "debits_posted", pa_http_money(b->debits_posted),
-                            "credits_posted", pa_http_money(b->credits_posted), "debits_pending",
-                            pa_http_money(b->debits_pending), "credits_pending",
-                            pa_http_money(b->credits_pending), "balance",
-                            pa_http_money(b->credits_posted - b->debits_posted));
-    return row == NULL || json_array_append_new(list, row) != 0;
+    struct pa_json_writer *w = ctx;
+    pa_jw_object(w);
+    pa_jw_key(w, "account");
+    pa_jw_string(w, b->account);
+    pa_jw_key(w, "kind");
+    pa_jw_string(w, b->kind);
+    pa_jw_key(w, "debits_posted");
+    pa_jw_money(w, b->debits_posted);
+    pa_jw_key(w, "credits_posted");
+    pa_jw_money(w, b->credits_posted);
+    pa_jw_key(w, "debits_pending");
+    pa_jw_money(w, b->debits_pending);
+    pa_jw_key(w, "credits_pending");
+    pa_jw_money(w, b->credits_pending);
+    pa_jw_key(w, "balance");
+    pa_jw_money(w, b->credits_posted - b->debits_posted);
+    pa_jw_end_object(w);
+    return w->failed;
 }
 
 void pa_h_balances(struct pa_http_request *r)
@@ -157,16 +169,24 @@ void pa_h_balances(struct pa_http_request *r)
     }
     struct pa_error err;
     pa_error_clear(&err);
-    json_t *list = json_array();
-    int rc = list ? pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL,
-                                       balance_row, list, &err)
-                  : pa_error_set(&err, PA_ENOMEM, "out of memory");
+    struct pa_json_writer w = {0};
+    pa_jw_object(&w);
+    pa_jw_key(&w, "as_of");
+    pa_jw_string(&w, as_of);
+    pa_jw_key(&w, "balances");
+    pa_jw_array(&w);
+    int rc = pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL,
+                                balance_row, &w, &err);
+    if (rc != 0 && w.failed)
+        pa_error_set(&err, PA_ENOMEM, "out of memory");
     if (rc != 0) {
+        pa_jw_free(&w);
         pa_http_fail(r, &err);
-        json_decref(list);
         return;
     }
-    pa_http_json(r, 200, json_pack("{s:s?, s:o}", "as_of", as_of, "balances", list));
+    pa_jw_end_array(&w);
+    pa_jw_end_object(&w);
+    pa_http_json_writer(r, 200, &w);
 }
 
 /* ---- transfers ------------------------------------------------------------------------- */

@@ -70,19 +70,29 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
 
 /* ---- entries ------------------------------------------------------------------------ */
 
+/* One entry of GET /log/entries, written as it is read (jsonw.c). */
 static int entry_json(const struct pa_log_entry *e, void *ctx)
 {
-    json_t *list = ctx;
+    struct pa_json_writer *w = ctx;
+    char b64[64];
+    pa_base64(e->leaf_hash, PA_HASH_LEN, b64, sizeof(b64));
+    pa_jw_object(w);
+    pa_jw_key(w, "index");
+    pa_jw_int(w, e->index);
+    pa_jw_key(w, "type");
+    pa_jw_string(w, e->type);
+    pa_jw_key(w, "actor");
+    pa_jw_string(w, e->actor);
+    pa_jw_key(w, "time");
+    pa_jw_int(w, e->time);
+    pa_jw_key(w, "entry");
     /* canonical bytes are UTF-8 JSON text; anything else was not written by us */
-    json_t *text = json_stringn((const char *)e->entry, e->len);
-    if (text == NULL)
+    if (!pa_jw_stringn(w, (const char *)e->entry, e->len))
         return PA_ETAMPER;
-    json_t *item = json_pack("{s:I, s:s?, s:s?, s:I, s:o, s:o}", "index", (json_int_t)e->index,
-                             "type", e->type, "actor", e->actor, "time", (json_int_t)e->time,
-                             "entry", text, "leaf_hash", b64_hash(e->leaf_hash));
-    if (item == NULL || json_array_append_new(list, item) != 0)
-        return PA_ENOMEM;
-    return 0;
+    pa_jw_key(w, "leaf_hash");
+    pa_jw_string(w, b64);
+    pa_jw_end_object(w);
+    return w->failed ? PA_ENOMEM : 0;
 }
 
 void pa_h_log_entries(struct pa_http_request *r)
@@ -96,22 +106,28 @@ void pa_h_log_entries(struct pa_http_request *r)
         return;
     struct pa_error err;
     pa_error_clear(&err);
-    json_t *list = json_array();
+    struct pa_json_writer w = {0};
+    pa_jw_object(&w);
+    pa_jw_key(&w, "entries");
+    pa_jw_array(&w);
     int64_t size = 0;
-    int rc = list ? pa_tlog_size(db, &size, &err) : pa_error_set(&err, PA_ENOMEM, "out of memory");
+    int rc = pa_tlog_size(db, &size, &err);
     if (rc == 0)
-        rc = pa_tlog_entries(db, from, count, entry_json, list, &err);
+        rc = pa_tlog_entries(db, from, count, entry_json, &w, &err);
     if (rc == PA_ETAMPER && err.message[0] == '\0')
         pa_error_set(&err, rc, "an event of the log is not UTF-8 JSON text");
     else if (rc == PA_ENOMEM && err.message[0] == '\0')
         pa_error_set(&err, rc, "out of memory");
     if (rc != 0) {
-        json_decref(list);
+        pa_jw_free(&w);
         pa_http_fail(r, &err);
         return;
     }
-    PA_ASSERT((int64_t)json_array_size(list) <= count);
-    answer(r, json_pack("{s:o, s:I}", "entries", list, "size", (json_int_t)size));
+    pa_jw_end_array(&w);
+    pa_jw_key(&w, "size");
+    pa_jw_int(&w, size);
+    pa_jw_end_object(&w);
+    pa_http_json_writer(r, 200, &w);
 }
 
 /* ---- proofs ------------------------------------------------------------------------- */

@@ -5,14 +5,21 @@
  * (not the checkpoint: signing one adds no event; the audit's public summary
  * is one: findings, responses and publishing a project are all events), and
  * the routes whose body is a file (an import, an attachment's picture).  A GET route answers HEAD too.
+ * Signed-in answers are kept per scope (role, region, pairing: what the reader
+ * may see) for the public reads and the SCOPED ones, per user for PER_USER
+ * ones (a transfer's can_resolve compares the reader's name with the
+ * requester's); LIVE ones never (/me, the inbox, findings and measures, which
+ * mark what this user awaits, exports, the checkpoint).
  * The assessment's literal paths (schemes, run, preview) come before its
  * {pairing}: the first route that matches is the one taken.
  */
 #include "http_int.h"
 
-#define CACHED true, PA_BODY_JSON   /* anonymous answers kept until the log grows */
-#define LIVE   false, PA_BODY_JSON  /* a JSON body of at most 1 MiB */
-#define UPLOAD false, PA_BODY_UPLOAD /* a file, spooled to disk (--upload-limit) */
+#define CACHED true, PA_BODY_JSON, PA_KEY_SCOPE /* anonymous and signed-in answers kept */
+#define SCOPED false, PA_BODY_JSON, PA_KEY_SCOPE /* signed-in answers kept per scope */
+#define PER_USER false, PA_BODY_JSON, PA_KEY_USER /* signed-in answers kept per user */
+#define LIVE   false, PA_BODY_JSON, PA_KEY_NONE /* a JSON body of at most 1 MiB */
+#define UPLOAD false, PA_BODY_UPLOAD, PA_KEY_NONE /* a file, spooled to disk (--upload-limit) */
 
 const struct pa_route pa_http_routes[] = {
     {"POST", "/api/v1/login", PA_PUBLIC, pa_h_login, LIVE},
@@ -32,13 +39,13 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/projects/{}", PA_PUBLIC, pa_h_project, CACHED},
     {"PATCH", "/api/v1/projects/{}", PA_SIGNED_IN, pa_h_project_patch, LIVE},
     {"POST", "/api/v1/projects/{}/milestones", PA_SIGNED_IN, pa_h_milestone_create, LIVE},
-    {"GET", "/api/v1/projects/{}/history", PA_SIGNED_IN, pa_h_project_history, LIVE},
+    {"GET", "/api/v1/projects/{}/history", PA_SIGNED_IN, pa_h_project_history, SCOPED},
 
-    {"GET", "/api/v1/accounts", PA_SIGNED_IN, pa_h_accounts, LIVE},
+    {"GET", "/api/v1/accounts", PA_SIGNED_IN, pa_h_accounts, SCOPED},
     {"POST", "/api/v1/accounts", PA_SIGNED_IN, pa_h_account_create, LIVE},
-    {"GET", "/api/v1/accounts/{}/statement", PA_SIGNED_IN, pa_h_statement, LIVE},
-    {"GET", "/api/v1/balances", PA_SIGNED_IN, pa_h_balances, LIVE},
-    {"GET", "/api/v1/transfers", PA_SIGNED_IN, pa_h_transfers, LIVE},
+    {"GET", "/api/v1/accounts/{}/statement", PA_SIGNED_IN, pa_h_statement, SCOPED},
+    {"GET", "/api/v1/balances", PA_SIGNED_IN, pa_h_balances, SCOPED},
+    {"GET", "/api/v1/transfers", PA_SIGNED_IN, pa_h_transfers, PER_USER},
     {"POST", "/api/v1/transfers", PA_SIGNED_IN, pa_h_transfer_create, LIVE},
     {"POST", "/api/v1/transfers/{}/post", PA_SIGNED_IN, pa_h_transfer_post, LIVE},
     {"POST", "/api/v1/transfers/{}/void", PA_SIGNED_IN, pa_h_transfer_void, LIVE},
@@ -66,7 +73,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/assessment/{}", PA_PUBLIC, pa_h_assessment_pairing, CACHED},
 
     {"GET", "/api/v1/log/checkpoint", PA_PUBLIC, pa_h_log_checkpoint, LIVE},
-    {"GET", "/api/v1/log/entries", PA_SIGNED_IN, pa_h_log_entries, LIVE},
+    {"GET", "/api/v1/log/entries", PA_SIGNED_IN, pa_h_log_entries, SCOPED},
     {"GET", "/api/v1/log/proof/inclusion", PA_PUBLIC, pa_h_log_inclusion, LIVE},
     {"GET", "/api/v1/log/proof/consistency", PA_PUBLIC, pa_h_log_consistency, LIVE},
     {"GET", "/api/v1/log/digest", PA_SIGNED_IN, pa_h_log_digest, LIVE},
