@@ -378,7 +378,7 @@ static bool hand_to_waiter(struct server *s, struct MHD_Connection *conn, struct
 {
     struct waiters *w = &s->waiters;
     pthread_mutex_lock(&w->lock);
-    if (w->idle == 0 && w->started < WAITERS_MAX &&
+    if (!w->stop && w->idle == 0 && w->started < WAITERS_MAX &&
         pthread_create(&w->threads[w->started], NULL, waiter_main, s) == 0) {
         w->started++;
         w->idle++;
@@ -408,7 +408,9 @@ static void start_waiters(struct waiters *w)
 }
 
 /* Runs what is queued, then joins the threads: every suspended connection
- * has been resumed when this returns. */
+ * has been resumed when this returns.  A kept-alive connection may still
+ * send a request until libmicrohttpd stops; hand_to_waiter then refuses it
+ * and the pool thread runs it, so the lock lives on until free_waiters. */
 static void stop_waiters(struct waiters *w)
 {
     pthread_mutex_lock(&w->lock);
@@ -417,6 +419,11 @@ static void stop_waiters(struct waiters *w)
     pthread_mutex_unlock(&w->lock);
     for (int i = 0; i < w->started; i++)
         pthread_join(w->threads[i], NULL);
+}
+
+/* Once libmicrohttpd has stopped. */
+static void free_waiters(struct waiters *w)
+{
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
 }
@@ -588,6 +595,7 @@ int pa_server_run(const struct pa_server_config *config, volatile sig_atomic_t *
     while (rc == 0 && !*stop)
         usleep(100000);
     stop_daemon(&s);
+    free_waiters(&s.waiters);
     stop_sweeper(&s.guard);
     pa_http_service_close(s.service);
     return rc;
