@@ -314,6 +314,7 @@ void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa
 struct pa_metrics *pa_metrics_new(void);
 void pa_metrics_free(struct pa_metrics *m);
 void pa_metrics_observe(struct pa_metrics *m, const char *route, unsigned status, double seconds);
+void pa_metrics_commit(struct pa_metrics *m, unsigned writes);
 char *pa_metrics_text(struct pa_metrics *m, int64_t events, int64_t db_bytes, size_t *len);
 
 /* The handlers, one file per resource. */

@@ -34,6 +34,8 @@ struct pa_metrics {
     int nseries;
     struct histogram hist[SERIES_MAX];
     int nhist;
+    /* the writer's COMMITs (each one fdatasync) and the requests they carried */
+    unsigned long long commits, committed_writes;
 };
 
 struct pa_metrics *pa_metrics_new(void)
@@ -77,6 +79,14 @@ void pa_metrics_observe(struct pa_metrics *m, const char *route, unsigned status
     pthread_mutex_unlock(&m->lock);
 }
 
+void pa_metrics_commit(struct pa_metrics *m, unsigned writes)
+{
+    pthread_mutex_lock(&m->lock);
+    m->commits++;
+    m->committed_writes += writes;
+    pthread_mutex_unlock(&m->lock);
+}
+
 char *pa_metrics_text(struct pa_metrics *m, int64_t events, int64_t db_bytes, size_t *len)
 {
     char *text = NULL;
@@ -104,6 +114,12 @@ char *pa_metrics_text(struct pa_metrics *m, int64_t events, int64_t db_bytes, si
         fprintf(out, "pairaid_http_request_seconds_count{route=\"%s\"} %llu\n", hg->route,
                 hg->count);
     }
+    fprintf(out,
+            "# HELP pairaid_write_commits_total COMMITs of requests' writes (an fdatasync each).\n"
+            "# TYPE pairaid_write_commits_total counter\npairaid_write_commits_total %llu\n"
+            "# HELP pairaid_write_requests_total Requests' writes those COMMITs carried.\n"
+            "# TYPE pairaid_write_requests_total counter\npairaid_write_requests_total %llu\n",
+            m->commits, m->committed_writes);
     pthread_mutex_unlock(&m->lock);
     fprintf(out,
             "# HELP pairaid_log_events Events in the audit log.\n"

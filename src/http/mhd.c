@@ -26,6 +26,17 @@
  * once both counted without the other and let it hold more than its share.
  * on_connection therefore checks again, counting and joining under one lock,
  * and shuts down a connection over the limit as the sweeper does.
+ *
+ * A write is not run on the pool thread that received it.  The writer
+ * (service.c) commits every job queued together at once, but a request thread
+ * waits for its job, so with 16 pool threads at most 16 writes could share an
+ * fdatasync, and reads on the same threads waited behind them.  So a request
+ * that may write (any method but GET and HEAD) is suspended once its body is
+ * in (MHD_suspend_connection) and handed to a waiter thread, which runs it
+ * and resumes the connection; libmicrohttpd then calls on_request again and
+ * the answer is sent from the pool thread.  Waiter threads are started as
+ * needed, up to WAITERS_MAX, so as many writes as that can wait for one
+ * commit while the pool goes on serving reads.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,12 +55,14 @@
 #define IDLE_SECONDS    30 /* a kept-alive connection may wait this long for its next request */
 #define DRAIN_SECONDS   10 /* how long shutdown waits for requests in flight */
 #define SWEEP_MS        250
+#define WAITERS_MAX     128 /* writes waiting at once: service.c's GROUP_MAX */
 
 /* ---- guarding connections ---------------------------------------------------------- */
 
 enum conn_phase {
     WAITING,   /* for a request's headers */
     RECEIVING, /* a request's body */
+    WORKING,   /* suspended while a waiter thread runs it: no deadline */
     ANSWERING, /* the answer is queued; libmicrohttpd's idle timeout applies */
 };
 
@@ -73,12 +86,25 @@ struct guard {
     pthread_cond_t wake;
 };
 
+struct exchange;
+
+/* Threads that run writes off the pool (see the top of the file). */
+struct waiters {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct exchange *head, *tail; /* suspended, not yet taken */
+    pthread_t threads[WAITERS_MAX];
+    int started, idle;
+    bool stop;
+};
+
 struct server {
     struct pa_http_service *service;
     const struct pa_server_config *config;
     struct MHD_Daemon *daemon;
     atomic_int in_flight;
     struct guard guard;
+    struct waiters waiters;
 };
 
 static long long now_ns(void)
@@ -264,9 +290,18 @@ static void add_headers(const struct pa_http_request *r, struct MHD_Response *re
         MHD_add_response_header(resp, "Connection", "close");
 }
 
+enum exchange_state {
+    RECEIVED, /* the headers, perhaps some of the body */
+    HANDED,   /* suspended, with a waiter thread */
+    FINISHED, /* answered by a waiter thread, resumed: to be sent */
+};
+
 struct exchange {
     struct pa_http_request r;
     bool replied;
+    _Atomic enum exchange_state state;
+    struct MHD_Connection *conn;
+    struct exchange *next; /* in the waiters' queue */
 };
 
 static enum MHD_Result reply(struct server *s, struct MHD_Connection *conn, struct exchange *x)
@@ -304,6 +339,95 @@ static struct exchange *start(struct server *s, struct MHD_Connection *conn, con
     return x;
 }
 
+/* ---- writes, run by waiter threads ------------------------------------------------------ */
+
+static bool may_write(const struct pa_http_request *r)
+{
+    return strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+}
+
+static void *waiter_main(void *arg)
+{
+    struct server *s = arg;
+    struct waiters *w = &s->waiters;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (w->head == NULL && !w->stop)
+            pthread_cond_wait(&w->wake, &w->lock);
+        struct exchange *x = w->head;
+        if (x == NULL)
+            break; /* stopping, and nothing left: queued writes are run first */
+        w->head = x->next;
+        if (w->head == NULL)
+            w->tail = NULL;
+        w->idle--;
+        pthread_mutex_unlock(&w->lock);
+        pa_http_finish(&x->r); /* waits for the writer's commit */
+        atomic_store(&x->state, FINISHED);
+        MHD_resume_connection(x->conn);
+        pthread_mutex_lock(&w->lock);
+        w->idle++;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Suspends the connection and queues its request for a waiter thread,
+ * starting one if none is idle; false (nothing done) if none can run it. */
+static bool hand_to_waiter(struct server *s, struct MHD_Connection *conn, struct exchange *x)
+{
+    struct waiters *w = &s->waiters;
+    pthread_mutex_lock(&w->lock);
+    if (!w->stop && w->idle == 0 && w->started < WAITERS_MAX &&
+        pthread_create(&w->threads[w->started], NULL, waiter_main, s) == 0) {
+        w->started++;
+        w->idle++;
+    }
+    bool handed = w->started > 0 && !w->stop;
+    if (handed) {
+        connection_phase(s, conn, WORKING, 0);
+        x->conn = conn;
+        x->next = NULL;
+        atomic_store(&x->state, HANDED);
+        MHD_suspend_connection(conn);
+        if (w->tail)
+            w->tail->next = x;
+        else
+            w->head = x;
+        w->tail = x;
+        pthread_cond_signal(&w->wake);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return handed;
+}
+
+static void start_waiters(struct waiters *w)
+{
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+}
+
+/* Runs what is queued, then joins the threads: every suspended connection
+ * has been resumed when this returns.  A kept-alive connection may still
+ * send a request until libmicrohttpd stops; hand_to_waiter then refuses it
+ * and the pool thread runs it, so the lock lives on until free_waiters. */
+static void stop_waiters(struct waiters *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_broadcast(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    for (int i = 0; i < w->started; i++)
+        pthread_join(w->threads[i], NULL);
+}
+
+/* Once libmicrohttpd has stopped. */
+static void free_waiters(struct waiters *w)
+{
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -331,7 +455,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    pa_http_finish(&x->r);
+    enum exchange_state state = atomic_load(&x->state);
+    if (state == HANDED)
+        return MHD_YES; /* not resumed yet (libmicrohttpd should not call) */
+    if (state == RECEIVED) {
+        if (may_write(&x->r) && hand_to_waiter(s, conn, x))
+            return MHD_YES; /* on_request is called again once resumed */
+        pa_http_finish(&x->r);
+    }
     return reply(s, conn, x);
 }
 
@@ -395,7 +526,7 @@ static int start_daemon(struct server *s, struct pa_error *err)
     if (inet_pton(AF_INET, c->address, &addr.sin_addr) != 1)
         return pa_error_setf(err, PA_EINVAL, "listen", "'%s' is not an IPv4 address", c->address);
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO, 0, accept_policy, &s->guard, on_request, s,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME, 0, accept_policy, &s->guard, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
@@ -412,12 +543,16 @@ static int start_daemon(struct server *s, struct pa_error *err)
 /* Stops accepting, waits (a while) for requests in flight, then stops. */
 static void stop_daemon(struct server *s)
 {
-    if (s->daemon == NULL)
-        return;
-    MHD_quiesce_daemon(s->daemon);
-    for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&s->in_flight) > 0; i++)
-        usleep(10000);
-    MHD_stop_daemon(s->daemon);
+    if (s->daemon) {
+        MHD_quiesce_daemon(s->daemon);
+        for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&s->in_flight) > 0; i++)
+            usleep(10000);
+    }
+    /* libmicrohttpd closes suspended connections as it stops: none may be
+     * left with a waiter thread still using its request */
+    stop_waiters(&s->waiters);
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
 }
 
 static int start_sweeper(struct guard *g, const struct pa_server_config *config,
@@ -454,11 +589,13 @@ int pa_server_run(const struct pa_server_config *config, volatile sig_atomic_t *
         return rc;
     s.config = pa_http_service_config(s.service);
     rc = start_sweeper(&s.guard, s.config, err);
+    start_waiters(&s.waiters);
     if (rc == 0)
         rc = start_daemon(&s, err);
     while (rc == 0 && !*stop)
         usleep(100000);
     stop_daemon(&s);
+    free_waiters(&s.waiters);
     stop_sweeper(&s.guard);
     pa_http_service_close(s.service);
     return rc;

@@ -18,7 +18,7 @@
 
 #include "http_int.h"
 
-#define READERS_MAX   64
+#define READERS_MAX   192 /* 64 pool threads at most, and mhd.c's 128 waiter threads */
 #define GROUP_MAX     128  /* jobs sharing one COMMIT */
 #define SWEEP_SECONDS 3600 /* expired sessions are deleted this often, besides at each sign-in */
 
@@ -124,7 +124,7 @@ static int run_job(struct pa_db *db, struct job *j, struct pa_error *err)
 }
 
 /* Runs one job in its own transaction (or none, if it manages its own). */
-static void run_alone(struct pa_db *db, struct job *j)
+static void run_alone(struct pa_db *db, struct pa_metrics *metrics, struct job *j)
 {
     struct pa_error err;
     pa_error_clear(&err);
@@ -136,13 +136,15 @@ static void run_alone(struct pa_db *db, struct job *j)
             rc = pa_db_commit(db, &err);
         if (rc != 0)
             pa_db_rollback(db);
+        else
+            pa_metrics_commit(metrics, 1);
     }
     PA_ASSERT(!pa_db_in_transaction(db));
     if (rc != 0 && j->r->status == 0)
         pa_http_fail(j->r, &err);
 }
 
-static void run_group(struct pa_db *db, struct job *first)
+static void run_group(struct pa_db *db, struct pa_metrics *metrics, struct job *first)
 {
     struct pa_error err;
     pa_error_clear(&err);
@@ -151,7 +153,7 @@ static void run_group(struct pa_db *db, struct job *first)
         n++;
     if (n == 1 || first->alone) {
         for (struct job *j = first; j; j = j->next)
-            run_alone(db, j);
+            run_alone(db, metrics, j);
         return;
     }
     int rc = pa_db_begin(db, &err);
@@ -159,11 +161,13 @@ static void run_group(struct pa_db *db, struct job *first)
         rc = run_job(db, j, &err);
     if (rc == 0)
         rc = pa_db_commit(db, &err);
-    if (rc == 0)
+    if (rc == 0) {
+        pa_metrics_commit(metrics, (unsigned)n);
         return;
+    }
     pa_db_rollback(db);
     for (struct job *j = first; j; j = j->next)
-        run_alone(db, j);
+        run_alone(db, metrics, j);
 }
 
 /* Takes the queued jobs: every ordinary one (up to GROUP_MAX), or a lone
@@ -220,7 +224,7 @@ static void *writer_main(void *arg)
             break;
         struct job *group = take_group(s);
         pthread_mutex_unlock(&s->lock);
-        run_group(s->writer_db, group);
+        run_group(s->writer_db, s->metrics, group);
         pthread_mutex_lock(&s->lock);
         for (struct job *j = group; j; j = j->next)
             j->done = true;
