@@ -177,89 +177,69 @@ void pa_h_import(struct pa_http_request *r)
 
 /* ---- export ------------------------------------------------------------------------------ */
 
-/* An XLSX export goes to a file (pa_export_file): Chinese headings, as
- * `pairaid export KIND --format xlsx` writes it. */
-struct xlsx_export {
+/* One export: a kind in a format, or the IATI file (the pairing its option). */
+struct export_job {
     struct pa_db *db;
     const char *kind;
+    enum pa_format format;
+    struct pa_export_options opts;
 };
 
-static int export_xlsx(const char *path, void *ctx, struct pa_error *err)
+static int write_export(const char *path, FILE *out, void *ctx, struct pa_error *err)
 {
-    const struct xlsx_export *x = ctx;
-    struct pa_export_options opts = {.bom = false, .headers = PA_LANG_ZH};
-    return pa_export_file(x->db, x->kind, PA_FORMAT_XLSX, &opts, path, err);
+    const struct export_job *x = ctx;
+    return path ? pa_export_file(x->db, x->kind, x->format, &x->opts, path, err)
+                : pa_export_with(x->db, x->kind, x->format, &x->opts, out, err);
 }
 
-/* The IATI 2.03 file of the published projects the reader reads. */
-static void export_iati(struct pa_http_request *r)
+/* The file's name and media type: the kind's own (safe in a header, checked
+ * as one of ours), the IATI activity file's. */
+static void describe_export(struct pa_http_request *r, const struct export_job *x,
+                            const char **type)
 {
-    struct pa_iati_options opts = {pa_http_query(r, "pairing")};
-    struct pa_error err;
-    pa_error_clear(&err);
-    struct pa_db *db = pa_http_reader(r);
-    if (db == NULL)
-        return;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    int rc = out ? pa_export_iati(db, &opts, out, &err)
-                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-    if (out && fclose(out) != 0 && rc == 0)
-        rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
-    if (rc != 0) {
-        free(text);
-        pa_http_fail(r, &err);
+    static const char *const ext[] = {"csv", "json", "xlsx"};
+    static const char *const types[] = {"text/csv; charset=utf-8", "application/json",
+                                        "application/vnd.openxmlformats-officedocument."
+                                        "spreadsheetml.sheet"};
+    static_assert(PA_FORMAT_CSV == 0 && PA_FORMAT_JSON == 1 && PA_FORMAT_XLSX == 2, "by format");
+    if (strcmp(x->kind, "iati") == 0) {
+        snprintf(r->disposition, sizeof(r->disposition),
+                 "attachment; filename=\"iati-activities.xml\"");
+        *type = "application/xml";
         return;
     }
-    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"iati-activities.xml\"");
-    pa_http_bytes(r, 200, "application/xml", text, len);
+    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", x->kind,
+             ext[x->format]);
+    *type = types[x->format];
 }
 
+/* GET /api/v1/export/{kind}?format=csv|json|xlsx, and /export/iati?pairing=. */
 void pa_h_export(struct pa_http_request *r)
 {
     const char *kind = r->params[0], *format_name = pa_http_query(r, "format");
-    if (strcmp(kind, "iati") == 0) {
-        export_iati(r);
-        return;
-    }
-    enum pa_format format = PA_FORMAT_CSV;
+    bool iati = strcmp(kind, "iati") == 0;
+    struct export_job job = {.kind = kind, .format = PA_FORMAT_CSV};
     struct pa_error err;
     pa_error_clear(&err);
-    if (format_name && pa_format_parse(format_name, &format, &err) != 0) {
+    if (!iati && format_name && pa_format_parse(format_name, &job.format, &err) != 0) {
         pa_http_error(r, 400, "malformed", "format", "format must be csv, json or xlsx");
         return;
     }
-    struct pa_db *db;
-    if (!kind_exists(r, kind, true) || (db = pa_http_reader(r)) == NULL)
+    /* an XLSX is for people, as `pairaid export KIND --format xlsx` writes it */
+    job.opts.headers = job.format == PA_FORMAT_XLSX ? PA_LANG_ZH : PA_LANG_EN;
+    job.opts.pairing = iati ? pa_http_query(r, "pairing") : NULL;
+    if ((!iati && !kind_exists(r, kind, true)) || (job.db = pa_http_reader(r)) == NULL)
         return;
-    char *text = NULL;
-    size_t len = 0;
-    int rc;
-    if (format == PA_FORMAT_XLSX) {
-        struct xlsx_export job = {db, kind};
-        rc = pa_http_temp_file(export_xlsx, &job, &text, &len, &err);
-    } else {
-        FILE *out = open_memstream(&text, &len);
-        rc = out ? pa_export(db, kind, format, out, &err)
-                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-        if (out && fclose(out) != 0 && rc == 0)
-            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
-    }
-    if (rc != 0) {
-        free(text);
+    char *data;
+    size_t len;
+    if (pa_http_file_bytes(job.format == PA_FORMAT_XLSX, write_export, &job, &data, &len, &err) !=
+        0) {
         pa_http_fail(r, &err);
         return;
     }
-    static const char *const ext[] = {"csv", "json", "xlsx"};
-    static const char *const type[] = {"text/csv; charset=utf-8", "application/json",
-                                       "application/vnd.openxmlformats-officedocument."
-                                       "spreadsheetml.sheet"};
-    static_assert(PA_FORMAT_CSV == 0 && PA_FORMAT_JSON == 1 && PA_FORMAT_XLSX == 2, "by format");
-    /* the kind is one of ours (checked above), so it is safe in a header */
-    snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", kind,
-             ext[format]);
-    pa_http_bytes(r, 200, type[format], text, len);
+    const char *type;
+    describe_export(r, &job, &type);
+    pa_http_bytes(r, 200, type, data, len);
 }
 
 /* ---- templates ---------------------------------------------------------------------------- */
@@ -269,10 +249,11 @@ struct template_job {
     const struct pa_sheet_options *opts;
 };
 
-static int write_template(const char *path, void *ctx, struct pa_error *err)
+static int write_template(const char *path, FILE *out, void *ctx, struct pa_error *err)
 {
     const struct template_job *t = ctx;
-    return pa_template_file(t->kind, t->opts, path, err);
+    return path ? pa_template_file(t->kind, t->opts, path, err)
+                : pa_template_write(t->kind, t->opts, out, err);
 }
 
 /* GET /api/v1/templates/{kind}?format=xlsx|csv&headers=&bom=: `pairaid
@@ -288,21 +269,11 @@ void pa_h_template(struct pa_http_request *r)
     opts.codes_beside = true;
     struct pa_error err;
     pa_error_clear(&err);
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
-    if (opts.format == PA_SHEET_XLSX) {
-        struct template_job job = {kind, &opts};
-        rc = pa_http_temp_file(write_template, &job, &data, &len, &err);
-    } else {
-        FILE *out = open_memstream(&data, &len);
-        rc = out ? pa_template_write(kind, &opts, out, &err)
-                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-        if (out && fclose(out) != 0 && rc == 0)
-            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
-    }
-    if (rc != 0) {
-        free(data);
+    char *data;
+    size_t len;
+    struct template_job job = {kind, &opts};
+    if (pa_http_file_bytes(opts.format == PA_SHEET_XLSX, write_template, &job, &data, &len,
+                           &err) != 0) {
         pa_http_fail(r, &err);
         return;
     }

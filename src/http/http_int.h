@@ -297,12 +297,13 @@ int pa_http_report_format(struct pa_http_request *r, bool *file, struct pa_sheet
  * names no format, or names json. */
 int pa_http_file_format(struct pa_http_request *r, const char *fallback, bool *file,
                         struct pa_sheet_options *opts);
-/* Runs write(path) for a path in a private temporary directory (0700), reads
- * the file into *data (malloc'd) and removes every trace, also on failure:
- * for an XLSX, which needs a file it can seek. */
-typedef int (*pa_http_file_fn)(const char *path, void *ctx, struct pa_error *err);
-int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
-                      struct pa_error *err);
+/* A downloaded file's bytes in *data (malloc'd): write(path, NULL) makes it in
+ * a private temporary directory when it must be seekable (an XLSX), every
+ * trace removed after, also on failure; else write(NULL, out) streams it into
+ * memory. */
+typedef int (*pa_http_file_fn)(const char *path, FILE *out, void *ctx, struct pa_error *err);
+int pa_http_file_bytes(bool seekable, pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                       struct pa_error *err);
 /* Content-Disposition: attachment, the ASCII name for old clients and the
  * UTF-8 one as RFC 5987's filename* (names are ours, never a client's). */
 void pa_http_disposition(struct pa_http_request *r, const char *ascii, const char *utf8);

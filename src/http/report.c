@@ -145,18 +145,19 @@ static char *slurp(const char *path, size_t *len)
     return data;
 }
 
-int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
-                      struct pa_error *err)
+/* The file in a private temporary directory (0700), read back, every trace
+ * removed, also on failure. */
+static int via_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                         struct pa_error *err)
 {
     const char *tmp = getenv("TMPDIR");
     char dir[512], path[600], partial[610];
-    *data = NULL;
     snprintf(dir, sizeof(dir), "%s/pairaid-file-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(dir) == NULL) /* mkdtemp makes it 0700: no other user can look in */
         return pa_error_set(err, PA_EIO, "cannot write '%s'", "a temporary file");
     snprintf(path, sizeof(path), "%s/file", dir);
     snprintf(partial, sizeof(partial), "%s.tmp", path);
-    int rc = write(path, ctx, err);
+    int rc = write(path, NULL, ctx, err);
     if (rc == 0 && (*data = slurp(path, len)) == NULL)
         rc = pa_error_set(err, PA_EIO, "cannot write '%s'", "a temporary file");
     unlink(partial); /* what an atomic writer leaves when it fails */
@@ -165,16 +166,40 @@ int pa_http_temp_file(pa_http_file_fn write, void *ctx, char **data, size_t *len
     return rc;
 }
 
-struct xlsx_job {
+static int via_memory(pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                      struct pa_error *err)
+{
+    FILE *out = open_memstream(data, len);
+    int rc = out ? write(NULL, out, ctx, err) : pa_error_set(err, PA_ENOMEM, "out of memory");
+    if (out && fclose(out) != 0 && rc == 0)
+        rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    return rc;
+}
+
+int pa_http_file_bytes(bool seekable, pa_http_file_fn write, void *ctx, char **data, size_t *len,
+                       struct pa_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    int rc = seekable ? via_temp_file(write, ctx, data, len, err)
+                      : via_memory(write, ctx, data, len, err);
+    if (rc != 0) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
+}
+
+struct report_job {
     struct pa_db *db;
     const struct pa_report_query *q;
     const struct pa_sheet_options *opts;
 };
 
-static int write_report(const char *path, void *ctx, struct pa_error *err)
+static int write_report(const char *path, FILE *out, void *ctx, struct pa_error *err)
 {
-    const struct xlsx_job *j = ctx;
-    return pa_report_write(j->db, j->q, j->opts, path, NULL, err);
+    const struct report_job *j = ctx;
+    return pa_report_write(j->db, j->q, j->opts, path, out, err);
 }
 
 void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa_report_query *q,
@@ -182,21 +207,12 @@ void pa_http_report(struct pa_http_request *r, struct pa_db *db, const struct pa
 {
     struct pa_error err;
     pa_error_clear(&err);
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
-    if (opts->format == PA_SHEET_XLSX) {
-        struct xlsx_job job = {db, q, opts};
-        rc = pa_http_temp_file(write_report, &job, &data, &len, &err);
-    } else {
-        FILE *out = open_memstream(&data, &len);
-        rc = out ? pa_report_write(db, q, opts, NULL, out, &err)
-                 : pa_error_set(&err, PA_ENOMEM, "out of memory");
-        if (out && fclose(out) != 0 && rc == 0)
-            rc = pa_error_set(&err, PA_ENOMEM, "out of memory");
-    }
+    char *data;
+    size_t len;
+    struct report_job job = {db, q, opts};
+    int rc = pa_http_file_bytes(opts->format == PA_SHEET_XLSX, write_report, &job, &data, &len,
+                                &err);
     if (rc != 0) {
-        free(data);
         if (err.code == PA_EINVAL) /* a filter that is not one: a bad query parameter */
             pa_http_error(r, 400, "malformed", err.field, "%s", pa_error_text(&err, r->lang));
         else
