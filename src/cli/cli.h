@@ -139,6 +139,11 @@ int pa_cli_sheet_option(struct pa_cli_sheet *s, int opt, const char *arg);
 /* Checks the options against the format (XLSX needs -o FILE ...): 0, or
  * PA_EXIT_INPUT with the usage message printed when they do not go together. */
 int pa_cli_sheet_check(const struct pa_cli_sheet *s, enum pa_out_format format);
+/* The heading language of --headers (checked): by default Chinese in an XLSX,
+ * which is for people, English in a CSV, which programs read. */
+enum pa_lang pa_cli_headers(const char *headers, bool xlsx);
+/* The sheet writer's options for a checked CSV or XLSX format. */
+struct pa_sheet_options pa_cli_sheet_options(const struct pa_cli_sheet *s, enum pa_out_format format);
 /* Writes the report as CSV (to -o FILE or stdout) or XLSX; an exit code. */
 int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q,
                        enum pa_out_format format, const struct pa_cli_sheet *s);

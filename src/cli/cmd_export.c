@@ -49,10 +49,9 @@ int cmd_export(struct pa_cli *cli, int argc, char **argv)
     if ((!iati && pa_format_parse(format_name, &format, &err) != 0) ||
         (headers && pa_sheet_headers_parse(headers, &opts.headers, &err) != 0))
         return pa_cli_fail(&err);
-    if (headers == NULL) /* a spreadsheet is for people: Chinese; CSV for programs: English */
-        opts.headers = format == PA_FORMAT_XLSX ? PA_LANG_ZH : PA_LANG_EN;
+    opts.headers = pa_cli_headers(headers, format == PA_FORMAT_XLSX);
     if (format == PA_FORMAT_XLSX && output == NULL)
-        return pa_cli_usage("pairaid export: an XLSX file needs -o FILE");
+        return pa_cli_usage("XLSX needs -o FILE");
     struct pa_db *db;
     int rc = pa_cli_open(cli, PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)

@@ -37,19 +37,30 @@ int pa_cli_sheet_check(const struct pa_cli_sheet *s, enum pa_out_format format)
     return 0;
 }
 
+enum pa_lang pa_cli_headers(const char *headers, bool xlsx)
+{
+    if (headers == NULL) /* a spreadsheet is for people; a CSV for programs */
+        return xlsx ? PA_LANG_ZH : PA_LANG_EN;
+    return strcmp(headers, "zh") == 0 ? PA_LANG_ZH : PA_LANG_EN;
+}
+
+struct pa_sheet_options pa_cli_sheet_options(const struct pa_cli_sheet *s, enum pa_out_format format)
+{
+    PA_ASSERT(format == PA_OUT_CSV || format == PA_OUT_XLSX);
+    bool xlsx = format == PA_OUT_XLSX;
+    return (struct pa_sheet_options){
+        .format = xlsx ? PA_SHEET_XLSX : PA_SHEET_CSV,
+        .headers = pa_cli_headers(s->headers, xlsx),
+        .bom = s->bom,
+        .codes_beside = xlsx,
+    };
+}
+
 int pa_cli_sheet_write(struct pa_db *db, const struct pa_report_query *q, enum pa_out_format format,
                        const struct pa_cli_sheet *s)
 {
-    PA_ASSERT(format == PA_OUT_CSV || format == PA_OUT_XLSX);
     PA_ASSERT(format == PA_OUT_CSV || s->output != NULL);
-    struct pa_sheet_options opts = {
-        .format = format == PA_OUT_XLSX ? PA_SHEET_XLSX : PA_SHEET_CSV,
-        .headers = format == PA_OUT_XLSX ? PA_LANG_ZH : PA_LANG_EN,
-        .bom = s->bom,
-        .codes_beside = format == PA_OUT_XLSX,
-    };
-    if (s->headers)
-        opts.headers = strcmp(s->headers, "zh") == 0 ? PA_LANG_ZH : PA_LANG_EN;
+    struct pa_sheet_options opts = pa_cli_sheet_options(s, format);
     struct pa_error err;
     pa_error_clear(&err);
     int rc = pa_report_write(db, q, &opts, s->output, stdout, &err);

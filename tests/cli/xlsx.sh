@@ -84,7 +84,7 @@ case_bad_options() {
     local before
     before=$(db_fingerprint "$DEMO")
     expect_exit 2 "$PAIRAID" --db "$DEMO" export projects --format xlsx
-    expect_stderr_match 'XLSX file needs -o FILE'
+    expect_stderr_match 'XLSX needs -o FILE'
     expect_exit 2 "$PAIRAID" --db "$DEMO" export projects --format xls -o x.xls
     expect_stderr_match "unknown format 'xls'"
     expect_exit 2 "$PAIRAID" --db "$DEMO" export projects --headers fr -o x.csv
@@ -103,7 +103,7 @@ case_bad_options_zh() {
     expect_exit 2 "$PAIRAID" --db "$DEMO" --lang zh export projects --headers fr
     expect_stderr_match '未知表头语言“fr”'
     expect_exit 2 "$PAIRAID" --lang zh template projects --format xlsx
-    expect_stderr_match 'XLSX 文件须用 -o FILE'
+    expect_stderr_match 'XLSX 须用 -o FILE'
 }
 run_case "the errors in Chinese with --lang zh" case_bad_options_zh
 
@@ -133,6 +133,12 @@ case_template_bom_zh() {
     expect_exit 0 "$PAIRAID" --db "$DEMO" import projects p.csv
     expect_exit 2 "$PAIRAID" template nothing
     expect_stderr_match "unknown kind 'nothing'"
+    # options that do not go together, as for the reports
+    expect_exit 2 "$PAIRAID" template projects --format xlsx --bom -o t.xlsx
+    expect_stderr_match 'bom goes with --format csv'
+    expect_exit 2 "$PAIRAID" template projects --headers fr
+    expect_stderr_match "unknown headers 'fr'"
+    [[ -e t.xlsx ]] && fail "a template was written after a refusal"
 }
 run_case "a CSV template for Chinese Excel: BOM and Chinese headings, imports" case_template_bom_zh
 
