@@ -185,6 +185,11 @@ int pa_ini_parse(const char *text, const struct pa_ini_handler *h, void *ctx, in
 
 #define PA_CODE_MAX 64
 
+/* How a JSON string writes byte c, as jansson does: NULL when as it is (UTF-8
+ * included), else its escape in buf (`\"`, `\\`, `\n` ..., `\u001F` upper-case):
+ * the one rule of the event bytes (canon.c) and the HTTP writer (jsonw.c). */
+const char *pa_json_escape(unsigned char c, char buf[8]);
+
 /* A code is [A-Za-z0-9][A-Za-z0-9:._-]{0,63}. */
 int pa_code_check(const char *text, struct pa_error *err);
 

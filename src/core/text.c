@@ -188,3 +188,16 @@ int pa_credit_code_check(const char *text, struct pa_error *err)
                             expected);
     return 0;
 }
+
+const char *pa_json_escape(unsigned char c, char buf[8])
+{
+    static const char *const short_forms[] = {['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b",
+                                              ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
+                                              ['\t'] = "\\t"};
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return NULL;
+    if (short_forms[c])
+        return short_forms[c];
+    snprintf(buf, 8, "\\u%04X", c);
+    return buf;
+}

@@ -100,24 +100,13 @@ static void quoted(struct pa_json_writer *w, const char *s, size_t n)
     put(w, "\"", 1);
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        char buf[8];
+        const char *esc = pa_json_escape((unsigned char)s[i], buf);
+        if (esc == NULL)
             continue;
         put(w, s + start, i - start);
+        put(w, esc, strlen(esc));
         start = i + 1;
-        char seq[8];
-        switch (c) {
-        case '"': put(w, "\\\"", 2); break;
-        case '\\': put(w, "\\\\", 2); break;
-        case '\b': put(w, "\\b", 2); break;
-        case '\f': put(w, "\\f", 2); break;
-        case '\n': put(w, "\\n", 2); break;
-        case '\r': put(w, "\\r", 2); break;
-        case '\t': put(w, "\\t", 2); break;
-        default:
-            snprintf(seq, sizeof(seq), "\\u%04X", c);
-            put(w, seq, 6);
-        }
     }
     put(w, s + start, n - start);
     put(w, "\"", 1);

@@ -53,38 +53,13 @@ static void put_string(struct pa_canon *c, const char *s, size_t len)
     put(c, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        char buf[8];
+        const char *esc = pa_json_escape((unsigned char)s[i], buf);
+        if (esc == NULL)
             continue;
         put(c, s + run, i - run);
+        put(c, esc, strlen(esc));
         run = i + 1;
-        char esc[8];
-        switch (ch) {
-        case '"':
-            put(c, "\\\"", 2);
-            break;
-        case '\\':
-            put(c, "\\\\", 2);
-            break;
-        case '\b':
-            put(c, "\\b", 2);
-            break;
-        case '\f':
-            put(c, "\\f", 2);
-            break;
-        case '\n':
-            put(c, "\\n", 2);
-            break;
-        case '\r':
-            put(c, "\\r", 2);
-            break;
-        case '\t':
-            put(c, "\\t", 2);
-            break;
-        default:
-            snprintf(esc, sizeof(esc), "\\u%04X", ch);
-            put(c, esc, 6);
-        }
     }
     put(c, s + run, len - run);
     put(c, "\"", 1);
