@@ -83,6 +83,15 @@ int cmd_assess(struct pa_cli *cli, int argc, char **argv);
 /* A text file read whole (at most 1 MiB, no NUL byte); NULL, with the reason
  * printed, if it cannot be. */
 char *pa_cli_read_text(const char *path);
+/* Verifier keys (signers to trust), one per line, blank lines and # comments
+ * allowed, appended to keys[*n] up to max: from text (what names it in
+ * messages) or from the file at path. */
+int pa_cli_parse_keys(const char *text, const char *what, struct pa_verifier *keys, int max, int *n,
+                      struct pa_error *err);
+int pa_cli_read_keys(const char *path, struct pa_verifier *keys, int max, int *n,
+                     struct pa_error *err);
+/* Removes a database file and its -wal and -shm beside it. */
+void pa_cli_remove_database(const char *path);
 /* Prints `pairaid: FILE:LINE: column KEY: message` for a bad INI file; exit 2. */
 int pa_cli_file_error(const char *path, int line, const struct pa_error *err);
 

@@ -230,48 +230,12 @@ static int consistency(struct pa_db *db, const struct log_args *a, struct pa_err
     return print_json_line(pa_consistency_json(&c), err);
 }
 
-/* --trust FILE: verifier keys, one per line (blank lines and # comments allowed). */
-static int load_trust(const char *path, struct pa_verifier *keys, int max, int *n,
-                      struct pa_error *err)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return pa_error_set(err, errno == ENOENT ? PA_ENOTFOUND : PA_EIO, "cannot read '%s': %s",
-                            path, strerror(errno));
-    char line[512];
-    int rc = 0, lineno = 0;
-    *n = 0;
-    while (rc == 0 && fgets(line, sizeof(line), f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        if (*n == max)
-            rc = pa_error_set(err, PA_EINVAL, "%s: more than %d keys", path, max);
-        else if (pa_verifier_parse(line, &keys[*n], err) != 0)
-            rc = pa_error_set(err, PA_EINVAL, "%s:%d: not a verifier key", path, lineno);
-        else
-            (*n)++;
-    }
-    fclose(f);
-    return rc;
-}
-
-static void remove_database(const char *path)
-{
-    char side[4096];
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
-}
-
 static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
     struct pa_verifier trusted[32], bundled[32];
     int ntrusted = 0, nbundled = 0;
-    int rc = a->trust ? load_trust(a->trust, trusted, 32, &ntrusted, err) : 0;
+    /* --trust FILE: the signers' keys to trust */
+    int rc = a->trust ? pa_cli_read_keys(a->trust, trusted, 32, &ntrusted, err) : 0;
     if (rc == 0 && a->bundle)
         rc = pa_tlog_load_bundle(db, a->bundle, bundled, 32, &nbundled, err);
     if (rc == 0 && a->bundle && !a->trust) {
@@ -351,6 +315,6 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     }
     pa_db_free(db);
     if (rc != 0 && a.restore) /* a bundle that does not verify leaves nothing behind */
-        remove_database(a.restore);
+        pa_cli_remove_database(a.restore);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

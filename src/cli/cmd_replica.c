@@ -13,7 +13,6 @@
  * verify, 1 when the source cannot be read, 2 for bad usage; a pull that fails
  * changes nothing, and an init whose first pull fails leaves no database.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,42 +51,6 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct replica_args 
     a->nargs = argc - optind;
     a->args = argv + optind;
     return 0;
-}
-
-/* Verifier keys, one a line (blank lines and # comments allowed), appended to keys. */
-static int parse_keys(const char *text, const char *what, struct pa_verifier *keys, int *n,
-                      struct pa_error *err)
-{
-    int lineno = 0;
-    for (const char *p = text; *p;) {
-        size_t len = strcspn(p, "\r\n");
-        char line[512];
-        snprintf(line, sizeof(line), "%.*s", (int)(len < 511 ? len : 511), p);
-        p += len;
-        p += strspn(p, "\r\n");
-        lineno++;
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        if (*n == KEYS_MAX)
-            return pa_error_set(err, PA_EINVAL, "%s: more than %d keys", what, KEYS_MAX);
-        if (pa_verifier_parse(line, &keys[*n], err) != 0)
-            return pa_error_set(err, PA_EINVAL, "%s:%d: not a verifier key", what, lineno);
-        (*n)++;
-    }
-    return 0;
-}
-
-static int read_key_file(const char *path, struct pa_verifier *keys, int *n, struct pa_error *err)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return pa_error_set(err, errno == ENOENT ? PA_ENOTFOUND : PA_EIO, "cannot read '%s': %s",
-                            path, strerror(errno));
-    char text[16384];
-    size_t got = fread(text, 1, sizeof(text) - 1, f);
-    text[got] = '\0';
-    fclose(f);
-    return parse_keys(text, path, keys, n, err);
 }
 
 /* The password of --user: $PAIRAID_PASSWORD, else the first line of stdin. */
@@ -160,7 +123,7 @@ static int trusted_keys(const struct pa_cli *cli, const struct replica_args *a,
 {
     *n = 0;
     for (int i = 0; i < a->nkeyfiles; i++) {
-        int rc = read_key_file(a->keys[i], keys, n, err);
+        int rc = pa_cli_read_keys(a->keys[i], keys, KEYS_MAX, n, err);
         if (rc != 0)
             return rc;
     }
@@ -174,7 +137,7 @@ static int trusted_keys(const struct pa_cli *cli, const struct replica_args *a,
         pa_replica_source_close(&src);
     }
     if (rc == 0)
-        rc = parse_keys(text, a->args[1], keys, n, err);
+        rc = pa_cli_parse_keys(text, a->args[1], keys, KEYS_MAX, n, err);
     free(text);
     if (rc == 0 && *n == 0)
         return pa_error_set(err, PA_EINVAL, "the source names no signing key: give --key FILE");
@@ -188,16 +151,6 @@ static int trusted_keys(const struct pa_cli *cli, const struct replica_args *a,
         printf("  %s\n", line);
     }
     return rc;
-}
-
-static void remove_database(const char *path)
-{
-    char side[4096];
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
 }
 
 static int init(struct pa_cli *cli, const struct replica_args *a, struct pa_error *err)
@@ -222,7 +175,7 @@ static int init(struct pa_cli *cli, const struct replica_args *a, struct pa_erro
         rc = pull(cli, db, err);
     pa_db_free(db);
     if (rc != 0) /* the first pull failed: nothing is left behind */
-        remove_database(cli->db_path);
+        pa_cli_remove_database(cli->db_path);
     return rc;
 }
 
