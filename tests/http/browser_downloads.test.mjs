@@ -193,6 +193,22 @@ print(json.dumps({"headings": [c.value for c in ws[1]], "rows": ws.max_row, "fre
     checkProblems();
     await context.close();
   }],
+  ['on a phone (390 px): the download and template buttons stay on screen', async (browser, base) => {
+    const { context, page } = await newPage(browser, base, 'donghai.office', { width: 390, height: 844 });
+    await signIn(page, base, 'donghai.office');
+    for (const [hash, testid, name] of [['#/import', 'import-templates', 'phone-import'],
+                                        ['#/budget/county', 'budget-download-xlsx', 'phone-budget']]) {
+      await page.goto(base + '/app/' + hash);
+      await visible(page, testid);
+      const box = await byTestid(page, testid).boundingBox();
+      check(box && box.x >= 0 && box.x + box.width <= 391, name + ': ' + testid + ' within the screen: ' + JSON.stringify(box));
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(wide <= 391, name + ': the page is ' + wide + 'px wide');
+      await page.screenshot({ path: artefact(name + '.png') });
+    }
+    checkProblems();
+    await context.close();
+  }],
 ];
 
 run('browser-downloads', steps);
