@@ -495,8 +495,13 @@ class World:
                 d2 = later(rng, d, "%d-02-28" % (year + 1))
                 moves.append((d2, 1, ["%s-L%d" % (code, i), d2, pool, acc, fmt_h(b), pc, "下达",
                                       "posted", "", "", "allocation"]))
+                spent = 0
                 for j in range(rng.randint(0, 2)):
-                    c = rng.randint(1, max(1, b // 3))
+                    # never pay out more than the allocation: b may be a single fen
+                    c = min(rng.randint(1, max(1, b // 3)), b - spent)
+                    if c == 0:
+                        break
+                    spent += c
                     d3 = rng.choice([later(rng, d2, "%d-02-28" % (year + 1)),
                                      later(rng, d2, "%d-%s" % (year, rng.choice(self.deadlines)))])
                     purpose = "vehicles" if rng.random() < 0.15 else "works"
