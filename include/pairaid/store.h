@@ -139,6 +139,14 @@ int pa_db_extension_attach(struct pa_db *db, const struct pa_db_extension *ext, 
  * later in the same transaction sees it (a replica's digest of its tables). */
 int pa_db_flush(struct pa_db *db, struct pa_error *err);
 
+/* For a bulk write (a large import, a replay): drops the table's indexes that
+ * only speed up reads (not those of its PRIMARY KEY or UNIQUE constraints, so
+ * every check of a write stays exactly as it was) for the rest of this
+ * transaction, and builds them again just before it commits, once, by sorting,
+ * instead of updating them row by row.  A rollback brings them back as they
+ * were.  Reads inside the transaction that would use them get slower. */
+int pa_db_defer_indexes(struct pa_db *db, const char *table, struct pa_error *err);
+
 /* The number of migrations applied (PRAGMA user_version). */
 int pa_db_schema_version(struct pa_db *db);
 

@@ -59,6 +59,10 @@ struct pa_event_module {
      * NULL), so replay can skip the JSON tree for them; ends with NULL.
      * NULL: none. */
     const char *const *flat_types;
+    /* Tables a replay fills with a row for most events (transfers): it builds
+     * their reader indexes once at the end (pa_db_defer_indexes).  Not a table
+     * whose index the module's apply reads by.  NULL: none. */
+    const char *const *bulk_tables;
 };
 
 /* Registers a module's event types for the whole process.  Registering the same

@@ -791,6 +791,21 @@ static int decode(const void *data, size_t len, const struct pa_import_options *
     return from_gb18030(data, len, converted, converted_len, report, err);
 }
 
+/* An import that adds more rows than half the log holds builds its table's
+ * reader indexes once at the end rather than row by row: updating them costs
+ * about three times what sorting everything once does (bench/RESULTS.md, "an
+ * account's transfers").  The log's size stands for the table's (it is
+ * larger), 64 bytes for a row (a transfer's line is longer). */
+static int defer_indexes_if_bulk(struct pa_db *db, const struct pa_kind *kind, size_t len,
+                                 struct pa_error *err)
+{
+    int64_t logged;
+    int rc = pa_tlog_size(db, &logged, err);
+    if (rc == 0 && kind->table && (int64_t)(len / 64) > logged / 2)
+        rc = pa_db_defer_indexes(db, kind->table, err);
+    return rc;
+}
+
 int pa_import(struct pa_db *db, const char *kind_name, const void *data, size_t len,
               const struct pa_import_options *opts, struct pa_import_report *report,
               struct pa_error *err)
@@ -808,6 +823,8 @@ int pa_import(struct pa_db *db, const char *kind_name, const void *data, size_t 
     if (rc != 0)
         return rc;
     rc = pa_db_begin(db, err);
+    if (rc == 0)
+        rc = defer_indexes_if_bulk(db, kind, len, err);
     if (rc == 0)
         rc = import_in_transaction(db, kind, converted ? converted : data,
                                    converted ? converted_len : len, opts, NULL, report, err);

@@ -133,10 +133,14 @@ static const char *const ledger_tables[] = {"transfers", "accounts", NULL};
 static const char *const ledger_flat_types[] = {"transfer.create", "transfer.post",
                                                 "transfer.void", NULL};
 
+/* the ledger's writes read transfers by id only, never by account */
+static const char *const ledger_bulk_tables[] = {"transfers", NULL};
+
 static const struct pa_event_module ledger_module = {.name = "ledger",
                                                      .types = ledger_events,
                                                      .tables = ledger_tables,
-                                                     .flat_types = ledger_flat_types};
+                                                     .flat_types = ledger_flat_types,
+                                                     .bulk_tables = ledger_bulk_tables};
 
 void pa_ledger_init(void)
 {

@@ -324,44 +324,44 @@ int pa_ledger_statement(struct pa_db *db, const char *account,
 /* ---- budget execution ------------------------------------------------------------ */
 
 /* Money a project account gave back to a fund (结余资金收回): neither
- * allocated to the project nor paid by it. */
-#define RETURNED                                                                                   \
-    "(SELECT t.from_account AS account, sum(t.amount) AS amount FROM transfers t "                 \
-    "WHERE t.kind IN ('posted', 'post') AND t.to_account IN (SELECT code FROM accounts "           \
-    "WHERE kind IN ('source', 'pool')) AND t.from_account IN (SELECT code FROM accounts "          \
-    "WHERE kind = 'project') GROUP BY t.from_account)"
+ * allocated to the project nor paid by it.  One account's transfers, read
+ * through transfers_by_from, so a project's page does not read the ledger. */
+#define RETURNED_BY(account)                                                                       \
+    "(SELECT coalesce(sum(t.amount), 0) FROM transfers t JOIN accounts f ON f.code = "             \
+    "t.to_account AND f.kind IN ('source', 'pool') WHERE t.from_account = " account                \
+    " AND t.kind IN ('posted', 'post'))"
 
-/* Requests still open and past their expiry date (:today), per account that
- * would pay them. */
-#define EXPIRED                                                                                    \
-    "(SELECT from_account AS account, sum(amount) AS amount FROM transfers "                       \
-    "WHERE kind = 'pending' AND resolved_by IS NULL AND expires < :today "                         \
-    "GROUP BY from_account)"
+/* Each project account with what it gave back and its requests still open
+ * and past their expiry date (:today). */
+#define PROJECT_ACCOUNTS                                                                           \
+    "(SELECT a.code, a.project, a.credits_posted, a.debits_posted, a.debits_pending, "             \
+    RETURNED_BY("a.code") " AS returned, (SELECT coalesce(sum(t.amount), 0) FROM transfers t "     \
+    "WHERE t.from_account = a.code AND t.kind = 'pending' AND t.resolved_by IS NULL AND "          \
+    "t.expires < :today) AS expired FROM accounts a WHERE a.kind = 'project')"
 
 /* One row per project: its budget (the assistance money) and what its project
  * accounts received (allocated), reserved for payments waiting for approval
  * (committed, and of it what expired) and paid, both net of what they gave
- * back; and its total investment, kept apart from the budget. */
-#define PER_PROJECT                                                                                \
+ * back; and its total investment, kept apart from the budget.  WHERE names the
+ * projects (a condition on p). */
+#define PER_PROJECT(where)                                                                         \
     "SELECT p.code, p.name, p.pairing, p.region, p.kind, p.domain, p.budget, "                     \
-    "coalesce(sum(a.credits_posted - coalesce(r.amount, 0)), 0) AS allocated, "                    \
+    "coalesce(sum(a.credits_posted - a.returned), 0) AS allocated, "                               \
     "coalesce(sum(a.debits_pending), 0) AS committed, "                                            \
-    "coalesce(sum(a.debits_posted - coalesce(r.amount, 0)), 0) AS paid, "                          \
-    "coalesce(sum(e.amount), 0) AS expired, coalesce(p.investment, 0) AS investment, "             \
+    "coalesce(sum(a.debits_posted - a.returned), 0) AS paid, "                                     \
+    "coalesce(sum(a.expired), 0) AS expired, coalesce(p.investment, 0) AS investment, "            \
     "(SELECT donor FROM pairings WHERE code = p.pairing) AS donor FROM projects p "                \
-    "LEFT JOIN accounts a ON a.project = p.code AND a.kind = 'project' "                           \
-    "LEFT JOIN " RETURNED " r ON r.account = a.code "                                              \
-    "LEFT JOIN " EXPIRED " e ON e.account = a.code "                                               \
-    "WHERE pa_sees_project(p.pairing, p.public) GROUP BY p.code"
+    "LEFT JOIN " PROJECT_ACCOUNTS " a ON a.project = p.code "                                      \
+    "WHERE pa_sees_project(p.pairing, p.public) AND " where " GROUP BY p.code"
 
 #define GROUPED(key, name)                                                                         \
     "SELECT " key ", " name ", count(*), sum(budget), sum(allocated), sum(committed), sum(paid), " \
-    "sum(expired), sum(investment) FROM (" PER_PROJECT ") x GROUP BY 1 ORDER BY 1"
+    "sum(expired), sum(investment) FROM (" PER_PROJECT("1") ") x GROUP BY 1 ORDER BY 1"
 
 static const char *const budget_sql[] = {
     [PA_BUDGET_PROJECT] =
         "SELECT code, name, 1, budget, allocated, committed, paid, expired, investment FROM ("
-        PER_PROJECT ") x ORDER BY code",
+        PER_PROJECT("1") ") x ORDER BY code",
     [PA_BUDGET_PAIRING] = GROUPED("pairing", "(SELECT name FROM pairings WHERE code = pairing)"),
     [PA_BUDGET_COUNTY] = GROUPED("region", "(SELECT name FROM regions WHERE code = region)"),
     [PA_BUDGET_KIND] = GROUPED("kind", "NULL"),
@@ -457,7 +457,7 @@ int pa_ledger_budget_of(struct pa_db *db, const char *project,
 {
     static const char sql[] =
         "SELECT code, name, 1, budget, allocated, committed, paid, expired, investment FROM ("
-        PER_PROJECT ") x WHERE code = :code"; /* named: :today comes first in the text */
+        PER_PROJECT("p.code = :code") ") x"; /* named: :today comes first in the text */
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, 0, err);
     if (rc == 0)
@@ -487,12 +487,10 @@ int pa_funds_summary_load(struct pa_db *db, struct pa_funds_summary *s, struct p
         "'source'), 0), "
         "coalesce((SELECT sum(credits_posted - debits_posted) FROM accounts WHERE kind = 'pool'), "
         "0), "
-        "coalesce((SELECT sum(a.credits_posted - coalesce(r.amount, 0)) FROM accounts a LEFT JOIN "
-        RETURNED " r ON r.account = a.code WHERE a.kind = 'project' AND pa_sees_account(a.code)), "
-        "0), "
-        "coalesce((SELECT sum(a.debits_posted - coalesce(r.amount, 0)) FROM accounts a LEFT JOIN "
-        RETURNED " r ON r.account = a.code WHERE a.kind = 'project' AND pa_sees_account(a.code)), "
-        "0), "
+        "coalesce((SELECT sum(a.credits_posted - " RETURNED_BY("a.code") ") FROM accounts a "
+        "WHERE a.kind = 'project' AND pa_sees_account(a.code)), 0), "
+        "coalesce((SELECT sum(a.debits_posted - " RETURNED_BY("a.code") ") FROM accounts a "
+        "WHERE a.kind = 'project' AND pa_sees_account(a.code)), 0), "
         "coalesce((SELECT sum(debits_pending) FROM accounts WHERE pa_sees_account(code)), 0), "
         /* counted from the account that would pay, like debits_pending above */
         "coalesce((SELECT sum(amount) FROM transfers WHERE kind = 'pending' AND resolved_by IS "

@@ -18,7 +18,7 @@
  * metrics, the kinds' generated SQL).  A server connection meets all of them in
  * time, so the cache holds every one with room to grow. */
 #define STMT_CACHE_MAX  512
-#define EXTENSIONS_MAX  4
+#define EXTENSIONS_MAX  8
 #define BUSY_TIMEOUT_MS 5000
 
 extern const struct pa_blob pa_migrations[];
@@ -162,6 +162,116 @@ int pa_db_commit(struct pa_db *db, struct pa_error *err)
     int rc = pa_db_run(db, sql, err);
     if (rc != 0)
         forget_transaction(db);
+    return rc;
+}
+
+/* ---- reader indexes deferred to the end of a bulk write --------------------------- */
+
+/* The CREATE INDEX statements of the indexes a transaction dropped, to be run
+ * again just before it commits. */
+struct deferred_indexes {
+    struct deferred_index {
+        char *name, *sql;
+    } *index;
+    int n, cap;
+};
+
+static void deferred_forget(struct deferred_indexes *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        sqlite3_free(d->index[i].name);
+        sqlite3_free(d->index[i].sql);
+    }
+    d->n = 0;
+}
+
+static int deferred_recreate(struct pa_db *db, void *state, struct pa_error *err)
+{
+    struct deferred_indexes *d = state;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < d->n; i++)
+        rc = pa_db_exec(db, d->index[i].sql, err);
+    if (rc == 0)
+        deferred_forget(d);
+    return rc;
+}
+
+static void deferred_after_rollback(struct pa_db *db, void *state)
+{
+    (void)db; /* the rollback brought the indexes back */
+    deferred_forget(state);
+}
+
+static void deferred_free(void *state)
+{
+    struct deferred_indexes *d = state;
+    deferred_forget(d);
+    free(d->index);
+    free(d);
+}
+
+static const struct pa_db_extension deferred_extension = {
+    deferred_recreate,
+    deferred_after_rollback,
+    deferred_free,
+};
+
+static int deferred_state(struct pa_db *db, struct deferred_indexes **out, struct pa_error *err)
+{
+    *out = pa_db_extension_state(db, &deferred_extension);
+    if (*out)
+        return 0;
+    struct deferred_indexes *d = calloc(1, sizeof(*d));
+    if (d == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    int rc = pa_db_extension_attach(db, &deferred_extension, d, err);
+    if (rc == 0)
+        *out = d;
+    return rc;
+}
+
+static int deferred_keep(struct deferred_indexes *d, sqlite3_stmt *row, struct pa_error *err)
+{
+    if (d->n == d->cap) {
+        int cap = d->cap ? 2 * d->cap : 4;
+        struct deferred_index *bigger = realloc(d->index, (size_t)cap * sizeof(*bigger));
+        if (bigger == NULL)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        d->index = bigger;
+        d->cap = cap;
+    }
+    struct deferred_index *x = &d->index[d->n];
+    x->name = sqlite3_mprintf("%s", sqlite3_column_text(row, 0));
+    x->sql = sqlite3_mprintf("%s", sqlite3_column_text(row, 1));
+    d->n++; /* counted even half made: deferred_forget frees what is there */
+    return x->name && x->sql ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
+}
+
+int pa_db_defer_indexes(struct pa_db *db, const char *table, struct pa_error *err)
+{
+    PA_ASSERT(pa_db_in_transaction(db));
+    /* sql is NULL for the indexes SQLite makes for PRIMARY KEY and UNIQUE */
+    static const char sql[] = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                              "tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'";
+    struct deferred_indexes *d;
+    sqlite3_stmt *stmt;
+    int rc = deferred_state(db, &d, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    int first = d->n, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = deferred_keep(d, stmt, err);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the schema");
+    sqlite3_reset(stmt);
+    for (int i = first; rc == 0 && i < d->n; i++) {
+        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", d->index[i].name);
+        rc = drop ? pa_db_exec(db, drop, err) : pa_error_set(err, PA_ENOMEM, "out of memory");
+        sqlite3_free(drop);
+    }
     return rc;
 }
 

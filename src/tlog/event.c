@@ -295,6 +295,17 @@ static int read_event(struct pa_flat_reader *r, const void *entry, size_t len, s
     return pa_tlog_decode(entry, len, ev, err);
 }
 
+/* A replay writes most of its tables from nothing: their reader indexes are
+ * built once, at the end. */
+static int defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
+{
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < nmodules; i++)
+        for (const char *const *t = modules[i]->bulk_tables; rc == 0 && t && *t; t++)
+            rc = pa_db_defer_indexes(db, *t, err);
+    return rc;
+}
+
 /* The one replay loop: every event of src's log, in order, checked and
  * applied to dst (src itself for a rebuild, a fresh database for verify).  An
  * event that cannot be applied is the log's fault (PA_ETAMPER); a database
@@ -302,13 +313,16 @@ static int read_event(struct pa_flat_reader *r, const void *entry, size_t len, s
 int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
 {
     PA_ASSERT(src != NULL && dst != NULL && pa_db_in_transaction(dst));
+    int rc = defer_bulk_indexes(dst, err);
+    if (rc != 0)
+        return rc;
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(src), "SELECT seq, entry FROM events ORDER BY seq", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(src, err, "reading the event log");
     struct pa_flat_reader reader;
     pa_flat_reader_init(&reader);
-    int rc = 0, step;
+    int step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct pa_event ev;
         struct pa_error why;
