@@ -310,6 +310,10 @@ int pa_tlog_load_bundle(struct pa_db *db, const char *dir, struct pa_verifier *k
  * table. */
 int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err);
 const char *pa_tlog__table(int i);
+/* For a write that fills the projection with many events (a replay, a bundle,
+ * a replica's first pull): the modules' bulk tables build their reader indexes
+ * once, before COMMIT (pa_db_defer_indexes). */
+int pa_tlog__defer_bulk_indexes(struct pa_db *db, struct pa_error *err);
 /* Appends an event already in canonical bytes (ev decoded from them; its seq is set). */
 int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, struct pa_event *ev,
                             struct pa_error *err);

@@ -295,9 +295,7 @@ static int read_event(struct pa_flat_reader *r, const void *entry, size_t len, s
     return pa_tlog_decode(entry, len, ev, err);
 }
 
-/* A replay writes most of its tables from nothing: their reader indexes are
- * built once, at the end. */
-static int defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
+int pa_tlog__defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
 {
     int rc = 0;
     for (int i = 0; rc == 0 && i < nmodules; i++)
@@ -313,7 +311,7 @@ static int defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
 int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
 {
     PA_ASSERT(src != NULL && dst != NULL && pa_db_in_transaction(dst));
-    int rc = defer_bulk_indexes(dst, err);
+    int rc = pa_tlog__defer_bulk_indexes(dst, err); /* it writes from nothing */
     if (rc != 0)
         return rc;
     sqlite3_stmt *stmt;

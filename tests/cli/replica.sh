@@ -97,6 +97,11 @@ case_init_from_server() {
         <("$PAIRAID" --db "$REPLICA" balance --format csv)
     expect_same_file <("$PAIRAID" --db "$SOURCE" export projects) \
         <("$PAIRAID" --db "$REPLICA" export projects)
+    # the first pull built the transfers' account indexes once, at its end: they are there
+    local indexes="from sqlite_schema where type = 'index' and tbl_name = 'transfers' and sql is not null"
+    [ "$(sqlite3 "$REPLICA" "select count(*) $indexes")" = 2 ] || fail "the replica has no account indexes"
+    expect_same_file <(sqlite3 "$SOURCE" "select sql $indexes order by name") \
+        <(sqlite3 "$REPLICA" "select sql $indexes order by name")
 }
 run_case "init from a served demo copies and verifies the books" case_init_from_server
 
