@@ -1196,6 +1196,8 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
      "该数据库已有 %lld 条事件"},
     {"the database cannot be opened for reading",
      "无法以只读方式打开数据库"},
+    {"the database named by --db is a PostgreSQL one, and this pairaid keeps its books in SQLite files only: the PostgreSQL backend is planned, not built (docs/scale-out.md)",
+     "--db 指向的是 PostgreSQL 数据库，而本版 pairaid 只把账簿存放在 SQLite 文件中：PostgreSQL 后端尚在规划，未实现（见 docs/scale-out.md）"},
     {"the demo's %s is unreadable",
      "内置演示数据 %s 无法读取"},
     {"the digest answer is not {size, digest, tables}",

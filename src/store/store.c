@@ -676,6 +676,12 @@ int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_e
 {
     PA_ASSERT(out != NULL && path != NULL);
     *out = NULL;
+    /* Never echoed: such a URI may carry a password. */
+    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+        return pa_error_set(err, PA_EINVAL,
+                            "the database named by --db is a PostgreSQL one, and this pairaid keeps its "
+                            "books in SQLite files only: the PostgreSQL backend is planned, not built "
+                            "(docs/scale-out.md)");
     struct stat st;
     bool memory = strcmp(path, ":memory:") == 0;
     if (!memory && !(flags & PA_DB_CREATE) && stat(path, &st) != 0)
