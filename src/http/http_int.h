@@ -195,6 +195,8 @@ bool pa_jw_stringn(struct pa_json_writer *w, const char *s, size_t n);
 void pa_jw_int(struct pa_json_writer *w, int64_t v);
 void pa_jw_null(struct pa_json_writer *w);
 void pa_jw_money(struct pa_json_writer *w, int64_t fen); /* as pa_http_money */
+/* A small value built with jansson, inside a large answer: dumped as pa_http_json would. */
+void pa_jw_json(struct pa_json_writer *w, const json_t *value);
 void pa_jw_free(struct pa_json_writer *w);
 /* Answers with what w holds (taking its buffer), or 503 if it failed. */
 void pa_http_json_writer(struct pa_http_request *r, unsigned status, struct pa_json_writer *w);

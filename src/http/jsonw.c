@@ -195,6 +195,18 @@ void pa_jw_money(struct pa_json_writer *w, int64_t fen)
     pa_jw_string(w, buf);
 }
 
+void pa_jw_json(struct pa_json_writer *w, const json_t *value)
+{
+    char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (text == NULL) {
+        w->failed = true;
+        return;
+    }
+    separate(w);
+    put(w, text, strlen(text));
+    free(text);
+}
+
 void pa_jw_free(struct pa_json_writer *w)
 {
     free(w->buf);

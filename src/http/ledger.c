@@ -77,17 +77,38 @@ static json_t *find_account(json_t *accounts, const char *code)
     return NULL;
 }
 
+/* "key": value, or "key": null. */
+static void string_field(struct pa_json_writer *w, const char *key, const char *value)
+{
+    pa_jw_key(w, key);
+    pa_jw_string(w, value);
+}
+
+/* One line of a statement, written as it is read (jsonw.c): a pool's statement
+ * has a line for every transfer it ever took part in. */
 static int statement_line(const struct pa_statement_line *l, void *ctx)
 {
-    json_t *lines = ctx;
-    json_t *line =
-        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id,
-                  "date", l->date, "kind", l->kind, "counterparty", l->counterparty, "project",
-                  l->project, "memo", l->memo, "comment", l->comment, "debit",
-                  pa_http_money(l->debit_fen), "credit",
-                  pa_http_money(l->credit_fen), "pending", pa_http_money(l->pending_fen), "balance",
-                  pa_http_money(l->balance_fen), "seq", (json_int_t)l->seq);
-    return line == NULL || json_array_append_new(lines, line) != 0;
+    struct pa_json_writer *w = ctx;
+    pa_jw_object(w);
+    string_field(w, "id", l->id);
+    string_field(w, "date", l->date);
+    string_field(w, "kind", l->kind);
+    string_field(w, "counterparty", l->counterparty);
+    string_field(w, "project", l->project);
+    string_field(w, "memo", l->memo);
+    string_field(w, "comment", l->comment);
+    pa_jw_key(w, "debit");
+    pa_jw_money(w, l->debit_fen);
+    pa_jw_key(w, "credit");
+    pa_jw_money(w, l->credit_fen);
+    pa_jw_key(w, "pending");
+    pa_jw_money(w, l->pending_fen);
+    pa_jw_key(w, "balance");
+    pa_jw_money(w, l->balance_fen);
+    pa_jw_key(w, "seq");
+    pa_jw_int(w, l->seq);
+    pa_jw_end_object(w);
+    return w->failed;
 }
 
 void pa_h_statement(struct pa_http_request *r)
@@ -99,7 +120,7 @@ void pa_h_statement(struct pa_http_request *r)
         return;
     struct pa_error err;
     pa_error_clear(&err);
-    json_t *accounts = NULL, *lines = json_array(), *account = NULL;
+    json_t *accounts = NULL, *account = NULL;
     int rc = pa_account_list(db, NULL, NULL, &accounts, &err);
     if (rc == 0)
         account = find_account(accounts, r->params[0]);
@@ -108,19 +129,29 @@ void pa_h_statement(struct pa_http_request *r)
     if (rc == 0 && file) { /* 账户明细账 as a file, of an account the reader reads */
         struct pa_report_query q = {.kind = PA_REPORT_STATEMENT, .account = r->params[0]};
         pa_http_report(r, db, &q, &opts);
-        json_decref(lines);
         json_decref(accounts);
         return;
     }
-    if (rc == 0)
-        rc = pa_ledger_statement(db, r->params[0], statement_line, lines, &err);
-    if (rc != 0) {
-        pa_http_fail(r, &err);
-        json_decref(lines);
-    } else {
-        pa_http_json(r, 200, json_pack("{s:O, s:o}", "account", account, "lines", lines));
+    struct pa_json_writer w = {0};
+    if (rc == 0) {
+        pa_jw_object(&w);
+        pa_jw_key(&w, "account");
+        pa_jw_json(&w, account);
+        pa_jw_key(&w, "lines");
+        pa_jw_array(&w);
+        rc = pa_ledger_statement(db, r->params[0], statement_line, &w, &err);
     }
+    if (rc != 0 && w.failed)
+        pa_error_set(&err, PA_ENOMEM, "out of memory");
     json_decref(accounts);
+    if (rc != 0) {
+        pa_jw_free(&w);
+        pa_http_fail(r, &err);
+        return;
+    }
+    pa_jw_end_array(&w);
+    pa_jw_end_object(&w);
+    pa_http_json_writer(r, 200, &w);
 }
 
 /* One row of GET /balances, written as it is read (jsonw.c): the list of every

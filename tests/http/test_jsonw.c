@@ -249,6 +249,31 @@ static void random_strings_as_jansson_writes_them(void **state)
     }
 }
 
+/* A value jansson built (a statement's account), inside a streamed answer, in
+ * every position: first and later in an object and an array. */
+static void jansson_values_inside(void **state)
+{
+    (void)state;
+    json_t *account = json_pack("{s:s, s:n, s:b, s:[i, s]}", "code", "POOL-WX-LYG", "project",
+                                "closed", 0, "list", 1, "二");
+    struct pa_json_writer w = {0};
+    pa_jw_object(&w);
+    pa_jw_key(&w, "account");
+    pa_jw_json(&w, account);
+    pa_jw_key(&w, "lines");
+    pa_jw_array(&w);
+    pa_jw_json(&w, account);
+    pa_jw_int(&w, 7);
+    pa_jw_json(&w, json_object_get(account, "list"));
+    pa_jw_end_array(&w);
+    pa_jw_key(&w, "null");
+    pa_jw_json(&w, json_null());
+    pa_jw_end_object(&w);
+    same(&w, json_pack("{s:O, s:[O, i, O], s:n}", "account", account, "lines", account, 7,
+                       json_object_get(account, "list"), "null"));
+    json_decref(account);
+}
+
 /* Random bytes: the writer takes exactly the strings json_stringn takes. */
 static void not_utf8_is_refused_as_jansson_refuses_it(void **state)
 {
@@ -281,6 +306,7 @@ int main(void)
         cmocka_unit_test(demo_balances_as_jansson_wrote_them),
         cmocka_unit_test(demo_log_entries_as_jansson_wrote_them),
         cmocka_unit_test(random_strings_as_jansson_writes_them),
+        cmocka_unit_test(jansson_values_inside),
         cmocka_unit_test(not_utf8_is_refused_as_jansson_refuses_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
