@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pg_cluster.sh - scripts/pg-cluster, the throwaway PostgreSQL cluster of the tests and benchmarks
 # (issue 15): `start DIR` prints a postgresql:// URI that answers SELECT 1, on 127.0.0.1 only, with
-# fsync on, run by a user who is not root; a wrong password is refused; it refuses a directory
+# fsync on, C collation, run by a user who is not root; a wrong password is refused; it refuses a directory
 # already in use; `stop DIR` refuses a directory it did not make, and otherwise leaves neither the
 # server nor DIR behind.  Without PostgreSQL's programs it fails and says to run scripts/setup.
 # A few seconds: one initdb.
@@ -15,6 +15,7 @@ PG_CLUSTER=$PA_SOURCE_DIR/scripts/pg-cluster
 # directory (mktemp makes it 0700): search only, not listing.
 chmod 711 "$TMP"
 DIR=$TMP/pg
+PSQL=${PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
 stop_cluster() {
     [[ -f $DIR/pairaid-pg-cluster ]] && "$PG_CLUSTER" stop "$DIR" >/dev/null 2>&1
     [[ -n ${PA_KEEP_TMP:-} ]] || rm -rf "$TMP"
@@ -22,10 +23,12 @@ stop_cluster() {
 trap stop_cluster EXIT
 
 case_installed() {
-    local bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin} p
-    for p in "$bindir/initdb" "$bindir/pg_ctl" "$bindir/postgres" "$(command -v psql)" "$(command -v pgbench)"; do
-        [[ -x $p ]] || fail "PostgreSQL is not installed ($p missing): run scripts/setup (Debian postgresql-15)"
+    local bindir=${PSQL%/psql} p missing=()
+    for p in initdb pg_ctl postgres psql pgbench; do
+        [[ -x $bindir/$p ]] || missing+=("$bindir/$p")
     done
+    ((${#missing[@]} == 0)) ||
+        fail "PostgreSQL is not installed (no ${missing[*]}): run scripts/setup (Debian postgresql-15)"
 }
 
 URI=""
@@ -38,16 +41,17 @@ case_start() {
         { fail "not a loopback URI: '$URI'"; return; }
     PORT=${BASH_REMATCH[1]}
     PID=$(head -n 1 "$DIR/data/postmaster.pid")
-    expect_eq "SELECT 1 over the URI" 1 "$(psql "$URI" -XAtc 'SELECT 1' 2>&1)"
+    expect_eq "SELECT 1 over the URI" 1 "$("$PSQL" "$URI" -XAtc 'SELECT 1' 2>&1)"
     expect_eq "SELECT 1 over the socket in DIR" 1 \
-        "$(psql -X -h "$DIR" -p "$PORT" -U pairaid -d pairaid -Atc 'SELECT 1' 2>&1)"
+        "$("$PSQL" -X -h "$DIR" -p "$PORT" -U pairaid -d pairaid -Atc 'SELECT 1' 2>&1)"
 }
 
 case_settings() {
     [[ -n $PID ]] || { fail "no cluster"; return; }
-    expect_eq "fsync" on "$(psql "$URI" -XAtc 'SHOW fsync')"
-    expect_eq "synchronous_commit" on "$(psql "$URI" -XAtc 'SHOW synchronous_commit')"
-    expect_eq "listen_addresses" 127.0.0.1 "$(psql "$URI" -XAtc 'SHOW listen_addresses')"
+    expect_eq "fsync" on "$("$PSQL" "$URI" -XAtc 'SHOW fsync')"
+    expect_eq "synchronous_commit" on "$("$PSQL" "$URI" -XAtc 'SHOW synchronous_commit')"
+    expect_eq "listen_addresses" 127.0.0.1 "$("$PSQL" "$URI" -XAtc 'SHOW listen_addresses')"
+    expect_eq "collation (bytewise, as SQLite)" C "$("$PSQL" "$URI" -XAtc 'SHOW lc_collate')"
     local addrs
     addrs=$(ss -Hltnp | grep "pid=$PID," | awk '{ print $4 }' | sort -u | tr '\n' ' ')
     expect_eq "the postmaster's listening sockets" "127.0.0.1:$PORT " "$addrs"
@@ -60,14 +64,14 @@ case_settings() {
 
 case_wrong_password() {
     [[ -n $PORT ]] || { fail "no cluster"; return; }
-    expect_exit 2 psql "postgresql://pairaid:wrong@127.0.0.1:$PORT/pairaid" -XAtc 'SELECT 1'
+    expect_exit 2 "$PSQL" "postgresql://pairaid:wrong@127.0.0.1:$PORT/pairaid" -XAtc 'SELECT 1'
     expect_stderr_match 'password authentication failed for user "pairaid"'
 }
 
 case_start_twice() {
     expect_exit 2 "$PG_CLUSTER" start "$DIR"
     expect_stderr_line "pg-cluster: '$DIR' exists and is not an empty directory"
-    expect_eq "the cluster still answers" 1 "$(psql "$URI" -XAtc 'SELECT 1' 2>&1)"
+    expect_eq "the cluster still answers" 1 "$("$PSQL" "$URI" -XAtc 'SELECT 1' 2>&1)"
 }
 
 case_stop_foreign() {
@@ -92,7 +96,7 @@ case_wrong_use() {
 run_case "PostgreSQL's programs are installed" case_installed
 ((FAILED == 0)) || finish
 run_case "start: a loopback URI that answers SELECT 1" case_start
-run_case "fsync on, 127.0.0.1 only, not root, private socket" case_settings
+run_case "fsync on, 127.0.0.1 only, C collation, not root, private socket" case_settings
 run_case "a wrong password is refused" case_wrong_password
 run_case "start refuses a directory in use" case_start_twice
 run_case "stop refuses a directory it did not make" case_stop_foreign
