@@ -2,7 +2,8 @@
 -- pairaid's (src/store/migrations/002_ledger.sql, 001_schema.sql, 003_merkle.sql) and plpgsql
 -- functions that record transfers with pairaid's checks and append each to an event log.
 --
--- Logs: log 0 is "one global log"; logs 1..8 are one log per city-level pairing.  Each log has
+-- Logs: log 0 is "one global log"; logs 1..8 are one log per city-level pairing of 8, and logs
+-- 1..64 one per pairing of a province where every client writes for a pairing of its own.  Each log has
 -- ONE row in log_heads, its serialisation point: an append updates it (size + 1, and the head,
 -- SHA-256 of the previous head and the new leaf), so its row lock orders the appends of that log
 -- and is held until COMMIT, WAL flush included.  The head stands for the Merkle tree's state:
@@ -55,7 +56,7 @@ CREATE TABLE log_heads (
     head BYTEA NOT NULL
 );
 
--- The books every run starts from: pairings 1..8, each with 64 pools (one per pgbench client, so
+-- The books every run starts from: logs 0..64, pairings 1..8, each with 64 pools (one per pgbench client, so
 -- that only the log is shared) funded with 10^15 fen, and 64 payees.
 CREATE FUNCTION reset() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -66,7 +67,7 @@ BEGIN
     INSERT INTO accounts (code, kind, pairing)
         SELECT format('P%s-PAY-%s', p, c), 'payee', p
           FROM generate_series(1, 8) p, generate_series(0, 63) c;
-    INSERT INTO log_heads SELECT l, 0, '\x'::bytea FROM generate_series(0, 8) l;
+    INSERT INTO log_heads SELECT l, 0, '\x'::bytea FROM generate_series(0, 64) l;
 END $$;
 
 -- The ledger's checks and counters for one posted transfer (pairaid's, src/ledger/): accounts
