@@ -309,22 +309,34 @@ int pa_account_list(struct pa_db *db, const char *kind, const char *project, jso
     "ELSE 'approved' END FROM transfers r WHERE r.id = t.resolved_by) "                            \
     "ELSE t.kind END"
 
-/* A transfer is read when either of its accounts is (scope.c). */
-#define TRANSFER_WHERE                                                                             \
-    " FROM transfers t WHERE (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"   \
+/* A transfer is read when either of its accounts is (scope.c); then the filters. */
+#define TRANSFER_FILTERS                                                                           \
+    " (pa_sees_account(t.from_account) OR pa_sees_account(t.to_account))"                         \
     " AND (?1 = '' OR " TRANSFER_STATE " = ?1) "                                                   \
     " AND (?2 = '' OR t.from_account = ?2 OR t.to_account = ?2)"                                   \
     " AND (?7 = '' OR t.id = ?7)"                                                                  \
     " AND (?8 = '' OR EXISTS (SELECT 1 FROM accounts a JOIN regions r ON r.code = a.region"        \
     "      WHERE a.code IN (t.from_account, t.to_account) AND (a.region = ?8 OR r.parent = ?8"     \
     "      OR r.parent IN (SELECT code FROM regions WHERE parent = ?8))))"
+#define TRANSFER_WHERE " FROM transfers t WHERE" TRANSFER_FILTERS
+/* One account's transfers, found through its two indexes (transfers_by_from,
+ * transfers_by_to) rather than by reading every transfer: no index can serve
+ * the "?2 = '' OR" of the general text. */
+#define ACCOUNT_TRANSFER_WHERE                                                                     \
+    " FROM transfers t WHERE t.id IN (SELECT id FROM transfers WHERE from_account = ?2 "          \
+    "UNION ALL SELECT id FROM transfers WHERE to_account = ?2) AND" TRANSFER_FILTERS
 
-static const char sql_transfer_list[] =
-    "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "
-    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE
-    ", t.seq, t.purpose, t.stage, "
-    "t.contract, t.comment" TRANSFER_WHERE " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5";
+#define TRANSFER_COLUMNS                                                                           \
+    "SELECT t.id, t.kind, t.date, t.from_account, t.to_account, t.amount, t.project, t.memo, "     \
+    "t.pending_id, t.expires, t.resolved_by, t.actor, " TRANSFER_STATE                             \
+    ", t.seq, t.purpose, t.stage, t.contract, t.comment"
+#define NEWEST_FIRST " ORDER BY t.seq DESC LIMIT ?4 OFFSET ?5"
+
+static const char sql_transfer_list[] = TRANSFER_COLUMNS TRANSFER_WHERE NEWEST_FIRST;
 static const char sql_transfer_count[] = "SELECT count(*)" TRANSFER_WHERE;
+static const char sql_account_transfer_list[] =
+    TRANSFER_COLUMNS ACCOUNT_TRANSFER_WHERE NEWEST_FIRST;
+static const char sql_account_transfer_count[] = "SELECT count(*)" ACCOUNT_TRANSFER_WHERE;
 
 static void bind_transfer_filter(sqlite3_stmt *stmt, const struct pa_transfer_filter *f)
 {
@@ -441,10 +453,12 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
                      int64_t *total, struct pa_error *err)
 {
     *out = NULL;
+    bool one_account = f->account && f->account[0];
     sqlite3_stmt *stmt;
     int rc = pa_scope_read(db, PA_SCOPE_ACCOUNTS, err);
     if (rc == 0)
-        rc = pa_db_prepare(db, sql_transfer_count, &stmt, err);
+        rc = pa_db_prepare(db, one_account ? sql_account_transfer_count : sql_transfer_count,
+                           &stmt, err);
     if (rc != 0)
         return rc;
     bind_transfer_filter(stmt, f);
@@ -453,7 +467,8 @@ int pa_transfer_list(struct pa_db *db, const struct pa_transfer_filter *f, json_
     sqlite3_reset(stmt);
     if (step != SQLITE_ROW)
         return pa_db_fail(db, err, "counting transfers");
-    if ((rc = pa_db_prepare(db, sql_transfer_list, &stmt, err)) != 0)
+    if ((rc = pa_db_prepare(db, one_account ? sql_account_transfer_list : sql_transfer_list,
+                            &stmt, err)) != 0)
         return rc;
     bind_transfer_filter(stmt, f);
     sqlite3_bind_int64(stmt, 4, f->limit);
