@@ -83,6 +83,14 @@ async function currentEntries(page, selector) {
   return page.evaluate((sel) => [...document.querySelectorAll(sel)].filter((a) => a.getAttribute('aria-current') === 'page').map((a) => a.textContent.trim()), selector);
 }
 
+/** The entries marked current once the page has had up to 5 s to mark `want`: the app marks the
+ * navigation in its hashchange handler, which may run after location.hash has changed. */
+async function settledCurrentEntries(page, selector, want) {
+  await page.waitForFunction(({ sel, w }) => [...document.querySelectorAll(sel)].filter((a) => a.getAttribute('aria-current') === 'page').map((a) => a.textContent.trim()).join() === w,
+    { sel: selector, w: want }, { timeout: 5000 }).catch(() => {});
+  return currentEntries(page, selector);
+}
+
 /** Every rendered form control without an accessible name of its own (a placeholder or title is not one). */
 async function unlabelled(page) {
   return page.evaluate(() => {
@@ -209,19 +217,19 @@ async function portalHeadingsAndNav(browser, base) {
   equal((await currentEntries(page, '.topnav a')).join(), '项目概览', 'aria-current on the portal home');
   await page.locator('.topnav a[href="#/counties"]').click();
   await page.waitForFunction(() => location.hash === '#/counties');
-  equal((await currentEntries(page, '.topnav a')).join(), '分县区', 'aria-current after choosing 分县区');
+  equal((await settledCurrentEntries(page, '.topnav a', '分县区')).join(), '分县区', 'aria-current after choosing 分县区');
   const code = await page.locator('[data-testid^="project-row-"]').first().getAttribute('data-testid');
   await page.goto(base + '/#/project/' + encodeURIComponent(code.replace('project-row-', '')));
   await visible(page, 'project-page');
   const name = await page.locator('[data-testid="project-page"] .project-head h1').innerText();
   await oneH1(page, 'a project page', name);
-  equal((await currentEntries(page, '.topnav a')).join(), '项目库', 'aria-current on a project page');
+  equal((await settledCurrentEntries(page, '.topnav a', '项目库')).join(), '项目库', 'aria-current on a project page');
   await noViolations(page, 'portal project page');
   await page.goto(base + '/#/assessment');
   await page.locator('[data-testid="assessment-ranking"] a[href^="#/assessment/"]').first().click();
   await visible(page, 'assessment-title');
   await oneH1(page, 'a pairing assessment page', await byTestid(page, 'assessment-title').innerText());
-  equal((await currentEntries(page, '.topnav a')).join(), '年度考核', 'aria-current on an assessment page');
+  equal((await settledCurrentEntries(page, '.topnav a', '年度考核')).join(), '年度考核', 'aria-current on an assessment page');
   await chartsDrawn(page, ['chart-assessment-pairing']);
   await noViolations(page, 'portal assessment page');
   await shot(page, 'portal-assessment-page');
@@ -335,7 +343,7 @@ async function appViews(browser, base) {
   await visible(page, 'budget-table');
   await page.locator('#nav a[data-view="accounts"]').click();
   await visible(page, 'account-table');
-  equal((await currentEntries(page, '#nav a')).join(), '账户', 'aria-current moves with a click in the menu');
+  equal((await settledCurrentEntries(page, '#nav a', '账户')).join(), '账户', 'aria-current moves with a click in the menu');
   checkProblems();
 }
 
