@@ -198,6 +198,12 @@ void pa_jw_money(struct pa_json_writer *w, int64_t fen); /* as pa_http_money */
 /* A small value built with jansson, inside a large answer: dumped as pa_http_json would. */
 void pa_jw_json(struct pa_json_writer *w, const json_t *value);
 void pa_jw_free(struct pa_json_writer *w);
+/* The rows of the streamed lists, each written into the struct pa_json_writer
+ * ctx as the library reads it (the callbacks of pa_ledger_balances,
+ * pa_ledger_statement and pa_tlog_entries); test_jsonw holds them to jansson. */
+int pa_http_balance_row(const struct pa_balance *b, void *ctx);
+int pa_http_statement_row(const struct pa_statement_line *l, void *ctx);
+int pa_http_log_entry_row(const struct pa_log_entry *e, void *ctx);
 /* Answers with what w holds (taking its buffer), or 503 if it failed. */
 void pa_http_json_writer(struct pa_http_request *r, unsigned status, struct pa_json_writer *w);
 

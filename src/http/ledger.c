@@ -86,7 +86,7 @@ static void string_field(struct pa_json_writer *w, const char *key, const char *
 
 /* One line of a statement, written as it is read (jsonw.c): a pool's statement
  * has a line for every transfer it ever took part in. */
-static int statement_line(const struct pa_statement_line *l, void *ctx)
+int pa_http_statement_row(const struct pa_statement_line *l, void *ctx)
 {
     struct pa_json_writer *w = ctx;
     pa_jw_object(w);
@@ -139,7 +139,7 @@ void pa_h_statement(struct pa_http_request *r)
         pa_jw_json(&w, account);
         pa_jw_key(&w, "lines");
         pa_jw_array(&w);
-        rc = pa_ledger_statement(db, r->params[0], statement_line, &w, &err);
+        rc = pa_ledger_statement(db, r->params[0], pa_http_statement_row, &w, &err);
     }
     if (rc != 0 && w.failed)
         pa_error_set(&err, PA_ENOMEM, "out of memory");
@@ -156,7 +156,7 @@ void pa_h_statement(struct pa_http_request *r)
 
 /* One row of GET /balances, written as it is read (jsonw.c): the list of every
  * account is the largest answer the app asks for. */
-static int balance_row(const struct pa_balance *b, void *ctx)
+int pa_http_balance_row(const struct pa_balance *b, void *ctx)
 {
     struct pa_json_writer *w = ctx;
     pa_jw_object(w);
@@ -207,7 +207,7 @@ void pa_h_balances(struct pa_http_request *r)
     pa_jw_key(&w, "balances");
     pa_jw_array(&w);
     int rc = pa_ledger_balances(db, pa_http_query(r, "account"), as_of ? &when : NULL,
-                                balance_row, &w, &err);
+                                pa_http_balance_row, &w, &err);
     if (rc != 0 && w.failed)
         pa_error_set(&err, PA_ENOMEM, "out of memory");
     if (rc != 0) {

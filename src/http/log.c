@@ -71,7 +71,7 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
 /* ---- entries ------------------------------------------------------------------------ */
 
 /* One entry of GET /log/entries, written as it is read (jsonw.c). */
-static int entry_json(const struct pa_log_entry *e, void *ctx)
+int pa_http_log_entry_row(const struct pa_log_entry *e, void *ctx)
 {
     struct pa_json_writer *w = ctx;
     char b64[64];
@@ -113,7 +113,7 @@ void pa_h_log_entries(struct pa_http_request *r)
     int64_t size = 0;
     int rc = pa_tlog_size(db, &size, &err);
     if (rc == 0)
-        rc = pa_tlog_entries(db, from, count, entry_json, &w, &err);
+        rc = pa_tlog_entries(db, from, count, pa_http_log_entry_row, &w, &err);
     if (rc == PA_ETAMPER && err.message[0] == '\0')
         pa_error_set(&err, rc, "an event of the log is not UTF-8 JSON text");
     else if (rc == PA_ENOMEM && err.message[0] == '\0')

@@ -1,8 +1,9 @@
 /*
  * test_jsonw.c - the streaming JSON writer (src/http/jsonw.c) writes exactly
- * the bytes json_dumps(JSON_COMPACT) writes for the same values: for the demo's
- * balances and log entries, built as GET /balances and GET /log/entries built
- * them with jansson before, and for random strings full of escapes, control
+ * the bytes json_dumps(JSON_COMPACT) writes for the same values: the server's
+ * own rows of GET /balances, GET /log/entries and GET /accounts/{code}/statement
+ * against the jansson objects they were built as before, on the demo's books,
+ * and random strings full of escapes, control
  * characters, "/", non-ASCII and non-BMP characters; and it refuses, as
  * json_stringn does, the byte strings that are not UTF-8.
  */
@@ -53,24 +54,7 @@ static int balance_both(const struct pa_balance *b, void *ctx)
                            pa_http_money(b->debits_pending), "credits_pending",
                            pa_http_money(b->credits_pending), "balance",
                            pa_http_money(b->credits_posted - b->debits_posted)));
-    struct pa_json_writer *w = x->w;
-    pa_jw_object(w);
-    pa_jw_key(w, "account");
-    pa_jw_string(w, b->account);
-    pa_jw_key(w, "kind");
-    pa_jw_string(w, b->kind);
-    pa_jw_key(w, "debits_posted");
-    pa_jw_money(w, b->debits_posted);
-    pa_jw_key(w, "credits_posted");
-    pa_jw_money(w, b->credits_posted);
-    pa_jw_key(w, "debits_pending");
-    pa_jw_money(w, b->debits_pending);
-    pa_jw_key(w, "credits_pending");
-    pa_jw_money(w, b->credits_pending);
-    pa_jw_key(w, "balance");
-    pa_jw_money(w, b->credits_posted - b->debits_posted);
-    pa_jw_end_object(w);
-    return 0;
+    return pa_http_balance_row(b, x->w); /* the server's own row */
 }
 
 static void demo_balances(const char *as_of)
@@ -114,22 +98,7 @@ static int entry_both(const struct pa_log_entry *e, void *ctx)
                            "type", e->type, "actor", e->actor, "time", (json_int_t)e->time,
                            "entry", json_stringn((const char *)e->entry, e->len), "leaf_hash",
                            json_string(b64)));
-    struct pa_json_writer *w = x->w;
-    pa_jw_object(w);
-    pa_jw_key(w, "index");
-    pa_jw_int(w, e->index);
-    pa_jw_key(w, "type");
-    pa_jw_string(w, e->type);
-    pa_jw_key(w, "actor");
-    pa_jw_string(w, e->actor);
-    pa_jw_key(w, "time");
-    pa_jw_int(w, e->time);
-    pa_jw_key(w, "entry");
-    assert_true(pa_jw_stringn(w, (const char *)e->entry, e->len));
-    pa_jw_key(w, "leaf_hash");
-    pa_jw_string(w, b64);
-    pa_jw_end_object(w);
-    return 0;
+    return pa_http_log_entry_row(e, x->w); /* the server's own row */
 }
 
 static void demo_log_entries_as_jansson_wrote_them(void **state)
@@ -249,6 +218,49 @@ static void random_strings_as_jansson_writes_them(void **state)
     }
 }
 
+/* ---- the demo's statements, as ledger.c wrote them with jansson ------------------------ */
+
+static int line_both(const struct pa_statement_line *l, void *ctx)
+{
+    struct both *x = ctx;
+    json_array_append_new(
+        x->list,
+        json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I}", "id", l->id,
+                  "date", l->date, "kind", l->kind, "counterparty", l->counterparty, "project",
+                  l->project, "memo", l->memo, "comment", l->comment, "debit",
+                  pa_http_money(l->debit_fen), "credit", pa_http_money(l->credit_fen), "pending",
+                  pa_http_money(l->pending_fen), "balance", pa_http_money(l->balance_fen), "seq",
+                  (json_int_t)l->seq));
+    return pa_http_statement_row(l, x->w); /* the server's own row */
+}
+
+static void demo_statements_as_jansson_wrote_them(void **state)
+{
+    (void)state;
+    struct pa_db *db = test_db();
+    test_load_demo(db);
+    sqlite3_stmt *codes;
+    assert_int_equal(sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT code FROM accounts ORDER BY code",
+                                        -1, &codes, NULL),
+                     SQLITE_OK);
+    int accounts = 0, lines = 0;
+    while (sqlite3_step(codes) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(codes, 0);
+        struct pa_json_writer w = {0};
+        struct both x = {.list = json_array(), .w = &w};
+        pa_jw_array(&w);
+        struct pa_error err;
+        assert_int_equal(pa_ledger_statement(db, code, line_both, &x, &err), 0);
+        pa_jw_end_array(&w);
+        lines += (int)json_array_size(x.list);
+        same(&w, x.list);
+        accounts++;
+    }
+    sqlite3_finalize(codes);
+    assert_true(accounts > 100 && lines > 1000); /* the demo's books, with memos and comments */
+    pa_db_free(db);
+}
+
 /* A value jansson built (a statement's account), inside a streamed answer, in
  * every position: first and later in an object and an array. */
 static void jansson_values_inside(void **state)
@@ -305,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_balances_as_jansson_wrote_them),
         cmocka_unit_test(demo_log_entries_as_jansson_wrote_them),
+        cmocka_unit_test(demo_statements_as_jansson_wrote_them),
         cmocka_unit_test(random_strings_as_jansson_writes_them),
         cmocka_unit_test(jansson_values_inside),
         cmocka_unit_test(not_utf8_is_refused_as_jansson_refuses_it),
