@@ -6,6 +6,8 @@
 
 #include <pthread.h>
 
+#include "pairaid/pg.h"
+
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
 /* In dependency order: replay empties their tables in the reverse order. */
@@ -26,7 +28,7 @@ void pa_init(void)
 int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_error *err)
 {
     pa_init();
-    int rc = pa_db_open(out, path, flags, err);
+    int rc = pa_pg_uri(path) ? pa_pg_open(out, path, flags, err) : pa_db_open(out, path, flags, err);
     if (rc == 0 && !(flags & PA_DB_READONLY) && (rc = pa_auth_adopt_users(*out, err)) != 0) {
         pa_db_free(*out);
         *out = NULL;

@@ -10,6 +10,7 @@
 #include "pairaid/auth.h"
 #include "pairaid/core.h"
 #include "pairaid/io.h"
+#include "pairaid/pg.h"
 #include "pairaid/ledger.h"
 #include "pairaid/registry.h"
 #include "pairaid/replica.h"

@@ -135,6 +135,22 @@ void *pa_db_extension_state(struct pa_db *db, const struct pa_db_extension *ext)
 int pa_db_extension_attach(struct pa_db *db, const struct pa_db_extension *ext, void *state,
                            struct pa_error *err);
 
+/* A database this one is the local copy of (the PostgreSQL backend, src/pg):
+ * after_begin runs right after each BEGIN (before the on_begin hook), to lock
+ * the upstream and bring the copy up to date; before_commit runs after every
+ * extension's, to send the transaction upstream and commit it there first;
+ * after_rollback undoes the upstream's part of a transaction that ends without
+ * COMMIT.  The state is owned by the database from then on. */
+struct pa_db_upstream {
+    int (*after_begin)(struct pa_db *db, void *state, struct pa_error *err);
+    int (*before_commit)(struct pa_db *db, void *state, struct pa_error *err);
+    void (*after_rollback)(struct pa_db *db, void *state);
+    void (*free)(void *state);
+};
+void pa_db_set_upstream(struct pa_db *db, const struct pa_db_upstream *up, void *state);
+/* The state set for up, or NULL when db has another upstream or none. */
+void *pa_db_upstream_state(struct pa_db *db, const struct pa_db_upstream *up);
+
 /* Writes every extension's state back now, as COMMIT would, so that a read
  * later in the same transaction sees it (a replica's digest of its tables). */
 int pa_db_flush(struct pa_db *db, struct pa_error *err);

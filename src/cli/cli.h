@@ -56,6 +56,8 @@ enum pa_lang pa_cli_error_lang(void);
 
 /* Bilingual labels: the Chinese first, English with --lang en. */
 const char *pa_cli_label(const struct pa_cli *cli, const char *zh, const char *en);
+/* --db as it may be printed: a PostgreSQL URI without its password. */
+const char *pa_cli_db_shown(const struct pa_cli *cli);
 
 int cmd_init(struct pa_cli *cli, int argc, char **argv);
 int cmd_demo(struct pa_cli *cli, int argc, char **argv);

@@ -29,7 +29,7 @@ int cmd_demo(struct pa_cli *cli, int argc, char **argv)
     } else {
         printf("%s: %ld %s, %ld %s (%s)\n", pa_cli_label(cli, "示例数据", "demo"), report.created,
                pa_cli_label(cli, "条新增", "created"), report.skipped,
-               pa_cli_label(cli, "条已存在", "already there"), cli->db_path);
+               pa_cli_label(cli, "条已存在", "already there"), pa_cli_db_shown(cli));
     }
     pa_import_report_release(&report);
     pa_db_free(db);

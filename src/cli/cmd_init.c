@@ -17,7 +17,7 @@ int cmd_init(struct pa_cli *cli, int argc, char **argv)
     if (rc != PA_EXIT_OK)
         return rc;
     printf("%s: %s (schema %d)\n", pa_cli_label(cli, "数据库已就绪", "database ready"),
-           cli->db_path, pa_db_schema_version(db));
+           pa_cli_db_shown(cli), pa_db_schema_version(db));
     pa_db_free(db);
     return PA_EXIT_OK;
 }

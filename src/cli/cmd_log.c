@@ -256,6 +256,38 @@ static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *e
     return rc;
 }
 
+/* --restore into PostgreSQL: the bundle verified in memory first, then loaded
+ * into the database, which must hold no events (a database is never merged). */
+static int restore_into_pg(const char *uri, const char *bundle, struct pa_error *err)
+{
+    struct pa_db *db;
+    int rc = pa_open(&db, uri, PA_DB_CREATE, err);
+    int64_t size = 0;
+    if (rc == 0)
+        rc = pa_tlog_size(db, &size, err);
+    if (rc == 0 && size != 0)
+        rc = pa_error_set(err, PA_EEXIST,
+                          "the PostgreSQL database named by --restore holds %lld events; the "
+                          "books are restored into an empty one",
+                          (long long)size);
+    struct pa_verifier keys[32];
+    int nkeys = 0;
+    if (rc == 0)
+        rc = pa_tlog_load_bundle(db, bundle, keys, 32, &nkeys, err);
+    pa_db_free(db);
+    return rc;
+}
+
+/* log verify of a PostgreSQL database checks what PostgreSQL holds: its log,
+ * checkpoints and key heads, copied afresh into memory and replayed there. */
+static int open_pg_fresh(const struct pa_cli *cli, struct pa_db **db)
+{
+    struct pa_error err;
+    pa_error_clear(&err);
+    pa_init();
+    return pa_pg_load_fresh(cli->db_path, db, &err) == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
+}
+
 int cmd_log(struct pa_cli *cli, int argc, char **argv)
 {
     struct log_args a;
@@ -278,13 +310,16 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     struct pa_cli in_memory = *cli;
     if (a.restore && (!a.bundle || which != 5))
         return pa_cli_usage("--restore FILE goes with log verify --bundle DIR");
-    if (a.restore && access(a.restore, F_OK) == 0)
+    bool restore_pg = a.restore && pa_pg_uri(a.restore);
+    if (a.restore && !restore_pg && access(a.restore, F_OK) == 0)
         return pa_cli_usage("--restore: '%s' exists; it is never overwritten", a.restore);
     if (a.bundle)
-        in_memory.db_path = a.restore ? a.restore : ":memory:";
+        in_memory.db_path = a.restore && !restore_pg ? a.restore : ":memory:";
     struct pa_db *db;
     bool signs = which <= 1; /* checkpoint and cosign write; the others only read */
-    int rc = pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : signs ? 0 : PA_DB_READONLY, &db);
+    int rc = which == 5 && !a.bundle && pa_pg_uri(cli->db_path)
+                 ? open_pg_fresh(cli, &db)
+                 : pa_cli_open(&in_memory, a.bundle ? PA_DB_CREATE : signs ? 0 : PA_DB_READONLY, &db);
     if (rc != PA_EXIT_OK)
         return rc;
     struct pa_error err;
@@ -314,7 +349,9 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
             printf("%s: entries, checkpoint-NNNN.txt, keys, digest\n", a.args[1]);
     }
     pa_db_free(db);
-    if (rc != 0 && a.restore) /* a bundle that does not verify leaves nothing behind */
+    if (rc == 0 && restore_pg)
+        rc = restore_into_pg(a.restore, a.bundle, &err);
+    if (rc != 0 && a.restore && !restore_pg) /* a bundle that does not verify leaves nothing behind */
         pa_cli_remove_database(a.restore);
     return rc == 0 ? PA_EXIT_OK : pa_cli_fail(&err);
 }

@@ -155,6 +155,9 @@ static int trusted_keys(const struct pa_cli *cli, const struct replica_args *a,
 
 static int init(struct pa_cli *cli, const struct replica_args *a, struct pa_error *err)
 {
+    if (pa_pg_uri(cli->db_path))
+        return pa_error_set(err, PA_EINVAL,
+                            "a replica is a SQLite file: on PostgreSQL, use a standby (docs/operations.md)");
     if (access(cli->db_path, F_OK) == 0)
         return pa_error_set(err, PA_EEXIST, "'%s' exists: a replica starts as a new database",
                             cli->db_path);

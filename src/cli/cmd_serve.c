@@ -28,7 +28,12 @@ static void on_signal(int sig)
 static void on_ready(unsigned short port, void *ctx)
 {
     const struct pa_server_config *config = ctx;
-    fprintf(stderr, "pairaid: serving %s on http://%s:%u/ (Ctrl-C stops)\n", config->db_path,
+    char shown[512];
+    if (pa_pg_uri(config->db_path))
+        pa_pg_shown(config->db_path, shown, sizeof(shown));
+    else
+        snprintf(shown, sizeof(shown), "%s", config->db_path);
+    fprintf(stderr, "pairaid: serving %s on http://%s:%u/ (Ctrl-C stops)\n", shown,
             config->address, port);
 }
 

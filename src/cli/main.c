@@ -173,6 +173,15 @@ int pa_cli_transaction(struct pa_db *db, int (*fn)(struct pa_db *db, void *ctx, 
     return rc;
 }
 
+const char *pa_cli_db_shown(const struct pa_cli *cli)
+{
+    static char shown[512];
+    if (!pa_pg_uri(cli->db_path))
+        return cli->db_path;
+    pa_pg_shown(cli->db_path, shown, sizeof(shown));
+    return shown;
+}
+
 int pa_cli_open(const struct pa_cli *cli, unsigned flags, struct pa_db **db)
 {
     struct pa_error err;

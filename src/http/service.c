@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http_int.h"
 
@@ -49,6 +50,12 @@ struct pa_http_service {
     struct pa_rate_limit *limiter;
     struct pa_metrics *metrics;
     struct pa_cache *cache;
+
+    /* on PostgreSQL: other servers' writes, heard of by the follower thread
+     * and applied to this server's copy by the writer between groups */
+    struct pa_pg_listener *listener;
+    pthread_t follower;
+    bool follower_started, behind;
 };
 
 const struct pa_server_config *pa_http_service_config(const struct pa_http_service *s)
@@ -203,6 +210,36 @@ static void sweep_sessions(struct pa_db *db)
         pa_db_rollback(db);
 }
 
+/* Brings the local copy up to date with what other servers wrote: an empty
+ * transaction, whose BEGIN applies their events (src/pg). */
+static void catch_up(struct pa_db *db)
+{
+    struct pa_error err;
+    pa_error_clear(&err);
+    pa_db_set_principal(db, NULL, NULL);
+    if (pa_db_begin(db, &err) == 0 && pa_db_commit(db, &err) != 0)
+        pa_db_rollback(db);
+}
+
+static void *follower_main(void *arg)
+{
+    struct pa_http_service *s = arg;
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        int heard = pa_pg_listener_wait(s->listener, 250);
+        if (heard < 0)
+            usleep(250 * 1000); /* PostgreSQL is away: try again shortly */
+        pthread_mutex_lock(&s->lock);
+        if (heard > 0) {
+            s->behind = true;
+            pthread_cond_signal(&s->wake);
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
 static void *writer_main(void *arg)
 {
     struct pa_http_service *s = arg;
@@ -212,8 +249,15 @@ static void *writer_main(void *arg)
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += SWEEP_SECONDS;
         int waited = 0;
-        while (s->head == NULL && !s->stopping && waited != ETIMEDOUT)
+        while (s->head == NULL && !s->stopping && !s->behind && waited != ETIMEDOUT)
             waited = pthread_cond_timedwait(&s->wake, &s->lock, &until);
+        if (s->behind) {
+            s->behind = false;
+            pthread_mutex_unlock(&s->lock);
+            catch_up(s->writer_db);
+            pthread_mutex_lock(&s->lock);
+            continue;
+        }
         if (s->head == NULL && !s->stopping) {
             pthread_mutex_unlock(&s->lock);
             sweep_sessions(s->writer_db);
@@ -297,6 +341,13 @@ int pa_http_service_open(struct pa_http_service **out, const struct pa_server_co
         if (!s->writer_started)
             rc = pa_error_set(err, PA_EINTERNAL, "cannot start the writer thread");
     }
+    if (rc == 0 && pa_pg_uri(s->config.db_path))
+        rc = pa_pg_listener_open(&s->listener, s->config.db_path, err);
+    if (rc == 0 && s->listener) {
+        s->follower_started = pthread_create(&s->follower, NULL, follower_main, s) == 0;
+        if (!s->follower_started)
+            rc = pa_error_set(err, PA_EINTERNAL, "cannot start the thread that follows PostgreSQL");
+    }
     if (rc != 0) {
         pa_http_service_close(s);
         return rc;
@@ -316,6 +367,13 @@ void pa_http_service_close(struct pa_http_service *s)
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->writer, NULL);
     }
+    if (s->follower_started) {
+        pthread_mutex_lock(&s->lock);
+        s->stopping = true;
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->follower, NULL);
+    }
+    pa_pg_listener_close(s->listener);
     for (int i = 0; i < s->nreaders; i++)
         pa_db_free(s->readers[i]);
     pa_db_free(s->writer_db);

@@ -44,7 +44,21 @@ struct pa_db {
         void *state;
     } extensions[EXTENSIONS_MAX];
     int nextensions;
+    const struct pa_db_upstream *upstream;
+    void *upstream_state;
 };
+
+void pa_db_set_upstream(struct pa_db *db, const struct pa_db_upstream *up, void *state)
+{
+    PA_ASSERT(db->upstream == NULL);
+    db->upstream = up;
+    db->upstream_state = state;
+}
+
+void *pa_db_upstream_state(struct pa_db *db, const struct pa_db_upstream *up)
+{
+    return db->upstream == up ? db->upstream_state : NULL;
+}
 
 void *pa_db_extension_state(struct pa_db *db, const struct pa_db_extension *ext)
 {
@@ -139,13 +153,17 @@ int pa_db_begin(struct pa_db *db, struct pa_error *err)
     PA_ASSERT(sqlite3_get_autocommit(db->sql));
     static const char sql[] = "BEGIN IMMEDIATE";
     int rc = pa_db_run(db, sql, err);
-    if (rc == 0 && db->on_begin && (rc = db->on_begin(db, err)) != 0)
+    if (rc == 0 && db->upstream && (rc = db->upstream->after_begin(db, db->upstream_state, err)) != 0)
+        pa_db_rollback(db);
+    else if (rc == 0 && db->on_begin && (rc = db->on_begin(db, err)) != 0)
         pa_db_rollback(db);
     return rc;
 }
 
 static void forget_transaction(struct pa_db *db)
 {
+    if (db->upstream)
+        db->upstream->after_rollback(db, db->upstream_state);
     for (int i = 0; i < db->nextensions; i++)
         db->extensions[i].ext->after_rollback(db, db->extensions[i].state);
 }
@@ -155,6 +173,13 @@ int pa_db_commit(struct pa_db *db, struct pa_error *err)
     PA_ASSERT(!sqlite3_get_autocommit(db->sql));
     for (int i = 0; i < db->nextensions; i++) {
         int rc = db->extensions[i].ext->before_commit(db, db->extensions[i].state, err);
+        if (rc != 0)
+            return rc;
+    }
+    /* the upstream last, once every extension has written its state: what it
+     * commits is the whole transaction, and only then does the local copy */
+    if (db->upstream) {
+        int rc = db->upstream->before_commit(db, db->upstream_state, err);
         if (rc != 0)
             return rc;
     }
@@ -676,12 +701,6 @@ int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_e
 {
     PA_ASSERT(out != NULL && path != NULL);
     *out = NULL;
-    /* Never echoed: such a URI may carry a password. */
-    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
-        return pa_error_set(err, PA_EINVAL,
-                            "the database named by --db is a PostgreSQL one, and this pairaid keeps its "
-                            "books in SQLite files only: the PostgreSQL backend is planned, not built "
-                            "(docs/scale-out.md)");
     struct stat st;
     bool memory = strcmp(path, ":memory:") == 0;
     if (!memory && !(flags & PA_DB_CREATE) && stat(path, &st) != 0)
@@ -723,6 +742,8 @@ void pa_db_free(struct pa_db *db)
         sqlite3_finalize(db->cache[i].stmt);
     for (int i = 0; i < db->nextensions; i++)
         db->extensions[i].ext->free(db->extensions[i].state);
+    if (db->upstream)
+        db->upstream->free(db->upstream_state);
     if (db->sql)
         sqlite3_close(db->sql);
     free(db->path);

@@ -37,22 +37,24 @@ case_another_programs_database() {
 run_case "another program's database is left alone" case_another_programs_database
 
 case_postgresql_uri() {
-    # The PostgreSQL backend is not built yet: a postgresql:// --db (or $PAIRAID_DB) is refused
-    # as bad usage, never taken for a file name, and its password is never printed.
+    # A postgresql:// --db (or $PAIRAID_DB) is a PostgreSQL server, never a file name: one that
+    # cannot be reached is a runtime error (exit 1) naming PostgreSQL's reason, and its password is
+    # never printed, in English or in Chinese.  Nothing is made in the current folder.
     local dir=$TMP/pg-uri uri
     mkdir -p "$dir"
     pushd "$dir" >/dev/null || return # a file named "postgresql:" would appear here
-    for uri in postgresql://clerk:s3cret@127.0.0.1:5432/pairaid postgres://127.0.0.1/books; do
-        expect_exit 2 "$PAIRAID" --lang en --db "$uri" demo
-        expect_stderr_line "pairaid: the database named by --db is a PostgreSQL one, and this pairaid keeps its books in SQLite files only: the PostgreSQL backend is planned, not built (docs/scale-out.md)"
-        PAIRAID_DB=$uri expect_exit 2 "$PAIRAID" --lang zh summary
-        expect_stderr_match "PostgreSQL 后端尚在规划"
+    for uri in postgresql://clerk:s3cret@127.0.0.1:1/pairaid postgres://clerk:s3cret@127.0.0.1:1/books; do
+        PAIRAID_CACHE_DIR=$TMP/pg-cache expect_exit 1 "$PAIRAID" --lang en --db "$uri" demo
+        expect_stderr_match "^pairaid: PostgreSQL, connecting: connection to server at \"127.0.0.1\", port 1 failed"
+        if grep -aq "s3cret" "$ERR"; then fail "the password was printed"; fi
+        PAIRAID_DB=$uri PAIRAID_CACHE_DIR=$TMP/pg-cache expect_exit 1 "$PAIRAID" --lang zh summary
+        expect_stderr_match "^pairaid: PostgreSQL（连接）："
         if grep -aq "s3cret" "$ERR"; then fail "the password was printed"; fi
     done
     popd >/dev/null || return
     expect_eq "nothing made" "" "$(ls -A "$dir")"
 }
-run_case "a postgresql:// database is refused, not taken for a file" case_postgresql_uri
+run_case "an unreachable postgresql:// database is an error, not a file" case_postgresql_uri
 
 case_empty_file() {
     local f=$TMP/empty.db
