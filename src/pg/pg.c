@@ -8,6 +8,9 @@
  *   checkpoints, key_heads, credentials, sessions
  *                                 the SQLite tables of the same names: the
  *                                 state outside the log, copied whole
+ *   pairaid_heads (size, root)    the tree head after each commit: an event
+ *                                 changed inside PostgreSQL no longer gives
+ *                                 them (what tlog_tiles does on SQLite)
  *   pairaid_event_json            a view of the log as jsonb, for people
  * The copy remembers which database it follows in `upstream_origin`.
  */
@@ -43,6 +46,8 @@ static const char pg_schema[] =
     "CREATE TABLE IF NOT EXISTS pairaid_events ("
     " seq BIGINT PRIMARY KEY CHECK (seq > 0), entry BYTEA NOT NULL);"
     "CREATE TABLE IF NOT EXISTS pairaid_side (name TEXT PRIMARY KEY, version BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS pairaid_heads (size BIGINT PRIMARY KEY CHECK (size > 0),"
+    " root BYTEA NOT NULL CHECK (length(root) = 32));"
     "CREATE TABLE IF NOT EXISTS checkpoints (id BIGINT PRIMARY KEY, origin TEXT NOT NULL,"
     " size BIGINT NOT NULL CHECK (size >= 0), root BYTEA NOT NULL CHECK (length(root) = 32),"
     " note TEXT NOT NULL);"
@@ -624,6 +629,25 @@ static int push_events(struct pa_db *db, struct upstream *u, struct pa_error *er
                      "writing the log");
 }
 
+/* The head the copy's tree has now, recorded beside the events it covers. */
+static int push_head(struct pa_db *db, struct upstream *u, struct pa_error *err)
+{
+    uint64_t size = 0;
+    pa_hash root;
+    int rc = pa_tlog_head(db, &size, root, err);
+    if (rc != 0)
+        return rc;
+    char size_text[24];
+    snprintf(size_text, sizeof(size_text), "%llu", (unsigned long long)size);
+    const char *values[2] = {size_text, (const char *)root};
+    int lengths[2] = {0, PA_HASH_LEN}, formats[2] = {0, 1};
+    PGresult *res = PQexecParams(u->conn, "INSERT INTO pairaid_heads VALUES ($1::bigint, $2)", 2,
+                                 NULL, values, lengths, formats, 0);
+    rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(u->conn, err, "writing the log");
+    PQclear(res);
+    return rc;
+}
+
 static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
 {
     struct upstream *u = state;
@@ -632,6 +656,8 @@ static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
     bool changed = rc == 0 && size > u->head;
     if (changed)
         rc = push_events(db, u, err);
+    if (changed && rc == 0)
+        rc = push_head(db, u, err);
     for (int i = 0; rc == 0 && i < NSIDE; i++) {
         if (u->side_dirty[i]) {
             changed = true;
@@ -895,6 +921,43 @@ int pa_pg_open(struct pa_db **out, const char *uri, unsigned flags, struct pa_er
     return pa_db_open(out, path, flags, err);
 }
 
+/* Every head recorded at a commit must be the tree's at that size. */
+static int check_heads(struct pa_db *db, PGconn *conn, struct pa_error *err)
+{
+    PGresult *res = PQexecParams(conn, "SELECT size, root FROM pairaid_heads ORDER BY size", 0, NULL,
+                                 NULL, NULL, NULL, 1);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = pg_fail(conn, err, "reading the log");
+        PQclear(res);
+        return rc;
+    }
+    struct pa_merkle_source tree;
+    pa_tlog_tree_source(db, &tree);
+    int64_t logged = 0;
+    int rc = pa_tlog_size(db, &logged, err);
+    for (int row = 0; rc == 0 && row < PQntuples(res); row++) {
+        uint64_t size = 0;
+        for (int b = 0; b < 8; b++)
+            size = size << 8 | (unsigned char)PQgetvalue(res, row, 0)[b];
+        pa_hash root;
+        if (size > (uint64_t)logged)
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "PostgreSQL's log holds %lld events, and a commit recorded %llu "
+                              "(table pairaid_heads): events were deleted",
+                              (long long)logged, (unsigned long long)size);
+        if (rc == 0)
+            rc = pa_merkle_root(&tree, size, root, err);
+        if (rc == 0 && (PQgetlength(res, row, 1) != PA_HASH_LEN ||
+                        memcmp(root, PQgetvalue(res, row, 1), PA_HASH_LEN) != 0))
+            rc = pa_error_set(err, PA_ETAMPER,
+                              "PostgreSQL's log: the first %llu events are not those committed "
+                              "(table pairaid_heads): an event at or before %llu was changed",
+                              (unsigned long long)size, (unsigned long long)size);
+    }
+    PQclear(res);
+    return rc;
+}
+
 int pa_pg_load_fresh(const char *uri, struct pa_db **out, struct pa_error *err)
 {
     *out = NULL;
@@ -914,6 +977,9 @@ int pa_pg_load_fresh(const char *uri, struct pa_db **out, struct pa_error *err)
     }
     if (rc == 0)
         rc = catch_up(db, err);
+    struct upstream *u = db ? pa_db_upstream_state(db, &pg_upstream) : NULL;
+    if (rc == 0)
+        rc = check_heads(db, u->conn, err);
     PQfinish(conn);
     if (rc != 0) {
         pa_db_free(db);

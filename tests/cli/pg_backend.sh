@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# pg_backend.sh - the PostgreSQL backend from the command line (issue 15, src/pg): the same books as
+# on SQLite (the demo's summary, balances and budget byte for byte), a second process (its own local
+# copy, as on another machine) that sees what the first wrote, writers in two processes that neither
+# lose a transfer nor overdraw an account between them, a copy made stale by a restore or a new
+# database rebuilt at once, an event changed inside PostgreSQL caught by `log verify` (exit 3), and
+# the refusals: a URI that is not one, a database without books, a password never printed.
+# One throwaway cluster (scripts/pg-cluster); about half a minute under AddressSanitizer.
+source "$(dirname "$0")/lib.bash"
+
+PG_CLUSTER=$PA_SOURCE_DIR/scripts/pg-cluster
+PSQL=${PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+chmod 711 "$TMP" # the cluster's user (not root) reaches its directory through ours
+DIR=$TMP/pg
+stop_cluster() {
+    [[ -f $DIR/pairaid-pg-cluster ]] && "$PG_CLUSTER" stop "$DIR" >/dev/null 2>&1
+    [[ -n ${PA_KEEP_TMP:-} ]] || rm -rf "$TMP"
+}
+trap stop_cluster EXIT
+export PAIRAID_TODAY=2026-12-04 # the demo's requests are dated from today: the same on both
+URI=$("$PG_CLUSTER" start "$DIR") || { echo "cannot start a PostgreSQL cluster" >&2; exit 1; }
+BASE=${URI%/pairaid}
+PASSWORD=${URI#postgresql://pairaid:}
+PASSWORD=${PASSWORD%%@*}
+
+sql() { "$PSQL" -XAtq "$URI" -c "$1"; }
+# as_copy NAME CMD...: pairaid with the local copy NAME, as a process on machine NAME would
+as_copy() {
+    local name=$1
+    shift
+    PAIRAID_CACHE_DIR=$TMP/copy-$name "$@"
+}
+copy_file() { ls "$TMP/copy-$1"/pg-*.db; }
+
+case_same_books_as_sqlite() {
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" init
+    expect_stdout_match "^数据库已就绪: postgresql://pairaid@127\.0\.0\.1:[0-9]+/pairaid \(schema [0-9]+\)$"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" demo
+    if grep -aq "$PASSWORD" "$OUT" "$ERR"; then fail "the password was printed"; fi
+    expect_exit 0 "$PAIRAID" --db "$TMP/demo.db" demo
+    local what
+    for what in summary balance "budget --group county" "budget --group pairing"; do
+        # shellcheck disable=SC2086 # $what is a command and its options
+        as_copy a "$PAIRAID" --db "$URI" $what >"$TMP/pg.out" 2>&1
+        # shellcheck disable=SC2086
+        "$PAIRAID" --db "$TMP/demo.db" $what >"$TMP/sqlite.out" 2>&1
+        cmp -s "$TMP/pg.out" "$TMP/sqlite.out" ||
+            fail "pairaid $what differs between PostgreSQL and SQLite: $(diff "$TMP/sqlite.out" "$TMP/pg.out" | head -5)"
+    done
+    expect_eq "events in PostgreSQL = in the SQLite demo" \
+        "$(sqlite3 "$TMP/demo.db" 'SELECT count(*) FROM events')" "$(sql 'SELECT count(*) FROM pairaid_events')"
+    expect_eq "events in the copy = in PostgreSQL" \
+        "$(sql 'SELECT count(*) FROM pairaid_events')" "$(sqlite3 "$(copy_file a)" 'SELECT count(*) FROM events')"
+}
+
+case_a_second_process_sees_the_first() {
+    as_copy b expect_exit 0 "$PAIRAID" --db "$URI" transfer create --id PG-B-1 --from SRC-WX-CITY \
+        --to POOL-WX-LYG --amount 100.00 --memo "made by process b"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" statement POOL-WX-LYG
+    expect_stdout_match "PG-B-1"
+    expect_eq "both copies hold PostgreSQL's log" \
+        "$(sql 'SELECT count(*) FROM pairaid_events')" "$(sqlite3 "$(copy_file b)" 'SELECT count(*) FROM events')"
+    expect_eq "the same last event in both copies" \
+        "$(sqlite3 "$(copy_file a)" 'SELECT hex(entry) FROM events ORDER BY seq DESC LIMIT 1')" \
+        "$(sqlite3 "$(copy_file b)" 'SELECT hex(entry) FROM events ORDER BY seq DESC LIMIT 1')"
+}
+
+# writer NAME N: N transfers of 0.01 from the donor's source into the pool, one process
+writer() {
+    local i
+    for ((i = 1; i <= $2; i++)); do
+        as_copy "$1" "$PAIRAID" --db "$URI" transfer create --id "PG-$1-$i" --from SRC-WX-CITY \
+            --to POOL-WX-LYG --amount 0.01 >/dev/null 2>>"$TMP/writer-$1.err" || echo "$1 $i" >>"$TMP/lost"
+    done
+}
+
+case_two_writers_lose_nothing() {
+    local before
+    before=$(sql 'SELECT count(*) FROM pairaid_events')
+    writer a 15 &
+    writer b 15 &
+    wait
+    expect_eq "no refused write" "" "$(cat "$TMP/lost" 2>/dev/null; cat "$TMP"/writer-*.err 2>/dev/null)"
+    expect_eq "30 more events in PostgreSQL" "$((before + 30))" "$(sql 'SELECT count(*) FROM pairaid_events')"
+    expect_eq "seq has no gap" "$(sql 'SELECT max(seq) FROM pairaid_events')" "$(sql 'SELECT count(*) FROM pairaid_events')"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" statement POOL-WX-LYG
+    expect_eq "every transfer in copy a" 30 "$(grep -Ec 'PG-(a|b)-[0-9]+' "$OUT")"
+}
+
+# spender NAME ROUND: tries to spend 60.00 of the pool's 100.00
+spender() {
+    as_copy "$1" "$PAIRAID" --db "$URI" transfer create --id "PG-SPEND-$2-$1" --from POOL-WX-LYG \
+        --to PRJ-LYG-MS-TAOLIN-CANTEEN --project LYG-MS-TAOLIN-CANTEEN --amount 60.00 >/dev/null 2>&1
+    echo "$?" >"$TMP/spend-$2-$1"
+}
+
+case_no_overdraft_between_processes() {
+    local round ok
+    # the pool holds 100.30 (100.00 from process b, 30 x 0.01 from the writers): each round two
+    # processes race to spend 60.00 of it, and 60.00 more comes in after the round
+    for round in 1 2 3 4 5; do
+        spender a "$round" &
+        spender b "$round" &
+        wait
+        ok=$(cat "$TMP/spend-$round-a" "$TMP/spend-$round-b" | grep -c '^0$')
+        expect_eq "round $round: exactly one of two 60.00 spends of 100.30 accepted" 1 "$ok"
+        as_copy a "$PAIRAID" --db "$URI" transfer create --id "PG-FILL-$round" --from SRC-WX-CITY \
+            --to POOL-WX-LYG --amount 60.00 >/dev/null
+    done
+    as_copy b expect_exit 0 "$PAIRAID" --db "$URI" balance --account POOL-WX-LYG --format csv
+    expect_stdout_match "^POOL-WX-LYG,[0-9.]+,[0-9.]+,0\.00,0\.00,100\.30$"
+}
+
+case_restored_log_rebuilds_the_copy() {
+    local size
+    size=$(sql 'SELECT count(*) FROM pairaid_events')
+    # a point-in-time recovery to before the last three events: the copies hold events the log lost
+    sql "DELETE FROM pairaid_events WHERE seq > $((size - 3)); DELETE FROM pairaid_heads WHERE size > $((size - 3))"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" balance
+    expect_eq "copy a rebuilt to the log" "$((size - 3))" "$(sqlite3 "$(copy_file a)" 'SELECT count(*) FROM events')"
+    # the same number of events, another history: the copy's last event is not the log's
+    as_copy b expect_exit 0 "$PAIRAID" --db "$URI" balance
+    sql "DELETE FROM pairaid_events WHERE seq = $((size - 3)); DELETE FROM pairaid_heads WHERE size = $((size - 3))"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" transfer create --id PG-OTHER-HISTORY \
+        --from SRC-WX-CITY --to POOL-WX-LYG --amount 1.00
+    as_copy b expect_exit 0 "$PAIRAID" --db "$URI" statement POOL-WX-LYG
+    expect_stdout_match "PG-OTHER-HISTORY"
+    expect_eq "copy b holds the new history" "$(sql 'SELECT encode(entry, '"'hex'"') FROM pairaid_events ORDER BY seq DESC LIMIT 1')" \
+        "$(sqlite3 "$(copy_file b)" 'SELECT lower(hex(entry)) FROM events ORDER BY seq DESC LIMIT 1')"
+}
+
+case_new_database_same_uri() {
+    "$PSQL" -XAtq "$BASE/postgres" -c "CREATE DATABASE second" >/dev/null
+    as_copy a expect_exit 0 "$PAIRAID" --db "$BASE/second" demo
+    local copy
+    copy=$(ls -t "$TMP/copy-a"/pg-*.db | head -1)
+    "$PSQL" -XAtq "$BASE/postgres" -c "DROP DATABASE second" -c "CREATE DATABASE second" >/dev/null
+    as_copy a expect_exit 0 "$PAIRAID" --db "$BASE/second" init
+    expect_eq "the old books' copy is not taken for the new database's" 0 \
+        "$(sqlite3 "$copy" 'SELECT count(*) FROM events')"
+}
+
+case_changed_event_is_caught() {
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" log verify
+    # a payment out of a donor's source (which may run negative, so the change still applies)
+    # made 9 times larger inside PostgreSQL, behind pairaid's back: still canonical bytes
+    local seq
+    seq=$(sql "SELECT seq FROM pairaid_event_json WHERE event->>'type' = 'transfer.create'
+               AND event->'data'->>'from' LIKE 'SRC-%' ORDER BY seq LIMIT 1 OFFSET 20")
+    [[ -n $seq ]] || { fail "no transfer out of a source in the demo"; return; }
+    sql "UPDATE pairaid_events SET entry = convert_to(regexp_replace(convert_from(entry, 'UTF8'),
+         '\"amount_fen\":([0-9])', '\"amount_fen\":9\\1'), 'UTF8') WHERE seq = $seq"
+    expect_eq "the event changed" 1 "$(sql "SELECT count(*) FROM pairaid_event_json WHERE seq = $seq
+                                          AND (event->'data'->>'amount_fen') LIKE '9%'")"
+    as_copy a expect_exit 3 "$PAIRAID" --db "$URI" log verify
+    expect_stderr_match "^pairaid: PostgreSQL's log: the first [0-9]+ events are not those committed \(table pairaid_heads\)"
+    # a copy made before the change still holds the old bytes; a new one gets the new, and
+    # `log verify` is what tells them apart: the heads recorded at each commit
+    as_copy fresh expect_exit 3 "$PAIRAID" --db "$URI" log verify
+}
+
+case_refusals() {
+    as_copy a expect_exit 2 "$PAIRAID" --db "postgresql://pairaid:$PASSWORD@127.0.0.1:1/pairaid?bogus=1" balance
+    expect_stderr_match "^pairaid: the --db URI is not a valid PostgreSQL connection URI"
+    if grep -aq "$PASSWORD" "$ERR"; then fail "the password was printed"; fi
+    "$PSQL" -XAtq "$BASE/postgres" -c "CREATE DATABASE empty" >/dev/null
+    as_copy a expect_exit 2 "$PAIRAID" --db "$BASE/empty" balance
+    expect_stderr_match "holds no pairaid books"
+    as_copy a expect_exit 2 "$PAIRAID" --lang zh --db "$BASE/empty" summary
+    expect_stderr_match "没有 pairaid 账簿"
+    expect_eq "a read makes no tables" "" "$("$PSQL" -XAtq "$BASE/empty" -c '\dt')"
+    as_copy a expect_exit 1 "$PAIRAID" --db "postgresql://pairaid:wrong-$PASSWORD@127.0.0.1:${URI##*:}" balance
+    expect_stderr_match "password authentication failed"
+    if grep -aq "$PASSWORD" "$ERR"; then fail "the password was printed"; fi
+}
+
+run_case "the same books as on SQLite" case_same_books_as_sqlite
+run_case "a second process sees what the first wrote" case_a_second_process_sees_the_first
+run_case "two writing processes lose nothing" case_two_writers_lose_nothing
+run_case "no overdraft between two processes" case_no_overdraft_between_processes
+run_case "a restored log rebuilds the copy" case_restored_log_rebuilds_the_copy
+run_case "a new database at the same URI is not the old copy's" case_new_database_same_uri
+run_case "an event changed inside PostgreSQL is caught" case_changed_event_is_caught
+run_case "refusals" case_refusals
+finish
