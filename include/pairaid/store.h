@@ -146,8 +146,12 @@ struct pa_db_upstream {
     int (*before_commit)(struct pa_db *db, void *state, struct pa_error *err);
     void (*after_rollback)(struct pa_db *db, void *state);
     void (*free)(void *state);
+    /* a file was written to the media folder (under its SHA-256 name) */
+    int (*media_written)(struct pa_db *db, void *state, const char *name, struct pa_error *err);
 };
 void pa_db_set_upstream(struct pa_db *db, const struct pa_db_upstream *up, void *state);
+/* Tells the upstream, if any, that the media folder holds a new file. */
+int pa_db_media_written(struct pa_db *db, const char *name, struct pa_error *err);
 /* The state set for up, or NULL when db has another upstream or none. */
 void *pa_db_upstream_state(struct pa_db *db, const struct pa_db_upstream *up);
 

@@ -11,6 +11,8 @@
  *   pairaid_heads (size, root)    the tree head after each commit: an event
  *                                 changed inside PostgreSQL no longer gives
  *                                 them (what tlog_tiles does on SQLite)
+ *   pairaid_media (id, name, bytes) the photos and attachments, by SHA-256 name:
+ *                                 each process keeps them in its media folder
  *   pairaid_event_json            a view of the log as jsonb, for people
  * The copy remembers which database it follows in `upstream_origin`.
  */
@@ -56,6 +58,8 @@ static const char pg_schema[] =
     "CREATE TABLE IF NOT EXISTS credentials (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS sessions (token_hash BYTEA PRIMARY KEY, \"user\" TEXT NOT NULL,"
     " created BIGINT NOT NULL, expires BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS pairaid_media (id BIGSERIAL UNIQUE, name TEXT PRIMARY KEY,"
+    " bytes BYTEA NOT NULL);"
     "CREATE OR REPLACE VIEW pairaid_event_json AS"
     " SELECT seq, convert_from(entry, 'UTF8')::jsonb AS event FROM pairaid_events;";
 
@@ -72,6 +76,9 @@ struct upstream {
     bool side_pulled[NSIDE]; /* replaced from upstream by this transaction */
     bool pulling;           /* side tables being replaced from upstream: not dirt */
     bool stale;             /* the copy holds what the log does not: make it again */
+    int64_t media_seen;     /* pairaid_media's last id this process has */
+    char **media_new;       /* written here, not yet sent */
+    int nmedia_new, media_cap;
 };
 
 bool pa_pg_uri(const char *path)
@@ -475,6 +482,121 @@ static int push_side_table(struct pa_db *db, struct upstream *u, int i, struct p
     return rc;
 }
 
+/* ---- media: photos and attachments ------------------------------------------------------ */
+
+static int media_written(struct pa_db *db, void *state, const char *name, struct pa_error *err)
+{
+    (void)db;
+    struct upstream *u = state;
+    if (u->nmedia_new == u->media_cap) {
+        int cap = u->media_cap ? 2 * u->media_cap : 8;
+        char **grown = realloc(u->media_new, (size_t)cap * sizeof(*grown));
+        if (grown == NULL)
+            return pa_error_set(err, PA_ENOMEM, "out of memory");
+        u->media_new = grown;
+        u->media_cap = cap;
+    }
+    if ((u->media_new[u->nmedia_new] = strdup(name)) == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    u->nmedia_new++;
+    return 0;
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long size = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    *data = size >= 0 ? malloc((size_t)size + 1) : NULL;
+    bool ok = *data && fseek(f, 0, SEEK_SET) == 0 && fread(*data, 1, (size_t)size, f) == (size_t)size;
+    if (f)
+        fclose(f);
+    *len = ok ? (size_t)size : 0;
+    if (!ok) {
+        free(*data);
+        *data = NULL;
+    }
+    return ok ? 0 : -1;
+}
+
+/* The files written by this process go to PostgreSQL, within the transaction
+ * whose events name them (or a later one). */
+static int push_media(struct pa_db *db, struct upstream *u, struct pa_error *err)
+{
+    int rc = 0;
+    while (rc == 0 && u->nmedia_new > 0) {
+        const char *name = u->media_new[u->nmedia_new - 1];
+        char path[4200], *data;
+        size_t len;
+        snprintf(path, sizeof(path), "%s/%s", pa_db_media_dir(db), name);
+        if (read_file(path, &data, &len) != 0)
+            return pa_error_set(err, PA_EIO, "cannot read '%s'", path);
+        const char *values[2] = {name, data};
+        int lengths[2] = {0, (int)len}, formats[2] = {0, 1};
+        PGresult *res = PQexecParams(u->conn,
+                                     "INSERT INTO pairaid_media(name, bytes) VALUES ($1, $2) "
+                                     "ON CONFLICT (name) DO NOTHING",
+                                     2, NULL, values, lengths, formats, 0);
+        rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(u->conn, err, "writing a photo");
+        PQclear(res);
+        free(data);
+        if (rc == 0)
+            free(u->media_new[--u->nmedia_new]);
+    }
+    return rc;
+}
+
+static int write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    snprintf(tmp, sizeof(tmp), "%s/.%s.%08x.tmp", dir, name, randombytes_random());
+    mkdir(dir, 0755);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Other processes' new files, fetched only when this media folder lacks them. */
+static int pull_media(struct pa_db *db, struct upstream *u, struct pa_error *err)
+{
+    char from[24];
+    snprintf(from, sizeof(from), "%lld", (long long)u->media_seen);
+    const char *values[1] = {from};
+    PGresult *res = PQexecParams(u->conn,
+                                 "SELECT id, name FROM pairaid_media WHERE id > $1::bigint ORDER BY id",
+                                 1, NULL, values, NULL, NULL, 0);
+    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : pg_fail(u->conn, err, "reading a photo");
+    const char *dir = pa_db_media_dir(db);
+    for (int row = 0; rc == 0 && row < PQntuples(res); row++) {
+        const char *name = PQgetvalue(res, row, 1);
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        if (dir[0] != '\0' && access(path, F_OK) != 0) {
+            const char *id[1] = {PQgetvalue(res, row, 0)};
+            PGresult *one = PQexecParams(u->conn,
+                                         "SELECT bytes FROM pairaid_media WHERE id = $1::bigint", 1,
+                                         NULL, id, NULL, NULL, 1);
+            if (PQresultStatus(one) != PGRES_TUPLES_OK || PQntuples(one) != 1)
+                rc = pg_fail(u->conn, err, "reading a photo");
+            else if (write_file(dir, name, PQgetvalue(one, 0, 0), (size_t)PQgetlength(one, 0, 0)) != 0)
+                rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
+            PQclear(one);
+        }
+        if (rc == 0)
+            u->media_seen = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* ---- the log ---------------------------------------------------------------------------- */
 
 static int copy_entry(struct pa_db *db, int64_t seq, const void **entry, int *len,
@@ -618,6 +740,8 @@ static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
     if (rc == 0)
         rc = pull_side_tables(db, u, err);
     if (rc == 0)
+        rc = pull_media(db, u, err);
+    if (rc == 0)
         u->head = remote;
     return rc;
 }
@@ -658,6 +782,10 @@ static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
         rc = push_events(db, u, err);
     if (changed && rc == 0)
         rc = push_head(db, u, err);
+    if (rc == 0 && u->nmedia_new > 0) {
+        changed = true;
+        rc = push_media(db, u, err);
+    }
     for (int i = 0; rc == 0 && i < NSIDE; i++) {
         if (u->side_dirty[i]) {
             changed = true;
@@ -695,13 +823,17 @@ static void after_rollback(struct pa_db *db, void *state)
 static void upstream_free(void *state)
 {
     struct upstream *u = state;
-    if (u)
-        PQfinish(u->conn);
+    if (u == NULL)
+        return;
+    PQfinish(u->conn);
+    for (int i = 0; i < u->nmedia_new; i++)
+        free(u->media_new[i]);
+    free(u->media_new);
     free(u);
 }
 
 static const struct pa_db_upstream pg_upstream = {after_begin, before_commit, after_rollback,
-                                                  upstream_free};
+                                                  upstream_free, media_written};
 
 bool pa_pg_attached(struct pa_db *db)
 {

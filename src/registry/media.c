@@ -106,7 +106,8 @@ int pa_media_store_bytes(struct pa_db *db, const void *data, size_t len, char na
     char hex[2 * sizeof(hash) + 1];
     sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
     snprintf(name, 80, "%s.%s", hex, ext);
-    return write_media(pa_db_media_dir(db), name, data, len, err);
+    int rc = write_media(pa_db_media_dir(db), name, data, len, err);
+    return rc == 0 ? pa_db_media_written(db, name, err) : rc;
 }
 
 bool pa_media_exists(struct pa_db *db, const char *name)
@@ -142,5 +143,5 @@ int pa_media_store(struct pa_db *db, const char *path, char name[80], struct pa_
     snprintf(name, 80, "%s.%s", hex, ext);
     rc = write_media(pa_db_media_dir(db), name, data, len, err);
     free(data);
-    return rc;
+    return rc == 0 ? pa_db_media_written(db, name, err) : rc;
 }

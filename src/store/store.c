@@ -55,6 +55,13 @@ void pa_db_set_upstream(struct pa_db *db, const struct pa_db_upstream *up, void 
     db->upstream_state = state;
 }
 
+int pa_db_media_written(struct pa_db *db, const char *name, struct pa_error *err)
+{
+    if (db->upstream == NULL)
+        return 0;
+    return db->upstream->media_written(db, db->upstream_state, name, err);
+}
+
 void *pa_db_upstream_state(struct pa_db *db, const struct pa_db_upstream *up)
 {
     return db->upstream == up ? db->upstream_state : NULL;

@@ -65,6 +65,19 @@ case_a_second_process_sees_the_first() {
         "$(sqlite3 "$(copy_file b)" 'SELECT hex(entry) FROM events ORDER BY seq DESC LIMIT 1')"
 }
 
+case_photos_reach_every_process() {
+    mkdir -p "$TMP/in"
+    printf '\x89PNG\r\n\x1a\na picture taken on the building site of process a' >"$TMP/in/site.png"
+    local hash
+    hash=$(sha256sum "$TMP/in/site.png" | cut -d' ' -f1)
+    printf 'project,date,kind,title,photo\nLYG-MS-TAOLIN-CANTEEN,2023-09-02,in_use,新食堂投入使用,site.png\n' \
+        >"$TMP/in/m.csv"
+    as_copy a expect_exit 0 "$PAIRAID" --db "$URI" import milestones "$TMP/in/m.csv"
+    expect_eq "the photo is in PostgreSQL" 1 "$(sql "SELECT count(*) FROM pairaid_media WHERE name = '$hash.png'")"
+    as_copy b expect_exit 0 "$PAIRAID" --db "$URI" summary
+    cmp -s "$TMP/in/site.png" "$TMP/copy-b/media/$hash.png" || fail "process b has not the photo byte for byte"
+}
+
 # writer NAME N: N transfers of 0.01 from the donor's source into the pool, one process
 writer() {
     local i
@@ -176,6 +189,7 @@ case_refusals() {
 
 run_case "the same books as on SQLite" case_same_books_as_sqlite
 run_case "a second process sees what the first wrote" case_a_second_process_sees_the_first
+run_case "photos reach every process" case_photos_reach_every_process
 run_case "two writing processes lose nothing" case_two_writers_lose_nothing
 run_case "no overdraft between two processes" case_no_overdraft_between_processes
 run_case "a restored log rebuilds the copy" case_restored_log_rebuilds_the_copy
