@@ -35,6 +35,8 @@
 #define LOG_LOCK_KEY "31084527470913892"
 #define SCHEMA_VERSION "1"
 #define CHANNEL "pairaid"
+#define SESSION_SETTINGS                                                                           \
+    "SET bytea_output = hex; SET client_encoding = 'UTF8'; SET client_min_messages = warning"
 
 /* The tables outside the log that every process must share, in the order they
  * are copied. */
@@ -72,6 +74,7 @@ struct upstream {
     bool in_transaction;
     int64_t head;           /* the copy's log size once brought up to date */
     int64_t side_version[NSIDE];
+    int64_t side_sum;       /* pairaid_side's versions added up, when last read */
     bool side_dirty[NSIDE]; /* written by this transaction */
     bool side_pulled[NSIDE]; /* replaced from upstream by this transaction */
     bool pulling;           /* side tables being replaced from upstream: not dirt */
@@ -119,10 +122,7 @@ static int pg_connect(const char *uri, PGconn **out, struct pa_error *err)
         PQfinish(conn);
         return pa_error_set(err, PA_EDB, "PostgreSQL 13 or later is needed");
     }
-    int rc = pg_command(conn,
-                        "SET bytea_output = hex; SET client_encoding = 'UTF8';"
-                        " SET client_min_messages = warning",
-                        err, "configuring the connection");
+    int rc = pg_command(conn, SESSION_SETTINGS, err, "configuring the connection");
     if (rc != 0) {
         PQfinish(conn);
         return rc;
@@ -642,12 +642,11 @@ static int apply_pulled(struct pa_db *db, int64_t seq, const void *entry, size_t
     return 0;
 }
 
-/* The events PostgreSQL has beyond the copy's, streamed row by row: the first
- * one back is the copy's last, which must be byte for byte the same. */
+/* The events PostgreSQL has beyond the copy's, streamed row by row. */
 static int pull_events(struct pa_db *db, struct upstream *u, int64_t local, struct pa_error *err)
 {
     char from[24];
-    snprintf(from, sizeof(from), "%lld", (long long)(local > 0 ? local : 1));
+    snprintf(from, sizeof(from), "%lld", (long long)local + 1);
     const char *values[1] = {from};
     if (!PQsendQueryParams(u->conn, "SELECT seq, entry FROM pairaid_events WHERE seq >= $1::bigint "
                                     "ORDER BY seq",
@@ -655,8 +654,7 @@ static int pull_events(struct pa_db *db, struct upstream *u, int64_t local, stru
         !PQsetSingleRowMode(u->conn))
         return pg_fail(u->conn, err, "reading the log");
     int rc = 0;
-    bool first = true;
-    int64_t expect = local > 0 ? local : 1;
+    int64_t expect = local + 1;
     PGresult *res;
     while ((res = PQgetResult(u->conn)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
@@ -664,34 +662,17 @@ static int pull_events(struct pa_db *db, struct upstream *u, int64_t local, stru
             int64_t seq = 0;
             for (int b = 0; b < 8; b++)
                 seq = seq << 8 | (unsigned char)PQgetvalue(res, 0, 0)[b];
-            const void *entry = PQgetvalue(res, 0, 1);
-            size_t len = (size_t)PQgetlength(res, 0, 1);
-            if (seq != expect) {
-                rc = seq < expect ? stale_copy(u, err, seq)
-                                  : pa_error_set(err, PA_ETAMPER,
-                                                 "the PostgreSQL log has no event %lld",
-                                                 (long long)expect);
-            } else if (first && local > 0) {
-                const void *mine = NULL;
-                int mine_len = 0;
-                sqlite3_stmt *stmt = NULL;
-                rc = copy_entry(db, seq, &mine, &mine_len, &stmt, err);
-                if (rc == 0 && ((size_t)mine_len != len || memcmp(mine, entry, len) != 0))
-                    rc = stale_copy(u, err, seq);
-                if (stmt)
-                    sqlite3_reset(stmt);
-            } else {
-                rc = apply_pulled(db, seq, entry, len, err);
-            }
-            first = false;
+            if (seq != expect)
+                rc = pa_error_set(err, PA_ETAMPER, "the PostgreSQL log has no event %lld",
+                                  (long long)expect);
+            else
+                rc = apply_pulled(db, seq, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), err);
             expect++;
         } else if (rc == 0 && st != PGRES_TUPLES_OK) {
             rc = pg_fail(u->conn, err, "reading the log");
         }
         PQclear(res);
     }
-    if (rc == 0 && first && local > 0)
-        rc = stale_copy(u, err, local); /* PostgreSQL's log is shorter than the copy */
     return rc;
 }
 
@@ -700,49 +681,99 @@ static int log_size(struct pa_db *db, int64_t *size, struct pa_error *err)
     return pa_tlog_size(db, size, err);
 }
 
-/* How many events PostgreSQL holds: a large difference is pulled with the
- * reader indexes built once at the end, as a replay does. */
-static int upstream_size(struct upstream *u, int64_t *size, struct pa_error *err)
+/* ---- the upstream hooks ---------------------------------------------------------------- */
+
+/* What PostgreSQL holds now, in one round trip: the log's size, whether its
+ * event `local` is the copy's last (NULL when it has none), and the counters
+ * of the side tables and photos. */
+struct upstream_now {
+    int64_t size, side_sum, media_max;
+    bool last_same;
+};
+
+static int read_now(struct pa_db *db, struct upstream *u, int64_t local, struct upstream_now *now,
+                    struct pa_error *err)
 {
-    char buf[32];
-    int rc = pg_value(u->conn, "SELECT coalesce(max(seq), 0) FROM pairaid_events", buf,
-                      sizeof(buf), err, "reading the log's size");
-    *size = rc == 0 ? strtoll(buf, NULL, 10) : 0;
+    const void *mine = NULL;
+    int mine_len = 0;
+    sqlite3_stmt *stmt = NULL;
+    int rc = local > 0 ? copy_entry(db, local, &mine, &mine_len, &stmt, err) : 0;
+    char seq[24];
+    snprintf(seq, sizeof(seq), "%lld", (long long)local);
+    const char *values[2] = {seq, mine};
+    int lengths[2] = {0, mine_len}, formats[2] = {0, 1};
+    PGresult *res = rc ? NULL
+                       : PQexecParams(u->conn,
+                                      "SELECT coalesce((SELECT max(seq) FROM pairaid_events), 0),"
+                                      " coalesce((SELECT sum(version) FROM pairaid_side), 0),"
+                                      " coalesce((SELECT max(id) FROM pairaid_media), 0),"
+                                      " coalesce((SELECT entry = $2 FROM pairaid_events"
+                                      "           WHERE seq = $1::bigint), false)",
+                                      2, NULL, values, lengths, formats, 0);
+    if (stmt)
+        sqlite3_reset(stmt);
+    if (rc == 0 && (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1))
+        rc = pg_fail(u->conn, err, "reading the log's size");
+    if (rc == 0) {
+        now->size = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        now->side_sum = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+        now->media_max = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+        now->last_same = local == 0 || PQgetvalue(res, 0, 3)[0] == 't';
+    }
+    PQclear(res);
     return rc;
 }
 
-/* ---- the upstream hooks ---------------------------------------------------------------- */
+/* A connection lost (PostgreSQL restarted, a standby promoted) is made again
+ * once per transaction; what the copy remembers of the side tables is
+ * forgotten, since the database may be another one now. */
+static int reconnect(struct upstream *u, struct pa_error *err)
+{
+    if (PQstatus(u->conn) == CONNECTION_OK)
+        return 0;
+    PQreset(u->conn);
+    if (PQstatus(u->conn) != CONNECTION_OK)
+        return pg_fail(u->conn, err, "connecting");
+    for (int i = 0; i < NSIDE; i++)
+        u->side_version[i] = -1;
+    u->side_sum = -1;
+    return pg_command(u->conn, SESSION_SETTINGS, err, "configuring the connection");
+}
 
 static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
 {
     struct upstream *u = state;
-    int rc = pg_command(u->conn, "BEGIN", err, "beginning");
+    int rc = reconnect(u, err);
+    if (rc == 0)
+        rc = pg_command(u->conn, "BEGIN; SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")", err,
+                        "waiting for the log");
+    PGTransactionStatusType ts = PQtransactionStatus(u->conn);
+    u->in_transaction = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
     if (rc != 0)
         return rc;
-    u->in_transaction = true;
     memset(u->side_dirty, 0, sizeof(u->side_dirty));
     memset(u->side_pulled, 0, sizeof(u->side_pulled));
-    rc = pg_command(u->conn, "SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")", err,
-                    "waiting for the log");
-    int64_t local = 0, remote = 0;
+    int64_t local = 0;
+    struct upstream_now now;
+    rc = log_size(db, &local, err);
     if (rc == 0)
-        rc = log_size(db, &local, err);
-    if (rc == 0)
-        rc = upstream_size(u, &remote, err);
-    if (rc == 0 && remote - local > local && remote - local > 1000)
-        rc = pa_tlog__defer_bulk_indexes(db, err);
-    /* the copy's last event is read back too: a log restored to another
+        rc = read_now(db, u, local, &now, err);
+    /* the copy's last event must be the log's: a log restored to another
      * history of any length is caught, not only a shorter one */
-    if (rc == 0 && remote < local)
-        rc = stale_copy(u, err, remote + 1);
-    else if (rc == 0 && (remote > local || local > 0))
+    if (rc == 0 && (now.size < local || !now.last_same))
+        rc = stale_copy(u, err, now.size < local ? now.size + 1 : local);
+    if (rc == 0 && now.size - local > local && now.size - local > 1000)
+        rc = pa_tlog__defer_bulk_indexes(db, err);
+    if (rc == 0 && now.size > local)
         rc = pull_events(db, u, local, err);
-    if (rc == 0)
+    if (rc == 0 && now.side_sum != u->side_sum) {
         rc = pull_side_tables(db, u, err);
-    if (rc == 0)
+        u->side_sum = now.side_sum;
+    }
+    if (rc == 0 && now.media_max > u->media_seen)
         rc = pull_media(db, u, err);
     if (rc == 0)
-        u->head = remote;
+        u->head = now.size;
     return rc;
 }
 
@@ -753,23 +784,29 @@ static int push_events(struct pa_db *db, struct upstream *u, struct pa_error *er
                      "writing the log");
 }
 
-/* The head the copy's tree has now, recorded beside the events it covers. */
-static int push_head(struct pa_db *db, struct upstream *u, struct pa_error *err)
+/* The end of a transaction on PostgreSQL, in one round trip: the copy's tree
+ * head recorded beside the events it covers (when there are new ones), the
+ * notification for other servers (when anything changed), and COMMIT. */
+static int commit_upstream(struct pa_db *db, struct upstream *u, bool new_events, bool changed,
+                           struct pa_error *err)
 {
-    uint64_t size = 0;
-    pa_hash root;
-    int rc = pa_tlog_head(db, &size, root, err);
-    if (rc != 0)
-        return rc;
-    char size_text[24];
-    snprintf(size_text, sizeof(size_text), "%llu", (unsigned long long)size);
-    const char *values[2] = {size_text, (const char *)root};
-    int lengths[2] = {0, PA_HASH_LEN}, formats[2] = {0, 1};
-    PGresult *res = PQexecParams(u->conn, "INSERT INTO pairaid_heads VALUES ($1::bigint, $2)", 2,
-                                 NULL, values, lengths, formats, 0);
-    rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(u->conn, err, "writing the log");
-    PQclear(res);
-    return rc;
+    char sql[256] = "";
+    if (new_events) {
+        uint64_t size = 0;
+        pa_hash root;
+        int rc = pa_tlog_head(db, &size, root, err);
+        if (rc != 0)
+            return rc;
+        char hex[2 * PA_HASH_LEN + 1];
+        for (int i = 0; i < PA_HASH_LEN; i++)
+            snprintf(hex + 2 * i, 3, "%02x", root[i]);
+        snprintf(sql, sizeof(sql), "INSERT INTO pairaid_heads VALUES (%llu, '\\x%s'::bytea); ",
+                 (unsigned long long)size, hex);
+    }
+    if (changed)
+        strcat(sql, "SELECT pg_notify('" CHANNEL "', ''); ");
+    strcat(sql, "COMMIT");
+    return pg_command(u->conn, sql, err, "committing");
 }
 
 static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
@@ -778,10 +815,9 @@ static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
     int64_t size = 0;
     int rc = log_size(db, &size, err);
     bool changed = rc == 0 && size > u->head;
+    bool new_events = changed;
     if (changed)
         rc = push_events(db, u, err);
-    if (changed && rc == 0)
-        rc = push_head(db, u, err);
     if (rc == 0 && u->nmedia_new > 0) {
         changed = true;
         rc = push_media(db, u, err);
@@ -792,10 +828,8 @@ static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
             rc = push_side_table(db, u, i, err);
         }
     }
-    if (rc == 0 && changed)
-        rc = pg_command(u->conn, "SELECT pg_notify('" CHANNEL "', '')", err, "notifying");
     if (rc == 0)
-        rc = pg_command(u->conn, "COMMIT", err, "committing");
+        rc = commit_upstream(db, u, new_events, changed, err);
     if (rc == 0) {
         u->in_transaction = false;
         u->head = size;
@@ -852,6 +886,7 @@ static int attach(struct pa_db *db, PGconn *conn, struct pa_error *err)
     u->conn = conn;
     for (int i = 0; i < NSIDE; i++)
         u->side_version[i] = -1;
+    u->side_sum = -1;
     pa_db_set_upstream(db, &pg_upstream, u);
     return watch_side_tables(db, u, err);
 }
