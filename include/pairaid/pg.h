@@ -31,9 +31,10 @@ bool pa_pg_uri(const char *path);
 
 /* Opens the PostgreSQL database at uri (making pairaid's tables there when
  * flags have PA_DB_CREATE) and the local copy, brought up to date.  With
- * PA_DB_READONLY the copy is opened read-only after being brought up to date,
- * and holds no connection to PostgreSQL.  Errors never repeat the URI, which
- * may carry a password. */
+ * PA_DB_READONLY the copy is opened read-only after being brought up to date
+ * (with PA_DB_AS_FOLLOWED, as it stands), and holds no connection to
+ * PostgreSQL.  A PostgreSQL that cannot be reached is PA_EBUSY.  Errors never
+ * repeat the URI, which may carry a password. */
 int pa_pg_open(struct pa_db **out, const char *uri, unsigned flags, struct pa_error *err);
 
 /* uri as it may be shown: postgresql://USER@HOST:PORT/DB, never the password. */

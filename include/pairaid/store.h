@@ -18,6 +18,10 @@ enum pa_db_flags {
     PA_DB_CREATE = 1 << 0,     /* create the file if it does not exist */
     PA_DB_READONLY = 1 << 1,   /* open for reading only: never creates, migrates or writes */
     PA_DB_ANY_SCHEMA = 1 << 2, /* with READONLY: an older schema too (a backup copies any) */
+    /* with READONLY, on PostgreSQL: the local copy as it stands, not brought up to date first
+     * (a server's readers: its writer keeps the copy current, and reads go on while
+     * PostgreSQL is away); no effect on SQLite */
+    PA_DB_AS_FOLLOWED = 1 << 3,
 };
 
 /* Opens (and with PA_DB_CREATE, creates) the database at path, ":memory:" for a

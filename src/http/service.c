@@ -96,7 +96,7 @@ struct pa_db *pa_http_reader(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     pthread_mutex_lock(&s->readers_lock);
-    int rc = s->nreaders < READERS_MAX ? pa_open(&db, s->config.db_path, PA_DB_READONLY, &err)
+    int rc = s->nreaders < READERS_MAX ? pa_open(&db, s->config.db_path, PA_DB_READONLY | PA_DB_AS_FOLLOWED, &err)
                                        : PA_EBUSY;
     if (rc == 0)
         s->readers[s->nreaders++] = db;

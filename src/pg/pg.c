@@ -97,7 +97,9 @@ static int pg_fail(PGconn *conn, struct pa_error *err, const char *what)
     char msg[300];
     snprintf(msg, sizeof(msg), "%s", conn ? PQerrorMessage(conn) : "out of memory");
     msg[strcspn(msg, "\n")] = '\0';
-    return pa_error_set(err, PA_EDB, "PostgreSQL, %s: %s", what, msg);
+    /* a server that went away is unavailable for now (HTTP 503), not broken */
+    int code = conn && PQstatus(conn) == CONNECTION_BAD ? PA_EBUSY : PA_EDB;
+    return pa_error_set(err, code, "PostgreSQL, %s: %s", what, msg);
 }
 
 static int pg_command(PGconn *conn, const char *sql, struct pa_error *err, const char *what)
@@ -744,9 +746,12 @@ static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
 {
     struct upstream *u = state;
     int rc = reconnect(u, err);
+    static const char begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")";
     if (rc == 0)
-        rc = pg_command(u->conn, "BEGIN; SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")", err,
-                        "waiting for the log");
+        rc = pg_command(u->conn, begin, err, "waiting for the log");
+    /* the connection is found lost only when used: made again, once */
+    if (rc != 0 && PQstatus(u->conn) == CONNECTION_BAD && (rc = reconnect(u, err)) == 0)
+        rc = pg_command(u->conn, begin, err, "waiting for the log");
     PGTransactionStatusType ts = PQtransactionStatus(u->conn);
     u->in_transaction = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
     if (rc != 0)
@@ -1078,6 +1083,8 @@ int pa_pg_open(struct pa_db **out, const char *uri, unsigned flags, struct pa_er
     int rc = pa_pg_copy_path(uri, path, sizeof(path), err);
     if (rc != 0)
         return rc;
+    if ((flags & PA_DB_READONLY) && (flags & PA_DB_AS_FOLLOWED))
+        return pa_db_open(out, path, flags, err);
     struct pa_db *db = NULL;
     rc = open_writable(&db, uri, path, flags & ~(unsigned)PA_DB_READONLY, err);
     if (rc != 0 || !(flags & PA_DB_READONLY)) {
