@@ -111,10 +111,20 @@ static int pg_command(PGconn *conn, const char *sql, struct pa_error *err, const
     return rc;
 }
 
+/* libpq prints notices (a server shutting down, a warning) on stderr; a
+ * library prints nothing: what matters reaches the caller as an error. */
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 static int pg_connect(const char *uri, PGconn **out, struct pa_error *err)
 {
     PGconn *conn = PQconnectdb(uri);
     *out = NULL;
+    if (conn)
+        PQsetNoticeProcessor(conn, ignore_notice, NULL);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
         int rc = pg_fail(conn, err, "connecting");
         PQfinish(conn);

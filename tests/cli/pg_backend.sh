@@ -124,6 +124,48 @@ case_no_overdraft_between_processes() {
     expect_stdout_match "^POOL-WX-LYG,[0-9.]+,[0-9.]+,0\.00,0\.00,100\.30$"
 }
 
+pg_ctl() { # ACTION: the cluster's server, as its own user
+    local as=()
+    [[ $(id -u) == 0 ]] && as=(setpriv --reuid=pairaid-pg --regid=pairaid-pg --init-groups --reset-env --)
+    (cd / && "${as[@]}" "${PG_BINDIR:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$DIR/data" -w "$@" -m fast \
+        -l "$DIR/server.log") >/dev/null 2>&1
+}
+post() { # ID: a transfer into the pool through the server; prints the HTTP status
+    curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"id\":\"$1\",\"date\":\"2026-12-01\",\"from\":\"SRC-WX-CITY\",\"to\":\"POOL-WX-LYG\",\"amount\":\"1.00\"}" \
+        "$BASE_URL/api/v1/transfers"
+}
+
+case_a_server_outlives_postgresql_restarts() {
+    "$PA_SOURCE_DIR/scripts/demo-users" "$PAIRAID" "$URI" >/dev/null 2>&1 || { fail "demo users"; return; }
+    # not through as_copy: $! must be the server, not a subshell
+    PAIRAID_CACHE_DIR=$TMP/copy-server "$PAIRAID" --db "$URI" serve --listen 127.0.0.1:0 \
+        >"$TMP/serve.out" 2>"$TMP/serve.err" &
+    local pid=$! i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "on http://" "$TMP/serve.err" && break
+        sleep 0.1
+    done
+    BASE_URL=$(grep -o 'http://[0-9.:]*' "$TMP/serve.err" | head -1)
+    TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{"username":"admin","password":"pairaid-root"}' \
+        "$BASE_URL/api/v1/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+    expect_eq "a write" 201 "$(post PG-SRV-1)"
+    pg_ctl restart
+    expect_eq "the first write after PostgreSQL restarted" 201 "$(post PG-SRV-2)"
+    pg_ctl stop
+    expect_eq "a write while PostgreSQL is down: unavailable, not an internal error" 503 "$(post PG-SRV-3)"
+    expect_eq "a read while PostgreSQL is down, from the copy" 200 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/v1/projects/LYG-MS-TAOLIN-CANTEEN")"
+    pg_ctl start
+    expect_eq "a write once it is back" 201 "$(post PG-SRV-4)"
+    kill -TERM "$pid"
+    local code=0
+    wait "$pid" || code=$?
+    [[ $code == 0 ]] || { fail "the server did not stop cleanly (exit $code)"; show "$TMP/serve.err" "server"; }
+    expect_eq "the refused write is nowhere" 0 "$(sql "SELECT count(*) FROM pairaid_event_json WHERE event->'data'->>'id' = 'PG-SRV-3'")"
+    expect_eq "the three others are in PostgreSQL" 3 "$(sql "SELECT count(*) FROM pairaid_event_json WHERE event->'data'->>'id' LIKE 'PG-SRV-%'")"
+}
+
 case_restored_log_rebuilds_the_copy() {
     local size
     size=$(sql 'SELECT count(*) FROM pairaid_events')
@@ -192,6 +234,7 @@ run_case "a second process sees what the first wrote" case_a_second_process_sees
 run_case "photos reach every process" case_photos_reach_every_process
 run_case "two writing processes lose nothing" case_two_writers_lose_nothing
 run_case "no overdraft between two processes" case_no_overdraft_between_processes
+run_case "a server outlives PostgreSQL's restarts" case_a_server_outlives_postgresql_restarts
 run_case "a restored log rebuilds the copy" case_restored_log_rebuilds_the_copy
 run_case "a new database at the same URI is not the old copy's" case_new_database_same_uri
 run_case "an event changed inside PostgreSQL is caught" case_changed_event_is_caught
