@@ -171,6 +171,9 @@ int pa_db_flush(struct pa_db *db, struct pa_error *err);
  * were.  Reads inside the transaction that would use them get slower. */
 int pa_db_defer_indexes(struct pa_db *db, const char *table, struct pa_error *err);
 
+/* Deletes a closed database file and its -wal and -shm files, if there. */
+void pa_db_remove_files(const char *path);
+
 /* The number of migrations applied (PRAGMA user_version). */
 int pa_db_schema_version(struct pa_db *db);
 

@@ -103,10 +103,5 @@ int pa_cli_read_keys(const char *path, struct pa_verifier *keys, int max, int *n
 
 void pa_cli_remove_database(const char *path)
 {
-    char side[4096];
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
+    pa_db_remove_files(path);
 }

@@ -310,7 +310,7 @@ static int pull_side_table(struct pa_db *db, struct upstream *u, const char *tab
     for (int k = 0; k < c.n; k++)
         snprintf(params + strlen(params), sizeof(params) - strlen(params), "%s?", k ? "," : "");
     snprintf(sql, sizeof(sql), "INSERT INTO main.%s (%s) VALUES (%s)", table, c.list, params);
-    sqlite3_stmt *stmt;
+    sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &stmt, NULL) != SQLITE_OK)
         rc = pa_db_fail(db, err, "copying a table outside the log");
     for (int row = 0; rc == 0 && row < PQntuples(res); row++) {
@@ -326,10 +326,7 @@ static int pull_side_table(struct pa_db *db, struct upstream *u, const char *tab
         if (rc == 0 && sqlite3_step(stmt) != SQLITE_DONE)
             rc = pa_db_fail(db, err, "copying a table outside the log");
     }
-    if (rc == 0)
-        sqlite3_finalize(stmt);
-    else if (stmt)
-        sqlite3_finalize(stmt);
+    sqlite3_finalize(stmt);
     PQclear(res);
     return rc;
 }
@@ -1017,16 +1014,6 @@ int pa_pg_copy_path(const char *uri, char *buf, size_t size, struct pa_error *er
     return 0;
 }
 
-static void remove_copy(const char *path)
-{
-    char name[4200];
-    unlink(path);
-    snprintf(name, sizeof(name), "%s-wal", path);
-    unlink(name);
-    snprintf(name, sizeof(name), "%s-shm", path);
-    unlink(name);
-}
-
 /* Opens the copy at path, attached to conn and brought up to date; *stale
  * when it follows another database or holds what the log does not. */
 static int open_copy(struct pa_db **out, const char *path, PGconn *conn, bool *stale,
@@ -1080,7 +1067,7 @@ static int open_writable(struct pa_db **out, const char *uri, const char *path, 
         rc = open_copy(out, path, conn, &stale, err);
         if (rc != 0 || !stale)
             return rc;
-        remove_copy(path); /* made again from the log, once */
+        pa_db_remove_files(path); /* made again from the log, once */
     }
     return pa_error_set(err, PA_EDB, "the local copy of the PostgreSQL database cannot be made");
 }

@@ -741,6 +741,16 @@ int pa_db_open(struct pa_db **out, const char *path, unsigned flags, struct pa_e
     return 0;
 }
 
+void pa_db_remove_files(const char *path)
+{
+    char side[4096];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+}
+
 void pa_db_free(struct pa_db *db)
 {
     if (db == NULL)
