@@ -38,6 +38,13 @@ int pa_http_identify(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     int rc = pa_session_find(db, token, &r->user, &r->expires, &err);
+    /* behind a load balancer the sign-in may have been answered by another
+     * server a moment ago; unknown tokens of a group share one catch-up.  A
+     * public page answers anyway: a stale cookie there costs no transaction. */
+    if (rc == PA_EUNAUTH && r->route->access != PA_PUBLIC && pa_http_follow(r)) {
+        pa_error_clear(&err);
+        rc = pa_session_find(db, token, &r->user, &r->expires, &err);
+    }
     if (rc == PA_EUNAUTH) {
         /* a public page still answers; anything needing sign-in says why not */
         if (r->route->access == PA_PUBLIC)

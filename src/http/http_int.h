@@ -264,6 +264,13 @@ typedef int (*pa_http_job)(struct pa_db *db, struct pa_http_request *r, void *ct
                            struct pa_error *err);
 void pa_http_write(struct pa_http_request *r, pa_http_job job, void *ctx, bool alone);
 
+/* On PostgreSQL, brings this server's copy up to date with what other servers
+ * wrote (a write group's BEGIN pulls it) and returns true; on SQLite there is
+ * nothing to follow and it returns false at once.  For what a request must see
+ * even if this server has not heard of it yet, such as a session opened a
+ * moment ago on another server. */
+bool pa_http_follow(struct pa_http_request *r);
+
 /* ---- the parts of the server --------------------------------------------------- */
 extern const struct pa_route pa_http_routes[];
 extern const size_t pa_http_nroutes;
