@@ -858,10 +858,14 @@ static void after_rollback(struct pa_db *db, void *state)
         PQclear(PQexec(u->conn, "ROLLBACK"));
     u->in_transaction = false;
     /* the copy's side tables are back as they were before this transaction
-     * wrote or replaced them: the next one copies them again */
-    for (int i = 0; i < NSIDE; i++)
-        if (u->side_dirty[i] || u->side_pulled[i])
+     * wrote or replaced them: the next one copies them again (side_sum too,
+     * or after_begin would think nothing changed and never look) */
+    for (int i = 0; i < NSIDE; i++) {
+        if (u->side_dirty[i] || u->side_pulled[i]) {
             u->side_version[i] = -1;
+            u->side_sum = -1;
+        }
+    }
     memset(u->side_dirty, 0, sizeof(u->side_dirty));
     memset(u->side_pulled, 0, sizeof(u->side_pulled));
 }
