@@ -894,8 +894,6 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
      "未登录"},
     {"not valid GB18030 text (byte %zu)",
      "不是有效的 GB18030 编码文本（第 %zu 字节）"},
-    {"notifying",
-     "发送通知"},
     {"number too large",
      "数字过大"},
     {"numbering findings",
