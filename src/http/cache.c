@@ -134,6 +134,7 @@ bool pa_cache_answer(struct pa_http_request *r)
     struct pa_error err;
     if (pa_tlog_size(db, &r->cache_version, &err) != 0)
         return false;
+    r->cache_version += (int64_t)pa_http_service_generation(r->service) << 40;
     r->cache_day = pa_date_today();
     cache_key(r, r->cache_key);
     r->cache_candidate = true;

@@ -249,6 +249,9 @@ int pa_http_service_open(struct pa_http_service **out, const struct pa_server_co
 void pa_http_service_close(struct pa_http_service *s);
 const struct pa_server_config *pa_http_service_config(const struct pa_http_service *s);
 struct pa_cache *pa_http_service_cache(struct pa_http_service *s);
+/* Counts the times the writer made its copy anew (src/pg): part of every
+ * cached answer's version, since a new copy may repeat an old log size. */
+unsigned pa_http_service_generation(struct pa_http_service *s);
 struct pa_metrics *pa_http_service_metrics(struct pa_http_service *s);
 struct pa_rate_limit *pa_http_service_limiter(struct pa_http_service *s);
 

@@ -36,8 +36,14 @@ struct pa_http_service {
 
     pthread_key_t reader_key;
     pthread_mutex_t readers_lock;
-    struct pa_db *readers[READERS_MAX];
+    struct reader {
+        struct pa_db *db;
+        unsigned generation;
+    } readers[READERS_MAX];
     int nreaders;
+    /* bumped when the writer makes its copy anew (PostgreSQL's log was
+     * restored): readers then reopen theirs, and cached answers lapse */
+    _Atomic unsigned generation;
 
     struct pa_db *writer_db;
     pthread_t writer;
@@ -87,25 +93,39 @@ static struct pa_db *act_as_caller(struct pa_http_request *r, struct pa_db *db)
     return db;
 }
 
+unsigned pa_http_service_generation(struct pa_http_service *s)
+{
+    return s->generation;
+}
+
 struct pa_db *pa_http_reader(struct pa_http_request *r)
 {
     struct pa_http_service *s = r->service;
-    struct pa_db *db = pthread_getspecific(s->reader_key);
-    if (db != NULL)
-        return act_as_caller(r, db);
+    struct reader *mine = pthread_getspecific(s->reader_key);
+    unsigned generation = s->generation;
+    if (mine != NULL && mine->generation == generation)
+        return act_as_caller(r, mine->db);
     struct pa_error err;
     pa_error_clear(&err);
+    struct pa_db *db = NULL, *old = NULL;
     pthread_mutex_lock(&s->readers_lock);
-    int rc = s->nreaders < READERS_MAX ? pa_open(&db, s->config.db_path, PA_DB_READONLY | PA_DB_AS_FOLLOWED, &err)
-                                       : PA_EBUSY;
-    if (rc == 0)
-        s->readers[s->nreaders++] = db;
+    int rc = mine || s->nreaders < READERS_MAX
+                 ? pa_open(&db, s->config.db_path, PA_DB_READONLY | PA_DB_AS_FOLLOWED, &err)
+                 : PA_EBUSY;
+    if (rc == 0) {
+        if (mine == NULL)
+            mine = &s->readers[s->nreaders++];
+        old = mine->db;
+        mine->db = db;
+        mine->generation = generation;
+    }
     pthread_mutex_unlock(&s->readers_lock);
+    pa_db_free(old);
     if (rc != 0) {
         pa_http_error(r, 503, "busy", NULL, "the database cannot be opened for reading");
         return NULL;
     }
-    pthread_setspecific(s->reader_key, db);
+    pthread_setspecific(s->reader_key, mine);
     return act_as_caller(r, db);
 }
 
@@ -237,6 +257,27 @@ bool pa_http_follow(struct pa_http_request *r)
     return true;
 }
 
+/* A copy that no longer matches PostgreSQL's log (restored from a backup, or
+ * to a point in time) is made anew from the log, here and in every reader:
+ * until then its writes answer 503.  If PostgreSQL cannot be reached now, the
+ * next group tries again. */
+static void renew_if_stale(struct pa_http_service *s)
+{
+    if (!pa_pg_stale(s->writer_db))
+        return;
+    struct pa_db *fresh = NULL;
+    struct pa_error err;
+    pa_error_clear(&err);
+    if (pa_open(&fresh, s->config.db_path, PA_DB_CREATE, &err) != 0 ||
+        pa_db_set_actor(fresh, "http", &err) != 0) {
+        pa_db_free(fresh);
+        return;
+    }
+    pa_db_free(s->writer_db);
+    s->writer_db = fresh;
+    s->generation++;
+}
+
 static void *follower_main(void *arg)
 {
     struct pa_http_service *s = arg;
@@ -271,6 +312,7 @@ static void *writer_main(void *arg)
             s->behind = false;
             pthread_mutex_unlock(&s->lock);
             catch_up(s->writer_db);
+            renew_if_stale(s);
             pthread_mutex_lock(&s->lock);
             continue;
         }
@@ -285,6 +327,7 @@ static void *writer_main(void *arg)
         struct job *group = take_group(s);
         pthread_mutex_unlock(&s->lock);
         run_group(s->writer_db, s->metrics, group);
+        renew_if_stale(s);
         pthread_mutex_lock(&s->lock);
         for (struct job *j = group; j; j = j->next)
             j->done = true;
@@ -391,7 +434,7 @@ void pa_http_service_close(struct pa_http_service *s)
     }
     pa_pg_listener_close(s->listener);
     for (int i = 0; i < s->nreaders; i++)
-        pa_db_free(s->readers[i]);
+        pa_db_free(s->readers[i].db);
     pa_db_free(s->writer_db);
     pa_rate_limit_free(s->limiter);
     pa_metrics_free(s->metrics);

@@ -625,10 +625,12 @@ static int copy_entry(struct pa_db *db, int64_t seq, const void **entry, int *le
     return 0;
 }
 
+/* Unavailable (HTTP 503) rather than broken: the copy is made again at the
+ * next open, and a server does so at once (pa_pg_stale). */
 static int stale_copy(struct upstream *u, struct pa_error *err, int64_t seq)
 {
     u->stale = true;
-    return pa_error_set(err, PA_ETAMPER,
+    return pa_error_set(err, PA_EBUSY,
                         "the local copy's event %lld is not the PostgreSQL log's: the database was "
                         "restored or changed, and the copy must be made again",
                         (long long)seq);
@@ -886,6 +888,12 @@ static void upstream_free(void *state)
 
 static const struct pa_db_upstream pg_upstream = {after_begin, before_commit, after_rollback,
                                                   upstream_free, media_written};
+
+bool pa_pg_stale(struct pa_db *db)
+{
+    struct upstream *u = pa_db_upstream_state(db, &pg_upstream);
+    return u && u->stale;
+}
 
 bool pa_pg_attached(struct pa_db *db)
 {
