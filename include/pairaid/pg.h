@@ -40,6 +40,11 @@ int pa_pg_open(struct pa_db **out, const char *uri, unsigned flags, struct pa_er
 /* uri as it may be shown: postgresql://USER@HOST:PORT/DB, never the password. */
 void pa_pg_shown(const char *uri, char *buf, size_t size);
 
+/* Whether db's copy was found to hold what PostgreSQL's log does not (the
+ * database restored from a backup, or made anew): its transactions fail with
+ * PA_EBUSY until it is closed and opened again, which makes it anew. */
+bool pa_pg_stale(struct pa_db *db);
+
 /* Whether db is the local copy of a PostgreSQL database. */
 bool pa_pg_attached(struct pa_db *db);
 

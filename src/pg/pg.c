@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,28 @@ static const char pg_schema[] =
     " bytes BYTEA NOT NULL);"
     "CREATE OR REPLACE VIEW pairaid_event_json AS"
     " SELECT seq, convert_from(entry, 'UTF8')::jsonb AS event FROM pairaid_events;";
+
+/* What this process sends with its notifications, so that its own listener
+ * can tell them from other processes': a server's writer commits into the same
+ * copy its readers use, so its own commits need no catch-up transaction (which
+ * would take the log's lock again for nothing, one per group). */
+static char self_token[33];
+static pthread_once_t self_token_once = PTHREAD_ONCE_INIT;
+
+static void make_self_token(void)
+{
+    unsigned char bytes[16];
+    randombytes_buf(bytes, sizeof(bytes));
+    for (int i = 0; i < 16; i++)
+        snprintf(self_token + 2 * i, 3, "%02x", bytes[i]);
+}
+
+static const char *own_token(void)
+{
+    pthread_once(&self_token_once, make_self_token);
+    PA_ASSERT(strlen(self_token) == 32);
+    return self_token;
+}
 
 static const char copy_schema[] =
     "CREATE TABLE IF NOT EXISTS upstream_origin (id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -819,8 +842,9 @@ static int commit_upstream(struct pa_db *db, struct upstream *u, bool new_events
         snprintf(sql, sizeof(sql), "INSERT INTO pairaid_heads VALUES (%llu, '\\x%s'::bytea); ",
                  (unsigned long long)size, hex);
     }
-    if (changed)
-        strcat(sql, "SELECT pg_notify('" CHANNEL "', ''); ");
+    if (changed) /* signed with this process's token: its own listener skips it */
+        snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql),
+                 "SELECT pg_notify('" CHANNEL "', '%s'); ", own_token());
     strcat(sql, "COMMIT");
     return pg_command(u->conn, sql, err, "committing");
 }
@@ -1211,12 +1235,16 @@ int pa_pg_listener_open(struct pa_pg_listener **out, const char *uri, struct pa_
     return 0;
 }
 
+/* Whether another process committed: this process's own notifications are
+ * dropped, its copy already holds what it wrote. */
 static bool drain_notifications(PGconn *conn)
 {
     bool any = false;
+    const char *mine = own_token();
     PGnotify *n;
     while ((n = PQnotifies(conn)) != NULL) {
-        any = true;
+        if (n->extra == NULL || strcmp(n->extra, mine) != 0)
+            any = true;
         PQfreemem(n);
     }
     return any;
