@@ -184,8 +184,10 @@ static int pg_value(PGconn *conn, const char *sql, char *buf, size_t size, struc
     return rc;
 }
 
-/* pairaid's tables, made under the log's lock so that two first starts do not race. */
-static int ensure_schema(PGconn *conn, bool create, struct pa_error *err)
+/* pairaid's tables, made under the log's lock so that two first starts do not race.
+ * uri names the database in the error when it holds no books, as a missing SQLite
+ * file is named: with $PAIRAID_DB the command line does not say which it was. */
+static int ensure_schema(PGconn *conn, const char *uri, bool create, struct pa_error *err)
 {
     char version[32];
     int rc = pg_command(conn, "BEGIN", err, "beginning");
@@ -197,10 +199,14 @@ static int ensure_schema(PGconn *conn, bool create, struct pa_error *err)
                       sizeof(version), err, "reading the schema");
         exists = rc == 0 && version[0] == 't';
     }
-    if (rc == 0 && !exists && !create)
+    if (rc == 0 && !exists && !create) {
+        char shown[512];
+        pa_pg_shown(uri, shown, sizeof(shown));
         rc = pa_error_set(err, PA_ENOTFOUND,
-                          "the PostgreSQL database holds no pairaid books (run 'pairaid init' or "
-                          "'pairaid demo' with this --db)");
+                          "the PostgreSQL database '%s' holds no pairaid books (run 'pairaid init' "
+                          "or 'pairaid demo' with this --db)",
+                          shown);
+    }
     if (rc == 0 && !exists)
         rc = pg_command(conn, pg_schema, err, "making pairaid's tables");
     if (rc == 0)
@@ -1097,7 +1103,7 @@ static int open_writable(struct pa_db **out, const char *uri, const char *path, 
         PGconn *conn;
         int rc = pg_connect(uri, &conn, err);
         if (rc == 0)
-            rc = ensure_schema(conn, flags & PA_DB_CREATE, err);
+            rc = ensure_schema(conn, uri, flags & PA_DB_CREATE, err);
         if (rc != 0) {
             PQfinish(conn);
             return rc;
@@ -1174,7 +1180,7 @@ int pa_pg_load_fresh(const char *uri, struct pa_db **out, struct pa_error *err)
     PGconn *conn;
     int rc = pg_connect(uri, &conn, err);
     if (rc == 0)
-        rc = ensure_schema(conn, false, err);
+        rc = ensure_schema(conn, uri, false, err);
     if (rc != 0) {
         PQfinish(conn);
         return rc;
