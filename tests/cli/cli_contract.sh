@@ -138,7 +138,11 @@ case_missing_database() {
         MISSING_DB_CODES+=("$args=$STATUS")
         [[ $STATUS == 0 ]] && fail "'$args' on a missing database exited 0"
         one_line_error
-        expect_stderr_match "^pairaid: .*nope\.db"
+        if on_pg; then # the database is named by its URI (tests/pg/pairaid-pg made it)
+            expect_stderr_match "^pairaid: the PostgreSQL database 'postgresql://[^']+' holds no pairaid books"
+        else
+            expect_stderr_match "^pairaid: .*nope\.db"
+        fi
         [[ -e nope.db ]] && { fail "'$args' created nope.db"; rm -f nope.db*; }
     done
     echo "    (exit codes on a missing database: ${MISSING_DB_CODES[*]})"

@@ -36,7 +36,11 @@ case_library_errors() {
     expect_exit 2 "$PAIRAID" --db "$DB" --lang zh transfer post NOPE-123
     expect_stderr_match '^pairaid: 拨付“NOPE-123(:post)?”被拒绝：'
     expect_exit 2 "$PAIRAID" --db "$TMP/none.db" --lang zh balance
-    expect_stderr_line "pairaid: “$TMP/none.db”处没有数据库（请运行 pairaid init 或 pairaid demo）"
+    if on_pg; then # an empty PostgreSQL database, named by its URI
+        expect_stderr_match '^pairaid: PostgreSQL 数据库“postgresql://[^”]+”中没有 pairaid 账簿（请用此 --db 运行 pairaid init 或 pairaid demo）$'
+    else
+        expect_stderr_line "pairaid: “$TMP/none.db”处没有数据库（请运行 pairaid init 或 pairaid demo）"
+    fi
     expect_exit 2 "$PAIRAID" --db "$DB" --lang en balance --as-of 2024-02-30
     expect_stderr_line "pairaid: as-of: '2024-02-30' is not a date that exists"
 }

@@ -209,6 +209,11 @@ expect_same_file() { # A B : byte-identical
 
 # ---- databases ---------------------------------------------------------------
 
+# The suite's PostgreSQL pass (tests/pg/run) runs a script with PA_BACKEND=pg and its
+# database files mapped to PostgreSQL databases: the few checks about SQLite files, or that
+# expect the file's name where PostgreSQL names the database, ask on_pg.
+on_pg() { [[ ${PA_BACKEND:-sqlite} == pg ]]; }
+
 PA_KINDS=(pairings orgs projects milestones exchanges contracts notices indicators revenue_shares
           accounts transfers scores)
 
