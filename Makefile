@@ -30,8 +30,10 @@ run: build
 	@echo
 	@build/pairaid --db "$(DB)" serve --listen "$(LISTEN)"
 
-# make test: every test under AddressSanitizer and UBSan (build-test/), then the
-# server's tests again under ThreadSanitizer (test-tsan).
+# make test: every test under AddressSanitizer and UBSan (build-test/), the tests
+# that write the books among them a second time on a throwaway PostgreSQL cluster
+# (ctest label pg, docs/testing.md), then the server's tests again under
+# ThreadSanitizer (test-tsan).
 test: setup
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j$(JOBS)
