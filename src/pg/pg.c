@@ -14,7 +14,9 @@
  *   pairaid_media (id, name, bytes) the photos and attachments, by SHA-256 name:
  *                                 each process keeps them in its media folder
  *   pairaid_event_json            a view of the log as jsonb, for people
- * The copy remembers which database it follows in `upstream_origin`.
+ * The copy remembers which database it follows in `upstream_origin`, and the
+ * version of each side table it holds in `upstream_side` (written in the same
+ * transaction as the table), so that a new process copies only what changed.
  */
 #include <errno.h>
 #include <poll.h>
@@ -91,7 +93,9 @@ static const char *own_token(void)
 
 static const char copy_schema[] =
     "CREATE TABLE IF NOT EXISTS upstream_origin (id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " origin TEXT NOT NULL) STRICT";
+    " origin TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS upstream_side (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+    " STRICT";
 
 struct upstream {
     PGconn *conn;
@@ -100,6 +104,7 @@ struct upstream {
     int64_t side_version[NSIDE];
     int64_t side_sum;       /* pairaid_side's versions added up, when last read */
     int nside;              /* how many of side_tables this copy follows */
+    bool versions_kept;     /* the copy has upstream_side */
     bool side_dirty[NSIDE]; /* written by this transaction */
     bool side_pulled[NSIDE]; /* replaced from upstream by this transaction */
     bool pulling;           /* side tables being replaced from upstream: not dirt */
@@ -362,6 +367,44 @@ static int pull_side_table(struct pa_db *db, struct upstream *u, const char *tab
     return rc;
 }
 
+/* The copy now holds version v of side table i: remembered here and, in the
+ * same transaction, in the copy (an in-memory copy has no such table). */
+static int hold_side_version(struct pa_db *db, struct upstream *u, int i, int64_t v,
+                             struct pa_error *err)
+{
+    u->side_version[i] = v;
+    static const char sql[] = "INSERT OR REPLACE INTO upstream_side VALUES (?1, ?2)";
+    if (!u->versions_kept)
+        return 0;
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(stmt, 1, side_tables[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, v);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "recording the copy's origin");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* What the copy remembers of its side tables' versions, read when it is opened. */
+static int read_side_versions(struct pa_db *db, struct upstream *u, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT name, version FROM upstream_side", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the copy's origin");
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        int i = side_index((const char *)sqlite3_column_text(stmt, 0));
+        if (i >= 0)
+            u->side_version[i] = sqlite3_column_int64(stmt, 1);
+    }
+    sqlite3_finalize(stmt);
+    u->versions_kept = true;
+    return 0;
+}
+
 static int pull_side_tables(struct pa_db *db, struct upstream *u, struct pa_error *err)
 {
     PGresult *res = PQexec(u->conn, "SELECT name, version FROM pairaid_side");
@@ -385,7 +428,7 @@ static int pull_side_tables(struct pa_db *db, struct upstream *u, struct pa_erro
         rc = pull_side_table(db, u, side_tables[i], err);
         u->side_pulled[i] = true;
         if (rc == 0)
-            u->side_version[i] = version[i];
+            rc = hold_side_version(db, u, i, version[i], err);
     }
     u->pulling = false;
     return rc;
@@ -517,7 +560,7 @@ static int push_side_table(struct pa_db *db, struct upstream *u, int i, struct p
     if (rc == 0 && PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = pg_fail(u->conn, err, "writing a table outside the log");
     if (rc == 0)
-        u->side_version[i] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        rc = hold_side_version(db, u, i, strtoll(PQgetvalue(res, 0, 0), NULL, 10), err);
     PQclear(res);
     return rc;
 }
@@ -1080,6 +1123,8 @@ static int open_copy(struct pa_db **out, const char *path, PGconn *conn, bool *s
         rc = attach(db, conn, err);
         conn = NULL; /* the database owns it now */
     }
+    if (rc == 0)
+        rc = read_side_versions(db, pa_db_upstream_state(db, &pg_upstream), err);
     if (rc == 0)
         rc = catch_up(db, err);
     struct upstream *u = pa_db_upstream_state(db, &pg_upstream);
