@@ -124,7 +124,7 @@ char *pa_metrics_text(struct pa_metrics *m, int64_t events, int64_t db_bytes, si
     fprintf(out,
             "# HELP pairaid_log_events Events in the audit log.\n"
             "# TYPE pairaid_log_events gauge\npairaid_log_events %lld\n"
-            "# HELP pairaid_database_bytes Size of the database file and its WAL.\n"
+            "# HELP pairaid_database_bytes Size of the database file and its WAL (on PostgreSQL: the local copy's).\n"
             "# TYPE pairaid_database_bytes gauge\npairaid_database_bytes %lld\n",
             (long long)events, (long long)db_bytes);
     if (fclose(out) != 0) {
@@ -140,9 +140,13 @@ static int64_t file_size(const char *path)
     return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
+/* On PostgreSQL, what this server keeps on its own disk: the local copy (the
+ * database's size is PostgreSQL's to report, pg_database_size). */
 static int64_t database_bytes(const char *path)
 {
-    char wal[4096];
+    char copy[4096], wal[4200];
+    if (pa_pg_uri(path) && pa_pg_copy_path(path, copy, sizeof(copy), NULL) == 0)
+        path = copy;
     snprintf(wal, sizeof(wal), "%s-wal", path);
     return file_size(path) + file_size(wal);
 }

@@ -150,6 +150,9 @@ case_a_server_outlives_postgresql_restarts() {
     TOKEN=$(curl -s -H 'Content-Type: application/json' -d '{"username":"admin","password":"pairaid-root"}' \
         "$BASE_URL/api/v1/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
     expect_eq "a write" 201 "$(post PG-SRV-1)"
+    local copy_bytes
+    copy_bytes=$(curl -s "$BASE_URL/metrics" | sed -n 's/^pairaid_database_bytes //p')
+    ((${copy_bytes:-0} > 1000000)) || fail "/metrics: pairaid_database_bytes is '$copy_bytes', not the local copy's size"
     pg_ctl restart
     expect_eq "the first write after PostgreSQL restarted" 201 "$(post PG-SRV-2)"
     pg_ctl stop
