@@ -45,9 +45,6 @@ void pa_pg_shown(const char *uri, char *buf, size_t size);
  * PA_EBUSY until it is closed and opened again, which makes it anew. */
 bool pa_pg_stale(struct pa_db *db);
 
-/* Whether db is the local copy of a PostgreSQL database. */
-bool pa_pg_attached(struct pa_db *db);
-
 /* Where the local copy of uri is kept: $PAIRAID_CACHE_DIR, else
  * $XDG_CACHE_HOME/pairaid, else ~/.cache/pairaid; the file is named by the
  * server, port, database and user, never the password.  Returns 0 and writes

@@ -19,7 +19,6 @@
  * transaction as the table), so that a new process copies only what changed.
  */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,25 +26,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
-#include "pairaid/pg.h"
-#include "pairaid/tlog.h"
-
-/* pg_advisory_xact_lock's key for the log: "pairaid" in ASCII.  One log, one
- * key; per-pairing logs would each take their own (docs/scale-out.md). */
-#define LOG_LOCK_KEY "31084527470913892"
-#define SCHEMA_VERSION "1"
-#define CHANNEL "pairaid"
-#define SESSION_SETTINGS                                                                           \
-    "SET bytea_output = hex; SET client_encoding = 'UTF8'; SET client_min_messages = warning"
+#include "pg_int.h"
 
 /* The tables outside the log that every process must share, in the order they
- * are copied: the log's own first (all a verification reads). */
-static const char *const side_tables[] = {"checkpoints", "key_heads", "credentials", "sessions"};
-#define NSIDE ((int)PA_ARRAY_LEN(side_tables))
-#define NSIDE_OF_LOG 2
+ * are copied. */
+static const char *const side_tables[NSIDE] = {"checkpoints", "key_heads", "credentials",
+                                               "sessions"};
 
 static const char pg_schema[] =
     "CREATE TABLE IF NOT EXISTS pairaid_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -84,7 +72,7 @@ static void make_self_token(void)
         snprintf(self_token + 2 * i, 3, "%02x", bytes[i]);
 }
 
-static const char *own_token(void)
+const char *pa_pg__own_token(void)
 {
     pthread_once(&self_token_once, make_self_token);
     PA_ASSERT(strlen(self_token) == 32);
@@ -97,22 +85,6 @@ static const char copy_schema[] =
     "CREATE TABLE IF NOT EXISTS upstream_side (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
     " STRICT";
 
-struct upstream {
-    PGconn *conn;
-    bool in_transaction;
-    int64_t head;           /* the copy's log size once brought up to date */
-    int64_t side_version[NSIDE];
-    int64_t side_sum;       /* pairaid_side's versions added up, when last read */
-    int nside;              /* how many of side_tables this copy follows */
-    bool versions_kept;     /* the copy has upstream_side */
-    bool side_dirty[NSIDE]; /* written by this transaction */
-    bool side_pulled[NSIDE]; /* replaced from upstream by this transaction */
-    bool pulling;           /* side tables being replaced from upstream: not dirt */
-    bool stale;             /* the copy holds what the log does not: make it again */
-    int64_t media_seen;     /* pairaid_media's last id this process has */
-    char **media_new;       /* written here, not yet sent */
-    int nmedia_new, media_cap;
-};
 
 bool pa_pg_uri(const char *path)
 {
@@ -122,7 +94,7 @@ bool pa_pg_uri(const char *path)
 /* ---- talking to PostgreSQL ------------------------------------------------------------ */
 
 /* PostgreSQL's message, first line only, without the URI (never echoed). */
-static int pg_fail(PGconn *conn, struct pa_error *err, const char *what)
+int pa_pg__fail(PGconn *conn, struct pa_error *err, const char *what)
 {
     char msg[300];
     snprintf(msg, sizeof(msg), "%s", conn ? PQerrorMessage(conn) : "out of memory");
@@ -132,11 +104,11 @@ static int pg_fail(PGconn *conn, struct pa_error *err, const char *what)
     return pa_error_set(err, code, "PostgreSQL, %s: %s", what, msg);
 }
 
-static int pg_command(PGconn *conn, const char *sql, struct pa_error *err, const char *what)
+int pa_pg__command(PGconn *conn, const char *sql, struct pa_error *err, const char *what)
 {
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
-    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(conn, err, what);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pa_pg__fail(conn, err, what);
     PQclear(res);
     return rc;
 }
@@ -149,14 +121,14 @@ static void ignore_notice(void *arg, const char *message)
     (void)message;
 }
 
-static int pg_connect(const char *uri, PGconn **out, struct pa_error *err)
+int pa_pg__connect(const char *uri, PGconn **out, struct pa_error *err)
 {
     PGconn *conn = PQconnectdb(uri);
     *out = NULL;
     if (conn)
         PQsetNoticeProcessor(conn, ignore_notice, NULL);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-        int rc = pg_fail(conn, err, "connecting");
+        int rc = pa_pg__fail(conn, err, "connecting");
         PQfinish(conn);
         return rc;
     }
@@ -164,7 +136,7 @@ static int pg_connect(const char *uri, PGconn **out, struct pa_error *err)
         PQfinish(conn);
         return pa_error_set(err, PA_EDB, "PostgreSQL 13 or later is needed");
     }
-    int rc = pg_command(conn, SESSION_SETTINGS, err, "configuring the connection");
+    int rc = pa_pg__command(conn, SESSION_SETTINGS, err, "configuring the connection");
     if (rc != 0) {
         PQfinish(conn);
         return rc;
@@ -180,7 +152,7 @@ static int pg_value(PGconn *conn, const char *sql, char *buf, size_t size, struc
     PGresult *res = PQexec(conn, sql);
     int rc = 0;
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = pg_fail(conn, err, what);
+        rc = pa_pg__fail(conn, err, what);
     else if (PQntuples(res) != 1)
         rc = pa_error_set(err, PA_EDB, "PostgreSQL, %s: no answer", what);
     else
@@ -195,9 +167,9 @@ static int pg_value(PGconn *conn, const char *sql, char *buf, size_t size, struc
 static int ensure_schema(PGconn *conn, const char *uri, bool create, struct pa_error *err)
 {
     char version[32];
-    int rc = pg_command(conn, "BEGIN", err, "beginning");
+    int rc = pa_pg__command(conn, "BEGIN", err, "beginning");
     if (rc == 0)
-        rc = pg_command(conn, "SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")", err, "locking");
+        rc = pa_pg__command(conn, "SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")", err, "locking");
     bool exists = false;
     if (rc == 0) {
         rc = pg_value(conn, "SELECT to_regclass('pairaid_meta') IS NOT NULL", version,
@@ -213,7 +185,7 @@ static int ensure_schema(PGconn *conn, const char *uri, bool create, struct pa_e
                           shown);
     }
     if (rc == 0 && !exists)
-        rc = pg_command(conn, pg_schema, err, "making pairaid's tables");
+        rc = pa_pg__command(conn, pg_schema, err, "making pairaid's tables");
     if (rc == 0)
         rc = pg_value(conn, "SELECT value FROM pairaid_meta WHERE key = 'schema'", version,
                       sizeof(version), err, "reading the schema");
@@ -222,7 +194,7 @@ static int ensure_schema(PGconn *conn, const char *uri, bool create, struct pa_e
                           "the PostgreSQL database has pairaid schema %s, and this pairaid knows %s",
                           version, SCHEMA_VERSION);
     if (rc == 0)
-        return pg_command(conn, "COMMIT", err, "making pairaid's tables");
+        return pa_pg__command(conn, "COMMIT", err, "making pairaid's tables");
     PQclear(PQexec(conn, "ROLLBACK"));
     return rc;
 }
@@ -338,7 +310,7 @@ static int pull_side_table(struct pa_db *db, struct upstream *u, const char *tab
     snprintf(sql, sizeof(sql), "SELECT %s FROM %s", c.list, table);
     PGresult *res = PQexec(u->conn, sql);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = pg_fail(u->conn, err, "reading a table outside the log");
+        rc = pa_pg__fail(u->conn, err, "reading a table outside the log");
         PQclear(res);
         return rc;
     }
@@ -409,7 +381,7 @@ static int pull_side_tables(struct pa_db *db, struct upstream *u, struct pa_erro
 {
     PGresult *res = PQexec(u->conn, "SELECT name, version FROM pairaid_side");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = pg_fail(u->conn, err, "reading the tables outside the log");
+        int rc = pa_pg__fail(u->conn, err, "reading the tables outside the log");
         PQclear(res);
         return rc;
     }
@@ -493,12 +465,12 @@ static int copy_value(PGconn *conn, sqlite3_stmt *row, int k)
 static int copy_end(PGconn *conn, bool ok, struct pa_error *err, const char *what)
 {
     if (PQputCopyEnd(conn, ok ? NULL : "pairaid stopped sending") != 1)
-        return pg_fail(conn, err, what);
+        return pa_pg__fail(conn, err, what);
     int rc = 0;
     PGresult *res;
     while ((res = PQgetResult(conn)) != NULL) {
         if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = pg_fail(conn, err, what);
+            rc = pa_pg__fail(conn, err, what);
         PQclear(res);
     }
     return rc;
@@ -515,7 +487,7 @@ static int copy_rows(struct pa_db *db, struct upstream *u, const char *sql, sqli
     char copy[384];
     snprintf(copy, sizeof(copy), "COPY %s FROM STDIN", target);
     PGresult *res = PQexec(u->conn, copy);
-    int rc = PQresultStatus(res) == PGRES_COPY_IN ? 0 : pg_fail(u->conn, err, what);
+    int rc = PQresultStatus(res) == PGRES_COPY_IN ? 0 : pa_pg__fail(u->conn, err, what);
     PQclear(res);
     if (rc != 0) {
         sqlite3_finalize(row);
@@ -545,7 +517,7 @@ static int push_side_table(struct pa_db *db, struct upstream *u, int i, struct p
     char sql[384], target[320];
     snprintf(sql, sizeof(sql), "DELETE FROM %s", table);
     if (rc == 0)
-        rc = pg_command(u->conn, sql, err, "writing a table outside the log");
+        rc = pa_pg__command(u->conn, sql, err, "writing a table outside the log");
     snprintf(sql, sizeof(sql), "SELECT %s FROM main.%s WHERE ?1 IS NOT NULL", c.list, table);
     snprintf(target, sizeof(target), "%s (%s)", table, c.list);
     if (rc == 0)
@@ -558,124 +530,9 @@ static int push_side_table(struct pa_db *db, struct upstream *u, int i, struct p
                                       "RETURNING version",
                                       1, NULL, values, NULL, NULL, 0);
     if (rc == 0 && PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = pg_fail(u->conn, err, "writing a table outside the log");
+        rc = pa_pg__fail(u->conn, err, "writing a table outside the log");
     if (rc == 0)
         rc = hold_side_version(db, u, i, strtoll(PQgetvalue(res, 0, 0), NULL, 10), err);
-    PQclear(res);
-    return rc;
-}
-
-/* ---- media: photos and attachments ------------------------------------------------------ */
-
-static int media_written(struct pa_db *db, void *state, const char *name, struct pa_error *err)
-{
-    (void)db;
-    struct upstream *u = state;
-    if (u->nmedia_new == u->media_cap) {
-        int cap = u->media_cap ? 2 * u->media_cap : 8;
-        char **grown = realloc(u->media_new, (size_t)cap * sizeof(*grown));
-        if (grown == NULL)
-            return pa_error_set(err, PA_ENOMEM, "out of memory");
-        u->media_new = grown;
-        u->media_cap = cap;
-    }
-    if ((u->media_new[u->nmedia_new] = strdup(name)) == NULL)
-        return pa_error_set(err, PA_ENOMEM, "out of memory");
-    u->nmedia_new++;
-    return 0;
-}
-
-static int read_file(const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    long size = -1;
-    if (f && fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    *data = size >= 0 ? malloc((size_t)size + 1) : NULL;
-    bool ok = *data && fseek(f, 0, SEEK_SET) == 0 && fread(*data, 1, (size_t)size, f) == (size_t)size;
-    if (f)
-        fclose(f);
-    *len = ok ? (size_t)size : 0;
-    if (!ok) {
-        free(*data);
-        *data = NULL;
-    }
-    return ok ? 0 : -1;
-}
-
-/* The files written by this process go to PostgreSQL, within the transaction
- * whose events name them (or a later one). */
-static int push_media(struct pa_db *db, struct upstream *u, struct pa_error *err)
-{
-    int rc = 0;
-    while (rc == 0 && u->nmedia_new > 0) {
-        const char *name = u->media_new[u->nmedia_new - 1];
-        char path[4200], *data;
-        size_t len;
-        snprintf(path, sizeof(path), "%s/%s", pa_db_media_dir(db), name);
-        if (read_file(path, &data, &len) != 0)
-            return pa_error_set(err, PA_EIO, "cannot read '%s'", path);
-        const char *values[2] = {name, data};
-        int lengths[2] = {0, (int)len}, formats[2] = {0, 1};
-        PGresult *res = PQexecParams(u->conn,
-                                     "INSERT INTO pairaid_media(name, bytes) VALUES ($1, $2) "
-                                     "ON CONFLICT (name) DO NOTHING",
-                                     2, NULL, values, lengths, formats, 0);
-        rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(u->conn, err, "writing a photo");
-        PQclear(res);
-        free(data);
-        if (rc == 0)
-            free(u->media_new[--u->nmedia_new]);
-    }
-    return rc;
-}
-
-static int write_file(const char *dir, const char *name, const char *data, size_t len)
-{
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    snprintf(tmp, sizeof(tmp), "%s/.%s.%08x.tmp", dir, name, randombytes_random());
-    mkdir(dir, 0755);
-    FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    if (f)
-        ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Other processes' new files, fetched only when this media folder lacks them. */
-static int pull_media(struct pa_db *db, struct upstream *u, struct pa_error *err)
-{
-    char from[24];
-    snprintf(from, sizeof(from), "%lld", (long long)u->media_seen);
-    const char *values[1] = {from};
-    PGresult *res = PQexecParams(u->conn,
-                                 "SELECT id, name FROM pairaid_media WHERE id > $1::bigint ORDER BY id",
-                                 1, NULL, values, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : pg_fail(u->conn, err, "reading a photo");
-    const char *dir = pa_db_media_dir(db);
-    for (int row = 0; rc == 0 && row < PQntuples(res); row++) {
-        const char *name = PQgetvalue(res, row, 1);
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        if (dir[0] != '\0' && access(path, F_OK) != 0) {
-            const char *id[1] = {PQgetvalue(res, row, 0)};
-            PGresult *one = PQexecParams(u->conn,
-                                         "SELECT bytes FROM pairaid_media WHERE id = $1::bigint", 1,
-                                         NULL, id, NULL, NULL, 1);
-            if (PQresultStatus(one) != PGRES_TUPLES_OK || PQntuples(one) != 1)
-                rc = pg_fail(u->conn, err, "reading a photo");
-            else if (write_file(dir, name, PQgetvalue(one, 0, 0), (size_t)PQgetlength(one, 0, 0)) != 0)
-                rc = pa_error_set(err, PA_EIO, "cannot write '%s'", path);
-            PQclear(one);
-        }
-        if (rc == 0)
-            u->media_seen = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    }
     PQclear(res);
     return rc;
 }
@@ -737,7 +594,7 @@ static int pull_events(struct pa_db *db, struct upstream *u, int64_t local, stru
                                     "ORDER BY seq",
                            1, NULL, values, NULL, NULL, 1) ||
         !PQsetSingleRowMode(u->conn))
-        return pg_fail(u->conn, err, "reading the log");
+        return pa_pg__fail(u->conn, err, "reading the log");
     int rc = 0;
     int64_t expect = local + 1;
     PGresult *res;
@@ -754,7 +611,7 @@ static int pull_events(struct pa_db *db, struct upstream *u, int64_t local, stru
                 rc = apply_pulled(db, seq, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), err);
             expect++;
         } else if (rc == 0 && st != PGRES_TUPLES_OK) {
-            rc = pg_fail(u->conn, err, "reading the log");
+            rc = pa_pg__fail(u->conn, err, "reading the log");
         }
         PQclear(res);
     }
@@ -798,7 +655,7 @@ static int read_now(struct pa_db *db, struct upstream *u, int64_t local, struct 
     if (stmt)
         sqlite3_reset(stmt);
     if (rc == 0 && (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1))
-        rc = pg_fail(u->conn, err, "reading the log's size");
+        rc = pa_pg__fail(u->conn, err, "reading the log's size");
     if (rc == 0) {
         now->size = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
         now->side_sum = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
@@ -818,11 +675,11 @@ static int reconnect(struct upstream *u, struct pa_error *err)
         return 0;
     PQreset(u->conn);
     if (PQstatus(u->conn) != CONNECTION_OK)
-        return pg_fail(u->conn, err, "connecting");
+        return pa_pg__fail(u->conn, err, "connecting");
     for (int i = 0; i < NSIDE; i++)
         u->side_version[i] = -1;
     u->side_sum = -1;
-    return pg_command(u->conn, SESSION_SETTINGS, err, "configuring the connection");
+    return pa_pg__command(u->conn, SESSION_SETTINGS, err, "configuring the connection");
 }
 
 static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
@@ -831,10 +688,10 @@ static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
     int rc = reconnect(u, err);
     static const char begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" LOG_LOCK_KEY ")";
     if (rc == 0)
-        rc = pg_command(u->conn, begin, err, "waiting for the log");
+        rc = pa_pg__command(u->conn, begin, err, "waiting for the log");
     /* the connection is found lost only when used: made again, once */
     if (rc != 0 && PQstatus(u->conn) == CONNECTION_BAD && (rc = reconnect(u, err)) == 0)
-        rc = pg_command(u->conn, begin, err, "waiting for the log");
+        rc = pa_pg__command(u->conn, begin, err, "waiting for the log");
     PGTransactionStatusType ts = PQtransactionStatus(u->conn);
     u->in_transaction = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
     if (rc != 0)
@@ -859,7 +716,7 @@ static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
         u->side_sum = now.side_sum;
     }
     if (rc == 0 && now.media_max > u->media_seen)
-        rc = pull_media(db, u, err);
+        rc = pa_pg__pull_media(db, u, err);
     if (rc == 0)
         u->head = now.size;
     return rc;
@@ -893,9 +750,9 @@ static int commit_upstream(struct pa_db *db, struct upstream *u, bool new_events
     }
     if (changed) /* signed with this process's token: its own listener skips it */
         snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql),
-                 "SELECT pg_notify('" CHANNEL "', '%s'); ", own_token());
+                 "SELECT pg_notify('" CHANNEL "', '%s'); ", pa_pg__own_token());
     strcat(sql, "COMMIT");
-    return pg_command(u->conn, sql, err, "committing");
+    return pa_pg__command(u->conn, sql, err, "committing");
 }
 
 static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
@@ -909,7 +766,7 @@ static int before_commit(struct pa_db *db, void *state, struct pa_error *err)
         rc = push_events(db, u, err);
     if (rc == 0 && u->nmedia_new > 0) {
         changed = true;
-        rc = push_media(db, u, err);
+        rc = pa_pg__push_media(db, u, err);
     }
     for (int i = 0; rc == 0 && i < NSIDE; i++) {
         if (u->side_dirty[i]) {
@@ -960,17 +817,12 @@ static void upstream_free(void *state)
 }
 
 static const struct pa_db_upstream pg_upstream = {after_begin, before_commit, after_rollback,
-                                                  upstream_free, media_written};
+                                                  upstream_free, pa_pg__media_written};
 
 bool pa_pg_stale(struct pa_db *db)
 {
     struct upstream *u = pa_db_upstream_state(db, &pg_upstream);
     return u && u->stale;
-}
-
-bool pa_pg_attached(struct pa_db *db)
-{
-    return pa_db_upstream_state(db, &pg_upstream) != NULL;
 }
 
 /* ---- opening ---------------------------------------------------------------------------- */
@@ -1146,7 +998,7 @@ static int open_writable(struct pa_db **out, const char *uri, const char *path, 
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         PGconn *conn;
-        int rc = pg_connect(uri, &conn, err);
+        int rc = pa_pg__connect(uri, &conn, err);
         if (rc == 0)
             rc = ensure_schema(conn, uri, flags & PA_DB_CREATE, err);
         if (rc != 0) {
@@ -1188,7 +1040,7 @@ static int check_heads(struct pa_db *db, PGconn *conn, struct pa_error *err)
     PGresult *res = PQexecParams(conn, "SELECT size, root FROM pairaid_heads ORDER BY size", 0, NULL,
                                  NULL, NULL, NULL, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = pg_fail(conn, err, "reading the log");
+        int rc = pa_pg__fail(conn, err, "reading the log");
         PQclear(res);
         return rc;
     }
@@ -1223,7 +1075,7 @@ int pa_pg_load_fresh(const char *uri, struct pa_db **out, struct pa_error *err)
 {
     *out = NULL;
     PGconn *conn;
-    int rc = pg_connect(uri, &conn, err);
+    int rc = pa_pg__connect(uri, &conn, err);
     if (rc == 0)
         rc = ensure_schema(conn, uri, false, err);
     if (rc != 0) {
@@ -1250,84 +1102,4 @@ int pa_pg_load_fresh(const char *uri, struct pa_db **out, struct pa_error *err)
     }
     *out = db;
     return 0;
-}
-
-/* ---- following other processes' writes ------------------------------------------------- */
-
-struct pa_pg_listener {
-    char *uri;
-    PGconn *conn;
-};
-
-static int listen_on(struct pa_pg_listener *l, struct pa_error *err)
-{
-    PQfinish(l->conn);
-    l->conn = NULL;
-    int rc = pg_connect(l->uri, &l->conn, err);
-    if (rc == 0)
-        rc = pg_command(l->conn, "LISTEN " CHANNEL, err, "listening");
-    return rc;
-}
-
-int pa_pg_listener_open(struct pa_pg_listener **out, const char *uri, struct pa_error *err)
-{
-    struct pa_pg_listener *l = calloc(1, sizeof(*l));
-    *out = NULL;
-    if (l == NULL || (l->uri = strdup(uri)) == NULL) {
-        free(l);
-        return pa_error_set(err, PA_ENOMEM, "out of memory");
-    }
-    int rc = listen_on(l, err);
-    if (rc != 0) {
-        pa_pg_listener_close(l);
-        return rc;
-    }
-    *out = l;
-    return 0;
-}
-
-/* Whether another process committed: this process's own notifications are
- * dropped, its copy already holds what it wrote. */
-static bool drain_notifications(PGconn *conn)
-{
-    bool any = false;
-    const char *mine = own_token();
-    PGnotify *n;
-    while ((n = PQnotifies(conn)) != NULL) {
-        if (n->extra == NULL || strcmp(n->extra, mine) != 0)
-            any = true;
-        PQfreemem(n);
-    }
-    return any;
-}
-
-int pa_pg_listener_wait(struct pa_pg_listener *l, int timeout_ms)
-{
-    if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
-        struct pa_error err;
-        return listen_on(l, &err) == 0 ? 1 : -1; /* anything may have happened meanwhile */
-    }
-    if (drain_notifications(l->conn))
-        return 1;
-    struct pollfd p = {.fd = PQsocket(l->conn), .events = POLLIN};
-    int ready = poll(&p, 1, timeout_ms);
-    if (ready < 0)
-        return errno == EINTR ? 0 : -1;
-    if (ready == 0)
-        return 0;
-    if (!PQconsumeInput(l->conn)) {
-        PQfinish(l->conn);
-        l->conn = NULL;
-        return -1;
-    }
-    return drain_notifications(l->conn) ? 1 : 0;
-}
-
-void pa_pg_listener_close(struct pa_pg_listener *l)
-{
-    if (l == NULL)
-        return;
-    PQfinish(l->conn);
-    free(l->uri);
-    free(l);
 }

@@ -32,7 +32,7 @@ PHRASE_ARG = {
     "pa_scope_require": 3, "pa_scope_admin_only": 1, "pa_ledger__authorize_spend": 2,
     "pa_ledger__authorize_approval": 2, "require_within": 4, "authorize_assessor": 1,
     "bad_value": 3, "number": 2, "option_number": 2, "parse_key": 4, "collect": 4,
-    "pg_fail": 2, "pg_command": 3, "pg_value": 5, "copy_rows": 6, "copy_end": 3,
+    "pa_pg__fail": 2, "pa_pg__command": 3, "pg_value": 5, "copy_rows": 6, "copy_end": 3,
 }
 FORMAT_ARG.update(PHRASE_ARG)
 # where a wrapper forwards a caller's format (not a message of its own)
