@@ -195,6 +195,10 @@ bool pa_jw_stringn(struct pa_json_writer *w, const char *s, size_t n);
 void pa_jw_int(struct pa_json_writer *w, int64_t v);
 void pa_jw_null(struct pa_json_writer *w);
 void pa_jw_money(struct pa_json_writer *w, int64_t fen); /* as pa_http_money */
+/* A member of the object being written: its key, then its value. */
+void pa_jw_string_field(struct pa_json_writer *w, const char *key, const char *s);
+void pa_jw_int_field(struct pa_json_writer *w, const char *key, int64_t v);
+void pa_jw_money_field(struct pa_json_writer *w, const char *key, int64_t fen);
 /* A small value built with jansson, inside a large answer: dumped as pa_http_json would. */
 void pa_jw_json(struct pa_json_writer *w, const json_t *value);
 void pa_jw_free(struct pa_json_writer *w);

@@ -195,6 +195,24 @@ void pa_jw_money(struct pa_json_writer *w, int64_t fen)
     pa_jw_string(w, buf);
 }
 
+void pa_jw_string_field(struct pa_json_writer *w, const char *key, const char *s)
+{
+    pa_jw_key(w, key);
+    pa_jw_string(w, s);
+}
+
+void pa_jw_int_field(struct pa_json_writer *w, const char *key, int64_t v)
+{
+    pa_jw_key(w, key);
+    pa_jw_int(w, v);
+}
+
+void pa_jw_money_field(struct pa_json_writer *w, const char *key, int64_t fen)
+{
+    pa_jw_key(w, key);
+    pa_jw_money(w, fen);
+}
+
 void pa_jw_json(struct pa_json_writer *w, const json_t *value)
 {
     char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);

@@ -78,35 +78,24 @@ static json_t *find_account(json_t *accounts, const char *code)
 }
 
 /* "key": value, or "key": null. */
-static void string_field(struct pa_json_writer *w, const char *key, const char *value)
-{
-    pa_jw_key(w, key);
-    pa_jw_string(w, value);
-}
-
 /* One line of a statement, written as it is read (jsonw.c): a pool's statement
  * has a line for every transfer it ever took part in. */
 int pa_http_statement_row(const struct pa_statement_line *l, void *ctx)
 {
     struct pa_json_writer *w = ctx;
     pa_jw_object(w);
-    string_field(w, "id", l->id);
-    string_field(w, "date", l->date);
-    string_field(w, "kind", l->kind);
-    string_field(w, "counterparty", l->counterparty);
-    string_field(w, "project", l->project);
-    string_field(w, "memo", l->memo);
-    string_field(w, "comment", l->comment);
-    pa_jw_key(w, "debit");
-    pa_jw_money(w, l->debit_fen);
-    pa_jw_key(w, "credit");
-    pa_jw_money(w, l->credit_fen);
-    pa_jw_key(w, "pending");
-    pa_jw_money(w, l->pending_fen);
-    pa_jw_key(w, "balance");
-    pa_jw_money(w, l->balance_fen);
-    pa_jw_key(w, "seq");
-    pa_jw_int(w, l->seq);
+    pa_jw_string_field(w, "id", l->id);
+    pa_jw_string_field(w, "date", l->date);
+    pa_jw_string_field(w, "kind", l->kind);
+    pa_jw_string_field(w, "counterparty", l->counterparty);
+    pa_jw_string_field(w, "project", l->project);
+    pa_jw_string_field(w, "memo", l->memo);
+    pa_jw_string_field(w, "comment", l->comment);
+    pa_jw_money_field(w, "debit", l->debit_fen);
+    pa_jw_money_field(w, "credit", l->credit_fen);
+    pa_jw_money_field(w, "pending", l->pending_fen);
+    pa_jw_money_field(w, "balance", l->balance_fen);
+    pa_jw_int_field(w, "seq", l->seq);
     pa_jw_end_object(w);
     return w->failed;
 }
@@ -160,20 +149,13 @@ int pa_http_balance_row(const struct pa_balance *b, void *ctx)
 {
     struct pa_json_writer *w = ctx;
     pa_jw_object(w);
-    pa_jw_key(w, "account");
-    pa_jw_string(w, b->account);
-    pa_jw_key(w, "kind");
-    pa_jw_string(w, b->kind);
-    pa_jw_key(w, "debits_posted");
-    pa_jw_money(w, b->debits_posted);
-    pa_jw_key(w, "credits_posted");
-    pa_jw_money(w, b->credits_posted);
-    pa_jw_key(w, "debits_pending");
-    pa_jw_money(w, b->debits_pending);
-    pa_jw_key(w, "credits_pending");
-    pa_jw_money(w, b->credits_pending);
-    pa_jw_key(w, "balance");
-    pa_jw_money(w, b->credits_posted - b->debits_posted);
+    pa_jw_string_field(w, "account", b->account);
+    pa_jw_string_field(w, "kind", b->kind);
+    pa_jw_money_field(w, "debits_posted", b->debits_posted);
+    pa_jw_money_field(w, "credits_posted", b->credits_posted);
+    pa_jw_money_field(w, "debits_pending", b->debits_pending);
+    pa_jw_money_field(w, "credits_pending", b->credits_pending);
+    pa_jw_money_field(w, "balance", b->credits_posted - b->debits_posted);
     pa_jw_end_object(w);
     return w->failed;
 }

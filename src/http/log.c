@@ -77,20 +77,15 @@ int pa_http_log_entry_row(const struct pa_log_entry *e, void *ctx)
     char b64[64];
     pa_base64(e->leaf_hash, PA_HASH_LEN, b64, sizeof(b64));
     pa_jw_object(w);
-    pa_jw_key(w, "index");
-    pa_jw_int(w, e->index);
-    pa_jw_key(w, "type");
-    pa_jw_string(w, e->type);
-    pa_jw_key(w, "actor");
-    pa_jw_string(w, e->actor);
-    pa_jw_key(w, "time");
-    pa_jw_int(w, e->time);
+    pa_jw_int_field(w, "index", e->index);
+    pa_jw_string_field(w, "type", e->type);
+    pa_jw_string_field(w, "actor", e->actor);
+    pa_jw_int_field(w, "time", e->time);
     pa_jw_key(w, "entry");
     /* canonical bytes are UTF-8 JSON text; anything else was not written by us */
     if (!pa_jw_stringn(w, (const char *)e->entry, e->len))
         return PA_ETAMPER;
-    pa_jw_key(w, "leaf_hash");
-    pa_jw_string(w, b64);
+    pa_jw_string_field(w, "leaf_hash", b64);
     pa_jw_end_object(w);
     return w->failed ? PA_ENOMEM : 0;
 }
