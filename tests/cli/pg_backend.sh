@@ -238,6 +238,10 @@ case_refusals() {
     as_copy a expect_exit 2 "$PAIRAID" --lang zh --db "$BASE/empty" summary
     expect_stderr_match "没有 pairaid 账簿"
     expect_eq "a read makes no tables" "" "$("$PSQL" -XAtq "$BASE/empty" -c '\dt')"
+    # a replica is a SQLite file: on PostgreSQL that is a standby's job, and nothing is made
+    as_copy a expect_exit 2 "$PAIRAID" --db "$BASE/empty" replica init "$TMP/no-bundle"
+    expect_stderr_match "a replica is a SQLite file"
+    expect_eq "a refused replica makes no tables" "" "$("$PSQL" -XAtq "$BASE/empty" -c '\dt')"
     as_copy a expect_exit 1 "$PAIRAID" --db "postgresql://pairaid:wrong-$PASSWORD@127.0.0.1:${URI##*:}" balance
     expect_stderr_match "password authentication failed"
     if grep -aq "$PASSWORD" "$ERR"; then fail "the password was printed"; fi
