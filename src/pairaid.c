@@ -29,7 +29,9 @@ int pa_open(struct pa_db **out, const char *path, unsigned flags, struct pa_erro
 {
     pa_init();
     int rc = pa_pg_uri(path) ? pa_pg_open(out, path, flags, err) : pa_db_open(out, path, flags, err);
-    if (rc == 0 && !(flags & PA_DB_READONLY) && (rc = pa_auth_adopt_users(*out, err)) != 0) {
+    /* what an older version wrote, brought up to date on the first write-open */
+    if (rc == 0 && !(flags & PA_DB_READONLY) &&
+        ((rc = pa_auth_adopt_users(*out, err)) != 0 || (rc = pa_tlog_assign_logs(*out, err)) != 0)) {
         pa_db_free(*out);
         *out = NULL;
     }

@@ -303,6 +303,11 @@ int pa_summary_load(struct pa_db *db, struct pa_summary *s, struct pa_error *err
 /* Writes a record into its projection table (live path and replay alike). */
 int pa_registry__insert(struct pa_db *db, const struct pa_record *rec, struct pa_error *err);
 int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
+/* The log_of of a registry event (tlog.h): the log of its "pairing", else of
+ * its "project"'s pairing (a project's own events: of its "code"); the
+ * province's when it names neither. */
+int pa_registry__log_of(struct pa_db *db, const struct pa_event *ev, char *log,
+                        struct pa_error *err);
 /* Refuses a change to column col, explaining stored vs new value (PA_EEXIST). */
 int pa_registry__refuse_change(const struct pa_record *stored, const struct pa_record *rec, int col,
                                struct pa_error *err);

@@ -63,7 +63,52 @@ struct pa_event_module {
      * their reader indexes once at the end (pa_db_defer_indexes).  Not a table
      * whose index the module's apply reads by.  NULL: none. */
     const char *const *bulk_tables;
+    /* Which log the event belongs to (docs/scale-out.md, "Pairing logs"):
+     * writes into log (PA_LOG_NAME_MAX + 1 bytes) the code of the city-level
+     * pairing whose books it changes, or "" for the province log.  Reads the
+     * projection as it stands before the event, as check_actor does, and must
+     * be as deterministic as apply.  NULL: every event of the module is the
+     * province's. */
+    int (*log_of)(struct pa_db *db, const struct pa_event *ev, char *log, struct pa_error *err);
 };
+
+/* ---- the logs inside the log ------------------------------------------------ */
+
+/* Every event belongs to one log: a city-level pairing's (named by its code)
+ * or the province log, named "*" (what belongs to no one pairing: regions,
+ * pairings, organisations, users, the assessment).  Each log is an RFC 9162
+ * tree of its own over its events, in the order of the database's whole log,
+ * with checkpoints of its own.  Functions below that take `log` take NULL for
+ * the whole log, as before. */
+#define PA_LOG_PROVINCE "*"
+#define PA_LOG_NAME_MAX PA_CODE_MAX
+
+/* Is `log` the name of a log of db?  PA_ENOTFOUND for an unknown name,
+ * PA_EINVAL for a pairing that is not city-level (the message names its log);
+ * both with err->field "log". */
+int pa_tlog_log_check(struct pa_db *db, const char *log, struct pa_error *err);
+/* The origin line of a log's checkpoints: "pairaid/log/" and its name. */
+void pa_tlog_log_origin(const char *log, char *buf, size_t size);
+/* Which log the event belongs to, by its module's log_of: "*" or a code. */
+int pa_tlog_log_of(struct pa_db *db, const struct pa_event *ev, char log[PA_LOG_NAME_MAX + 1],
+                   struct pa_error *err);
+/* For the modules' log_of: the log of `pairing` (a pairing at any level): its
+ * city-level pairing's code, or "" (the province's) for NULL or an unknown
+ * pairing.  log holds PA_LOG_NAME_MAX + 1 bytes. */
+int pa_tlog_log_of_pairing(struct pa_db *db, const char *pairing, char *log,
+                           struct pa_error *err);
+/* The same for the pairing that `sql` (one parameter, `key`) reads, e.g. a
+ * project's; "" for a NULL key or no row. */
+int pa_tlog_log_of_row(struct pa_db *db, const char *sql, const char *key, char *log,
+                       struct pa_error *err);
+/* How many events `log` holds (NULL: the whole log's size). */
+int pa_tlog_log_size(struct pa_db *db, const char *log, int64_t *size, struct pa_error *err);
+/* Gives every event written before migration 012 its log (in one
+ * transaction; nothing to do, at once, when none is missing). */
+int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err);
+/* Each log's head, the province's first then the pairings' by code:
+ * [{"log","origin","size","root"}]; *out is the caller's. */
+int pa_tlog_logs_json(struct pa_db *db, json_t **out, struct pa_error *err);
 
 /* Registers a module's event types for the whole process.  Registering the same
  * module again is a no-op; modules are cleared in reverse order on replay, so
@@ -141,11 +186,14 @@ void pa_flat_reader_release(struct pa_flat_reader *r);
 bool pa_flat_decode(struct pa_flat_reader *r, const void *entry, size_t len, struct pa_event *ev);
 
 /* Appends canonical bytes built with pa_canon (begun with the database's
- * pa_db_who) at `time`; the caller applies the event itself (with the same
- * code replay reaches through the registered apply function).  Must run inside
- * a transaction. */
+ * pa_db_who) at `time`, into `log`: what the module's log_of says of it (a
+ * city-level pairing's code, or "" or "*" for the province's), or NULL to
+ * have log_of work it out from the bytes (decoding them: for events written
+ * one at a time; the hot paths, transfers, say it themselves); the caller
+ * applies the event itself (with the same code replay reaches through the
+ * registered apply function).  Must run inside a transaction. */
 int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time, const struct pa_canon *c,
-                         int64_t *seq, struct pa_error *err);
+                         const char *log, int64_t *seq, struct pa_error *err);
 
 /* Appends an event with the database's actor and the current time, then applies
  * it.  Takes ownership of `data`.  Must run inside a transaction. */
@@ -173,7 +221,9 @@ int pa_tlog_rollback_to(struct pa_db *db, struct pa_error *err);
 
 /* One event as the log holds it; the pointers are borrowed for the call. */
 struct pa_log_entry {
-    int64_t index; /* 0-based leaf index: the event's seq - 1 */
+    int64_t index; /* 0-based leaf index in the log read (the whole log's: seq - 1) */
+    int64_t seq;   /* its place in the whole log */
+    const char *log; /* the log read: NULL for the whole log */
     const char *type, *actor;
     int64_t time;
     const void *entry; /* the canonical bytes */
@@ -183,12 +233,12 @@ struct pa_log_entry {
 
 /* Calls fn for at most `count` events from leaf index `from` on, in order; fn
  * returns nonzero to stop (and that value is returned). */
-int pa_tlog_entries(struct pa_db *db, int64_t from, int64_t count,
+int pa_tlog_entries(struct pa_db *db, const char *log, int64_t from, int64_t count,
                     int (*fn)(const struct pa_log_entry *e, void *ctx), void *ctx,
                     struct pa_error *err);
 
 /* The current tree head: the log's size and its root. */
-int pa_tlog_head(struct pa_db *db, uint64_t *size, pa_hash root, struct pa_error *err);
+int pa_tlog_head(struct pa_db *db, const char *log, uint64_t *size, pa_hash root, struct pa_error *err);
 
 struct pa_inclusion {
     uint64_t index, size;
@@ -200,7 +250,7 @@ struct pa_inclusion {
 /* An inclusion proof of leaf `index` in the tree of `size` leaves (< 0: the
  * log's size).  A size beyond the log or an index not below the size is
  * PA_EINVAL with err->field "size" or "index". */
-int pa_tlog_prove_inclusion(struct pa_db *db, int64_t index, int64_t size, struct pa_inclusion *out,
+int pa_tlog_prove_inclusion(struct pa_db *db, const char *log, int64_t index, int64_t size, struct pa_inclusion *out,
                             struct pa_error *err);
 
 struct pa_consistency {
@@ -213,7 +263,7 @@ struct pa_consistency {
 /* A consistency proof from the tree of `from` leaves to that of `to` (< 0: the
  * log's size).  Needs 1 <= from <= to <= the log's size; otherwise PA_EINVAL
  * with err->field "from" or "to". */
-int pa_tlog_prove_consistency(struct pa_db *db, int64_t from, int64_t to,
+int pa_tlog_prove_consistency(struct pa_db *db, const char *log, int64_t from, int64_t to,
                               struct pa_consistency *out, struct pa_error *err);
 
 /* The proofs as JSON, the same for the command line and the API (hashes in
@@ -232,25 +282,25 @@ int pa_tlog_origin(struct pa_db *db, char *buf, size_t size, struct pa_error *er
 
 /* Signs the current tree head with signer, stores the checkpoint, and remembers
  * it as the last one this key signed.  *note (malloc'd) is the signed note. */
-int pa_tlog_checkpoint(struct pa_db *db, const struct pa_signer *signer, char **note,
+int pa_tlog_checkpoint(struct pa_db *db, const char *log, const struct pa_signer *signer, char **note,
                        struct pa_error *err);
 
 /* The witness step: adds signer's signature to the latest checkpoint, after
  * checking that the checkpoint matches the log and is consistent with the last
  * one this key signed (a smaller size is a rollback, a failed consistency proof
  * a fork: both PA_ETAMPER, nothing signed). */
-int pa_tlog_cosign(struct pa_db *db, const struct pa_signer *signer, char **note,
+int pa_tlog_cosign(struct pa_db *db, const char *log, const struct pa_signer *signer, char **note,
                    struct pa_error *err);
 
 /* The latest checkpoint's note, or PA_ENOTFOUND. */
-int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *err);
+int pa_tlog_latest_checkpoint(struct pa_db *db, const char *log, char **note, struct pa_error *err);
 
 /* Every key that signed a checkpoint, for readers who check the signatures
  * themselves: *out (the caller's) is [{"name","verifier","size","time"}], by
  * name: the verifier key, the size of the last tree it signed and the time
  * (Unix seconds) of that tree's last event, the newest thing the signer vouched
  * for (a note carries no signing time). */
-int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err);
+int pa_tlog_signers_json(struct pa_db *db, const char *log, json_t **out, struct pa_error *err);
 
 /* ---- verification ----------------------------------------------------------- */
 
@@ -317,6 +367,38 @@ int pa_tlog__defer_bulk_indexes(struct pa_db *db, struct pa_error *err);
 /* Appends an event already in canonical bytes (ev decoded from them; its seq is set). */
 int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, struct pa_event *ev,
                             struct pa_error *err);
+
+/* A tree in memory, level by level (memtree.c): 64 MiB for a million leaves. */
+#define PA_TLOG_LEVELS 64
+struct pa_tlog__memtree {
+    pa_hash *level[PA_TLOG_LEVELS];
+    uint64_t count[PA_TLOG_LEVELS], cap0;
+};
+int pa_tlog__memtree_add(struct pa_tlog__memtree *t, const void *entry, size_t len,
+                         struct pa_error *err);
+/* Computes the levels above the leaves added so far. */
+int pa_tlog__memtree_build(struct pa_tlog__memtree *t, struct pa_error *err);
+void pa_tlog__memtree_source(struct pa_tlog__memtree *t, struct pa_merkle_source *src);
+void pa_tlog__memtree_release(struct pa_tlog__memtree *t);
+
+/* A tree to read: the whole log's (its stored tiles) or one log's (its events'
+ * leaves, read into memory).  Its size and its source are one snapshot. */
+struct pa_tlog__view {
+    const char *log; /* NULL: the whole log */
+    uint64_t size;
+    struct pa_merkle_source src;
+    struct pa_tlog__memtree mem;
+};
+/* Checks `log` (pa_tlog_log_check) and reads its tree. */
+int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *v,
+                       struct pa_error *err);
+void pa_tlog__view_close(struct pa_tlog__view *v);
+/* The log a checkpoint's origin line names ("pairaid/log/NAME"); NULL for
+ * the whole log's.  Points into origin. */
+const char *pa_tlog__origin_log(const char *origin);
+/* Reads one log's tree (no check of the name): its events in order. */
+int pa_tlog__log_tree(struct pa_db *db, const char *log, struct pa_tlog__memtree *t,
+                      struct pa_error *err);
 
 /* Adds event seq's leaf (and every parent it completes); part of each append. */
 int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const void *entry, size_t len,

@@ -18,8 +18,21 @@ static const struct pa_event_type audit_events[] = {
 static const char *const audit_tables[] = {"audit_runs", "finding_history", "findings",
                                            "measures", NULL};
 
+/* Every audit event is one city-level pairing's: a run, its measures and a new
+ * finding name it; a finding's later events name the finding. */
+static int audit_log_of(struct pa_db *db, const struct pa_event *ev, char *log,
+                        struct pa_error *err)
+{
+    static const char sql_finding[] = "SELECT pairing FROM findings WHERE id = ?1";
+    const char *pairing = json_string_value(json_object_get(ev->data, "pairing"));
+    if (pairing)
+        return pa_tlog_log_of_pairing(db, pairing, log, err);
+    return pa_tlog_log_of_row(db, sql_finding, json_string_value(json_object_get(ev->data, "id")),
+                              log, err);
+}
+
 static const struct pa_event_module audit_module = {
-    .name = "audit", .types = audit_events, .tables = audit_tables};
+    .name = "audit", .types = audit_events, .tables = audit_tables, .log_of = audit_log_of};
 
 void pa_audit_init(void)
 {

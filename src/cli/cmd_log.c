@@ -6,6 +6,10 @@
  *   log entries [--from N] [--count K]
  *   log prove INDEX [--size N]    an inclusion proof (RFC 9162)
  *   log consistency OLD NEW       a consistency proof
+ *   log heads                     each pairing's log and the province's: size and root
+ *
+ * The five above take --log NAME: the same for one log inside the database's
+ * (a city-level pairing's code, or '*' for the province's; tlog.h).
  *   log verify [--trust FILE]     recompute, check, replay, compare (exit 3 on a difference)
  *   log verify --bundle DIR [--trust FILE] [--restore NEW.db]
  *                                    the same for files from `log export`, no database; with
@@ -25,7 +29,7 @@
 #include "cli.h"
 
 struct log_args {
-    const char *key, *trust, *bundle, *restore;
+    const char *key, *trust, *bundle, *restore, *log;
     int64_t from, count, size;
     int nargs;
     char **args;
@@ -59,6 +63,7 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
                                             {"size", required_argument, NULL, 's'},
                                             {"bundle", required_argument, NULL, 'b'},
                                             {"restore", required_argument, NULL, 'r'},
+                                            {"log", required_argument, NULL, 'l'},
                                             {0, 0, 0, 0}};
     memset(a, 0, sizeof(*a));
     a->count = 100;
@@ -75,6 +80,9 @@ static int parse(struct pa_cli *cli, int argc, char **argv, struct log_args *a)
             break;
         case 'b':
             a->bundle = optarg;
+            break;
+        case 'l':
+            a->log = optarg;
             break;
         case 'r':
             a->restore = optarg;
@@ -125,6 +133,7 @@ static int load_signer(const char *path, struct pa_signer **signer, struct pa_er
 }
 
 struct signing {
+    const char *log;
     const struct pa_signer *signer;
     bool cosign;
     char *note;
@@ -133,19 +142,19 @@ struct signing {
 static int sign_in_transaction(struct pa_db *db, void *ctx, struct pa_error *err)
 {
     struct signing *s = ctx;
-    return s->cosign ? pa_tlog_cosign(db, s->signer, &s->note, err)
-                     : pa_tlog_checkpoint(db, s->signer, &s->note, err);
+    return s->cosign ? pa_tlog_cosign(db, s->log, s->signer, &s->note, err)
+                     : pa_tlog_checkpoint(db, s->log, s->signer, &s->note, err);
 }
 
 /* checkpoint and cosign: one transaction, the note printed on success. */
 static int sign(struct pa_db *db, const struct log_args *a, bool cosign, struct pa_error *err)
 {
     if (a->key == NULL || a->nargs != 1)
-        return pa_error_set(err, PA_EINVAL, "usage: pairaid log %s --key FILE",
+        return pa_error_set(err, PA_EINVAL, "usage: pairaid log %s --key FILE [--log NAME]",
                             cosign ? "cosign" : "checkpoint");
     struct pa_signer *signer = NULL;
     int rc = load_signer(a->key, &signer, err);
-    struct signing s = {signer, cosign, NULL};
+    struct signing s = {a->log, signer, cosign, NULL};
     if (rc == 0)
         rc = pa_cli_transaction(db, sign_in_transaction, &s, err);
     char *note = s.note;
@@ -179,6 +188,9 @@ static int print_entry(const struct pa_log_entry *e, void *ctx)
     pa_base64(e->entry, e->len, b64, size);
     json_t *line = json_pack("{s:I, s:o, s:s, s:o}", "index", (json_int_t)e->index, "leaf_hash",
                              b64_hash(e->leaf_hash), "entry", b64, "event", event);
+    /* in one log's entries, where each also is in the whole log */
+    if (line && e->log)
+        json_object_set_new(line, "seq", json_integer(e->seq));
     json_dumpf(line, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(line);
@@ -188,7 +200,7 @@ static int print_entry(const struct pa_log_entry *e, void *ctx)
 
 static int entries(struct pa_db *db, const struct log_args *a, struct pa_error *err)
 {
-    return pa_tlog_entries(db, a->from, a->count, print_entry, err, err);
+    return pa_tlog_entries(db, a->log, a->from, a->count, print_entry, err, err);
 }
 
 /* A proof as one JSON line, keys in the library's order. */
@@ -210,7 +222,7 @@ static int prove(struct pa_db *db, const struct log_args *a, struct pa_error *er
     if (number(a->args[1], &index, "INDEX", err) != 0)
         return PA_EINVAL;
     struct pa_inclusion p;
-    int rc = pa_tlog_prove_inclusion(db, index, a->size, &p, err);
+    int rc = pa_tlog_prove_inclusion(db, a->log, index, a->size, &p, err);
     if (rc != 0)
         return rc;
     return print_json_line(pa_inclusion_json(&p), err);
@@ -224,10 +236,25 @@ static int consistency(struct pa_db *db, const struct log_args *a, struct pa_err
     if (number(a->args[1], &old, "OLD", err) != 0 || number(a->args[2], &now, "NEW", err) != 0)
         return PA_EINVAL;
     struct pa_consistency c;
-    int rc = pa_tlog_prove_consistency(db, old, now, &c, err);
+    int rc = pa_tlog_prove_consistency(db, a->log, old, now, &c, err);
     if (rc != 0)
         return rc;
     return print_json_line(pa_consistency_json(&c), err);
+}
+
+/* One JSON line per log: {"log","origin","size","root"}. */
+static int heads(struct pa_db *db, struct pa_error *err)
+{
+    json_t *list = NULL, *item;
+    size_t i;
+    int rc = pa_tlog_logs_json(db, &list, err);
+    json_array_foreach(list, i, item)
+    {
+        json_dumpf(item, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    }
+    json_decref(list);
+    return rc;
 }
 
 static int verify(struct pa_db *db, const struct log_args *a, struct pa_error *err)
@@ -295,14 +322,17 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
         return PA_EXIT_INPUT;
     const char *verb = a.nargs > 0 ? a.args[0] : "";
     static const char *const verbs[] = {"checkpoint",  "cosign", "entries", "prove",
-                                        "consistency", "verify", "export"};
+                                        "consistency", "verify", "export",  "heads"};
     int which = -1;
     for (int i = 0; i < (int)PA_ARRAY_LEN(verbs); i++)
         if (strcmp(verb, verbs[i]) == 0)
             which = i;
     if (which < 0)
         return pa_cli_usage("usage: pairaid log "
-                            "checkpoint|cosign|entries|prove|consistency|verify|export ...");
+                            "checkpoint|cosign|entries|prove|consistency|heads|verify|export ...");
+    if (a.log && which >= 5)
+        return pa_cli_usage("option --log NAME goes with log checkpoint, cosign, entries, prove and "
+                            "consistency");
     if (which == 6 && a.nargs != 2)
         return pa_cli_usage("usage: pairaid log export DIR");
     /* a bundle is checked in a database of its own: in memory, or a new file
@@ -343,7 +373,10 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
     case 5:
         rc = verify(db, &a, &err);
         break;
-    default:
+    case 7:
+        rc = heads(db, &err);
+        break;
+    case 6:
         rc = pa_tlog_export(db, a.args[1], &err);
         if (rc == 0)
             printf("%s: entries, checkpoint-NNNN.txt, keys, digest\n", a.args[1]);

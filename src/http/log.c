@@ -51,12 +51,13 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
     uint64_t size = 0;
     pa_hash root;
     char *note = NULL;
-    int rc = pa_tlog_head(db, &size, root, &err);
-    if (rc == 0 && (rc = pa_tlog_latest_checkpoint(db, &note, &err)) == PA_ENOTFOUND)
+    const char *log = pa_http_query(r, "log");
+    int rc = pa_tlog_head(db, log, &size, root, &err);
+    if (rc == 0 && (rc = pa_tlog_latest_checkpoint(db, log, &note, &err)) == PA_ENOTFOUND)
         rc = 0; /* nobody has signed yet: the head alone */
     json_t *signers = NULL;
     if (rc == 0)
-        rc = pa_tlog_signers_json(db, &signers, &err);
+        rc = pa_tlog_signers_json(db, log, &signers, &err);
     if (rc != 0) {
         free(note);
         pa_http_fail(r, &err);
@@ -78,6 +79,8 @@ int pa_http_log_entry_row(const struct pa_log_entry *e, void *ctx)
     pa_base64(e->leaf_hash, PA_HASH_LEN, b64, sizeof(b64));
     pa_jw_object(w);
     pa_jw_int_field(w, "index", e->index);
+    if (e->log) /* one log's entries: where each is in the whole log */
+        pa_jw_int_field(w, "seq", e->seq);
     pa_jw_string_field(w, "type", e->type);
     pa_jw_string_field(w, "actor", e->actor);
     pa_jw_int_field(w, "time", e->time);
@@ -106,9 +109,12 @@ void pa_h_log_entries(struct pa_http_request *r)
     pa_jw_key(&w, "entries");
     pa_jw_array(&w);
     int64_t size = 0;
-    int rc = pa_tlog_size(db, &size, &err);
+    const char *log = pa_http_query(r, "log");
+    int rc = pa_tlog_log_check(db, log, &err);
     if (rc == 0)
-        rc = pa_tlog_entries(db, from, count, pa_http_log_entry_row, &w, &err);
+        rc = pa_tlog_log_size(db, log, &size, &err);
+    if (rc == 0)
+        rc = pa_tlog_entries(db, log, from, count, pa_http_log_entry_row, &w, &err);
     if (rc == PA_ETAMPER && err.message[0] == '\0')
         pa_error_set(&err, rc, "an event of the log is not UTF-8 JSON text");
     else if (rc == PA_ENOMEM && err.message[0] == '\0')
@@ -139,7 +145,7 @@ void pa_h_log_inclusion(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     struct pa_inclusion p;
-    if (pa_tlog_prove_inclusion(db, index, size, &p, &err) != 0) {
+    if (pa_tlog_prove_inclusion(db, pa_http_query(r, "log"), index, size, &p, &err) != 0) {
         pa_http_fail(r, &err);
         return;
     }
@@ -157,7 +163,7 @@ void pa_h_log_consistency(struct pa_http_request *r)
     struct pa_error err;
     pa_error_clear(&err);
     struct pa_consistency c;
-    if (pa_tlog_prove_consistency(db, from, to, &c, &err) != 0) {
+    if (pa_tlog_prove_consistency(db, pa_http_query(r, "log"), from, to, &c, &err) != 0) {
         pa_http_fail(r, &err);
         return;
     }

@@ -190,6 +190,21 @@ static const char sql_read_account[] =
     "SELECT kind, closed, debits_pending, debits_posted, credits_pending, credits_posted "
     "FROM accounts WHERE code = ?1";
 
+/* The pairing whose log holds an account's events: a project account's is its
+ * project's. */
+static const char sql_account_pairing[] =
+    "SELECT coalesce((SELECT p.pairing FROM projects p WHERE p.code = a.project), a.pairing) "
+    "FROM accounts a WHERE a.code = ?1";
+
+int pa_ledger__log_of_account(struct pa_db *db, const char *code, char *log,
+                              struct pa_error *err)
+{
+    struct pa_account *a = NULL;
+    int rc = code ? pa_ledger__account(db, code, &a, err) : 0;
+    snprintf(log, PA_LOG_NAME_MAX + 1, "%s", a ? a->log : "");
+    return rc;
+}
+
 int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **acct,
                        struct pa_error *err)
 {
@@ -226,6 +241,10 @@ int pa_ledger__account(struct pa_db *db, const char *code, struct pa_account **a
         a->loaded_credits_posted = a->credits_posted;
         a->slot = c->n;
         c->dirty[c->n] = false;
+        sqlite3_reset(stmt);
+        rc = pa_tlog_log_of_row(db, sql_account_pairing, code, a->log, err);
+        if (rc != 0)
+            return rc;
         if (pa_strmap_put(c->index, a->code, c->n, NULL) < 0)
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
         else
@@ -639,7 +658,7 @@ int pa_account_close(struct pa_db *db, const char *code, struct pa_error *err)
     int64_t now = (int64_t)time(NULL);
     rc = pa_canon_finish(&c, now, "account.close", err);
     if (rc == 0)
-        rc = pa_tlog_append_canon(db, "account.close", now, &c, NULL, err);
+        rc = pa_tlog_append_canon(db, "account.close", now, &c, NULL, NULL, err);
     pa_canon_release(&c);
     return rc;
 }

@@ -136,7 +136,21 @@ static const char *const ledger_flat_types[] = {"transfer.create", "transfer.pos
 /* the ledger's writes read transfers by id only, never by account */
 static const char *const ledger_bulk_tables[] = {"transfers", NULL};
 
+/* An account is in its pairing's log (a project account: its project's); a
+ * transfer in the log of the pairing whose money it moves. */
+static int ledger_log_of(struct pa_db *db, const struct pa_event *ev, char *log,
+                         struct pa_error *err)
+{
+    if (strcmp(ev->type, "account.create") == 0)
+        return pa_registry__log_of(db, ev, log, err);
+    if (strcmp(ev->type, "account.close") == 0)
+        return pa_ledger__log_of_account(db, json_string_value(json_object_get(ev->data, "code")),
+                                         log, err);
+    return pa_ledger__log_of_transfer(db, ev, log, err);
+}
+
 static const struct pa_event_module ledger_module = {.name = "ledger",
+                                                     .log_of = ledger_log_of,
                                                      .types = ledger_events,
                                                      .tables = ledger_tables,
                                                      .flat_types = ledger_flat_types,

@@ -17,6 +17,7 @@ struct pa_account {
     bool is_source; /* may go negative */
     bool is_pool, is_project;
     bool closed;
+    char log[PA_LOG_NAME_MAX + 1]; /* its log (tlog.h): "" for a payee or a donor's source */
     int64_t debits_pending, debits_posted, credits_pending, credits_posted;
     int slot; /* its place in the cache */
     /* the counters as read from the table, so a commit can check that what the
@@ -24,6 +25,13 @@ struct pa_account {
     int64_t loaded_debits_pending, loaded_debits_posted, loaded_credits_pending,
         loaded_credits_posted;
 };
+
+/* The log of account `code` ("" if it has none or does not exist). */
+int pa_ledger__log_of_account(struct pa_db *db, const char *code, char *log,
+                              struct pa_error *err);
+/* The log of a transfer event (tlog.h's log_of): see transfer_log in transfer.c. */
+int pa_ledger__log_of_transfer(struct pa_db *db, const struct pa_event *ev, char *log,
+                               struct pa_error *err);
 
 /* Makes sure the cache is attached to db (before a chain may begin). */
 int pa_ledger__attach(struct pa_db *db, struct pa_error *err);

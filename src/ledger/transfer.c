@@ -668,18 +668,50 @@ static void effect_canon(struct pa_canon *c, const struct effect *e)
     }
 }
 
+static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct effect *e,
+                             struct pa_error *err);
+
+/* A transfer is in the log of the pairing whose money it moves: the log of
+ * whichever account has one (a payee and a donor's source have none).  Two
+ * different ones would make it the province's; the checks refuse such a
+ * transfer before it is written, so a log holding one was not written here. */
+static int transfer_log(struct pa_db *db, const struct effect *e, char *log,
+                        struct pa_error *err)
+{
+    char to[PA_LOG_NAME_MAX + 1];
+    int rc = pa_ledger__log_of_account(db, e->from, log, err);
+    if (rc == 0)
+        rc = pa_ledger__log_of_account(db, e->to, to, err);
+    if (rc == 0 && log[0] == '\0')
+        memcpy(log, to, sizeof(to));
+    else if (rc == 0 && to[0] != '\0' && strcmp(log, to) != 0)
+        log[0] = '\0';
+    return rc;
+}
+
+int pa_ledger__log_of_transfer(struct pa_db *db, const struct pa_event *ev, char *log,
+                               struct pa_error *err)
+{
+    struct effect e;
+    int rc = effect_from_event(db, ev, &e, err);
+    return rc != 0 ? rc : transfer_log(db, &e, log, err);
+}
+
 static int record(struct pa_db *db, struct pa_canon *c, const struct effect *e,
                   struct pa_error *err)
 {
     int64_t now = (int64_t)time(NULL), seq = 0;
     const char *type = event_type(e->kind);
     struct pa_actor who;
+    char log[PA_LOG_NAME_MAX + 1];
     pa_db_who(db, &who);
     pa_canon_begin(c, &who);
     effect_canon(c, e);
     int rc = pa_canon_finish(c, now, type, err);
     if (rc == 0)
-        rc = pa_tlog_append_canon(db, type, now, c, &seq, err);
+        rc = transfer_log(db, e, log, err);
+    if (rc == 0)
+        rc = pa_tlog_append_canon(db, type, now, c, log, &seq, err);
     if (rc == 0)
         rc = apply_effect(db, e, seq, pa_db_actor(db), err);
     return rc;

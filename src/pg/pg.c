@@ -46,9 +46,10 @@ static const char pg_schema[] =
     " root BYTEA NOT NULL CHECK (length(root) = 32));"
     "CREATE TABLE IF NOT EXISTS checkpoints (id BIGINT PRIMARY KEY, origin TEXT NOT NULL,"
     " size BIGINT NOT NULL CHECK (size >= 0), root BYTEA NOT NULL CHECK (length(root) = 32),"
-    " note TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS key_heads (key_name TEXT PRIMARY KEY, verifier TEXT NOT NULL,"
-    " size BIGINT NOT NULL, root BYTEA NOT NULL);"
+    " note TEXT NOT NULL, log TEXT);"
+    "CREATE TABLE IF NOT EXISTS key_heads (log TEXT NOT NULL, key_name TEXT NOT NULL,"
+    " verifier TEXT NOT NULL, size BIGINT NOT NULL, root BYTEA NOT NULL,"
+    " PRIMARY KEY (log, key_name));"
     "CREATE TABLE IF NOT EXISTS credentials (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS sessions (token_hash BYTEA PRIMARY KEY, \"user\" TEXT NOT NULL,"
     " created BIGINT NOT NULL, expires BIGINT NOT NULL);"
@@ -161,6 +162,14 @@ static int pg_value(PGconn *conn, const char *sql, char *buf, size_t size, struc
     return rc;
 }
 
+/* Schema 1 (before the logs inside the log, SQLite's migration 012) to 2. */
+static const char pg_upgrade_from_1[] =
+    "ALTER TABLE checkpoints ADD COLUMN log TEXT;"
+    "ALTER TABLE key_heads ADD COLUMN log TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE key_heads DROP CONSTRAINT key_heads_pkey;"
+    "ALTER TABLE key_heads ADD PRIMARY KEY (log, key_name);"
+    "UPDATE pairaid_meta SET value = '2' WHERE key = 'schema';";
+
 /* pairaid's tables, made under the log's lock so that two first starts do not race.
  * uri names the database in the error when it holds no books, as a missing SQLite
  * file is named: with $PAIRAID_DB the command line does not say which it was. */
@@ -189,6 +198,10 @@ static int ensure_schema(PGconn *conn, const char *uri, bool create, struct pa_e
     if (rc == 0)
         rc = pg_value(conn, "SELECT value FROM pairaid_meta WHERE key = 'schema'", version,
                       sizeof(version), err, "reading the schema");
+    if (rc == 0 && strcmp(version, "1") == 0) {
+        rc = pa_pg__command(conn, pg_upgrade_from_1, err, "upgrading pairaid's tables");
+        snprintf(version, sizeof(version), "%s", SCHEMA_VERSION);
+    }
     if (rc == 0 && strcmp(version, SCHEMA_VERSION) != 0)
         rc = pa_error_set(err, PA_EDB,
                           "the PostgreSQL database has pairaid schema %s, and this pairaid knows %s",
@@ -739,7 +752,7 @@ static int commit_upstream(struct pa_db *db, struct upstream *u, bool new_events
     if (new_events) {
         uint64_t size = 0;
         pa_hash root;
-        int rc = pa_tlog_head(db, &size, root, err);
+        int rc = pa_tlog_head(db, NULL, &size, root, err);
         if (rc != 0)
             return rc;
         char hex[2 * PA_HASH_LEN + 1];

@@ -13,7 +13,7 @@
 /* pg_advisory_xact_lock's key for the log: "pairaid" in ASCII.  One log, one
  * key; per-pairing logs would each take their own (docs/scale-out.md). */
 #define LOG_LOCK_KEY "31084527470913892"
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 #define CHANNEL "pairaid"
 #define SESSION_SETTINGS                                                                           \
     "SET bytea_output = hex; SET client_encoding = 'UTF8'; SET client_min_messages = warning"

@@ -254,7 +254,7 @@ static const char *const fact_tables[] = {"revenue_shares", "indicators", "notic
                                           NULL};
 
 static const struct pa_event_module facts_module = {
-    .name = "facts", .types = fact_events, .tables = fact_tables};
+    .name = "facts", .types = fact_events, .tables = fact_tables, .log_of = pa_registry__log_of};
 
 void pa_registry__facts_init(void)
 {

@@ -640,8 +640,35 @@ static const struct pa_event_type registry_events[] = {
 static const char *const registry_tables[] = {"milestones", "exchanges", "projects",
                                               "orgs",       "pairings",  NULL};
 
-static const struct pa_event_module registry_module = {
-    .name = "registry", .types = registry_events, .tables = registry_tables};
+int pa_registry__log_of(struct pa_db *db, const struct pa_event *ev, char *log,
+                        struct pa_error *err)
+{
+    static const char sql_project[] = "SELECT pairing FROM projects WHERE code = ?1";
+    const char *pairing = json_string_value(json_object_get(ev->data, "pairing"));
+    const char *project = json_string_value(json_object_get(ev->data, "project"));
+    if (pairing)
+        return pa_tlog_log_of_pairing(db, pairing, log, err);
+    if (project == NULL && strncmp(ev->type, "project.", 8) == 0)
+        project = json_string_value(json_object_get(ev->data, "code"));
+    return pa_tlog_log_of_row(db, sql_project, project, log, err);
+}
+
+/* The pairings and organisations are the province's (a supplier may serve
+ * several pairings); everything else here is one pairing's. */
+static int registry_log_of(struct pa_db *db, const struct pa_event *ev, char *log,
+                           struct pa_error *err)
+{
+    if (strcmp(ev->type, "pairing.create") == 0 || strcmp(ev->type, "org.create") == 0) {
+        log[0] = '\0';
+        return 0;
+    }
+    return pa_registry__log_of(db, ev, log, err);
+}
+
+static const struct pa_event_module registry_module = {.name = "registry",
+                                                       .types = registry_events,
+                                                       .tables = registry_tables,
+                                                       .log_of = registry_log_of};
 
 void pa_registry_init(void)
 {

@@ -540,7 +540,7 @@ static int record_event(struct pa_db *db, const struct pa_record *rec, bool upda
     const char *type = update ? rec->kind->event_update : rec->kind->event_create;
     int rc = pa_canon_finish(&c, now, type, err);
     if (rc == 0)
-        rc = pa_tlog_append_canon(db, type, now, &c, NULL, err);
+        rc = pa_tlog_append_canon(db, type, now, &c, NULL, NULL, err);
     if (rc == 0 && update)
         rc = delete_stored(db, rec, err);
     if (rc == 0)

@@ -92,7 +92,7 @@ static int export_keys(struct pa_db *db, const char *dir, struct pa_error *err)
     int rc = open_in(dir, "keys", "w", &f, err);
     if (rc != 0)
         return rc;
-    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT verifier FROM key_heads ORDER BY key_name", -1,
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT DISTINCT verifier FROM key_heads ORDER BY key_name", -1,
                            &stmt, NULL) != SQLITE_OK) {
         fclose(f);
         return pa_db_fail(db, err, "reading key_heads");
@@ -202,13 +202,14 @@ static int store_note(struct pa_db *db, const char *text, const char *name, stru
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(
             pa_db_sqlite(db),
-            "INSERT INTO checkpoints(origin, size, root, note) VALUES (?1, ?2, ?3, ?4)", -1, &stmt,
-            NULL) != SQLITE_OK)
+            "INSERT INTO checkpoints(origin, size, root, note, log) VALUES (?1, ?2, ?3, ?4, ?5)",
+            -1, &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "storing a checkpoint");
     sqlite3_bind_text(stmt, 1, c.origin, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, (sqlite3_int64)c.size);
     sqlite3_bind_blob(stmt, 3, c.root, PA_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, pa_tlog__origin_log(c.origin), -1, SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "storing a checkpoint");
     sqlite3_finalize(stmt);
@@ -233,13 +234,16 @@ static int load_checkpoints(struct pa_db *db, const char *dir, struct pa_error *
     return rc;
 }
 
-/* What each key signed last: the newest checkpoint carrying its signature. */
+/* What each key signed last of each log: the newest checkpoint of that log
+ * carrying its signature. */
 static int load_keys(struct pa_db *db, const char *dir, struct pa_verifier *keys, int max,
                      int *nkeys, struct pa_error *err)
 {
     static const char sql[] =
-        "INSERT INTO key_heads(key_name, verifier, size, root) SELECT ?1, ?2, size, root "
-        "FROM checkpoints WHERE instr(note, char(10) || ?3) > 0 ORDER BY id DESC LIMIT 1";
+        "INSERT INTO key_heads(log, key_name, verifier, size, root) "
+        "SELECT coalesce(c.log, ''), ?1, ?2, c.size, c.root FROM checkpoints c "
+        "WHERE c.id = (SELECT max(d.id) FROM checkpoints d WHERE d.log IS c.log "
+        "AND instr(d.note, char(10) || ?3) > 0)";
     FILE *f;
     *nkeys = 0;
     int rc = open_in(dir, "keys", "r", &f, err);

@@ -28,24 +28,31 @@ int pa_tlog_origin(struct pa_db *db, char *buf, size_t size, struct pa_error *er
     return rc;
 }
 
-static int current_head(struct pa_db *db, struct pa_checkpoint *c, struct pa_error *err)
+/* The head of the tree v reads, with the origin line of its log. */
+static int current_head(struct pa_db *db, struct pa_tlog__view *v, struct pa_checkpoint *c,
+                        struct pa_error *err)
 {
-    int64_t size = 0;
-    struct pa_merkle_source src;
     memset(c, 0, sizeof(*c));
-    int rc = pa_tlog_origin(db, c->origin, sizeof(c->origin), err);
-    if (rc == 0)
-        rc = pa_tlog_size(db, &size, err);
-    pa_tlog_tree_source(db, &src);
-    c->size = (uint64_t)size;
-    return rc != 0 ? rc : pa_merkle_root(&src, c->size, c->root, err);
+    int rc = 0;
+    if (v->log)
+        pa_tlog_log_origin(v->log, c->origin, sizeof(c->origin));
+    else
+        rc = pa_tlog_origin(db, c->origin, sizeof(c->origin), err);
+    c->size = v->size;
+    return rc != 0 ? rc : pa_merkle_root(&v->src, c->size, c->root, err);
 }
 
-static int remember_head(struct pa_db *db, const struct pa_signer *signer,
+/* key_heads names the whole log '' */
+static const char *log_key(const char *log)
+{
+    return log ? log : "";
+}
+
+static int remember_head(struct pa_db *db, const char *log, const struct pa_signer *signer,
                          const struct pa_checkpoint *c, struct pa_error *err)
 {
-    static const char sql[] = "INSERT OR REPLACE INTO key_heads(key_name, verifier, size, root) "
-                              "VALUES (?1, ?2, ?3, ?4)";
+    static const char sql[] = "INSERT OR REPLACE INTO key_heads(key_name, verifier, size, root, log) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5)";
     const struct pa_verifier *v = pa_signer_verifier(signer);
     char vkey[256];
     pa_verifier_format(v, vkey, sizeof(vkey));
@@ -57,20 +64,21 @@ static int remember_head(struct pa_db *db, const struct pa_signer *signer,
     pa_db_bind_text(stmt, 2, vkey);
     sqlite3_bind_int64(stmt, 3, (sqlite3_int64)c->size);
     sqlite3_bind_blob(stmt, 4, c->root, PA_HASH_LEN, SQLITE_STATIC);
+    pa_db_bind_text(stmt, 5, log_key(log));
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "remembering a signed checkpoint");
     sqlite3_reset(stmt);
     return rc;
 }
 
-static int store_checkpoint(struct pa_db *db, const struct pa_checkpoint *c, const char *note,
-                            bool replace_latest, struct pa_error *err)
+static int store_checkpoint(struct pa_db *db, const char *log, const struct pa_checkpoint *c,
+                            const char *note, bool replace_latest, struct pa_error *err)
 {
     static const char insert[] =
-        "INSERT INTO checkpoints(origin, size, root, note) VALUES (?1, ?2, ?3, ?4)";
+        "INSERT INTO checkpoints(origin, size, root, note, log) VALUES (?1, ?2, ?3, ?4, ?5)";
     static const char update[] =
-        "UPDATE checkpoints SET note = ?4 WHERE id = (SELECT max(id) FROM checkpoints) "
-        "AND origin = ?1 AND size = ?2 AND root = ?3";
+        "UPDATE checkpoints SET note = ?4 WHERE id = (SELECT max(id) FROM checkpoints "
+        "WHERE log IS ?5) AND origin = ?1 AND size = ?2 AND root = ?3";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, replace_latest ? update : insert, &stmt, err);
     if (rc != 0)
@@ -79,6 +87,10 @@ static int store_checkpoint(struct pa_db *db, const struct pa_checkpoint *c, con
     sqlite3_bind_int64(stmt, 2, (sqlite3_int64)c->size);
     sqlite3_bind_blob(stmt, 3, c->root, PA_HASH_LEN, SQLITE_STATIC);
     pa_db_bind_text(stmt, 4, note);
+    if (log)
+        pa_db_bind_text(stmt, 5, log);
+    else
+        sqlite3_bind_null(stmt, 5);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "storing a checkpoint");
     sqlite3_reset(stmt);
@@ -94,14 +106,18 @@ static char *concat(const char *a, const char *b, const char *c)
     return out;
 }
 
-int pa_tlog_checkpoint(struct pa_db *db, const struct pa_signer *signer, char **note,
-                       struct pa_error *err)
+int pa_tlog_checkpoint(struct pa_db *db, const char *log, const struct pa_signer *signer,
+                       char **note, struct pa_error *err)
 {
     PA_ASSERT(pa_db_in_transaction(db));
     struct pa_checkpoint c;
+    struct pa_tlog__view v;
     char *text = NULL, *line = NULL;
     *note = NULL;
-    int rc = current_head(db, &c, err);
+    int rc = pa_tlog__view_open(db, log, &v, err);
+    if (rc == 0)
+        rc = current_head(db, &v, &c, err);
+    pa_tlog__view_close(&v);
     if (rc == 0)
         rc = pa_checkpoint_text(&c, &text, err);
     if (rc == 0)
@@ -109,22 +125,29 @@ int pa_tlog_checkpoint(struct pa_db *db, const struct pa_signer *signer, char **
     if (rc == 0 && (*note = concat(text, "\n", line)) == NULL)
         rc = pa_error_set(err, PA_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = store_checkpoint(db, &c, *note, false, err);
+        rc = store_checkpoint(db, log, &c, *note, false, err);
     if (rc == 0)
-        rc = remember_head(db, signer, &c, err);
+        rc = remember_head(db, log, signer, &c, err);
     free(text);
     free(line);
     return rc;
 }
 
-int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *err)
+int pa_tlog_latest_checkpoint(struct pa_db *db, const char *log, char **note,
+                              struct pa_error *err)
 {
-    static const char sql[] = "SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1";
+    static const char sql[] = "SELECT note FROM checkpoints WHERE log IS ?1 ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *stmt;
     *note = NULL;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
+    int rc = pa_tlog_log_check(db, log, err);
+    if (rc == 0)
+        rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
+    if (log)
+        pa_db_bind_text(stmt, 1, log);
+    else
+        sqlite3_bind_null(stmt, 1); /* the statement is kept: clear what it held */
     int step = sqlite3_step(stmt);
     if (step == SQLITE_ROW)
         *note = strdup((const char *)sqlite3_column_text(stmt, 0));
@@ -137,16 +160,23 @@ int pa_tlog_latest_checkpoint(struct pa_db *db, char **note, struct pa_error *er
     return *note ? 0 : pa_error_set(err, PA_ENOMEM, "out of memory");
 }
 
-int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err)
+int pa_tlog_signers_json(struct pa_db *db, const char *log, json_t **out, struct pa_error *err)
 {
-    static const char sql[] = "SELECT k.key_name, k.verifier, k.size, "
-                              "(SELECT e.time FROM events e WHERE e.seq = k.size) "
-                              "FROM key_heads k ORDER BY k.key_name";
+    /* the time of the last event of the tree each key signed: in one log, the
+     * size-th of its events */
+    static const char sql[] =
+        "WITH logged(n, time) AS (SELECT row_number() OVER (ORDER BY seq), time FROM events "
+        "WHERE log = ?1) "
+        "SELECT k.key_name, k.verifier, k.size, CASE WHEN k.log = '' "
+        "THEN (SELECT e.time FROM events e WHERE e.seq = k.size) "
+        "ELSE (SELECT l.time FROM logged l WHERE l.n = k.size) END "
+        "FROM key_heads k WHERE k.log = ?1 ORDER BY k.key_name";
     *out = NULL;
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
+    pa_db_bind_text(stmt, 1, log_key(log));
     json_t *list = json_array();
     int step;
     while (list && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -171,15 +201,16 @@ int pa_tlog_signers_json(struct pa_db *db, json_t **out, struct pa_error *err)
 }
 
 /* What this key signed last: *found false if it never signed. */
-static int key_head(struct pa_db *db, const char *name, struct pa_checkpoint *head, bool *found,
-                    struct pa_error *err)
+static int key_head(struct pa_db *db, const char *log, const char *name,
+                    struct pa_checkpoint *head, bool *found, struct pa_error *err)
 {
-    static const char sql[] = "SELECT size, root FROM key_heads WHERE key_name = ?1";
+    static const char sql[] = "SELECT size, root FROM key_heads WHERE key_name = ?1 AND log = ?2";
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql, &stmt, err);
     if (rc != 0)
         return rc;
     pa_db_bind_text(stmt, 1, name);
+    pa_db_bind_text(stmt, 2, log_key(log));
     int step = sqlite3_step(stmt);
     *found = step == SQLITE_ROW;
     if (*found) {
@@ -196,8 +227,9 @@ static int key_head(struct pa_db *db, const char *name, struct pa_checkpoint *he
 }
 
 /* The witness's check: the new head extends the one this key signed before. */
-static int check_extends(struct pa_db *db, const char *name, const struct pa_checkpoint *old,
-                         const struct pa_checkpoint *now, struct pa_error *err)
+static int check_extends(struct pa_tlog__view *v, const char *name,
+                         const struct pa_checkpoint *old, const struct pa_checkpoint *now,
+                         struct pa_error *err)
 {
     if (now->size < old->size)
         return pa_error_set(err, PA_ETAMPER,
@@ -206,13 +238,11 @@ static int check_extends(struct pa_db *db, const char *name, const struct pa_che
                             name, (unsigned long long)old->size, (unsigned long long)now->size);
     if (old->size == 0)
         return 0;
-    struct pa_merkle_source src;
-    pa_tlog_tree_source(db, &src);
     pa_hash proof[PA_PROOF_MAX];
     int n = 0;
     /* a proof that cannot be read (a busy or damaged database) is not a fork:
      * only one that does not verify is */
-    int rc = pa_merkle_consistency_proof(&src, old->size, now->size, proof, &n, err);
+    int rc = pa_merkle_consistency_proof(&v->src, old->size, now->size, proof, &n, err);
     if (rc != 0)
         return rc;
     if (pa_merkle_verify_consistency(old->size, now->size, old->root, now->root, proof, n,
@@ -224,49 +254,61 @@ static int check_extends(struct pa_db *db, const char *name, const struct pa_che
     return 0;
 }
 
-int pa_tlog_cosign(struct pa_db *db, const struct pa_signer *signer, char **note,
+/* The witness's checks of checkpoint c against the tree v reads and what this
+ * key signed before of the same log. */
+static int check_cosign(struct pa_db *db, struct pa_tlog__view *v, const struct pa_checkpoint *c,
+                        const struct pa_note *parsed, const char *name, struct pa_error *err)
+{
+    struct pa_checkpoint tree, old;
+    bool signed_before = false;
+    /* the checkpoint must describe this log: recompute its root from the tree */
+    int rc = current_head(db, v, &tree, err);
+    if (rc == 0 && c->size > tree.size)
+        rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint has %llu entries, the log %llu",
+                          (unsigned long long)c->size, (unsigned long long)tree.size);
+    if (rc == 0) {
+        rc = pa_merkle_root(&v->src, c->size, tree.root, err);
+        if (rc == 0 && memcmp(tree.root, c->root, PA_HASH_LEN) != 0)
+            rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint's root is not the log's");
+    }
+    if (rc == 0)
+        rc = key_head(db, v->log, name, &old, &signed_before, err);
+    if (rc == 0 && signed_before)
+        rc = check_extends(v, name, &old, c, err);
+    for (int i = 0; rc == 0 && i < parsed->nsigs; i++)
+        if (strcmp(parsed->sigs[i].name, name) == 0)
+            rc = pa_error_set(err, PA_EEXIST, "'%s' has already signed this checkpoint", name);
+    return rc;
+}
+
+int pa_tlog_cosign(struct pa_db *db, const char *log, const struct pa_signer *signer, char **note,
                    struct pa_error *err)
 {
     PA_ASSERT(pa_db_in_transaction(db));
     char *latest = NULL, *line = NULL;
     struct pa_note parsed = {0};
-    struct pa_checkpoint c, tree, old;
-    bool signed_before = false;
+    struct pa_checkpoint c;
+    struct pa_tlog__view v;
     const char *name = pa_signer_verifier(signer)->name;
     *note = NULL;
-    int rc = pa_tlog_latest_checkpoint(db, &latest, err);
+    int rc = pa_tlog__view_open(db, log, &v, err);
+    if (rc == 0)
+        rc = pa_tlog_latest_checkpoint(db, log, &latest, err);
     if (rc == 0)
         rc = pa_note_parse(latest, &parsed, err);
     if (rc == 0)
         rc = pa_checkpoint_parse(parsed.text, &c, err);
-    /* the checkpoint must describe this log: recompute its root from the tree */
     if (rc == 0)
-        rc = current_head(db, &tree, err);
-    if (rc == 0 && c.size > tree.size)
-        rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint has %llu entries, the log %llu",
-                          (unsigned long long)c.size, (unsigned long long)tree.size);
-    if (rc == 0) {
-        struct pa_merkle_source src;
-        pa_tlog_tree_source(db, &src);
-        rc = pa_merkle_root(&src, c.size, tree.root, err);
-        if (rc == 0 && memcmp(tree.root, c.root, PA_HASH_LEN) != 0)
-            rc = pa_error_set(err, PA_ETAMPER, "refused: the checkpoint's root is not the log's");
-    }
-    if (rc == 0)
-        rc = key_head(db, name, &old, &signed_before, err);
-    if (rc == 0 && signed_before)
-        rc = check_extends(db, name, &old, &c, err);
-    for (int i = 0; rc == 0 && i < parsed.nsigs; i++)
-        if (strcmp(parsed.sigs[i].name, name) == 0)
-            rc = pa_error_set(err, PA_EEXIST, "'%s' has already signed this checkpoint", name);
+        rc = check_cosign(db, &v, &c, &parsed, name, err);
+    pa_tlog__view_close(&v);
     if (rc == 0)
         rc = pa_note_sign(parsed.text, signer, &line, err);
     if (rc == 0 && (*note = concat(latest, line, "")) == NULL)
         rc = pa_error_set(err, PA_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = store_checkpoint(db, &c, *note, true, err);
+        rc = store_checkpoint(db, log, &c, *note, true, err);
     if (rc == 0)
-        rc = remember_head(db, signer, &c, err);
+        rc = remember_head(db, log, signer, &c, err);
     pa_note_release(&parsed);
     free(latest);
     free(line);

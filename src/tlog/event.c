@@ -30,13 +30,34 @@ void pa_tlog_register(const struct pa_event_module *module)
 
 static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_error *err);
 
-static pa_event_apply_fn find_apply(const char *type)
+static const struct pa_event_module *find_module(const char *type, pa_event_apply_fn *apply)
 {
     for (int i = 0; i < nmodules; i++)
         for (const struct pa_event_type *t = modules[i]->types; t->name; t++)
-            if (strcmp(t->name, type) == 0)
-                return t->apply;
+            if (strcmp(t->name, type) == 0) {
+                *apply = t->apply;
+                return modules[i];
+            }
     return NULL;
+}
+
+static pa_event_apply_fn find_apply(const char *type)
+{
+    pa_event_apply_fn apply = NULL;
+    find_module(type, &apply);
+    return apply;
+}
+
+int pa_tlog_log_of(struct pa_db *db, const struct pa_event *ev, char log[PA_LOG_NAME_MAX + 1],
+                   struct pa_error *err)
+{
+    pa_event_apply_fn apply;
+    const struct pa_event_module *m = find_module(ev->type, &apply);
+    log[0] = '\0';
+    int rc = m && m->log_of ? m->log_of(db, ev, log, err) : 0;
+    if (rc == 0 && log[0] == '\0')
+        snprintf(log, PA_LOG_NAME_MAX + 1, "%s", PA_LOG_PROVINCE);
+    return rc;
 }
 
 int pa_tlog_encode(const char *type, const struct pa_actor *who, int64_t time_s,
@@ -167,14 +188,34 @@ static int apply_event(struct pa_db *db, const struct pa_event *ev, struct pa_er
 }
 
 static int insert_entry(struct pa_db *db, const char *type, const char *actor, int64_t time_s,
-                        const char *entry, size_t len, int64_t *seq, struct pa_error *err);
+                        const char *entry, size_t len, const char *log, int64_t *seq,
+                        struct pa_error *err);
+
+/* log_of of an event given as its bytes (decoded for it: fine for events
+ * written one at a time; the hot paths say their log themselves). */
+static int log_of_bytes(struct pa_db *db, const char *entry, size_t len,
+                        char log[PA_LOG_NAME_MAX + 1], struct pa_error *err)
+{
+    struct pa_event ev;
+    int rc = pa_tlog_decode(entry, len, &ev, err);
+    if (rc == 0)
+        rc = pa_tlog_log_of(db, &ev, log, err);
+    pa_event_release(&ev);
+    return rc;
+}
 
 int pa_tlog_append_canon(struct pa_db *db, const char *type, int64_t time_s,
-                         const struct pa_canon *c, int64_t *seq, struct pa_error *err)
+                         const struct pa_canon *c, const char *log, int64_t *seq,
+                         struct pa_error *err)
 {
     PA_ASSERT(db != NULL && pa_db_in_transaction(db) && !c->failed);
     int64_t ignored;
-    return insert_entry(db, type, pa_db_actor(db), time_s, c->buf, c->len, seq ? seq : &ignored,
+    char mine[PA_LOG_NAME_MAX + 1];
+    int rc = log ? 0 : log_of_bytes(db, c->buf, c->len, mine, err);
+    if (rc != 0)
+        return rc;
+    return insert_entry(db, type, pa_db_actor(db), time_s, c->buf, c->len,
+                        log == NULL ? mine : log[0] ? log : PA_LOG_PROVINCE, seq ? seq : &ignored,
                         err);
 }
 
@@ -182,15 +223,19 @@ int pa_tlog__append_decoded(struct pa_db *db, const void *entry, size_t len, str
                             struct pa_error *err)
 {
     PA_ASSERT(pa_db_in_transaction(db));
-    int rc = insert_entry(db, ev->type, ev->actor, ev->time, entry, len, &ev->seq, err);
+    char log[PA_LOG_NAME_MAX + 1];
+    int rc = pa_tlog_log_of(db, ev, log, err);
+    if (rc == 0)
+        rc = insert_entry(db, ev->type, ev->actor, ev->time, entry, len, log, &ev->seq, err);
     return rc != 0 ? rc : apply_event(db, ev, err);
 }
 
 static const char sql_append[] =
-    "INSERT INTO events(type, actor, time, entry) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO events(type, actor, time, entry, log) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 static int insert_entry(struct pa_db *db, const char *type, const char *actor, int64_t time_s,
-                        const char *entry, size_t len, int64_t *seq, struct pa_error *err)
+                        const char *entry, size_t len, const char *log, int64_t *seq,
+                        struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     int rc = pa_db_prepare(db, sql_append, &stmt, err);
@@ -200,6 +245,7 @@ static int insert_entry(struct pa_db *db, const char *type, const char *actor, i
     sqlite3_bind_text(stmt, 2, actor, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 3, time_s);
     sqlite3_bind_blob(stmt, 4, entry, (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, log, -1, SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = pa_db_fail(db, err, "appending to the event log");
     else
@@ -222,20 +268,23 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
     int64_t now = (int64_t)time(NULL);
     struct pa_actor who;
     pa_db_who(db, &who);
-    int rc = pa_tlog_encode(type, &who, now, data, &entry, &len, err);
-    if (rc == 0)
-        rc = insert_entry(db, type, who.name, now, entry, len, seq_out, err);
+    struct pa_event ev = {.version = PA_EVENT_VERSION,
+                          .type = type,
+                          .actor = who.name,
+                          .role = who.role,
+                          .scope = who.scope,
+                          .time = now,
+                          .data = data};
+    char log[PA_LOG_NAME_MAX + 1];
     pa_event_apply_fn apply = find_apply(type);
     PA_ASSERT(apply != NULL); /* a module appends only its own types */
+    int rc = pa_tlog_encode(type, &who, now, data, &entry, &len, err);
+    if (rc == 0)
+        rc = pa_tlog_log_of(db, &ev, log, err);
+    if (rc == 0)
+        rc = insert_entry(db, type, who.name, now, entry, len, log, seq_out, err);
     if (rc == 0) {
-        struct pa_event ev = {.seq = *seq_out,
-                              .version = PA_EVENT_VERSION,
-                              .type = type,
-                              .actor = who.name,
-                              .role = who.role,
-                              .scope = who.scope,
-                              .time = now,
-                              .data = data};
+        ev.seq = *seq_out;
         rc = apply(db, &ev, err);
     }
     free(entry);
@@ -304,6 +353,22 @@ int pa_tlog__defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
     return rc;
 }
 
+/* The log an event is kept in must be the one its module says, as the
+ * projection stood before it: moving an event into another pairing's log
+ * would take it out of the tree that pairing's two sides sign. */
+static int check_log(struct pa_db *db, const struct pa_event *ev, const char *stored,
+                     struct pa_error *err)
+{
+    char log[PA_LOG_NAME_MAX + 1];
+    int rc = pa_tlog_log_of(db, ev, log, err);
+    if (rc == 0 && (stored == NULL || strcmp(stored, log) != 0))
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table events, column log: it says '%s', but the event belongs to the "
+                          "log '%s'",
+                          stored ? stored : "NULL", log);
+    return rc;
+}
+
 /* The one replay loop: every event of src's log, in order, checked and
  * applied to dst (src itself for a rebuild, a fresh database for verify).  An
  * event that cannot be applied is the log's fault (PA_ETAMPER); a database
@@ -315,8 +380,8 @@ int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
     if (rc != 0)
         return rc;
     sqlite3_stmt *stmt;
-    if (sqlite3_prepare_v2(pa_db_sqlite(src), "SELECT seq, entry FROM events ORDER BY seq", -1,
-                           &stmt, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(pa_db_sqlite(src), "SELECT seq, entry, log FROM events ORDER BY seq",
+                           -1, &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(src, err, "reading the event log");
     struct pa_flat_reader reader;
     pa_flat_reader_init(&reader);
@@ -330,7 +395,9 @@ int pa_tlog__replay(struct pa_db *src, struct pa_db *dst, struct pa_error *err)
                         &why);
         if (rc == 0) {
             ev.seq = seq;
-            rc = apply_event(dst, &ev, &why);
+            rc = check_log(dst, &ev, (const char *)sqlite3_column_text(stmt, 2), &why);
+            if (rc == 0)
+                rc = apply_event(dst, &ev, &why);
             pa_event_release(&ev);
         }
         if (rc != 0)

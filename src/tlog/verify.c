@@ -17,61 +17,53 @@
 
 #include "pairaid/tlog.h"
 
-#define LEVELS 64
+#define LEVELS PA_TLOG_LEVELS
 
-/* The whole tree in memory, level by level: 64 MiB for a million events. */
 struct tree {
-    pa_hash *level[LEVELS];
-    uint64_t count[LEVELS], cap0;
+    struct pa_tlog__memtree whole;
+    /* the logs inside it whose checkpoints were checked, read once each */
+    struct log_tree {
+        char name[PA_LOG_NAME_MAX + 1];
+        struct pa_tlog__memtree t;
+    } *logs;
+    int nlogs;
 };
 
 static void tree_release(struct tree *t)
 {
-    for (int l = 0; l < LEVELS; l++)
-        free(t->level[l]);
+    pa_tlog__memtree_release(&t->whole);
+    for (int i = 0; i < t->nlogs; i++)
+        pa_tlog__memtree_release(&t->logs[i].t);
+    free(t->logs);
     memset(t, 0, sizeof(*t));
 }
 
-static int tree_add_leaf(struct tree *t, const void *entry, size_t len, struct pa_error *err)
+/* The tree a checkpoint of `log` signs: the whole log's (NULL) or that log's. */
+static int tree_of(struct pa_db *db, struct tree *t, const char *log,
+                   struct pa_tlog__memtree **out, struct pa_error *err)
 {
-    if (t->count[0] == t->cap0) {
-        uint64_t cap = t->cap0 ? t->cap0 * 2 : 1024;
-        pa_hash *grown = realloc(t->level[0], cap * sizeof(pa_hash));
-        if (grown == NULL)
-            return pa_error_set(err, PA_ENOMEM, "out of memory");
-        t->level[0] = grown;
-        t->cap0 = cap;
-    }
-    pa_merkle_leaf_hash(entry, len, t->level[0][t->count[0]++]);
-    return 0;
-}
-
-static int tree_build(struct tree *t, struct pa_error *err)
-{
-    for (int l = 1; l < LEVELS && t->count[l - 1] >= 2; l++) {
-        t->count[l] = t->count[l - 1] / 2;
-        t->level[l] = malloc(t->count[l] * sizeof(pa_hash));
-        if (t->level[l] == NULL)
-            return pa_error_set(err, PA_ENOMEM, "out of memory");
-        for (uint64_t i = 0; i < t->count[l]; i++)
-            pa_merkle_node_hash(t->level[l - 1][2 * i], t->level[l - 1][2 * i + 1], t->level[l][i]);
-    }
-    return 0;
-}
-
-static int tree_subtree(void *ctx, int level, uint64_t index, pa_hash out, struct pa_error *err)
-{
-    struct tree *t = ctx;
-    if (level >= LEVELS || index >= t->count[level])
-        return pa_error_set(err, PA_ETAMPER, "the tree has no node (level %d, index %llu)", level,
-                            (unsigned long long)index);
-    memcpy(out, t->level[level][index], PA_HASH_LEN);
-    return 0;
+    *out = &t->whole;
+    if (log == NULL)
+        return 0;
+    for (int i = 0; i < t->nlogs; i++)
+        if (strcmp(t->logs[i].name, log) == 0) {
+            *out = &t->logs[i].t;
+            return 0;
+        }
+    struct log_tree *grown = realloc(t->logs, (size_t)(t->nlogs + 1) * sizeof(*grown));
+    if (grown == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    t->logs = grown;
+    struct log_tree *lt = &t->logs[t->nlogs++];
+    memset(lt, 0, sizeof(*lt));
+    snprintf(lt->name, sizeof(lt->name), "%s", log);
+    *out = &lt->t;
+    return pa_tlog__log_tree(db, log, &lt->t, err);
 }
 
 /* ---- 1. the events ------------------------------------------------------------ */
 
-static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
+static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct pa_tlog__memtree *t,
                            struct pa_flat_reader *reader, struct pa_error *err)
 {
     int64_t seq = sqlite3_column_int64(stmt, 0);
@@ -102,10 +94,10 @@ static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
                           "table events, event %lld, column time: the entry says %lld",
                           (long long)seq, (long long)ev.time);
     pa_event_release(&ev);
-    return rc != 0 ? rc : tree_add_leaf(t, entry ? entry : "", len, err);
+    return rc != 0 ? rc : pa_tlog__memtree_add(t, entry ? entry : "", len, err);
 }
 
-static int check_events(struct pa_db *db, struct tree *t, struct pa_error *err)
+static int check_events(struct pa_db *db, struct pa_tlog__memtree *t, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
@@ -122,7 +114,7 @@ static int check_events(struct pa_db *db, struct tree *t, struct pa_error *err)
         rc = pa_db_fail(db, err, "reading the log");
     sqlite3_finalize(stmt);
     pa_flat_reader_release(&reader);
-    return rc != 0 ? rc : tree_build(t, err);
+    return rc != 0 ? rc : pa_tlog__memtree_build(t, err);
 }
 
 /* ---- 2. the stored tree ----------------------------------------------------------- */
@@ -134,7 +126,7 @@ struct cursor {
     bool done;
 };
 
-static void cursor_next(const struct tree *t, struct cursor *c)
+static void cursor_next(const struct pa_tlog__memtree *t, struct cursor *c)
 {
     if (++c->index < t->count[c->level])
         return;
@@ -149,7 +141,7 @@ static int before(int l1, uint64_t i1, int l2, uint64_t i2)
 }
 
 /* Compares one stored node with the expected one under the cursor. */
-static int check_node(const struct tree *t, struct cursor *c, int l, uint64_t i,
+static int check_node(const struct pa_tlog__memtree *t, struct cursor *c, int l, uint64_t i,
                       const unsigned char *hash, struct pa_error *err)
 {
     if (l == 0 && i >= t->count[0])
@@ -180,7 +172,7 @@ static int check_node(const struct tree *t, struct cursor *c, int l, uint64_t i,
     return 0;
 }
 
-static int check_tree(struct pa_db *db, const struct tree *t, struct pa_error *err)
+static int check_tree(struct pa_db *db, const struct pa_tlog__memtree *t, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
@@ -240,12 +232,28 @@ static int check_signatures(int64_t id, const struct pa_note *note,
     return 0;
 }
 
-static int check_checkpoint_row(sqlite3_stmt *stmt, struct tree *t,
+/* A checkpoint of a log inside the whole log carries that log's origin line;
+ * one of the whole log, any other. */
+static bool origin_fits(const char *origin, const char *log)
+{
+    char expected[PA_LOG_NAME_MAX + 32];
+    if (log == NULL)
+        return strncmp(origin, "pairaid/log/", 12) != 0;
+    pa_tlog_log_origin(log, expected, sizeof(expected));
+    return strcmp(origin, expected) == 0;
+}
+
+static int check_checkpoint_row(struct pa_db *db, sqlite3_stmt *stmt, struct tree *all,
                                 const struct pa_verifier *trusted, int ntrusted,
                                 struct pa_error *err)
 {
     int64_t id = sqlite3_column_int64(stmt, 0);
     const char *origin = (const char *)sqlite3_column_text(stmt, 1);
+    const char *log = (const char *)sqlite3_column_text(stmt, 5);
+    struct pa_tlog__memtree *t;
+    int rc = tree_of(db, all, log, &t, err);
+    if (rc != 0)
+        return rc;
     uint64_t size = (uint64_t)sqlite3_column_int64(stmt, 2);
     const void *root = sqlite3_column_blob(stmt, 3);
     struct pa_note note;
@@ -254,15 +262,26 @@ static int check_checkpoint_row(sqlite3_stmt *stmt, struct tree *t,
     if (pa_note_parse((const char *)sqlite3_column_text(stmt, 4), &note, &why) != 0)
         return pa_error_set(err, PA_ETAMPER, "table checkpoints, checkpoint %lld, column note: %s",
                             (long long)id, why.message);
-    int rc = pa_checkpoint_parse(note.text, &c, &why);
+    rc = pa_checkpoint_parse(note.text, &c, &why);
     if (rc != 0)
         rc = pa_error_set(err, PA_ETAMPER, "checkpoint %lld: %s", (long long)id, why.message);
+    else if (!origin_fits(c.origin, log))
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table checkpoints, checkpoint %lld, column log: '%s' is not the log "
+                          "of its origin line '%s'",
+                          (long long)id, log ? log : "NULL", c.origin);
     else if (origin == NULL || strcmp(origin, c.origin) != 0 || size != c.size ||
              sqlite3_column_bytes(stmt, 3) != PA_HASH_LEN || memcmp(root, c.root, PA_HASH_LEN) != 0)
         rc = pa_error_set(err, PA_ETAMPER,
                           "table checkpoints, checkpoint %lld: the columns origin, "
                           "size or root differ from the signed note",
                           (long long)id);
+    else if (c.size > t->count[0] && log)
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "checkpoint %lld has %llu entries but the log '%s' holds only %llu: "
+                          "events were taken out of it",
+                          (long long)id, (unsigned long long)c.size, log,
+                          (unsigned long long)t->count[0]);
     else if (c.size > t->count[0])
         rc = pa_error_set(err, PA_ETAMPER,
                           "checkpoint %lld has %llu entries but the log holds only "
@@ -270,7 +289,8 @@ static int check_checkpoint_row(sqlite3_stmt *stmt, struct tree *t,
                           (long long)id, (unsigned long long)c.size,
                           (unsigned long long)t->count[0]);
     if (rc == 0) {
-        struct pa_merkle_source src = {tree_subtree, t};
+        struct pa_merkle_source src;
+        pa_tlog__memtree_source(t, &src);
         pa_hash expected;
         rc = pa_merkle_root(&src, c.size, expected, err);
         if (rc == 0 && memcmp(expected, c.root, PA_HASH_LEN) != 0)
@@ -290,7 +310,8 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
-                           "SELECT id, origin, size, root, note FROM checkpoints ORDER BY id", -1,
+                           "SELECT id, origin, size, root, note, log FROM checkpoints ORDER BY id",
+                           -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
     int rc = 0, step;
@@ -300,7 +321,7 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
             rc = pa_error_set(err, PA_ETAMPER, "table checkpoints: checkpoint %lld is missing",
                               (long long)expected);
         else
-            rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
+            rc = check_checkpoint_row(db, stmt, t, trusted, ntrusted, err);
         expected++;
     }
     if (rc == 0 && step != SQLITE_DONE)
@@ -313,11 +334,13 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
 static int check_signers_known(struct pa_db *db, struct pa_error *err)
 {
     sqlite3_stmt *stmt, *known;
-    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT id, note FROM checkpoints ORDER BY id", -1,
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT id, note, coalesce(log, '') FROM checkpoints ORDER BY id", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
-    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT 1 FROM key_heads WHERE key_name = ?1", -1,
-                           &known, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT 1 FROM key_heads WHERE key_name = ?1 AND log = ?2", -1, &known,
+                           NULL) != SQLITE_OK) {
         sqlite3_finalize(stmt);
         return pa_db_fail(db, err, "reading key_heads");
     }
@@ -329,6 +352,8 @@ static int check_signers_known(struct pa_db *db, struct pa_error *err)
         for (int i = 0; rc == 0 && i < note.nsigs; i++) {
             sqlite3_reset(known);
             sqlite3_bind_text(known, 1, note.sigs[i].name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(known, 2, (const char *)sqlite3_column_text(stmt, 2), -1,
+                              SQLITE_TRANSIENT);
             int found = sqlite3_step(known);
             if (found == SQLITE_DONE)
                 rc = pa_error_set(err, PA_ETAMPER,
@@ -348,14 +373,16 @@ static int check_signers_known(struct pa_db *db, struct pa_error *err)
 }
 
 /* The newest checkpoint signed by v must be what key_heads remembers. */
-static int check_key_head(struct pa_db *db, const struct pa_verifier *v, uint64_t size,
-                          const char *root_hex, struct pa_error *err)
+static int check_key_head(struct pa_db *db, const struct pa_verifier *v, const char *log,
+                          uint64_t size, const char *root_hex, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
-                           "SELECT size, hex(root), note FROM checkpoints ORDER BY id DESC", -1,
-                           &stmt, NULL) != SQLITE_OK)
+                           "SELECT size, hex(root), note FROM checkpoints "
+                           "WHERE coalesce(log, '') = ?1 ORDER BY id DESC",
+                           -1, &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading checkpoints");
+    sqlite3_bind_text(stmt, 1, log, -1, SQLITE_STATIC);
     int rc = 1; /* not found yet */
     int step = SQLITE_DONE;
     while (rc == 1 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -391,7 +418,8 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(
             pa_db_sqlite(db),
-            "SELECT key_name, verifier, size, hex(root) FROM key_heads ORDER BY key_name", -1,
+            "SELECT key_name, verifier, size, hex(root), log FROM key_heads ORDER BY log, key_name",
+            -1,
             &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading key_heads");
     int rc = 0, step;
@@ -405,7 +433,8 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
                 "table key_heads, key '%s', column verifier: not that key's verifier key", name);
             break;
         }
-        rc = check_key_head(db, &v, (uint64_t)sqlite3_column_int64(stmt, 2),
+        const char *log = (const char *)sqlite3_column_text(stmt, 4);
+        rc = check_key_head(db, &v, log ? log : "", (uint64_t)sqlite3_column_int64(stmt, 2),
                             (const char *)sqlite3_column_text(stmt, 3), err);
     }
     if (rc == 0 && step != SQLITE_DONE)
@@ -607,9 +636,9 @@ int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntru
 {
     struct tree t;
     memset(&t, 0, sizeof(t));
-    int rc = check_events(db, &t, err);
+    int rc = check_events(db, &t.whole, err);
     if (rc == 0)
-        rc = check_tree(db, &t, err);
+        rc = check_tree(db, &t.whole, err);
     if (rc == 0)
         rc = check_checkpoints(db, &t, trusted, ntrusted, err);
     if (rc == 0)

@@ -114,7 +114,7 @@ static void demo_log_entries_as_jansson_wrote_them(void **state)
     struct pa_error err;
     int64_t size = 0;
     assert_int_equal(pa_tlog_size(db, &size, &err), 0);
-    assert_int_equal(pa_tlog_entries(db, 0, 1000, entry_both, &x, &err), 0);
+    assert_int_equal(pa_tlog_entries(db, NULL, 0, 1000, entry_both, &x, &err), 0);
     assert_true(json_array_size(x.list) > 100);
     pa_jw_end_array(&w);
     pa_jw_key(&w, "size");

@@ -1,0 +1,281 @@
+/*
+ * logs.c - the logs inside the database's log (docs/scale-out.md, "Pairing
+ * logs").  Every event belongs to one log, chosen by its module (log_of) and
+ * kept in events.log: the city-level pairing whose books it writes, or the
+ * province log "*".  A log's tree is not stored: it is read from the log's
+ * events when asked for, through the events_by_log index, so that what a
+ * pairing's auditors check is exactly its own events' bytes, in the order of
+ * the whole log.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pairaid/tlog.h"
+
+void pa_tlog_log_origin(const char *log, char *buf, size_t size)
+{
+    snprintf(buf, size, "pairaid/log/%s", log);
+}
+
+const char *pa_tlog__origin_log(const char *origin)
+{
+    return strncmp(origin, "pairaid/log/", 12) == 0 ? origin + 12 : NULL;
+}
+
+/* The city-level pairing above `code` (itself if it is one); "" if unknown. */
+static int city_level(struct pa_db *db, const char *code, char *out, size_t size,
+                      struct pa_error *err)
+{
+    static const char sql[] = "WITH RECURSIVE up(code, parent) AS ("
+                              " SELECT code, parent FROM pairings WHERE code = ?1"
+                              " UNION ALL SELECT p.code, p.parent FROM pairings p"
+                              " JOIN up ON p.code = up.parent)"
+                              "SELECT code FROM up WHERE parent IS NULL";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, code);
+    int step = sqlite3_step(stmt);
+    out[0] = '\0';
+    if (step == SQLITE_ROW)
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading pairings");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+int pa_tlog_log_of_pairing(struct pa_db *db, const char *pairing, char *log,
+                           struct pa_error *err)
+{
+    log[0] = '\0';
+    return pairing ? city_level(db, pairing, log, PA_LOG_NAME_MAX + 1, err) : 0;
+}
+
+int pa_tlog_log_of_row(struct pa_db *db, const char *sql, const char *key, char *log,
+                       struct pa_error *err)
+{
+    char pairing[PA_CODE_MAX + 1] = "";
+    sqlite3_stmt *stmt;
+    log[0] = '\0';
+    int rc = key ? pa_db_prepare(db, sql, &stmt, err) : 0;
+    if (rc != 0 || key == NULL)
+        return rc;
+    pa_db_bind_text(stmt, 1, key);
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+        snprintf(pairing, sizeof(pairing), "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading which pairing a record belongs to");
+    sqlite3_reset(stmt);
+    return rc != 0 || pairing[0] == '\0' ? rc : pa_tlog_log_of_pairing(db, pairing, log, err);
+}
+
+int pa_tlog_log_check(struct pa_db *db, const char *log, struct pa_error *err)
+{
+    if (log == NULL || strcmp(log, PA_LOG_PROVINCE) == 0)
+        return 0;
+    char city[PA_LOG_NAME_MAX + 1];
+    int rc = city_level(db, log, city, sizeof(city), err);
+    if (rc != 0)
+        return rc;
+    if (city[0] == '\0')
+        return pa_error_setf(err, PA_ENOTFOUND, "log",
+                             "no log '%.64s': a log is a city-level pairing's code, or '*' for "
+                             "the province's",
+                             log);
+    if (strcmp(city, log) != 0)
+        return pa_error_setf(err, PA_EINVAL, "log",
+                             "pairing '%.64s' is not city-level: its events are in the log of "
+                             "'%s'",
+                             log, city);
+    return 0;
+}
+
+int pa_tlog_log_size(struct pa_db *db, const char *log, int64_t *size, struct pa_error *err)
+{
+    if (log == NULL)
+        return pa_tlog_size(db, size, err);
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, "SELECT count(*) FROM events WHERE log = ?1", &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, log);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        *size = sqlite3_column_int64(stmt, 0);
+    else
+        rc = pa_db_fail(db, err, "counting events");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+int pa_tlog__log_tree(struct pa_db *db, const char *log, struct pa_tlog__memtree *t,
+                      struct pa_error *err)
+{
+    static const char sql[] = "SELECT entry FROM events WHERE log = ?1 ORDER BY seq";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, log);
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const void *entry = sqlite3_column_blob(stmt, 0);
+        rc = pa_tlog__memtree_add(t, entry ? entry : "", (size_t)sqlite3_column_bytes(stmt, 0),
+                                  err);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the log");
+    sqlite3_reset(stmt);
+    return rc != 0 ? rc : pa_tlog__memtree_build(t, err);
+}
+
+int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *v,
+                       struct pa_error *err)
+{
+    memset(v, 0, sizeof(*v));
+    v->log = log;
+    if (log == NULL) {
+        int64_t size = 0;
+        int rc = pa_tlog_size(db, &size, err);
+        v->size = (uint64_t)size;
+        pa_tlog_tree_source(db, &v->src);
+        return rc;
+    }
+    int rc = pa_tlog_log_check(db, log, err);
+    if (rc == 0)
+        rc = pa_tlog__log_tree(db, log, &v->mem, err);
+    v->size = v->mem.count[0];
+    pa_tlog__memtree_source(&v->mem, &v->src);
+    return rc;
+}
+
+void pa_tlog__view_close(struct pa_tlog__view *v)
+{
+    pa_tlog__memtree_release(&v->mem);
+}
+
+/* ---- which log an event belongs to ------------------------------------------------ */
+
+static int assign(struct pa_db *db, int64_t seq, const void *entry, size_t len,
+                  sqlite3_stmt *update, struct pa_error *err)
+{
+    struct pa_event ev;
+    struct pa_error why;
+    if (pa_tlog_decode(entry, len, &ev, &why) != 0)
+        return pa_error_set(err, PA_ETAMPER, "event %lld: %s", (long long)seq, why.message);
+    ev.seq = seq;
+    char log[PA_LOG_NAME_MAX + 1];
+    int rc = pa_tlog_log_of(db, &ev, log, err);
+    pa_event_release(&ev);
+    if (rc != 0)
+        return rc;
+    sqlite3_bind_text(update, 1, log, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(update, 2, seq);
+    if (sqlite3_step(update) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "assigning events to their logs");
+    sqlite3_reset(update);
+    return rc;
+}
+
+/* The projection as it stands now answers log_of for an old event as it did
+ * then: the facts it reads (which pairing a project, an account, a finding
+ * belongs to; a pairing's parent; a transfer's accounts) never change. */
+static int assign_missing(struct pa_db *db, struct pa_error *err)
+{
+    sqlite3_stmt *stmt, *update;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT seq, entry FROM events WHERE log IS NULL ORDER BY seq", -1, &stmt,
+                           NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the log");
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "UPDATE events SET log = ?1 WHERE seq = ?2", -1,
+                           &update, NULL) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return pa_db_fail(db, err, "assigning events to their logs");
+    }
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const void *entry = sqlite3_column_blob(stmt, 1);
+        rc = assign(db, sqlite3_column_int64(stmt, 0), entry ? entry : "",
+                    (size_t)sqlite3_column_bytes(stmt, 1), update, err);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the log");
+    sqlite3_finalize(update);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, "SELECT 1 FROM events WHERE log IS NULL LIMIT 1", &stmt, err);
+    if (rc != 0)
+        return rc;
+    int step = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (step == SQLITE_DONE)
+        return 0;
+    if (step != SQLITE_ROW)
+        return pa_db_fail(db, err, "reading the log");
+    rc = pa_db_begin(db, err);
+    if (rc == 0)
+        rc = assign_missing(db, err);
+    if (rc == 0)
+        rc = pa_db_commit(db, err);
+    if (rc != 0)
+        pa_db_rollback(db);
+    return rc;
+}
+
+/* ---- every log's head ---------------------------------------------------------------- */
+
+static int add_head(struct pa_db *db, const char *log, json_t *list, struct pa_error *err)
+{
+    struct pa_tlog__memtree t = {0};
+    struct pa_merkle_source src;
+    pa_hash root;
+    char origin[PA_LOG_NAME_MAX + 32], b64[64];
+    int rc = pa_tlog__log_tree(db, log, &t, err);
+    pa_tlog__memtree_source(&t, &src);
+    if (rc == 0)
+        rc = pa_merkle_root(&src, t.count[0], root, err);
+    if (rc == 0) {
+        pa_tlog_log_origin(log, origin, sizeof(origin));
+        pa_base64(root, PA_HASH_LEN, b64, sizeof(b64));
+        if (json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}", "log", log, "origin",
+                                                  origin, "size", (json_int_t)t.count[0], "root",
+                                                  b64)) != 0)
+            rc = pa_error_set(err, PA_ENOMEM, "out of memory");
+    }
+    pa_tlog__memtree_release(&t);
+    return rc;
+}
+
+int pa_tlog_logs_json(struct pa_db *db, json_t **out, struct pa_error *err)
+{
+    static const char sql[] = "SELECT code FROM pairings WHERE parent IS NULL ORDER BY code";
+    json_t *list = json_array();
+    if (list == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    int rc = add_head(db, PA_LOG_PROVINCE, list, err);
+    sqlite3_stmt *stmt = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &stmt, NULL) != SQLITE_OK)
+        rc = pa_db_fail(db, err, "reading pairings");
+    int step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        char code[PA_LOG_NAME_MAX + 1];
+        snprintf(code, sizeof(code), "%s", (const char *)sqlite3_column_text(stmt, 0));
+        rc = add_head(db, code, list, err);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading pairings");
+    sqlite3_finalize(stmt);
+    if (rc != 0) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
