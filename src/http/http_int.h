@@ -371,6 +371,7 @@ void pa_h_import(struct pa_http_request *r);
 void pa_h_export(struct pa_http_request *r);
 void pa_h_template(struct pa_http_request *r);
 void pa_h_log_checkpoint(struct pa_http_request *r);
+void pa_h_log_heads(struct pa_http_request *r);
 void pa_h_log_entries(struct pa_http_request *r);
 void pa_h_log_inclusion(struct pa_http_request *r);
 void pa_h_log_consistency(struct pa_http_request *r);

@@ -1,6 +1,7 @@
 /*
- * log.c - the audit log over HTTP: GET /api/v1/log/checkpoint, /log/entries,
- * /log/proof/inclusion, /log/proof/consistency and /log/digest.  The library answers
+ * log.c - the audit log over HTTP: GET /api/v1/log/checkpoint, /log/heads,
+ * /log/entries, /log/proof/inclusion, /log/proof/consistency and /log/digest.
+ * All but the last take ?log=NAME for one log inside the log (tlog.h).  The library answers
  * (src/tlog/proof.c, the same code as `pairaid log`); this file reads the
  * numbers and writes hashes in base64, as checkpoints do.
  *
@@ -67,6 +68,23 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
                         "checkpoint", note ? json_string(note) : json_null(), "signers",
                         signers));
     free(note);
+}
+
+/* Every log inside the log (tlog.h): the province's and each city-level
+ * pairing's, with its size, root and latest checkpoint. */
+void pa_h_log_heads(struct pa_http_request *r)
+{
+    struct pa_db *db = pa_http_reader(r);
+    if (db == NULL)
+        return;
+    struct pa_error err;
+    pa_error_clear(&err);
+    json_t *logs = NULL;
+    if (pa_tlog_logs_json(db, &logs, &err) != 0) {
+        pa_http_fail(r, &err);
+        return;
+    }
+    answer(r, json_pack("{s:o}", "logs", logs));
 }
 
 /* ---- entries ------------------------------------------------------------------------ */

@@ -77,6 +77,7 @@ const struct pa_route pa_http_routes[] = {
     {"GET", "/api/v1/log/proof/inclusion", PA_PUBLIC, pa_h_log_inclusion, LIVE},
     {"GET", "/api/v1/log/proof/consistency", PA_PUBLIC, pa_h_log_consistency, LIVE},
     {"GET", "/api/v1/log/digest", PA_SIGNED_IN, pa_h_log_digest, LIVE},
+    {"GET", "/api/v1/log/heads", PA_PUBLIC, pa_h_log_heads, LIVE},
 
     {"GET", "/media/{}", PA_PUBLIC, pa_h_media, LIVE},
     {"GET", "/healthz", PA_PUBLIC, pa_h_healthz, LIVE},

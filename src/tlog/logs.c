@@ -8,6 +8,7 @@
  * the whole log.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pairaid/tlog.h"
@@ -231,7 +232,8 @@ int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err)
 
 /* ---- every log's head ---------------------------------------------------------------- */
 
-static int add_head(struct pa_db *db, const char *log, json_t *list, struct pa_error *err)
+static int add_head(struct pa_db *db, const char *log, const char *name, json_t *list,
+                    struct pa_error *err)
 {
     struct pa_tlog__memtree t = {0};
     struct pa_merkle_source src;
@@ -241,33 +243,37 @@ static int add_head(struct pa_db *db, const char *log, json_t *list, struct pa_e
     pa_tlog__memtree_source(&t, &src);
     if (rc == 0)
         rc = pa_merkle_root(&src, t.count[0], root, err);
+    char *note = NULL;
+    if (rc == 0 && (rc = pa_tlog_latest_checkpoint(db, log, &note, err)) == PA_ENOTFOUND)
+        rc = 0;
     if (rc == 0) {
         pa_tlog_log_origin(log, origin, sizeof(origin));
         pa_base64(root, PA_HASH_LEN, b64, sizeof(b64));
-        if (json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}", "log", log, "origin",
-                                                  origin, "size", (json_int_t)t.count[0], "root",
-                                                  b64)) != 0)
+        if (json_array_append_new(list, json_pack("{s:s, s:s?, s:s, s:I, s:s, s:s?}", "log", log,
+                                                  "name", name, "origin", origin, "size",
+                                                  (json_int_t)t.count[0], "root", b64,
+                                                  "checkpoint", note)) != 0)
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
     }
+    free(note);
     pa_tlog__memtree_release(&t);
     return rc;
 }
 
 int pa_tlog_logs_json(struct pa_db *db, json_t **out, struct pa_error *err)
 {
-    static const char sql[] = "SELECT code FROM pairings WHERE parent IS NULL ORDER BY code";
+    static const char sql[] = "SELECT code, name FROM pairings WHERE parent IS NULL ORDER BY code";
     json_t *list = json_array();
     if (list == NULL)
         return pa_error_set(err, PA_ENOMEM, "out of memory");
-    int rc = add_head(db, PA_LOG_PROVINCE, list, err);
+    int rc = add_head(db, PA_LOG_PROVINCE, NULL, list, err);
     sqlite3_stmt *stmt = NULL;
     if (rc == 0 && sqlite3_prepare_v2(pa_db_sqlite(db), sql, -1, &stmt, NULL) != SQLITE_OK)
         rc = pa_db_fail(db, err, "reading pairings");
     int step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        char code[PA_LOG_NAME_MAX + 1];
-        snprintf(code, sizeof(code), "%s", (const char *)sqlite3_column_text(stmt, 0));
-        rc = add_head(db, code, list, err);
+        rc = add_head(db, (const char *)sqlite3_column_text(stmt, 0),
+                      (const char *)sqlite3_column_text(stmt, 1), list, err);
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(db, err, "reading pairings");
