@@ -17,6 +17,7 @@ static void register_modules(void)
     pa_auth_init();
     pa_audit_init();
     pa_assess_init();
+    pa_tlog_init(); /* log.head, whose table nothing refers to */
 }
 
 void pa_init(void)

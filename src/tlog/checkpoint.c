@@ -128,6 +128,9 @@ int pa_tlog_checkpoint(struct pa_db *db, const char *log, const struct pa_signer
         rc = store_checkpoint(db, log, &c, *note, false, err);
     if (rc == 0)
         rc = remember_head(db, log, signer, &c, err);
+    /* the province log binds the pairings' (docs/scale-out.md) */
+    if (rc == 0 && log && strcmp(log, PA_LOG_PROVINCE) != 0)
+        rc = pa_tlog__record_head(db, log, c.size, c.root, err);
     free(text);
     free(line);
     return rc;

@@ -285,3 +285,81 @@ int pa_tlog_logs_json(struct pa_db *db, json_t **out, struct pa_error *err)
     *out = list;
     return 0;
 }
+
+/* ---- the province log binds the pairings' -------------------------------------------- */
+
+static int apply_log_head(struct pa_db *db, const struct pa_event *ev, struct pa_error *err)
+{
+    static const char sql[] = "INSERT INTO log_heads(log, size, root, seq) VALUES (?1, ?2, ?3, ?4)";
+    const char *log = NULL, *root = NULL;
+    json_int_t size = -1;
+    pa_hash bin;
+    if (json_unpack((json_t *)ev->data, "{s:s, s:s, s:I !}", "log", &log, "root", &root, "size",
+                    &size) != 0 ||
+        size < 0 || pa_unbase64(root, strlen(root), bin, sizeof(bin)) != 0)
+        return pa_error_set(err, PA_ETAMPER, "event '%s' is malformed", ev->type);
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, log);
+    sqlite3_bind_int64(stmt, 2, size);
+    pa_db_bind_text(stmt, 3, root);
+    sqlite3_bind_int64(stmt, 4, ev->seq);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "recording a pairing's log head");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static const struct pa_event_type log_events[] = {{"log.head", apply_log_head}, {NULL, NULL}};
+static const char *const log_tables[] = {"log_heads", NULL};
+/* no log_of: a log.head is the province's */
+static const struct pa_event_module log_module = {
+    .name = "log", .types = log_events, .tables = log_tables};
+
+void pa_tlog_init(void)
+{
+    pa_tlog_register(&log_module);
+}
+
+/* The root the province log recorded for `log` at `size`: *found false if none. */
+static int recorded_head(struct pa_db *db, const char *log, uint64_t size, char *root,
+                         size_t cap, bool *found, struct pa_error *err)
+{
+    static const char sql[] = "SELECT root FROM log_heads WHERE log = ?1 AND size = ?2";
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, log);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)size);
+    int step = sqlite3_step(stmt);
+    *found = step == SQLITE_ROW;
+    if (*found)
+        snprintf(root, cap, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    else if (step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the pairings' log heads");
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+int pa_tlog__record_head(struct pa_db *db, const char *log, uint64_t size, const pa_hash root,
+                         struct pa_error *err)
+{
+    char b64[64], before[64];
+    bool found = false;
+    pa_base64(root, PA_HASH_LEN, b64, sizeof(b64));
+    int rc = recorded_head(db, log, size, before, sizeof(before), &found, err);
+    if (rc != 0 || (found && strcmp(before, b64) == 0))
+        return rc; /* a second signature of the same head: recorded once */
+    if (found)
+        return pa_error_set(err, PA_ETAMPER,
+                            "refused: the province log records the log '%s' at size %llu with "
+                            "another root (a fork)",
+                            log, (unsigned long long)size);
+    json_t *data = json_pack("{s:s, s:s, s:I}", "log", log, "root", b64, "size", (json_int_t)size);
+    if (data == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    return pa_tlog_append(db, "log.head", data, NULL, err);
+}

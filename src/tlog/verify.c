@@ -5,9 +5,12 @@
  *  1. the events: positions 1..n with no gap, canonical bytes, and the type,
  *     actor and time columns equal to what the bytes say;
  *  2. the tree: recomputed from the events, it must equal tlog_tiles node for node;
- *  3. the checkpoints: each matches the tree at its size, and each signature is
+ *  3. the checkpoints: each matches the tree at its size (a pairing's or the
+ *     province's checkpoint: that log's tree, logs.c), and each signature is
  *     by a trusted key and verifies;
- *  4. what each key last signed (key_heads) is its latest checkpoint;
+ *  4. what each key last signed (key_heads) is its latest checkpoint, per
+ *     log; each pairing head the province log recorded (log_heads) is that
+ *     log's tree at that size;
  *  5. the events replayed into a fresh database give exactly the stored tables,
  *     the built-in region list included.
  */
@@ -443,6 +446,52 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
     return rc;
 }
 
+/* Each pairing head the province log recorded is that log's tree at that
+ * size: a pairing whose events changed after the province recorded them
+ * cannot hide it by signing anew. */
+static int check_log_head(struct pa_db *db, struct tree *all, sqlite3_stmt *stmt,
+                          struct pa_error *err)
+{
+    const char *log = (const char *)sqlite3_column_text(stmt, 0);
+    uint64_t size = (uint64_t)sqlite3_column_int64(stmt, 1);
+    const char *root = (const char *)sqlite3_column_text(stmt, 2);
+    struct pa_tlog__memtree *t;
+    struct pa_merkle_source src;
+    pa_hash expected;
+    char b64[64];
+    int rc = tree_of(db, all, log, &t, err);
+    if (rc == 0 && size > t->count[0])
+        return pa_error_set(err, PA_ETAMPER,
+                            "table log_heads: the province log records the log '%s' at size %llu, "
+                            "but it holds only %llu events",
+                            log, (unsigned long long)size, (unsigned long long)t->count[0]);
+    pa_tlog__memtree_source(t, &src);
+    if (rc == 0)
+        rc = pa_merkle_root(&src, size, expected, err);
+    pa_base64(expected, PA_HASH_LEN, b64, sizeof(b64));
+    if (rc == 0 && (root == NULL || strcmp(root, b64) != 0))
+        rc = pa_error_set(err, PA_ETAMPER,
+                          "table log_heads: the province log records the log '%s' at size %llu "
+                          "with another root than its events give",
+                          log, (unsigned long long)size);
+    return rc;
+}
+
+static int check_log_heads(struct pa_db *db, struct tree *t, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT log, size, root FROM log_heads ORDER BY seq",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the pairings' log heads");
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = check_log_head(db, t, stmt, err);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the pairings' log heads");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 /* ---- 5. replay and compare ------------------------------------------------------- */
 
 static int replay_into(struct pa_db *db, struct pa_db *fresh, struct pa_error *err)
@@ -645,6 +694,8 @@ int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntru
         rc = check_key_heads(db, err);
     if (rc == 0)
         rc = check_signers_known(db, err);
+    if (rc == 0)
+        rc = check_log_heads(db, &t, err);
     tree_release(&t);
     if (rc == 0)
         rc = check_projection(db, err);

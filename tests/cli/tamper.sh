@@ -4,6 +4,8 @@
 # `pairaid log verify` exit 3 and name it; so do an edited event, a deleted
 # event, a truncated log, and a checkpoint signed by a key nobody trusts.  The
 # witness refuses a rolled-back or forked tree and co-signs an honest extension.
+# A pairing's log inside the log (its checkpoints, key_heads and log_heads
+# rows) is covered the same way.
 source "$(dirname "$0")/lib.bash"
 
 cd "$TMP" || exit 1
@@ -35,6 +37,9 @@ FIRST=$(sqlite3 "$PRISTINE" "select id from findings order by id limit 1")
 printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,meetings,3,联席会议纪要\n' >scores.csv
 "$PAIRAID" --db "$PRISTINE" import scores scores.csv >/dev/null
 "$PAIRAID" --db "$PRISTINE" assess run --year 2024 >/dev/null
+# a pairing's own log, signed by its two sides, and its head in the province log
+"$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key --log WX-LYG >/dev/null
+"$PAIRAID" --db "$PRISTINE" log cosign --key recipient.key --log WX-LYG >/dev/null
 "$PAIRAID" --db "$PRISTINE" log checkpoint --key donor.key >/dev/null
 "$PAIRAID" --db "$PRISTINE" --as 东海县项目办 transfer create --id LATE-1 --from PRJ-LYG-MS-052 \
     --to PAY-SYN-HOUSING-DH --amount 10 --date 2024-09-20 >/dev/null 2>&1 || true

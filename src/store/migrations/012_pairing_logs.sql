@@ -28,3 +28,15 @@ INSERT INTO key_heads_by_log (log, key_name, verifier, size, root)
     SELECT '', key_name, verifier, size, root FROM key_heads;
 DROP TABLE key_heads;
 ALTER TABLE key_heads_by_log RENAME TO key_heads;
+
+-- The province log binds the pairings' logs: each checkpoint signed of a
+-- pairing's log appends a log.head event (its log, size and root) to the
+-- province log, so that one province checkpoint commits to every pairing's
+-- books as their own sides signed them.  The projection of those events.
+CREATE TABLE log_heads (
+    log  TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    root TEXT NOT NULL,             -- base64, as in the checkpoint
+    seq  INTEGER NOT NULL,          -- the log.head event that recorded it
+    PRIMARY KEY (log, size)
+) STRICT, WITHOUT ROWID;
