@@ -67,7 +67,9 @@ struct pa_event_module {
      * writes into log (PA_LOG_NAME_MAX + 1 bytes) the code of the city-level
      * pairing whose books it changes, or "" for the province log.  Reads the
      * projection as it stands before the event, as check_actor does, and must
-     * be as deterministic as apply.  NULL: every event of the module is the
+     * be as deterministic as apply.  A registry record's event (record.c) is
+     * given with only the data members that decide its log: its "pairing",
+     * "project" and "code".  NULL: every event of the module is the
      * province's. */
     int (*log_of)(struct pa_db *db, const struct pa_event *ev, char *log, struct pa_error *err);
 };
@@ -107,13 +109,17 @@ int pa_tlog_log_size(struct pa_db *db, const char *log, int64_t *size, struct pa
  * transaction; nothing to do, at once, when none is missing). */
 int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err);
 /* Each log's head, the province's first then the pairings' by code:
- * [{"log","origin","size","root"}]; *out is the caller's. */
+ * [{"log","name","origin","size","root","checkpoint"}] (name: the pairing's,
+ * null for the province; checkpoint: the log's latest signed note, or null);
+ * *out is the caller's. */
 int pa_tlog_logs_json(struct pa_db *db, json_t **out, struct pa_error *err);
 
 /* Registers a module's event types for the whole process.  Registering the same
  * module again is a no-op; modules are cleared in reverse order on replay, so
  * register them in dependency order (registry before ledger). */
 void pa_tlog_register(const struct pa_event_module *module);
+/* Registers the log's own event type, log.head (logs.c). */
+void pa_tlog_init(void);
 
 void pa_event_release(struct pa_event *ev);
 
@@ -396,6 +402,11 @@ void pa_tlog__view_close(struct pa_tlog__view *v);
 /* The log a checkpoint's origin line names ("pairaid/log/NAME"); NULL for
  * the whole log's.  Points into origin. */
 const char *pa_tlog__origin_log(const char *origin);
+/* Appends to the province log a log.head event for a pairing log's signed
+ * head, unless it is recorded already; another root at the same size is a
+ * fork (PA_ETAMPER, nothing written). */
+int pa_tlog__record_head(struct pa_db *db, const char *log, uint64_t size, const pa_hash root,
+                         struct pa_error *err);
 /* Reads one log's tree (no check of the name): its events in order. */
 int pa_tlog__log_tree(struct pa_db *db, const char *log, struct pa_tlog__memtree *t,
                       struct pa_error *err);

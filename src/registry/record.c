@@ -524,6 +524,30 @@ int pa_registry__apply_create(struct pa_db *db, const struct pa_event *ev, struc
     return rc != 0 ? rc : pa_registry__insert(db, &rec, err);
 }
 
+/* Which log rec's event belongs to, by its module's log_of (tlog.h), given
+ * the members that decide it (a record's pairing, project, code) rather than
+ * the event decoded again: an import writes a hundred thousand of them. */
+static int record_log(struct pa_db *db, const struct kind_info *info, const struct pa_record *rec,
+                      const char *type, char *log, struct pa_error *err)
+{
+    static const char *const deciding[] = {"pairing", "project", "code"};
+    json_t *data = json_object();
+    for (size_t k = 0; data && k < PA_ARRAY_LEN(deciding); k++) {
+        int i = pa_kind_column(rec->kind, deciding[k]);
+        if (i >= 0 && !rec->v[i].null && rec->v[i].s &&
+            json_object_set_new(data, info->keys[i], json_string(rec->v[i].s)) != 0) {
+            json_decref(data);
+            data = NULL;
+        }
+    }
+    if (data == NULL)
+        return pa_error_set(err, PA_ENOMEM, "out of memory");
+    struct pa_event ev = {.version = PA_EVENT_VERSION, .type = type, .data = data};
+    int rc = pa_tlog_log_of(db, &ev, log, err);
+    json_decref(data);
+    return rc;
+}
+
 /* Appends the create (or update) event of rec and applies it. */
 static int record_event(struct pa_db *db, const struct pa_record *rec, bool update,
                         struct pa_error *err)
@@ -538,9 +562,12 @@ static int record_event(struct pa_db *db, const struct pa_record *rec, bool upda
     record_canon(&c, info, rec);
     int64_t now = (int64_t)time(NULL);
     const char *type = update ? rec->kind->event_update : rec->kind->event_create;
+    char log[PA_LOG_NAME_MAX + 1];
     int rc = pa_canon_finish(&c, now, type, err);
     if (rc == 0)
-        rc = pa_tlog_append_canon(db, type, now, &c, NULL, NULL, err);
+        rc = record_log(db, info, rec, type, log, err);
+    if (rc == 0)
+        rc = pa_tlog_append_canon(db, type, now, &c, log, NULL, err);
     if (rc == 0 && update)
         rc = delete_stored(db, rec, err);
     if (rc == 0)

@@ -23,9 +23,65 @@ const char *pa_tlog__origin_log(const char *origin)
     return strncmp(origin, "pairaid/log/", 12) == 0 ? origin + 12 : NULL;
 }
 
+/* Which city-level pairing a pairing is under never changes (its parent is
+ * fixed when it is made), so an import of a hundred thousand rows asks the
+ * database once per pairing.  Forgotten after a rollback, which may undo the
+ * pairing itself. */
+#define CITIES_CACHED 64
+struct city_cache {
+    int n;
+    struct {
+        char code[PA_CODE_MAX + 1], city[PA_CODE_MAX + 1];
+    } known[CITIES_CACHED];
+};
+
+static int cities_keep(struct pa_db *db, void *state, struct pa_error *err)
+{
+    (void)db, (void)state, (void)err;
+    return 0;
+}
+
+static void cities_forget(struct pa_db *db, void *state)
+{
+    (void)db;
+    ((struct city_cache *)state)->n = 0;
+}
+
+static const struct pa_db_extension city_extension = {cities_keep, cities_forget, free};
+
+static struct city_cache *cities_of(struct pa_db *db)
+{
+    struct city_cache *c = pa_db_extension_state(db, &city_extension);
+    if (c == NULL && (c = calloc(1, sizeof(*c))) != NULL &&
+        pa_db_extension_attach(db, &city_extension, c, NULL) != 0)
+        c = NULL; /* freed by the refusal */
+    return c;     /* NULL: no cache, every question goes to the database */
+}
+
+static int city_level_read(struct pa_db *db, const char *code, char *out, size_t size,
+                           struct pa_error *err);
+
 /* The city-level pairing above `code` (itself if it is one); "" if unknown. */
 static int city_level(struct pa_db *db, const char *code, char *out, size_t size,
                       struct pa_error *err)
+{
+    struct city_cache *c = cities_of(db);
+    for (int i = 0; c && i < c->n; i++)
+        if (strcmp(c->known[i].code, code) == 0) {
+            snprintf(out, size, "%s", c->known[i].city);
+            return 0;
+        }
+    int rc = city_level_read(db, code, out, size, err);
+    if (rc == 0 && c && out[0] && c->n < CITIES_CACHED && strlen(code) <= PA_CODE_MAX) {
+        snprintf(c->known[c->n].code, sizeof(c->known[0].code), "%s", code);
+        snprintf(c->known[c->n].city, sizeof(c->known[0].city), "%s", out);
+        c->n++;
+    }
+    return rc;
+}
+
+static int city_level_read(struct pa_db *db, const char *code, char *out, size_t size,
+                           struct pa_error *err)
 {
     static const char sql[] = "WITH RECURSIVE up(code, parent) AS ("
                               " SELECT code, parent FROM pairings WHERE code = ?1"
