@@ -228,6 +228,39 @@ case_changed_event_is_caught() {
     as_copy fresh expect_exit 3 "$PAIRAID" --db "$URI" log verify
 }
 
+# The logs inside the log (docs/audit-log.md) are the same on both backends: the same
+# events give every pairing's log the same root, and a pairing's checkpoint, signed by one
+# process, is what another reads.  A database made before them (schema 1) is upgraded.
+case_pairing_logs() {
+    "$PSQL" -XAtq "$BASE/postgres" -c "CREATE DATABASE logs" >/dev/null
+    local db=$BASE/logs heads
+    as_copy a expect_exit 0 "$PAIRAID" --db "$db" demo
+    "$PAIRAID" key generate --name wuxi.example/donor -o "$TMP/donor.key" >/dev/null
+    as_copy a expect_exit 0 "$PAIRAID" --db "$db" log checkpoint --key "$TMP/donor.key"
+    # schema 1: what the first PostgreSQL books had, before the logs inside the log
+    "$PSQL" -XAtq "$db" -c "ALTER TABLE checkpoints DROP COLUMN log" \
+        -c "ALTER TABLE key_heads DROP CONSTRAINT key_heads_pkey" \
+        -c "ALTER TABLE key_heads DROP COLUMN log" -c "ALTER TABLE key_heads ADD PRIMARY KEY (key_name)" \
+        -c "UPDATE pairaid_meta SET value = '1' WHERE key = 'schema'" >/dev/null
+    as_copy b expect_exit 0 "$PAIRAID" --db "$db" log verify
+    expect_eq "a schema 1 database is upgraded" 2 \
+        "$("$PSQL" -XAtq "$db" -c "SELECT value FROM pairaid_meta WHERE key = 'schema'")"
+    as_copy b expect_exit 0 "$PAIRAID" --db "$db" log checkpoint --key "$TMP/donor.key" --log WX-LYG
+    expect_stdout_match "^pairaid/log/WX-LYG$"
+    # the same events give the same logs on SQLite: exported, restored into a file
+    as_copy a expect_exit 0 "$PAIRAID" --db "$db" log export "$TMP/logs-bundle"
+    expect_exit 0 "$PAIRAID" log verify --bundle "$TMP/logs-bundle" --restore "$TMP/logs.db"
+    heads=$(as_copy a "$PAIRAID" --db "$db" log heads | cut -d, -f1,3-5)
+    expect_eq "every log has the root it has on SQLite" \
+        "$("$PAIRAID" --db "$TMP/logs.db" log heads | cut -d, -f1,3-5)" "$heads"
+    expect_eq "the province's log holds the pairing's head" \
+        "$(as_copy c "$PAIRAID" --db "$db" log entries --log '*' --from 203 | grep -c '"type":"log.head"')" 1
+    as_copy a expect_exit 0 "$PAIRAID" --db "$db" log heads
+    expect_stdout_match '^\{"log":"WX-LYG",.*"checkpoint":"pairaid/log/WX-LYG\\n'
+    as_copy c expect_exit 0 "$PAIRAID" --db "$db" log verify
+    "$PSQL" -XAtq "$BASE/postgres" -c "DROP DATABASE logs" >/dev/null
+}
+
 case_refusals() {
     as_copy a expect_exit 2 "$PAIRAID" --db "postgresql://pairaid:$PASSWORD@127.0.0.1:1/pairaid?bogus=1" balance
     expect_stderr_match "^pairaid: the --db URI is not a valid PostgreSQL connection URI"
@@ -256,5 +289,6 @@ run_case "a server outlives PostgreSQL's restarts" case_a_server_outlives_postgr
 run_case "a restored log rebuilds the copy" case_restored_log_rebuilds_the_copy
 run_case "a new database at the same URI is not the old copy's" case_new_database_same_uri
 run_case "an event changed inside PostgreSQL is caught" case_changed_event_is_caught
+run_case "the logs inside the log, and a schema 1 database upgraded" case_pairing_logs
 run_case "refusals" case_refusals
 finish
