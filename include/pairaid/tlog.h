@@ -387,13 +387,13 @@ int pa_tlog__memtree_build(struct pa_tlog__memtree *t, struct pa_error *err);
 void pa_tlog__memtree_source(struct pa_tlog__memtree *t, struct pa_merkle_source *src);
 void pa_tlog__memtree_release(struct pa_tlog__memtree *t);
 
-/* A tree to read: the whole log's (its stored tiles) or one log's (its events'
- * leaves, read into memory).  Its size and its source are one snapshot. */
+/* A tree to read, from its stored tiles: the whole log's or one log's.  Its
+ * size is read first, and no node of a tree of that size ever changes. */
 struct pa_tlog__view {
+    struct pa_db *db;
     const char *log; /* NULL: the whole log */
     uint64_t size;
     struct pa_merkle_source src;
-    struct pa_tlog__memtree mem;
 };
 /* Checks `log` (pa_tlog_log_check) and reads its tree. */
 int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *v,
@@ -407,12 +407,20 @@ const char *pa_tlog__origin_log(const char *origin);
  * fork (PA_ETAMPER, nothing written). */
 int pa_tlog__record_head(struct pa_db *db, const char *log, uint64_t size, const pa_hash root,
                          struct pa_error *err);
-/* Reads one log's tree (no check of the name): its events in order. */
+/* Recomputes one log's tree (no check of the name) from its events, in order. */
 int pa_tlog__log_tree(struct pa_db *db, const char *log, struct pa_tlog__memtree *t,
                       struct pa_error *err);
+/* One log's stored tree (tree.c): its size, a source of its nodes (for a view
+ * with db and log set), and writing it whole from a tree in memory. */
+int pa_tlog__log_tree_size(struct pa_db *db, const char *log, uint64_t *size,
+                           struct pa_error *err);
+void pa_tlog__log_tree_source(struct pa_tlog__view *v, struct pa_merkle_source *src);
+int pa_tlog__log_tiles_write(struct pa_db *db, const char *log, const struct pa_tlog__memtree *t,
+                             struct pa_error *err);
 
-/* Adds event seq's leaf (and every parent it completes); part of each append. */
-int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const void *entry, size_t len,
-                         struct pa_error *err);
+/* Adds event seq's leaf (and every parent it completes) to the whole log's
+ * tree and to the tree of `log`, the log it belongs to; part of each append. */
+int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const char *log, const void *entry,
+                         size_t len, struct pa_error *err);
 
 #endif

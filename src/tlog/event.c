@@ -253,7 +253,7 @@ static int insert_entry(struct pa_db *db, const char *type, const char *actor, i
     sqlite3_reset(stmt);
 #ifndef PA_BENCH_WITHOUT_TREE /* only bench/ builds a library without the tree, to price it */
     if (rc == 0)
-        rc = pa_tlog__tree_append(db, *seq, entry, len, err);
+        rc = pa_tlog__tree_append(db, *seq, log, entry, len, err);
 #endif
     return rc;
 }

@@ -2,10 +2,10 @@
  * logs.c - the logs inside the database's log (docs/scale-out.md, "Pairing
  * logs").  Every event belongs to one log, chosen by its module (log_of) and
  * kept in events.log: the city-level pairing whose books it writes, or the
- * province log "*".  A log's tree is not stored: it is read from the log's
- * events when asked for, through the events_by_log index, so that what a
- * pairing's auditors check is exactly its own events' bytes, in the order of
- * the whole log.
+ * province log "*".  A log's tree is over its own events in the order of the
+ * whole log, kept in tiles as the whole log's is (tree.c), and recomputed
+ * from those events (pa_tlog__log_tree) by verify and for an older
+ * database's events, assigned after the fact.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +192,7 @@ int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *
                        struct pa_error *err)
 {
     memset(v, 0, sizeof(*v));
+    v->db = db;
     v->log = log;
     if (log == NULL) {
         int64_t size = 0;
@@ -200,17 +201,14 @@ int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *
         pa_tlog_tree_source(db, &v->src);
         return rc;
     }
+    pa_tlog__log_tree_source(v, &v->src);
     int rc = pa_tlog_log_check(db, log, err);
-    if (rc == 0)
-        rc = pa_tlog__log_tree(db, log, &v->mem, err);
-    v->size = v->mem.count[0];
-    pa_tlog__memtree_source(&v->mem, &v->src);
-    return rc;
+    return rc != 0 ? rc : pa_tlog__log_tree_size(db, log, &v->size, err);
 }
 
 void pa_tlog__view_close(struct pa_tlog__view *v)
 {
-    pa_tlog__memtree_release(&v->mem);
+    memset(v, 0, sizeof(*v));
 }
 
 /* ---- which log an event belongs to ------------------------------------------------ */
@@ -264,6 +262,32 @@ static int assign_missing(struct pa_db *db, struct pa_error *err)
     return rc;
 }
 
+/* Every log's tree written whole, from its events: after they were assigned. */
+static int write_log_trees(struct pa_db *db, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_exec(db, "DELETE FROM log_tiles", err);
+    if (rc == 0 && sqlite3_prepare_v2(pa_db_sqlite(db), "SELECT DISTINCT log FROM events", -1,
+                                      &stmt, NULL) != SQLITE_OK)
+        rc = pa_db_fail(db, err, "reading the log");
+    if (rc != 0)
+        return rc;
+    int step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        char log[PA_LOG_NAME_MAX + 1];
+        struct pa_tlog__memtree t = {0};
+        snprintf(log, sizeof(log), "%s", (const char *)sqlite3_column_text(stmt, 0));
+        rc = pa_tlog__log_tree(db, log, &t, err);
+        if (rc == 0)
+            rc = pa_tlog__log_tiles_write(db, log, &t, err);
+        pa_tlog__memtree_release(&t);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the log");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
@@ -280,6 +304,8 @@ int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err)
     if (rc == 0)
         rc = assign_missing(db, err);
     if (rc == 0)
+        rc = write_log_trees(db, err);
+    if (rc == 0)
         rc = pa_db_commit(db, err);
     if (rc != 0)
         pa_db_rollback(db);
@@ -291,14 +317,13 @@ int pa_tlog_assign_logs(struct pa_db *db, struct pa_error *err)
 static int add_head(struct pa_db *db, const char *log, const char *name, json_t *list,
                     struct pa_error *err)
 {
-    struct pa_tlog__memtree t = {0};
-    struct pa_merkle_source src;
+    struct pa_tlog__view v = {.db = db, .log = log};
     pa_hash root;
     char origin[PA_LOG_NAME_MAX + 32], b64[64];
-    int rc = pa_tlog__log_tree(db, log, &t, err);
-    pa_tlog__memtree_source(&t, &src);
+    pa_tlog__log_tree_source(&v, &v.src);
+    int rc = pa_tlog__log_tree_size(db, log, &v.size, err);
     if (rc == 0)
-        rc = pa_merkle_root(&src, t.count[0], root, err);
+        rc = pa_merkle_root(&v.src, v.size, root, err);
     char *note = NULL;
     if (rc == 0 && (rc = pa_tlog_latest_checkpoint(db, log, &note, err)) == PA_ENOTFOUND)
         rc = 0;
@@ -307,12 +332,11 @@ static int add_head(struct pa_db *db, const char *log, const char *name, json_t 
         pa_base64(root, PA_HASH_LEN, b64, sizeof(b64));
         if (json_array_append_new(list, json_pack("{s:s, s:s?, s:s, s:I, s:s, s:s?}", "log", log,
                                                   "name", name, "origin", origin, "size",
-                                                  (json_int_t)t.count[0], "root", b64,
+                                                  (json_int_t)v.size, "root", b64,
                                                   "checkpoint", note)) != 0)
             rc = pa_error_set(err, PA_ENOMEM, "out of memory");
     }
     free(note);
-    pa_tlog__memtree_release(&t);
     return rc;
 }
 

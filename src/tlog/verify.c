@@ -5,6 +5,7 @@
  *  1. the events: positions 1..n with no gap, canonical bytes, and the type,
  *     actor and time columns equal to what the bytes say;
  *  2. the tree: recomputed from the events, it must equal tlog_tiles node for node;
+ *     and each log's inside it (a pairing's, the province's) log_tiles;
  *  3. the checkpoints: each matches the tree at its size (a pairing's or the
  *     province's checkpoint: that log's tree, logs.c), and each signature is
  *     by a trusted key and verifies;
@@ -143,36 +144,69 @@ static int before(int l1, uint64_t i1, int l2, uint64_t i2)
     return l1 < l2 || (l1 == l2 && i1 < i2);
 }
 
+/* The tiles being checked: the whole log's (table tlog_tiles) or one log's. */
+struct tiles {
+    const char *table; /* as messages name it: "tlog_tiles", "log_tiles (log 'WX-LYG')" */
+    bool whole;
+};
+
 /* Compares one stored node with the expected one under the cursor. */
-static int check_node(const struct pa_tlog__memtree *t, struct cursor *c, int l, uint64_t i,
-                      const unsigned char *hash, struct pa_error *err)
+static int check_node(const struct pa_tlog__memtree *t, const struct tiles *which,
+                      struct cursor *c, int l, uint64_t i, const unsigned char *hash,
+                      struct pa_error *err)
 {
-    if (l == 0 && i >= t->count[0])
+    if (which->whole && l == 0 && i >= t->count[0])
         return pa_error_set(err, PA_ETAMPER,
                             "table events: event %llu is missing from the log (the tree still "
                             "holds its leaf): the log was truncated",
                             (unsigned long long)i + 1);
     if (c->done || before(l, i, c->level, c->index))
         return pa_error_set(err, PA_ETAMPER,
-                            "table tlog_tiles: node (level %d, index %llu) is not part of the tree",
-                            l, (unsigned long long)i);
+                            "table %s: node (level %d, index %llu) is not part of the tree",
+                            which->table, l, (unsigned long long)i);
     if (before(c->level, c->index, l, i))
-        return pa_error_set(err, PA_ETAMPER,
-                            "table tlog_tiles: node (level %d, index %llu) is missing", c->level,
-                            (unsigned long long)c->index);
+        return pa_error_set(err, PA_ETAMPER, "table %s: node (level %d, index %llu) is missing",
+                            which->table, c->level, (unsigned long long)c->index);
     bool same = memcmp(hash, t->level[l][i], PA_HASH_LEN) == 0;
     cursor_next(t, c);
-    if (!same && l == 0)
+    if (!same && which->whole && l == 0)
         return pa_error_set(err, PA_ETAMPER,
                             "event %llu no longer matches its leaf hash (table tlog_tiles, "
                             "level 0, index %llu)",
                             (unsigned long long)i + 1, (unsigned long long)i);
     if (!same)
         return pa_error_set(err, PA_ETAMPER,
-                            "table tlog_tiles: node (level %d, index %llu) does not match the "
-                            "events",
-                            l, (unsigned long long)i);
+                            "table %s: node (level %d, index %llu) does not match the events",
+                            which->table, l, (unsigned long long)i);
     return 0;
+}
+
+/* Walks the stored tiles (level, tile, hashes, in that order) beside tree t. */
+static int check_tiles(struct pa_db *db, const struct pa_tlog__memtree *t, sqlite3_stmt *stmt,
+                       const struct tiles *which, struct pa_error *err)
+{
+    struct cursor c = {0, 0, t->count[0] == 0};
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int l = sqlite3_column_int(stmt, 0);
+        uint64_t tile = (uint64_t)sqlite3_column_int64(stmt, 1);
+        int bytes = sqlite3_column_bytes(stmt, 2);
+        const unsigned char *hashes = sqlite3_column_blob(stmt, 2);
+        if (l < 0 || l >= LEVELS || bytes % PA_HASH_LEN != 0 || bytes > 256 * PA_HASH_LEN) {
+            rc = pa_error_set(err, PA_ETAMPER, "table %s: tile (level %d, %llu) is damaged",
+                              which->table, l, (unsigned long long)tile);
+            break;
+        }
+        for (int k = 0; rc == 0 && k < bytes / PA_HASH_LEN; k++)
+            rc = check_node(t, which, &c, l, tile * 256 + (uint64_t)k, hashes + k * PA_HASH_LEN,
+                            err);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = pa_db_fail(db, err, "reading the tree");
+    if (rc == 0 && !c.done)
+        rc = pa_error_set(err, PA_ETAMPER, "table %s: node (level %d, index %llu) is missing",
+                          which->table, c.level, (unsigned long long)c.index);
+    return rc;
 }
 
 static int check_tree(struct pa_db *db, const struct pa_tlog__memtree *t, struct pa_error *err)
@@ -182,28 +216,46 @@ static int check_tree(struct pa_db *db, const struct pa_tlog__memtree *t, struct
                            "SELECT level, tile, hashes FROM tlog_tiles ORDER BY level, tile", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading the tree");
-    struct cursor c = {0, 0, t->count[0] == 0};
+    const struct tiles whole = {"tlog_tiles", true};
+    int rc = check_tiles(db, t, stmt, &whole, err);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Each log's stored tree is the one its events give; a log's tiles with no
+ * event of that log are not part of any tree. */
+static int check_log_trees(struct pa_db *db, struct tree *all, struct pa_error *err)
+{
+    sqlite3_stmt *logs, *tiles;
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT log FROM events WHERE log IS NOT NULL UNION "
+                           "SELECT log FROM log_tiles ORDER BY 1",
+                           -1, &logs, NULL) != SQLITE_OK)
+        return pa_db_fail(db, err, "reading the logs' trees");
+    if (sqlite3_prepare_v2(pa_db_sqlite(db),
+                           "SELECT level, tile, hashes FROM log_tiles WHERE log = ?1 "
+                           "ORDER BY level, tile",
+                           -1, &tiles, NULL) != SQLITE_OK) {
+        sqlite3_finalize(logs);
+        return pa_db_fail(db, err, "reading the logs' trees");
+    }
     int rc = 0, step;
-    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int l = sqlite3_column_int(stmt, 0);
-        uint64_t tile = (uint64_t)sqlite3_column_int64(stmt, 1);
-        int bytes = sqlite3_column_bytes(stmt, 2);
-        const unsigned char *hashes = sqlite3_column_blob(stmt, 2);
-        if (l < 0 || l >= LEVELS || bytes % PA_HASH_LEN != 0 || bytes > 256 * PA_HASH_LEN) {
-            rc = pa_error_set(err, PA_ETAMPER, "table tlog_tiles: tile (level %d, %llu) is damaged",
-                              l, (unsigned long long)tile);
-            break;
-        }
-        for (int k = 0; rc == 0 && k < bytes / PA_HASH_LEN; k++)
-            rc = check_node(t, &c, l, tile * 256 + (uint64_t)k, hashes + k * PA_HASH_LEN, err);
+    while (rc == 0 && (step = sqlite3_step(logs)) == SQLITE_ROW) {
+        char log[PA_LOG_NAME_MAX + 1], table[PA_LOG_NAME_MAX + 32];
+        snprintf(log, sizeof(log), "%s", (const char *)sqlite3_column_text(logs, 0));
+        snprintf(table, sizeof(table), "log_tiles (log '%s')", log);
+        const struct tiles which = {table, false};
+        struct pa_tlog__memtree *t;
+        rc = tree_of(db, all, log, &t, err);
+        sqlite3_reset(tiles);
+        sqlite3_bind_text(tiles, 1, log, -1, SQLITE_TRANSIENT);
+        if (rc == 0)
+            rc = check_tiles(db, t, tiles, &which, err);
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = pa_db_fail(db, err, "reading the tree");
-    sqlite3_finalize(stmt);
-    if (rc == 0 && !c.done)
-        rc = pa_error_set(err, PA_ETAMPER,
-                          "table tlog_tiles: node (level %d, index %llu) is missing", c.level,
-                          (unsigned long long)c.index);
+        rc = pa_db_fail(db, err, "reading the logs' trees");
+    sqlite3_finalize(tiles);
+    sqlite3_finalize(logs);
     return rc;
 }
 
@@ -696,6 +748,9 @@ int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntru
         rc = check_signers_known(db, err);
     if (rc == 0)
         rc = check_log_heads(db, &t, err);
+    /* after what the checkpoints say, which names a truncation as one */
+    if (rc == 0)
+        rc = check_log_trees(db, &t, err);
     tree_release(&t);
     if (rc == 0)
         rc = check_projection(db, err);

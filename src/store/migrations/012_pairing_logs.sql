@@ -10,6 +10,17 @@
 ALTER TABLE events ADD COLUMN log TEXT;
 CREATE INDEX events_by_log ON events (log, seq);
 
+-- Each log's tree, kept as the whole log's is (003_merkle.sql): the perfect
+-- subtrees of its leaves, 256 node hashes to a row, so that its proofs read
+-- O(log² n) nodes and its head is one row away, however long it grows.
+CREATE TABLE log_tiles (
+    log    TEXT NOT NULL,
+    level  INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+    tile   INTEGER NOT NULL CHECK (tile >= 0),
+    hashes BLOB NOT NULL CHECK (length(hashes) BETWEEN 32 AND 8192 AND length(hashes) % 32 = 0),
+    PRIMARY KEY (log, level, tile)
+) STRICT, WITHOUT ROWID;
+
 -- NULL: a checkpoint of the database's whole log, as before; else the log it
 -- signs (its origin line says the same: "pairaid/log/" and the log's name).
 ALTER TABLE checkpoints ADD COLUMN log TEXT;
