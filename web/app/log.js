@@ -244,13 +244,17 @@ function proveEntry(proofBox, index, size) {
 
 export async function render(root, args) {
   root.append(el('h1', { text: t('log.title') }));
+  const wait = loading(); // until the log is known and its head read (the page would be blank)
+  root.append(wait);
   const [headsRes, whole] = await Promise.all([api('/log/heads'), api('/log/checkpoint')]);
   const heads = listOf(headsRes, 'logs');
   const asked = args && args[0] ? args[0] : null;
   const byDefault = asked === null ? await ownLog(heads) : null;
   const log = asked === WHOLE ? null : asked || byDefault;
   const name = logName(log, heads);
-  root.append(chooser(log, heads, byDefault !== null));
+  // A name that is no log (a county pairing's, a mistyped address) is refused by the
+  // server, whose message says so; the chooser stays, to pick one that is.
+  wait.replaceWith(chooser(log, heads, byDefault !== null));
   const cp = log === null ? whole : await api('/log/checkpoint', { params: { log } });
   const proofBox = el('div', { testid: 'proof-box' }, loading());
   root.append(
