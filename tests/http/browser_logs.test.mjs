@@ -103,6 +103,9 @@ const steps = [
     await signIn(page, base, AUDITOR);
     const s = await serverLogs(base);
     await openLog(page, base, '#/log');
+    // the header names the auditor's pairing, not its code
+    await page.waitForFunction((name) => document.getElementById('user-role').textContent.includes(name), LOG_NAME);
+    check(!(await page.locator('#user-role').innerText()).includes(LOG), 'no bare pairing code in the header');
     equal(await byTestid(page, 'log-select').inputValue(), LOG, 'the auditor\'s pairing is chosen');
     contains(await text(page, 'log-default'), '已按您的工作范围选定', 'says why');
     equal(await text(page, 'checkpoint-log'), LOG_NAME, 'the card names the log');
@@ -249,6 +252,7 @@ const steps = [
     await openLog(page, base, '#/log');
     await visible(page, 'trust-summary');
     equal(await byTestid(page, 'log-select').inputValue(), LOG, 'the auditor\'s pairing on the phone');
+    await page.screenshot({ path: artefact('phone-auditor-wxlyg-screen.png') }); // the first screen only
     // an entry's content opened inside its card must fit too
     await page.locator('[data-testid="log-entries"] tbody tr').first().locator('summary').click();
     await page.waitForTimeout(150); // one frame for the scroll hints
@@ -270,7 +274,6 @@ const steps = [
     check(bad.length === 0, 'sticks out of the 390 px screen:\n  ' + bad.join('\n  '));
     await noStrayWords(page, 'phone');
     await shot(page, 'phone-auditor-wxlyg');
-    await page.screenshot({ path: artefact('phone-auditor-wxlyg-screen.png') }); // the first screen only
     await shotOf(byTestid(page, 'proof-card'), 'phone-proof');
     await shotOf(byTestid(page, 'log-heads-section'), 'phone-heads');
     const entriesTop = await byTestid(page, 'log-entries').evaluate((n) => n.getBoundingClientRect().top + window.scrollY);
