@@ -9,6 +9,7 @@
 import { api, listOf } from './api.js';
 import { el, clear, field, showError } from './ui.js';
 import { t, lang, colon } from './i18n.js';
+import { formatCount } from './format.js';
 import { canVerify, verifyInclusion, entryMatchesLeaf, parseCheckpoint } from './merkle.js';
 
 /** Which root to compare with: the signed checkpoint's if it covers this size, else the server's. */
@@ -52,7 +53,7 @@ async function runCheck(index, size, ctx, out) {
   // Node.append writes a null as the text "null": leave the missing verdict out instead.
   const nodes = [
     // Agreeing with the server's own root proves little: amber, not green.
-    el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
+    el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: formatCount(Number(proof.size)), what: exp.what }) }),
     leafOk === null ? null : el('p', { class: leafOk ? 'verdict ok' : 'verdict bad', testid: 'proof-leaf-verdict', text: t(leafOk ? 'proof.leaf_ok' : 'proof.leaf_bad') }),
     where ? el('p', { class: 'muted small', testid: 'proof-where', text: where }) : null,
     el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + colon() }), el('code', { text: result.computed || '—' })),

@@ -119,7 +119,7 @@ const steps = [
     const entries = await entriesAgree(page, base, token, s.cp.size);
     const entry = entries[entries.length - 3];
     const p = await prove(page, entry.index);
-    contains(p.verdict, `校验通过：第 ${entry.index} 条记录包含在大小为 ${s.cp.size} 的账本中`, 'inclusion in WX-LYG\'s tree');
+    contains(p.verdict, `校验通过：第 ${entry.index} 条记录包含在大小为 ${counted(s.cp.size)} 的账本中`, 'inclusion in WX-LYG\'s tree');
     contains(p.verdict, '服务器返回的根哈希', 'compared with the server\'s root (nothing signed)');
     contains(p.cls, 'warn', 'amber, not green');
     equal(p.leaf, '条目内容的哈希与 leaf_hash 一致。', 'the entry\'s bytes hash to the leaf');
@@ -204,7 +204,7 @@ const steps = [
     equal(await byTestid(page, 'proof-size').inputValue(), String(signedSize), 'proof size = the signed checkpoint\'s');
     const entry = entries.find((e) => e.index < signedSize && e.type === 'transfer.post') || entries[0];
     const p = await prove(page, entry.index);
-    contains(p.verdict, `校验通过：第 ${entry.index} 条记录包含在大小为 ${signedSize} 的账本中，根哈希与已签名检查点一致`, 'inclusion against the signed root');
+    contains(p.verdict, `校验通过：第 ${entry.index} 条记录包含在大小为 ${counted(signedSize)} 的账本中，根哈希与已签名检查点一致`, 'inclusion against the signed root');
     contains(p.cls, 'ok', 'green');
     equal(p.where, `所校验的账本：${LOG_NAME}；该条目的全局序号为 ${entry.seq}`, 'which log, and the seq');
     await noStrayWords(page, 'admin, WX-LYG signed');
