@@ -911,7 +911,8 @@ const DICT = {
   'log.sel.province': ['省级日志', 'Province log'],
   'log.sel.default': ['已按您的工作范围选定', 'Chosen for your scope'],
   'log.scope.whole': ['全部账本：系统记录的全部事件，按记录顺序编号；每一条事件又属于下表中某一个结对关系的账本或省级日志。', 'The whole log: every event the system recorded, numbered in order; each also belongs to one pairing\'s log or to the province log in the table below.'],
-  'log.scope.province': ['省级日志：结对关系、单位、用户、收款账户和年度考核等不属于某一结对关系的事件，自成一棵 Merkle 树。', 'The province log: pairings, organisations, users, payee accounts and the yearly assessment, which belong to no one pairing, in a Merkle tree of their own.'],
+  'log.scope.province': ['省级日志：结对关系、单位、用户、收款账户和年度考核等不属于某一结对关系的事件，以及各结对账本每次签署的检查点，自成一棵 Merkle 树，由省级主管部门签署检查点。', 'The province log: pairings, organisations, users, payee accounts and the yearly assessment, which belong to no one pairing, and every signed checkpoint of a pairing\'s log, in a Merkle tree of their own whose checkpoints the province office signs.'],
+  'trust.none.province': ['省级日志尚未签署任何检查点。在省级主管部门签名之前，本页的校验只能与服务器自己给出的根哈希比对，不能证明账本未被改动。', 'No checkpoint of the province log has been signed yet. Until the province office signs one, the check on this page can only compare with the root the server itself gives, which does not prove that the books were not changed.'],
   'log.scope.pairing': ['{name}的账本：该结对关系（含其下县区结对）的项目、账户、资金往来和联合审计，自成一棵 Merkle 树，由结对双方签署检查点。', 'The log of {name}: the projects, accounts, transfers and joint audit of this pairing and the county pairings under it, in a Merkle tree of their own whose checkpoints its two sides sign.'],
   'log.scope.origin': ['检查点首行', 'Checkpoint origin'],
   'log.which': ['账本', 'Log'],
@@ -934,6 +935,8 @@ const DICT = {
   'log.prove': ['包含证明', 'Inclusion'],
   'log.prove.button': ['校验', 'Verify'],
   'log.prove.title': ['获取第 {i} 条的包含证明并在浏览器中校验', 'Fetch the inclusion proof of entry {i} and verify it here'],
+  // the province log records each signed head of a pairing's log (docs/events.md, log.head)
+  'enum.event.log.head': ['登记结对账本检查点', 'Pairing log checkpoint recorded'],
 
   // --- weight and accessibility (a11y.js) ------------------------------------------------
   'a11y.skip': ['跳到主要内容', 'Skip to main content'],

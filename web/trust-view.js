@@ -52,7 +52,8 @@ async function consistencyVerdict(signed, cp, log) {
  */
 export async function trustVerdict(cp, log = null) {
   const verdict = (cls, key, vars, testid) => el('p', { class: 'verdict ' + cls, testid, text: t(key, vars) });
-  if (!cp.checkpoint) return { nodes: [verdict('warn', 'trust.none', {}, 'trust-none')], trusted: false };
+  // the province log is signed by the province office, not by a pairing's two sides
+  if (!cp.checkpoint) return { nodes: [verdict('warn', log === '*' ? 'trust.none.province' : 'trust.none', {}, 'trust-none')], trusted: false };
   if (!canVerify()) return { nodes: [verdict('bad', 'common.crypto_unavailable', {}, 'trust-summary')], trusted: false };
   const signers = cp.signers || [];
   const res = await verifyNote(cp.checkpoint, signers.map((s) => s.verifier));

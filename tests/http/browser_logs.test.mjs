@@ -142,6 +142,7 @@ const steps = [
     await idle(page);
     equal(await text(page, 'checkpoint-size'), counted(s.heads.find((h) => h.log === '*').size), 'province log size');
     equal(await text(page, 'checkpoint-log'), '省级日志', 'province log by name');
+    contains(await text(page, 'trust-none'), '在省级主管部门签名之前', 'the province office signs the province log');
     await page.reload();
     await openLog(page, base, '#/log/*');
     equal(await byTestid(page, 'log-select').inputValue(), '*', 'the province log after a reload');
@@ -242,6 +243,16 @@ const steps = [
     await openLog(page, base, '#/log/' + LOG);
     equal(await byTestid(page, 'log-select').inputValue(), LOG, 'WX-LYG after a reload');
     await visible(page, 'trust-summary');
+
+    // the province log recorded WX-LYG's signed head (log.head), by its name
+    await byTestid(page, 'log-select').selectOption('*');
+    await page.waitForFunction(() => location.hash === '#/log/*');
+    await visible(page, 'log-entries');
+    await idle(page);
+    const head = page.locator('[data-testid="log-entries"] [title="log.head"]');
+    equal(await head.count(), 1, 'one log.head in the province log\'s latest entries');
+    equal((await head.innerText()).trim(), '登记结对账本检查点', 'log.head by its Chinese name');
+    await shot(page, 'admin-province');
     checkProblems();
     await context.close();
   }],

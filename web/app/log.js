@@ -4,7 +4,7 @@
 // head of every log at once.
 //
 // The database's whole log holds every event; each event also belongs to one
-// log inside it (include/pairaid/tlog.h, docs/scale-out.md): a city-level pairing's,
+// log inside it (docs/audit-log.md, "A log per pairing inside the log"): a city-level pairing's,
 // which that pairing's two sides sign, or the province's ('*'). The page shows
 // one of them, chosen at the top and kept in the address: #/log/WX-LYG,
 // #/log/* (the province), #/log/_all (the whole log; no pairing can be called
