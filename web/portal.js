@@ -20,7 +20,7 @@ import { bindSkipLink, setCurrent } from './a11y.js';
 import { csvButton, csvText } from './csv.js';
 import { fileButton } from './download.js';
 import { countyMap } from './county-map.js';
-import { canVerify, verifyNote, verifyConsistency } from './merkle.js';
+import { trustVerdict } from './trust-view.js';
 import { bindPhoneLayout } from './phone.js';
 import { bindPortalReports, pairingReportButton } from './portal-reports.js';
 
@@ -393,62 +393,6 @@ async function showProject(code) {
 }
 
 // --- 可信账本 -------------------------------------------------------------------
-
-/** A Unix time as Beijing wall-clock time, YYYY-MM-DD HH:MM (the signers' own time zone). */
-function beijingTime(unix) {
-  if (typeof unix !== 'number') return '—';
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(unix * 1000));
-  const get = (type) => (parts.find((p) => p.type === type) || {}).value;
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
-
-function signatureItem(sig, signer) {
-  const ok = sig.status === 'ok';
-  return el(
-    'li',
-    { class: 'signature ' + (ok ? 'ok' : 'bad'), testid: 'signature-' + sig.status },
-    el('div', { class: 'sig-head' }, el('span', { class: 'sig-name', text: sig.name }), el('span', { class: 'sig-status', text: (ok ? '✔ ' : '✘ ') + t('trust.sig.' + sig.status) })),
-    signer ? el('div', { class: 'small' }, t('trust.signed_what', { n: formatCount(signer.size), time: beijingTime(signer.time) })) : null,
-    el('div', { class: 'sig-key' }, t('trust.key') + colon() + (sig.key || (signer && signer.verifier) || sig.name + '+' + sig.hash))
-  );
-}
-
-/** Whether the books as they are now extend the signed ones (RFC 9162 consistency, checked here). */
-async function consistencyVerdict(signed, cp) {
-  const now = Number(cp.size);
-  if (signed.size === now) {
-    const same = signed.root === cp.root;
-    return el('p', { class: 'verdict ' + (same ? 'ok' : 'bad'), testid: 'trust-consistency', text: same ? t('trust.same', { n: formatCount(now) }) : t('trust.inconsistent') });
-  }
-  const proof = await api('/log/proof/consistency', { params: { from: signed.size, to: now } });
-  const ok = signed.size < now && (await verifyConsistency(proof, signed.root, cp.root));
-  return el('p', { class: 'verdict ' + (ok ? 'ok' : 'bad'), testid: 'trust-consistency', text: ok ? t('trust.consistent', { from: formatCount(signed.size), to: formatCount(now) }) : t('trust.inconsistent') });
-}
-
-/**
- * The trust section's verdict, computed in the browser: each signature of the
- * latest checkpoint against the signers' published keys, then whether the
- * books now extend the signed ones. Resolves to {nodes, trusted}.
- */
-async function trustVerdict(cp) {
-  const verdict = (cls, key, vars, testid) => el('p', { class: 'verdict ' + cls, testid, text: t(key, vars) });
-  if (!cp.checkpoint) return { nodes: [verdict('warn', 'trust.none', {}, 'trust-none')], trusted: false };
-  if (!canVerify()) return { nodes: [verdict('bad', 'common.crypto_unavailable', {}, 'trust-summary')], trusted: false };
-  const signers = cp.signers || [];
-  const res = await verifyNote(cp.checkpoint, signers.map((s) => s.verifier));
-  if (!res || !res.checkpoint || !res.signatures.length) return { nodes: [verdict('bad', 'trust.unreadable', {}, 'trust-summary')], trusted: false };
-  const allOk = res.signatures.every((s) => s.status === 'ok');
-  const items = res.signatures.map((s) => signatureItem(s, signers.find((x) => x.name === s.name)));
-  const nodes = [
-    verdict(allOk ? 'ok' : 'bad', allOk ? 'trust.summary.ok' : 'trust.summary.bad', { n: res.signatures.length }, 'trust-summary'),
-    el('h4', { text: t('trust.signatures') }),
-    el('p', { class: 'muted small', text: t('trust.signatures.lead') }),
-    el('ul', { class: 'signatures', testid: 'signatures' }, items),
-    allOk ? await consistencyVerdict(res.checkpoint, cp) : null,
-    el('p', { class: 'muted small', text: t('trust.keys_note') }),
-  ];
-  return { nodes, trusted: allOk };
-}
 
 function renderCheckpoint(cp) {
   const box = clear($('checkpoint'));

@@ -2,10 +2,14 @@
 // shared by the portal's 可信账本 section and the app's 账本 page. It fetches
 // the proof from the server but checks it here, against the root of the signed
 // checkpoint when the sizes match, so the answer does not rest on the server.
+// With ctx.log it asks about one log inside the log (a city-level pairing's or
+// the province's '*'): the index is the entry's place in that log, and the
+// proof and the roots are that log's tree's.
 
 import { api, listOf } from './api.js';
 import { el, clear, field, showError } from './ui.js';
 import { t, lang, colon } from './i18n.js';
+import { formatCount } from './format.js';
 import { canVerify, verifyInclusion, entryMatchesLeaf, parseCheckpoint } from './merkle.js';
 
 /** Which root to compare with: the signed checkpoint's if it covers this size, else the server's. */
@@ -15,31 +19,43 @@ function expectedRoot(size, signed, current, proof) {
   return { root: proof.root, what: t('proof.ok.server'), signed: false };
 }
 
-async function checkEntry(index) {
-  const data = await api('/log/entries', { params: { from: index, count: 1 } });
+/** The query of a call about `log` (null: the whole log). */
+function withLog(params, log) {
+  return log ? Object.assign({ log }, params) : params;
+}
+
+async function checkEntry(index, log) {
+  const data = await api('/log/entries', { params: withLog({ from: index, count: 1 }, log) });
   const entry = listOf(data, 'entries')[0];
   return entry ? entry : null;
 }
 
-/** Whether the entry's own bytes hash to the proof's leaf, or null when we may not read entries. */
-async function leafVerdict(index, proof, withEntry) {
+/**
+ * The entry itself, read to check that its own bytes hash to the proof's leaf:
+ * {entry, ok}, or null when we may not read entries.
+ */
+async function leafVerdict(index, proof, withEntry, log) {
   if (!withEntry) return null;
-  const entry = await checkEntry(index);
+  const entry = await checkEntry(index, log);
   if (!entry) return null;
-  return entry.leaf_hash === proof.leaf_hash && (await entryMatchesLeaf(entry.entry, proof.leaf_hash));
+  return { entry, ok: entry.leaf_hash === proof.leaf_hash && (await entryMatchesLeaf(entry.entry, proof.leaf_hash)) };
 }
 
 async function runCheck(index, size, ctx, out) {
-  const proof = await api('/log/proof/inclusion', { params: { index, size } });
+  const proof = await api('/log/proof/inclusion', { params: withLog({ index, size }, ctx.log) });
   const exp = expectedRoot(Number(proof.size), ctx.signed, ctx.current, proof);
   const result = await verifyInclusion(proof, exp.root);
-  const leafOk = await leafVerdict(index, proof, ctx.withEntry);
+  const leaf = await leafVerdict(index, proof, ctx.withEntry, ctx.log);
+  const leafOk = leaf ? leaf.ok : null;
+  // In one log inside the log, where the entry stands in the whole log as well.
+  const where = ctx.logName ? t('proof.in_log', { name: ctx.logName }) + (leaf && leaf.entry.seq ? t('proof.seq', { seq: leaf.entry.seq }) : '') : null;
   // Everything is computed before anything is shown, so the verdicts appear together.
   // Node.append writes a null as the text "null": leave the missing verdict out instead.
   const nodes = [
     // Agreeing with the server's own root proves little: amber, not green.
-    el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: proof.size, what: exp.what }) }),
+    el('p', { class: 'verdict ' + (!result.ok ? 'bad' : exp.signed ? 'ok' : 'warn'), testid: 'proof-verdict', text: t(result.ok ? 'proof.ok' : 'proof.bad', { i: proof.index, n: formatCount(Number(proof.size)), what: exp.what }) }),
     leafOk === null ? null : el('p', { class: leafOk ? 'verdict ok' : 'verdict bad', testid: 'proof-leaf-verdict', text: t(leafOk ? 'proof.leaf_ok' : 'proof.leaf_bad') }),
+    where ? el('p', { class: 'muted small', testid: 'proof-where', text: where }) : null,
     el('div', { class: 'hash-line' }, el('span', { class: 'muted', text: t('proof.computed') + colon() }), el('code', { text: result.computed || '—' })),
     el('details', {}, el('summary', { text: t('proof.raw') }), el('pre', { class: 'proof-json', text: JSON.stringify(proof, null, 2) })),
   ];
@@ -48,7 +64,9 @@ async function runCheck(index, size, ctx, out) {
 
 /**
  * The form. ctx: {checkpoint: GET /log/checkpoint response, withEntry: also
- * fetch the entry (signed-in readers only) and check its leaf hash}.
+ * fetch the entry (signed-in readers only) and check its leaf hash, log: the
+ * log inside the log the checkpoint is of, or none for the whole log, and
+ * logName: how the page names that log}.
  */
 export function proofForm(ctx) {
   const signed = parseCheckpoint(ctx.checkpoint && ctx.checkpoint.checkpoint);
@@ -60,7 +78,7 @@ export function proofForm(ctx) {
   const form = el(
     'form',
     { class: 'inline-form', testid: 'proof-form' },
-    field(t('proof.index'), index),
+    field(ctx.log ? t('log.index_in_log') : t('proof.index'), index), // in one log: the column the entries table heads so
     field(t('proof.size'), size),
     el('button', { type: 'submit', class: 'btn primary', text: t('proof.submit') })
   );
@@ -71,7 +89,7 @@ export function proofForm(ctx) {
       return;
     }
     try {
-      await runCheck(index.value, size.value, { signed, current, withEntry: ctx.withEntry }, out);
+      await runCheck(index.value, size.value, { signed, current, withEntry: ctx.withEntry, log: ctx.log || null, logName: ctx.logName || null }, out);
     } catch (err) {
       clear(out);
       showError(err);

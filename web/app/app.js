@@ -9,7 +9,7 @@
 import { api, setCsrf, setUnauthenticatedHandler } from '../api.js';
 import { el, clear, bindBanners, showError, hideError, showNotice, hideNotice } from '../ui.js';
 import { t, applyI18n, bindLangSwitch, onLangChange, setEnums, enumLabel } from '../i18n.js';
-import { currentUser, setUser, setMay, isReadOnly } from './session.js';
+import { currentUser, setUser, setMay, isReadOnly, getPairings } from './session.js';
 import { setRouter, takeNotice } from './nav.js';
 import { bindSkipLink, setCurrent } from '../a11y.js';
 import * as dashboard from './dashboard.js';
@@ -53,8 +53,17 @@ function showApp() {
   $('logout').hidden = false;
   $('user-chip').hidden = false;
   $('user-name').textContent = me.name;
-  const scope = [enumLabel('role', me.role), me.region_name, me.pairing, isReadOnly() ? t('app.readonly') : null];
-  $('user-role').textContent = scope.filter(Boolean).join(' · ');
+  const scope = (pairing) => [enumLabel('role', me.role), me.region_name, pairing, isReadOnly() ? t('app.readonly') : null].filter(Boolean).join(' · ');
+  $('user-role').textContent = scope(me.pairing);
+  // /me gives the pairing's code only: its name (无锡市—连云港市结对帮扶) once the pairings are read
+  if (me.pairing) {
+    getPairings()
+      .then((list) => {
+        const p = list.find((x) => x.code === me.pairing);
+        if (p && p.name && currentUser() === me) $('user-role').textContent = scope(p.name);
+      })
+      .catch(() => {}); // the code stays: still true, only less readable
+  }
   route();
   refreshBadge();
 }
