@@ -180,4 +180,10 @@ int pa_db_schema_version(struct pa_db *db);
 /* Binds text of unknown length, or NULL when text is NULL. */
 int pa_db_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 
+/* The first column of the first row `sql` (a static string, prepared once;
+ * one parameter, bound to key) gives, into out: *found says whether there was
+ * a row; a NULL value reads as "". */
+int pa_db_lookup_text(struct pa_db *db, const char *sql, const char *key, char *out, size_t size,
+                      bool *found, struct pa_error *err);
+
 #endif

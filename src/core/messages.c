@@ -1060,8 +1060,6 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
      "读取默克尔树"},
     {"reading the users to record",
      "读取待记录的用户"},
-    {"reading which pairing a record belongs to",
-     "读取记录所属的结对"},
     {"rebuild takes no arguments",
      "rebuild 命令不接受参数"},
     {"record assessment scores",

@@ -198,9 +198,10 @@ static void describe_export(struct pa_http_request *r, const struct export_job *
                             const char **type)
 {
     static const char *const ext[] = {"csv", "json", "xlsx"};
+    /* the long name in parentheses: one string, not two (clang's -Wstring-concatenation) */
     static const char *const types[] = {"text/csv; charset=utf-8", "application/json",
-                                        "application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet"};
+                                        ("application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet")};
     static_assert(PA_FORMAT_CSV == 0 && PA_FORMAT_JSON == 1 && PA_FORMAT_XLSX == 2, "by format");
     if (strcmp(x->kind, "iati") == 0) {
         snprintf(r->disposition, sizeof(r->disposition),

@@ -318,22 +318,6 @@ static const struct pa_column account_columns[] = {
     {"kinds", PA_COL_SET, PA_COL_EXTRA, pa_project_kinds},      /* direction (投向) */
 };
 
-static int lookup_text(struct pa_db *db, const char *sql, const char *key, char *out, size_t size,
-                       bool *found, struct pa_error *err)
-{
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
-    if (rc != 0)
-        return rc;
-    pa_db_bind_text(stmt, 1, key);
-    int step = sqlite3_step(stmt);
-    *found = step == SQLITE_ROW;
-    if (*found)
-        snprintf(out, size, "%s", sqlite3_column_text(stmt, 0));
-    sqlite3_reset(stmt);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "looking up");
-}
-
 /* A project account belongs to one project, in that project's region, and to
  * its project's pairing or a pairing above it (the same rule as reading). */
 static int check_project_account(struct pa_db *db, const struct pa_record *rec,
@@ -343,7 +327,7 @@ static int check_project_account(struct pa_db *db, const struct pa_record *rec,
     const char *project = rec->v[A_PROJECT].s;
     char facts[160];
     bool found;
-    int rc = lookup_text(db, sql, project, facts, sizeof(facts), &found, err);
+    int rc = pa_db_lookup_text(db, sql, project, facts, sizeof(facts), &found, err);
     if (rc != 0)
         return rc;
     if (!found)
@@ -371,7 +355,7 @@ static int check_account(struct pa_db *db, const struct pa_record *rec, struct p
     char ignored[8];
     bool found;
     if (!rec->v[A_PAIRING].null) {
-        int rc = lookup_text(db, sql_pairing, rec->v[A_PAIRING].s, ignored, sizeof(ignored), &found,
+        int rc = pa_db_lookup_text(db, sql_pairing, rec->v[A_PAIRING].s, ignored, sizeof(ignored), &found,
                              err);
         if (rc != 0)
             return rc;
@@ -386,7 +370,7 @@ static int check_account(struct pa_db *db, const struct pa_record *rec, struct p
     if (!rec->v[A_ORG].null) {
         static const char sql_org[] = "SELECT code FROM orgs WHERE code = ?1";
         char org[PA_CODE_MAX + 1];
-        int rc = lookup_text(db, sql_org, rec->v[A_ORG].s, org, sizeof(org), &found, err);
+        int rc = pa_db_lookup_text(db, sql_org, rec->v[A_ORG].s, org, sizeof(org), &found, err);
         if (rc != 0)
             return rc;
         if (!found)
@@ -584,7 +568,7 @@ static int authorize_account(struct pa_db *db, const struct pa_record *rec, stru
         static const char sql[] = "SELECT donor FROM pairings WHERE code = ?1";
         char donor[8];
         bool found;
-        int rc = lookup_text(db, sql, rec->v[A_PAIRING].s, donor, sizeof(donor), &found, err);
+        int rc = pa_db_lookup_text(db, sql, rec->v[A_PAIRING].s, donor, sizeof(donor), &found, err);
         if (rc != 0 || !found)
             return rc; /* an unknown pairing is reported by the check */
         return pa_scope_require(db, PA_ROLE_DONOR, donor, "open a pool for this pairing", err);

@@ -130,6 +130,22 @@ int pa_db_bind_text(sqlite3_stmt *stmt, int index, const char *text)
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
 }
 
+int pa_db_lookup_text(struct pa_db *db, const char *sql, const char *key, char *out, size_t size,
+                      bool *found, struct pa_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = pa_db_prepare(db, sql, &stmt, err);
+    if (rc != 0)
+        return rc;
+    pa_db_bind_text(stmt, 1, key);
+    int step = sqlite3_step(stmt);
+    const unsigned char *value = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+    *found = step == SQLITE_ROW;
+    snprintf(out, size, "%s", value ? (const char *)value : "");
+    sqlite3_reset(stmt);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : pa_db_fail(db, err, "looking up");
+}
+
 int pa_db_prepare(struct pa_db *db, const char *sql, sqlite3_stmt **stmt, struct pa_error *err)
 {
     PA_ASSERT(db != NULL && sql != NULL && stmt != NULL);

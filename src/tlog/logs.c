@@ -59,7 +59,16 @@ static struct city_cache *cities_of(struct pa_db *db)
 }
 
 static int city_level_read(struct pa_db *db, const char *code, char *out, size_t size,
-                           struct pa_error *err);
+                           struct pa_error *err)
+{
+    static const char sql[] = "WITH RECURSIVE up(code, parent) AS ("
+                              " SELECT code, parent FROM pairings WHERE code = ?1"
+                              " UNION ALL SELECT p.code, p.parent FROM pairings p"
+                              " JOIN up ON p.code = up.parent)"
+                              "SELECT code FROM up WHERE parent IS NULL";
+    bool found;
+    return pa_db_lookup_text(db, sql, code, out, size, &found, err);
+}
 
 /* The city-level pairing above `code` (itself if it is one); "" if unknown. */
 static int city_level(struct pa_db *db, const char *code, char *out, size_t size,
@@ -80,28 +89,6 @@ static int city_level(struct pa_db *db, const char *code, char *out, size_t size
     return rc;
 }
 
-static int city_level_read(struct pa_db *db, const char *code, char *out, size_t size,
-                           struct pa_error *err)
-{
-    static const char sql[] = "WITH RECURSIVE up(code, parent) AS ("
-                              " SELECT code, parent FROM pairings WHERE code = ?1"
-                              " UNION ALL SELECT p.code, p.parent FROM pairings p"
-                              " JOIN up ON p.code = up.parent)"
-                              "SELECT code FROM up WHERE parent IS NULL";
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, sql, &stmt, err);
-    if (rc != 0)
-        return rc;
-    pa_db_bind_text(stmt, 1, code);
-    int step = sqlite3_step(stmt);
-    out[0] = '\0';
-    if (step == SQLITE_ROW)
-        snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
-    else if (step != SQLITE_DONE)
-        rc = pa_db_fail(db, err, "reading pairings");
-    sqlite3_reset(stmt);
-    return rc;
-}
 
 int pa_tlog_log_of_pairing(struct pa_db *db, const char *pairing, char *log,
                            struct pa_error *err)
@@ -114,18 +101,9 @@ int pa_tlog_log_of_row(struct pa_db *db, const char *sql, const char *key, char 
                        struct pa_error *err)
 {
     char pairing[PA_CODE_MAX + 1] = "";
-    sqlite3_stmt *stmt;
+    bool found = false;
     log[0] = '\0';
-    int rc = key ? pa_db_prepare(db, sql, &stmt, err) : 0;
-    if (rc != 0 || key == NULL)
-        return rc;
-    pa_db_bind_text(stmt, 1, key);
-    int step = sqlite3_step(stmt);
-    if (step == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-        snprintf(pairing, sizeof(pairing), "%s", (const char *)sqlite3_column_text(stmt, 0));
-    else if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = pa_db_fail(db, err, "reading which pairing a record belongs to");
-    sqlite3_reset(stmt);
+    int rc = key ? pa_db_lookup_text(db, sql, key, pairing, sizeof(pairing), &found, err) : 0;
     return rc != 0 || pairing[0] == '\0' ? rc : pa_tlog_log_of_pairing(db, pairing, log, err);
 }
 
