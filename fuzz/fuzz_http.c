@@ -640,7 +640,9 @@ static void hash_text(crypto_hash_sha256_state *h, const char *text)
         crypto_hash_sha256_update(h, (const unsigned char *)text, len);
 }
 
-/* The key is the request's as sent: its path and arguments, in order. */
+/* The key is who reads (anonymous, or the role and scope the server found,
+ * and the name where the route keeps answers per user), the language, then
+ * the request's path and arguments as sent, in order (cache.c). */
 static void check_cache_key(const struct pa_http_request *r, const struct input *in)
 {
     if (!r->cache_candidate)
@@ -649,6 +651,17 @@ static void check_cache_key(const struct pa_http_request *r, const struct input 
     crypto_hash_sha256_state h;
     unsigned char key[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&h);
+    if (r->signed_in) {
+        char role[16];
+        snprintf(role, sizeof(role), "role %d", (int)r->user.role);
+        hash_text(&h, role);
+        hash_text(&h, r->user.region);
+        hash_text(&h, r->user.pairing);
+        hash_text(&h, r->route->keyed == PA_KEY_USER ? r->user.name : NULL);
+    } else {
+        hash_text(&h, "anonymous");
+    }
+    hash_text(&h, r->lang == PA_LANG_ZH ? "zh" : "en");
     hash_text(&h, in->path);
     for (int i = 0; i < in->nargs; i++) {
         hash_text(&h, in->args[i].name);

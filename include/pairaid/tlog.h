@@ -398,7 +398,6 @@ struct pa_tlog__view {
 /* Checks `log` (pa_tlog_log_check) and reads its tree. */
 int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *v,
                        struct pa_error *err);
-void pa_tlog__view_close(struct pa_tlog__view *v);
 /* The log a checkpoint's origin line names ("pairaid/log/NAME"); NULL for
  * the whole log's.  Points into origin. */
 const char *pa_tlog__origin_log(const char *origin);

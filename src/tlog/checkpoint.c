@@ -117,7 +117,6 @@ int pa_tlog_checkpoint(struct pa_db *db, const char *log, const struct pa_signer
     int rc = pa_tlog__view_open(db, log, &v, err);
     if (rc == 0)
         rc = current_head(db, &v, &c, err);
-    pa_tlog__view_close(&v);
     if (rc == 0)
         rc = pa_checkpoint_text(&c, &text, err);
     if (rc == 0)
@@ -303,7 +302,6 @@ int pa_tlog_cosign(struct pa_db *db, const char *log, const struct pa_signer *si
         rc = pa_checkpoint_parse(parsed.text, &c, err);
     if (rc == 0)
         rc = check_cosign(db, &v, &c, &parsed, name, err);
-    pa_tlog__view_close(&v);
     if (rc == 0)
         rc = pa_note_sign(parsed.text, signer, &line, err);
     if (rc == 0 && (*note = concat(latest, line, "")) == NULL)

@@ -89,7 +89,6 @@ static int city_level(struct pa_db *db, const char *code, char *out, size_t size
     return rc;
 }
 
-
 int pa_tlog_log_of_pairing(struct pa_db *db, const char *pairing, char *log,
                            struct pa_error *err)
 {
@@ -132,16 +131,9 @@ int pa_tlog_log_size(struct pa_db *db, const char *log, int64_t *size, struct pa
 {
     if (log == NULL)
         return pa_tlog_size(db, size, err);
-    sqlite3_stmt *stmt;
-    int rc = pa_db_prepare(db, "SELECT count(*) FROM events WHERE log = ?1", &stmt, err);
-    if (rc != 0)
-        return rc;
-    pa_db_bind_text(stmt, 1, log);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *size = sqlite3_column_int64(stmt, 0);
-    else
-        rc = pa_db_fail(db, err, "counting events");
-    sqlite3_reset(stmt);
+    uint64_t n = 0;
+    int rc = pa_tlog__log_tree_size(db, log, &n, err);
+    *size = (int64_t)n;
     return rc;
 }
 
@@ -182,11 +174,6 @@ int pa_tlog__view_open(struct pa_db *db, const char *log, struct pa_tlog__view *
     pa_tlog__log_tree_source(v, &v->src);
     int rc = pa_tlog_log_check(db, log, err);
     return rc != 0 ? rc : pa_tlog__log_tree_size(db, log, &v->size, err);
-}
-
-void pa_tlog__view_close(struct pa_tlog__view *v)
-{
-    memset(v, 0, sizeof(*v));
 }
 
 /* ---- which log an event belongs to ------------------------------------------------ */

@@ -84,7 +84,6 @@ int pa_tlog_head(struct pa_db *db, const char *log, uint64_t *size, pa_hash root
     *size = v.size;
     if (rc == 0)
         rc = pa_merkle_root(&v.src, v.size, root, err);
-    pa_tlog__view_close(&v);
     return rc;
 }
 
@@ -129,7 +128,6 @@ int pa_tlog_prove_inclusion(struct pa_db *db, const char *log, int64_t index, in
     int rc = pa_tlog__view_open(db, log, &v, err);
     if (rc == 0)
         rc = prove_inclusion(&v, index, size, out, err);
-    pa_tlog__view_close(&v);
     return rc;
 }
 
@@ -163,7 +161,6 @@ int pa_tlog_prove_consistency(struct pa_db *db, const char *log, int64_t from, i
     int rc = pa_tlog__view_open(db, log, &v, err);
     if (rc == 0)
         rc = prove_consistency(&v, from, to, out, err);
-    pa_tlog__view_close(&v);
     return rc;
 }
 

@@ -261,8 +261,15 @@ int pa_tlog__tree_append(struct pa_db *db, int64_t seq, const char *log, const v
 int pa_tlog__log_tree_size(struct pa_db *db, const char *log, uint64_t *size,
                            struct pa_error *err)
 {
-    /* read, not taken from a cache that another transaction may have left
-     * behind: what a reader's snapshot holds */
+    /* this transaction's own appends first: they are in the cache until COMMIT */
+    struct trees *ts = pa_db_extension_state(db, &tree_extension);
+    for (int i = 0; ts && i < ts->n; i++) {
+        const struct tile *t = &ts->tree[i]->last[0];
+        if (strcmp(ts->tree[i]->log, log) == 0 && t->loaded) {
+            *size = t->index * TILE_NODES + (uint64_t)t->count;
+            return 0;
+        }
+    }
     sqlite3_stmt *stmt;
     *size = 0;
     int rc = prepare(db, log, sql_last_tile, sql_log_last_tile, &stmt, err);
