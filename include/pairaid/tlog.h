@@ -382,6 +382,9 @@ struct pa_tlog__memtree {
 };
 int pa_tlog__memtree_add(struct pa_tlog__memtree *t, const void *entry, size_t len,
                          struct pa_error *err);
+/* The same for a leaf already hashed. */
+int pa_tlog__memtree_add_hash(struct pa_tlog__memtree *t, const pa_hash leaf,
+                              struct pa_error *err);
 /* Computes the levels above the leaves added so far. */
 int pa_tlog__memtree_build(struct pa_tlog__memtree *t, struct pa_error *err);
 void pa_tlog__memtree_source(struct pa_tlog__memtree *t, struct pa_merkle_source *src);

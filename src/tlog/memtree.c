@@ -16,8 +16,8 @@ void pa_tlog__memtree_release(struct pa_tlog__memtree *t)
     memset(t, 0, sizeof(*t));
 }
 
-int pa_tlog__memtree_add(struct pa_tlog__memtree *t, const void *entry, size_t len,
-                         struct pa_error *err)
+int pa_tlog__memtree_add_hash(struct pa_tlog__memtree *t, const pa_hash leaf,
+                              struct pa_error *err)
 {
     if (t->count[0] == t->cap0) {
         uint64_t cap = t->cap0 ? t->cap0 * 2 : 1024;
@@ -27,8 +27,16 @@ int pa_tlog__memtree_add(struct pa_tlog__memtree *t, const void *entry, size_t l
         t->level[0] = grown;
         t->cap0 = cap;
     }
-    pa_merkle_leaf_hash(entry, len, t->level[0][t->count[0]++]);
+    memcpy(t->level[0][t->count[0]++], leaf, PA_HASH_LEN);
     return 0;
+}
+
+int pa_tlog__memtree_add(struct pa_tlog__memtree *t, const void *entry, size_t len,
+                         struct pa_error *err)
+{
+    pa_hash leaf;
+    pa_merkle_leaf_hash(entry, len, leaf);
+    return pa_tlog__memtree_add_hash(t, leaf, err);
 }
 
 int pa_tlog__memtree_build(struct pa_tlog__memtree *t, struct pa_error *err)

@@ -25,7 +25,7 @@
 
 struct tree {
     struct pa_tlog__memtree whole;
-    /* the logs inside it whose checkpoints were checked, read once each */
+    /* the logs inside it, by events.log: each event's leaf goes to both */
     struct log_tree {
         char name[PA_LOG_NAME_MAX + 1];
         struct pa_tlog__memtree t;
@@ -42,9 +42,10 @@ static void tree_release(struct tree *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* The tree a checkpoint of `log` signs: the whole log's (NULL) or that log's. */
-static int tree_of(struct pa_db *db, struct tree *t, const char *log,
-                   struct pa_tlog__memtree **out, struct pa_error *err)
+/* The tree a checkpoint of `log` signs: the whole log's (NULL) or that log's,
+ * made of the events read by check_events (empty if it has none). */
+static int tree_of(struct tree *t, const char *log, struct pa_tlog__memtree **out,
+                   struct pa_error *err)
 {
     *out = &t->whole;
     if (log == NULL)
@@ -62,12 +63,20 @@ static int tree_of(struct pa_db *db, struct tree *t, const char *log,
     memset(lt, 0, sizeof(*lt));
     snprintf(lt->name, sizeof(lt->name), "%s", log);
     *out = &lt->t;
-    return pa_tlog__log_tree(db, log, &lt->t, err);
+    return 0;
+}
+
+static int trees_build(struct tree *t, struct pa_error *err)
+{
+    int rc = pa_tlog__memtree_build(&t->whole, err);
+    for (int i = 0; rc == 0 && i < t->nlogs; i++)
+        rc = pa_tlog__memtree_build(&t->logs[i].t, err);
+    return rc;
 }
 
 /* ---- 1. the events ------------------------------------------------------------ */
 
-static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct pa_tlog__memtree *t,
+static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct tree *t,
                            struct pa_flat_reader *reader, struct pa_error *err)
 {
     int64_t seq = sqlite3_column_int64(stmt, 0);
@@ -98,14 +107,24 @@ static int check_event_row(sqlite3_stmt *stmt, int64_t expected, struct pa_tlog_
                           "table events, event %lld, column time: the entry says %lld",
                           (long long)seq, (long long)ev.time);
     pa_event_release(&ev);
-    return rc != 0 ? rc : pa_tlog__memtree_add(t, entry ? entry : "", len, err);
+    /* the leaf, once, to the whole log's tree and to its own log's (whose
+     * name the replay checks later) */
+    const char *log = (const char *)sqlite3_column_text(stmt, 5);
+    struct pa_tlog__memtree *own = NULL;
+    if (rc == 0 && log)
+        rc = tree_of(t, log, &own, err);
+    if (rc == 0)
+        rc = pa_tlog__memtree_add(&t->whole, entry ? entry : "", len, err);
+    if (rc == 0 && own)
+        rc = pa_tlog__memtree_add_hash(own, t->whole.level[0][t->whole.count[0] - 1], err);
+    return rc;
 }
 
-static int check_events(struct pa_db *db, struct pa_tlog__memtree *t, struct pa_error *err)
+static int check_events(struct pa_db *db, struct tree *t, struct pa_error *err)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(pa_db_sqlite(db),
-                           "SELECT seq, type, actor, time, entry FROM events ORDER BY seq", -1,
+                           "SELECT seq, type, actor, time, entry, log FROM events ORDER BY seq", -1,
                            &stmt, NULL) != SQLITE_OK)
         return pa_db_fail(db, err, "reading the log");
     struct pa_flat_reader reader;
@@ -118,7 +137,7 @@ static int check_events(struct pa_db *db, struct pa_tlog__memtree *t, struct pa_
         rc = pa_db_fail(db, err, "reading the log");
     sqlite3_finalize(stmt);
     pa_flat_reader_release(&reader);
-    return rc != 0 ? rc : pa_tlog__memtree_build(t, err);
+    return rc != 0 ? rc : trees_build(t, err);
 }
 
 /* ---- 2. the stored tree ----------------------------------------------------------- */
@@ -246,7 +265,7 @@ static int check_log_trees(struct pa_db *db, struct tree *all, struct pa_error *
         snprintf(table, sizeof(table), "log_tiles (log '%s')", log);
         const struct tiles which = {table, false};
         struct pa_tlog__memtree *t;
-        rc = tree_of(db, all, log, &t, err);
+        rc = tree_of(all, log, &t, err);
         sqlite3_reset(tiles);
         sqlite3_bind_text(tiles, 1, log, -1, SQLITE_TRANSIENT);
         if (rc == 0)
@@ -298,7 +317,7 @@ static bool origin_fits(const char *origin, const char *log)
     return strcmp(origin, expected) == 0;
 }
 
-static int check_checkpoint_row(struct pa_db *db, sqlite3_stmt *stmt, struct tree *all,
+static int check_checkpoint_row(sqlite3_stmt *stmt, struct tree *all,
                                 const struct pa_verifier *trusted, int ntrusted,
                                 struct pa_error *err)
 {
@@ -306,7 +325,7 @@ static int check_checkpoint_row(struct pa_db *db, sqlite3_stmt *stmt, struct tre
     const char *origin = (const char *)sqlite3_column_text(stmt, 1);
     const char *log = (const char *)sqlite3_column_text(stmt, 5);
     struct pa_tlog__memtree *t;
-    int rc = tree_of(db, all, log, &t, err);
+    int rc = tree_of(all, log, &t, err);
     if (rc != 0)
         return rc;
     uint64_t size = (uint64_t)sqlite3_column_int64(stmt, 2);
@@ -376,7 +395,7 @@ static int check_checkpoints(struct pa_db *db, struct tree *t, const struct pa_v
             rc = pa_error_set(err, PA_ETAMPER, "table checkpoints: checkpoint %lld is missing",
                               (long long)expected);
         else
-            rc = check_checkpoint_row(db, stmt, t, trusted, ntrusted, err);
+            rc = check_checkpoint_row(stmt, t, trusted, ntrusted, err);
         expected++;
     }
     if (rc == 0 && step != SQLITE_DONE)
@@ -501,8 +520,7 @@ static int check_key_heads(struct pa_db *db, struct pa_error *err)
 /* Each pairing head the province log recorded is that log's tree at that
  * size: a pairing whose events changed after the province recorded them
  * cannot hide it by signing anew. */
-static int check_log_head(struct pa_db *db, struct tree *all, sqlite3_stmt *stmt,
-                          struct pa_error *err)
+static int check_log_head(struct tree *all, sqlite3_stmt *stmt, struct pa_error *err)
 {
     const char *log = (const char *)sqlite3_column_text(stmt, 0);
     uint64_t size = (uint64_t)sqlite3_column_int64(stmt, 1);
@@ -511,7 +529,7 @@ static int check_log_head(struct pa_db *db, struct tree *all, sqlite3_stmt *stmt
     struct pa_merkle_source src;
     pa_hash expected;
     char b64[64];
-    int rc = tree_of(db, all, log, &t, err);
+    int rc = tree_of(all, log, &t, err);
     if (rc == 0 && size > t->count[0])
         return pa_error_set(err, PA_ETAMPER,
                             "table log_heads: the province log records the log '%s' at size %llu, "
@@ -537,7 +555,7 @@ static int check_log_heads(struct pa_db *db, struct tree *t, struct pa_error *er
         return pa_db_fail(db, err, "reading the pairings' log heads");
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
-        rc = check_log_head(db, t, stmt, err);
+        rc = check_log_head(t, stmt, err);
     if (rc == 0 && step != SQLITE_DONE)
         rc = pa_db_fail(db, err, "reading the pairings' log heads");
     sqlite3_finalize(stmt);
@@ -737,7 +755,7 @@ int pa_tlog_verify(struct pa_db *db, const struct pa_verifier *trusted, int ntru
 {
     struct tree t;
     memset(&t, 0, sizeof(t));
-    int rc = check_events(db, &t.whole, err);
+    int rc = check_events(db, &t, err);
     if (rc == 0)
         rc = check_tree(db, &t.whole, err);
     if (rc == 0)
