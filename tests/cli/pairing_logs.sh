@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# pairing_logs.sh - the logs inside the log (docs/scale-out.md, "Pairing logs";
+# commits 030f295, 4e81045), checked against an independent model.
+#
+# Every event belongs to one log: the city-level pairing whose books it writes,
+# or the province's '*'.  pairing_logs_check.py works out each event's log from
+# its JSON and the projection's tables by that rule, and each log's RFC 9162
+# tree, proofs and signed notes, in Python, without pairaid's code; this script
+# drives pairaid through the cases and asks the checker to compare:
+#   - every log's entries (bytes, seq, order, index 0..n-1) are the model's, the
+#     logs partition the whole log and events.log agrees; heads' sizes and roots;
+#     inclusion and consistency proofs of every log verify with RFC 9162;
+#   - a pairing's two sides sign and co-sign its log; another pairing's writes
+#     leave it alone; a witness refuses a fork or a rollback of that log only;
+#   - an event moved to another log, a checkpoint's log changed, a key_heads row
+#     of a log altered, a rewritten event (the whole tree forged to match) are
+#     each named by `log verify` (exit 3);
+#   - --log with an unknown or a county-level name, or with verify|export|heads,
+#     is exit 2 with the file unchanged (in Chinese too);
+#   - a database whose events have no log yet (before migration 012) gets the
+#     same logs at its first write; a bundle keeps them.
+source "$(dirname "$0")/lib.bash"
+
+CHECK=(python3 "$PA_CLI_DIR/pairing_logs_check.py")
+export PAIRAID
+
+cd "$TMP" || exit 1
+"$PAIRAID" key generate --name wuxi.example/donor -o donor.key >donor.vkey
+"$PAIRAID" key generate --name lyg.example/recipient -o recipient.key >recipient.vkey
+"$PAIRAID" key generate --name audit.example/witness -o auditor.key >auditor.vkey
+"$PAIRAID" key generate --name js.example/province -o province.key >province.vkey
+cat donor.vkey recipient.vkey auditor.vkey province.vkey >trusted
+
+# The books: the demo, its users, and at least one event of every type, among them
+# the edges of the rule (a county pairing's account, a pending transfer posted or
+# voided, a transfer across two pairings, one between two payees, findings updated).
+PRISTINE=$TMP/pristine.db
+setup() {
+    local db=$PRISTINE
+    "$PAIRAID" --db "$db" demo >/dev/null || return 1
+    "$PA_SOURCE_DIR/scripts/demo-users" "$PAIRAID" "$db" >/dev/null || return 1
+    printf 'code,project,supplier,category,amount,signed,procurement\nLT-C1,LYG-MS-041,WX-GOV,works,100000.00,2024-01-10,public_tender\n' >facts-contracts.csv
+    printf 'project,posted,until,place\nLYG-MS-041,2024-01-01,2024-01-15,村务公开栏\n' >facts-notices.csv
+    printf 'project,name,unit,baseline,target,actual\nLYG-MS-041,受益学生,人,0,500,480\n' >facts-indicators.csv
+    printf 'project,year,agreed,settled\nLYG-PARK-HUIYU,2023,10,9.5\n' >facts-revenue_shares.csv
+    local kind
+    for kind in contracts notices indicators revenue_shares; do
+        "$PAIRAID" --db "$db" import $kind facts-$kind.csv >/dev/null || return 1
+    done
+    # updates of facts already recorded
+    printf 'project,name,unit,baseline,target,actual\nLYG-MS-041,受益学生,人,0,500,490\n' >facts-indicators.csv
+    printf 'project,year,agreed,settled\nLYG-PARK-HUIYU,2023,10,9.8\n' >facts-revenue_shares.csv
+    for kind in indicators revenue_shares; do
+        "$PAIRAID" --db "$db" import $kind facts-$kind.csv >/dev/null || return 1
+    done
+    "$PAIRAID" --db "$db" project advance LYG-TECH-SPACEPORT approved >/dev/null || return 1
+    # an account of a county-level pairing, opened and closed: WX-LYG's log
+    printf 'code,name,kind,region,pairing,project\nLT-POOL-GY,测试资金池,pool,320707,WX-LYG-HS-GY,\n' >accounts.csv
+    "$PAIRAID" --db "$db" import accounts accounts.csv >/dev/null || return 1
+    "$PAIRAID" --db "$db" account close LT-POOL-GY >/dev/null || return 1
+    # a request approved, another rejected (the accounts are the pending transfer's)
+    "$PAIRAID" --db "$db" --as admin transfer create --id LT-REQ-1 --pending \
+        --from PRJ-LYG-PARK-HUIYU --to PAY-SYN-HOUSING-DH --amount 100 --date 2024-09-01 >/dev/null || return 1
+    "$PAIRAID" --db "$db" --as admin transfer create --id LT-REQ-2 --pending \
+        --from PRJ-LYG-PARK-HUIYU --to PAY-SYN-HOUSING-DH --amount 200 --date 2024-09-01 >/dev/null || return 1
+    "$PAIRAID" --db "$db" --as wuxi.finance transfer post LT-REQ-1 --date 2024-09-02 >/dev/null || return 1
+    "$PAIRAID" --db "$db" --as wuxi.finance transfer void LT-REQ-2 --date 2024-09-02 >/dev/null || return 1
+    # across two pairings (the province's by the rule), and between two payees (no log)
+    "$PAIRAID" --db "$db" transfer create --id LT-CROSS --from SRC-WX-CITY --to POOL-SZ-SQ \
+        --amount 10 --date 2024-09-01 >/dev/null || return 1
+    "$PAIRAID" --db "$db" transfer create --id LT-PAYEES --from PAY-SYN-HOUSING-DH \
+        --to PAY-SYN-BUILD-DH --amount 1 --date 2024-09-03 >/dev/null || return 1
+    # users are the province's
+    printf 'pw-lt-officer-1\n' | "$PAIRAID" --db "$db" user add lt.officer --role recipient --region 320707 >/dev/null || return 1
+    "$PAIRAID" --db "$db" user change lt.officer --role recipient --region 320722 >/dev/null || return 1
+    "$PAIRAID" --db "$db" user disable lt.officer >/dev/null || return 1
+    "$PAIRAID" --db "$db" user enable lt.officer >/dev/null || return 1
+    # the joint audit: measures, runs at two dates (findings opened, then updated or
+    # cleared), a response
+    printf '[payments]\napproval_threshold = 80000\n' >measures.ini
+    "$PAIRAID" --db "$db" measures propose --pairing WX-LYG measures.ini >/dev/null || return 1
+    "$PAIRAID" --db "$db" --as wuxi.finance measures approve --pairing WX-LYG 1 >/dev/null || return 1
+    "$PAIRAID" --db "$db" --as donghai.office measures approve --pairing WX-LYG 1 >/dev/null || return 1
+    "$PAIRAID" --db "$db" audit run --as-of 2024-09-10 --pairing WX-LYG >/dev/null || return 1
+    "$PAIRAID" --db "$db" audit run --as-of 2024-09-10 --pairing SZ-SQ >/dev/null || return 1
+    local first day
+    first=$(sqlite3 "$db" "select id from findings where pairing = 'WX-LYG' order by id limit 1")
+    "$PAIRAID" --db "$db" audit respond "$first" --action explain --note 已整改 >/dev/null || return 1
+    for day in 2023-01-01 2024-03-01; do # the books as they stood earlier: cleared, updated
+        "$PAIRAID" --db "$db" audit run --as-of $day --pairing WX-LYG >/dev/null || return 1
+    done
+    # the assessment
+    "$PAIRAID" --db "$db" assess scheme >scheme.ini
+    "$PAIRAID" --db "$db" assess scheme add scheme.ini >/dev/null || return 1
+    printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,meetings,3,联席会议纪要\n' >scores.csv
+    "$PAIRAID" --db "$db" import scores scores.csv >/dev/null || return 1
+    printf 'pairing,year,indicator,actual,source\nWX-LYG,2024,meetings,4,联席会议纪要\n' >scores.csv
+    "$PAIRAID" --db "$db" import scores scores.csv >/dev/null || return 1
+    "$PAIRAID" --db "$db" assess run --year 2024 >/dev/null || return 1
+}
+if ! setup 2>setup.err; then
+    echo "cannot build the books:" >&2
+    cat setup.err >&2
+    exit 1
+fi
+DB=$TMP/work.db
+
+fresh() { cp "$PRISTINE" "$DB"; rm -f "$DB-wal" "$DB-shm"; }
+
+# expect_checker WHAT ARGS... : the Python checker agrees (exit 0), else its FAIL lines
+expect_checker() {
+    if ! "${CHECK[@]}" "$@" >"$TMP/.check" 2>&1; then
+        fail "pairing_logs_check.py $1: $(grep -c '^FAIL' "$TMP/.check") difference(s)"
+        show "$TMP/.check" checker
+    fi
+}
+
+case_every_type() {
+    local missing
+    missing=$(sqlite3 "$PRISTINE" "with t(type) as (values ('pairing.create'), ('org.create'),
+        ('user.add'), ('user.change'), ('user.disable'), ('user.enable'), ('score.create'),
+        ('score.update'), ('scheme.add'), ('assess.run'), ('project.create'), ('project.advance'),
+        ('milestone.create'), ('exchange.create'), ('contract.create'), ('notice.create'),
+        ('indicator.create'), ('indicator.update'), ('revenue_share.create'),
+        ('revenue_share.update'), ('account.create'), ('account.close'), ('transfer.create'),
+        ('transfer.post'), ('transfer.void'), ('measures.propose'), ('measures.approve'),
+        ('audit.run'), ('finding.open'), ('finding.respond'), ('finding.update'),
+        ('finding.clear'))
+        select group_concat(type, ' ') from t where type not in (select type from events)")
+    expect_eq "event types the books lack" "" "$missing"
+}
+run_case "the books hold every kind of event the rule names" case_every_type
+
+case_model() {
+    fresh
+    expect_checker model "$DB"
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify
+}
+run_case "every event is in the model's log; entries, sizes and roots of every log" case_model
+
+case_edges() { # the rule's edges, spelled out (the model checks them all again)
+    fresh
+    local got
+    got=$(sqlite3 "$DB" "select group_concat(json_extract(entry, '$.data.id') || '=' || log, ' ')
+        from (select cast(entry as text) entry, log from events
+              where json_extract(cast(entry as text), '$.data.id') in
+                    ('LT-REQ-1', 'LT-REQ-2', 'LT-REQ-1:post', 'LT-REQ-2:void', 'LT-CROSS', 'LT-PAYEES')
+              order by seq)")
+    expect_eq "transfers' logs" \
+        "LT-REQ-1=WX-LYG LT-REQ-2=WX-LYG LT-REQ-1:post=WX-LYG LT-REQ-2:void=WX-LYG LT-CROSS=* LT-PAYEES=*" "$got"
+    got=$(sqlite3 "$DB" "select group_concat(type || '=' || log, ' ') from events
+        where cast(entry as text) like '%\"LT-POOL-GY\"%' order by seq")
+    expect_eq "a county pairing's account" "account.create=WX-LYG account.close=WX-LYG" "$got"
+    got=$(sqlite3 "$DB" "select group_concat(distinct log) from events where type like 'user.%'
+        or type like 'score.%' or type in ('scheme.add', 'assess.run', 'org.create', 'pairing.create')")
+    expect_eq "the province's events" "*" "$got"
+}
+run_case "the rule's edges: pending transfers, two pairings, payees, a county's account" case_edges
+
+case_proofs() {
+    fresh
+    expect_checker proofs "$DB"
+}
+run_case "every log's inclusion and consistency proofs verify (RFC 9162)" case_proofs
+
+case_whole_log_unchanged() { # without --log: the whole log, as before
+    fresh
+    expect_exit 0 "$PAIRAID" --db "$DB" log entries --from 0 --count 3
+    local want
+    want=$(sqlite3 "$DB" "select group_concat(seq - 1, ',') from (select seq from events order by seq limit 3)")
+    expect_eq "indexes of the whole log" "$want" "$(python3 -c 'import json,sys; print(",".join(str(json.loads(l)["index"]) for l in sys.stdin))' <"$OUT")"
+    expect_stdout_no_match '"seq"'
+    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --key donor.key
+    expect_stdout_line "pairaid/CZ-YC,NJ-HA,SZ-SQ,WX-LYG" # the codes of the pairings it holds
+    expect_eq "its size" "$(event_count "$DB")" "$(sed -n 2p "$OUT")"
+}
+run_case "without --log everything is the whole log's, as before" case_whole_log_unchanged
+
+finish
