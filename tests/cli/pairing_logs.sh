@@ -176,4 +176,217 @@ case_whole_log_unchanged() { # without --log: the whole log, as before
 }
 run_case "without --log everything is the whole log's, as before" case_whole_log_unchanged
 
+# ---- signing one pairing's log ---------------------------------------------------------
+
+head_of() { # DB LOG : "SIZE ROOT" of LOG in log heads
+    "$PAIRAID" --db "$1" log heads | python3 -c '
+import json, sys
+for line in sys.stdin:
+    h = json.loads(line)
+    if h["log"] == sys.argv[1]:
+        print(h["size"], h["root"])' "$2"
+}
+
+size_of() { local h; h=$(head_of "$@"); echo "${h%% *}"; }
+
+# sign LOG KEY VERB NOTE SIGNERS [SIZE] : log VERB --log LOG --key KEY exits 0 and prints
+# a note of LOG at SIZE (default: its size now) signed by SIGNERS, in order, all verifying
+sign() {
+    expect_exit 0 "$PAIRAID" --db "$DB" log "$3" --log "$1" --key "$2"
+    cp "$OUT" "$4"
+    expect_checker note "$DB" "$1" "$4" --keys trusted --signers "$5" ${6:+--size "$6"}
+}
+
+case_two_sides_sign() {
+    fresh
+    local before size sz
+    sign WX-LYG donor.key checkpoint cp1.note wuxi.example/donor
+    sign WX-LYG recipient.key cosign cp1b.note wuxi.example/donor,lyg.example/recipient
+    expect_same_file <(head -n 3 cp1.note) <(head -n 3 cp1b.note)
+    before=$(head_of "$DB" WX-LYG)
+    size=${before%% *}
+    sz=$(size_of "$DB" SZ-SQ)
+    # another pairing's books grow: this one's tree does not move
+    local i
+    for i in 1 2 3; do
+        expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id LT-SZ-$i --from SRC-SZ-CITY \
+            --to POOL-SZ-SQ --amount $i --date 2024-09-05
+    done
+    expect_eq "WX-LYG's head after SZ-SQ's transfers" "$before" "$(head_of "$DB" WX-LYG)"
+    expect_eq "SZ-SQ's size" "$((sz + 3))" "$(size_of "$DB" SZ-SQ)"
+    # so a witness co-signs WX-LYG's latest as it was
+    sign WX-LYG auditor.key cosign cp1c.note \
+        wuxi.example/donor,lyg.example/recipient,audit.example/witness "$size"
+    # WX-LYG's books grow: a new checkpoint, and the recipient's witness check
+    # (consistency from what it signed of WX-LYG) passes
+    expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id LT-WX-1 --from SRC-WX-CITY \
+        --to POOL-WX-LYG --amount 5 --date 2024-09-06
+    expect_eq "WX-LYG's size" "$((size + 1))" "$(size_of "$DB" WX-LYG)"
+    sign WX-LYG donor.key checkpoint cp2.note wuxi.example/donor
+    sign WX-LYG recipient.key cosign cp2b.note wuxi.example/donor,lyg.example/recipient
+    sign '*' province.key checkpoint province.note js.example/province
+    local heads
+    heads=$(sqlite3 "$DB" "select group_concat(log || ':' || key_name || ':' || size, ' ') from
+        (select * from key_heads order by log, key_name)")
+    expect_eq "key_heads, per log" "*:js.example/province:$(size_of "$DB" '*') WX-LYG:audit.example/witness:$size WX-LYG:lyg.example/recipient:$((size + 1)) WX-LYG:wuxi.example/donor:$((size + 1))" "$heads"
+    expect_checker model "$DB" --keys trusted
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify --trust trusted
+    expect_stdout_match '^verified: '
+    # the witness's last tree and the new one: RFC 9162 consistency, checked here
+    expect_checker proofs "$DB"
+}
+run_case "a pairing's two sides sign its log; another pairing's writes leave it alone" case_two_sides_sign
+
+# What the witness remembers of one log is that log's: a fork or a rollback of
+# WX-LYG is refused there, and SZ-SQ's checkpoints are co-signed as before.
+witness_books() {
+    fresh
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    "$PAIRAID" --db "$DB" log cosign --log WX-LYG --key recipient.key >/dev/null
+    "$PAIRAID" --db "$DB" log checkpoint --log SZ-SQ --key donor.key >/dev/null
+    "$PAIRAID" --db "$DB" log cosign --log SZ-SQ --key recipient.key >/dev/null
+    "$PAIRAID" --db "$DB" transfer create --id LT-WX-2 --from SRC-WX-CITY --to POOL-WX-LYG \
+        --amount 5 --date 2024-09-06 >/dev/null
+    "$PAIRAID" --db "$DB" transfer create --id LT-SZ-9 --from SRC-SZ-CITY --to POOL-SZ-SQ \
+        --amount 5 --date 2024-09-06 >/dev/null
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    "$PAIRAID" --db "$DB" log checkpoint --log SZ-SQ --key donor.key >/dev/null
+}
+
+expect_refused() { # LOG WHY : the recipient's cosign of LOG is refused, nothing signed
+    local n
+    n=$(sqlite3 "$DB" "select count(*) || ':' || sum(length(note)) from checkpoints")
+    expect_exit 3 "$PAIRAID" --db "$DB" log cosign --log "$1" --key recipient.key
+    expect_stderr_match "^pairaid: refused: .*'lyg.example/recipient'.* \\($2\\)\$"
+    expect_eq "checkpoints after a refused cosign" "$n" \
+        "$(sqlite3 "$DB" "select count(*) || ':' || sum(length(note)) from checkpoints")"
+}
+
+case_witness_fork_per_log() {
+    witness_books
+    sqlite3 "$DB" "update key_heads set size = size - 3, root = randomblob(32)
+        where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
+    expect_refused WX-LYG "a fork"
+    sign SZ-SQ recipient.key cosign sz.note wuxi.example/donor,lyg.example/recipient
+}
+run_case "the witness refuses a fork of one log and co-signs another's" case_witness_fork_per_log
+
+case_witness_rollback_per_log() {
+    witness_books
+    sqlite3 "$DB" "update key_heads set size = size + 10
+        where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
+    expect_refused WX-LYG "a rollback"
+    sign SZ-SQ recipient.key cosign sz.note wuxi.example/donor,lyg.example/recipient
+}
+run_case "the witness refuses a rollback of one log and co-signs another's" case_witness_rollback_per_log
+
+# The whole log untouched, one log's history rewritten behind pairaid's back by
+# moving events between logs: the witness of that log sees it.
+case_witness_moved_events() {
+    witness_books
+    local sz
+    sz=$(sqlite3 "$DB" "select min(seq) from events where log = 'SZ-SQ'")
+    sqlite3 "$DB" "update events set log = 'WX-LYG' where seq = $sz"  # WX-LYG grows, rewritten
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    expect_refused WX-LYG "a fork"
+    fresh
+    witness_books
+    sqlite3 "$DB" "update events set log = '*' where seq in
+        (select seq from events where log = 'WX-LYG' order by seq limit 2)" # WX-LYG shrinks
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    expect_refused WX-LYG "a rollback"
+}
+run_case "the witness refuses a log whose events were moved behind pairaid's back" case_witness_moved_events
+
+# ---- tampering ---------------------------------------------------------------------------
+
+signed_books() { # both sides signed WX-LYG's log; the province signed its own
+    fresh
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    "$PAIRAID" --db "$DB" log cosign --log WX-LYG --key recipient.key >/dev/null
+    "$PAIRAID" --db "$DB" log checkpoint --log '*' --key province.key >/dev/null
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify --trust trusted
+}
+
+verify_names() { # REGEX : log verify exits 3 with one line matching REGEX
+    expect_exit 3 "$PAIRAID" --db "$DB" log verify --trust trusted
+    expect_stderr_lines 1
+    expect_stderr_match "$1"
+}
+
+first_wx_transfer() {
+    sqlite3 "$DB" "select min(seq) from events where log = 'WX-LYG' and type = 'transfer.create'"
+}
+
+case_moved_event() {
+    fresh # no checkpoint of either log: the replay of log_of names it
+    local x
+    x=$(first_wx_transfer)
+    sqlite3 "$DB" "update events set log = 'SZ-SQ' where seq = $x"
+    verify_names "^pairaid: event $x: table events, column log: it says 'SZ-SQ', but the event belongs to the log 'WX-LYG'\$"
+    signed_books # WX-LYG signed: its checkpoint no longer holds
+    x=$(first_wx_transfer)
+    sqlite3 "$DB" "update events set log = 'SZ-SQ' where seq = $x"
+    verify_names "^pairaid: checkpoint [0-9]+ has [0-9]+ entries but the log 'WX-LYG' holds only [0-9]+: events were taken out of it\$"
+    signed_books # the newest WX-LYG event, after its checkpoint, into the province's
+    expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id LT-WX-3 --from SRC-WX-CITY \
+        --to POOL-WX-LYG --amount 5 --date 2024-09-06
+    x=$(event_count "$DB")
+    sqlite3 "$DB" "update events set log = '*' where seq = $x"
+    verify_names "^pairaid: event $x: table events, column log: it says '\\*', but the event belongs to the log 'WX-LYG'\$"
+}
+run_case "an event moved to another log is named" case_moved_event
+
+case_checkpoint_log_changed() {
+    local to
+    for to in "'SZ-SQ'" "NULL" "'*'"; do
+        signed_books
+        sqlite3 "$DB" "update checkpoints set log = $to where log = 'WX-LYG'"
+        to=${to//\'/}
+        verify_names "^pairaid: table checkpoints, checkpoint [0-9]+, column log: '${to/\*/\\*}' is not the log of its origin line 'pairaid/log/WX-LYG'\$"
+    done
+    signed_books # a whole-log checkpoint said to be a pairing's
+    "$PAIRAID" --db "$DB" log checkpoint --key donor.key >/dev/null
+    sqlite3 "$DB" "update checkpoints set log = 'WX-LYG' where log is null"
+    verify_names "^pairaid: table checkpoints, checkpoint [0-9]+, column log: 'WX-LYG' is not the log of its origin line 'pairaid/CZ-YC,NJ-HA,SZ-SQ,WX-LYG'\$"
+}
+run_case "a checkpoint's log column changed is named" case_checkpoint_log_changed
+
+case_key_heads_altered() {
+    signed_books
+    sqlite3 "$DB" "update key_heads set size = size - 1 where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
+    verify_names "^pairaid: table key_heads, key 'lyg.example/recipient': "
+    signed_books
+    sqlite3 "$DB" "update key_heads set root = randomblob(32) where log = 'WX-LYG' and key_name = 'wuxi.example/donor'"
+    verify_names "^pairaid: table key_heads, key 'wuxi.example/donor': "
+    signed_books # the row moved to another log: WX-LYG's signer has none
+    sqlite3 "$DB" "update key_heads set log = 'SZ-SQ' where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
+    verify_names "lyg.example/recipient"
+    signed_books
+    sqlite3 "$DB" "delete from key_heads where log = '*'"
+    verify_names "js.example/province"
+}
+run_case "a key_heads row of a log altered is named" case_key_heads_altered
+
+case_rewritten_event() {
+    signed_books
+    local x
+    x=$(first_wx_transfer)
+    sqlite3 "$DB" "update events set entry = cast(replace(cast(entry as text), '\"memo\":\"', '\"memo\":\"改') as blob) where seq = $x"
+    verify_names "^pairaid: event $x no longer matches its leaf hash"
+    # the same, with the whole log's tree forged to match (it has no checkpoint here):
+    # only WX-LYG's checkpoint, signed by both sides, still knows
+    signed_books
+    sqlite3 "$DB" "update events set entry = cast(replace(cast(entry as text), '\"memo\":\"', '\"memo\":\"改') as blob) where seq = $x"
+    "${CHECK[@]}" rebuild-tiles "$DB"
+    local cp
+    cp=$(sqlite3 "$DB" "select id from checkpoints where log = 'WX-LYG'")
+    verify_names "^pairaid: checkpoint $cp \\(size [0-9]+\\) no longer matches the tree of the events\$"
+    # and the witness will not sign the rewritten log
+    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key
+    expect_exit 3 "$PAIRAID" --db "$DB" log cosign --log WX-LYG --key recipient.key
+    expect_stderr_match '\(a fork\)$'
+}
+run_case "a rewritten event of a pairing's log is named" case_rewritten_event
+
 finish

@@ -201,7 +201,7 @@ def read_keys(path):
             line = line.strip()
             if not line:
                 continue
-            name, khash, b64 = line.rsplit("+", 2)
+            name, khash, b64 = line.split("+", 2)  # a name has no "+", base64 may
             raw = base64.b64decode(b64)
             assert raw[0] == 1 and len(raw) == 33, line
             assert key_hash(name, raw[1:]).hex() == khash, "key hash of " + line
