@@ -389,4 +389,149 @@ case_rewritten_event() {
 }
 run_case "a rewritten event of a pairing's log is named" case_rewritten_event
 
+# ---- bad input ------------------------------------------------------------------------------
+
+# file_state DB : the database file's bytes and its write-ahead log's (a refused
+# command leaves both as they were; an empty -wal, as a read leaves it, is none)
+file_state() {
+    sha256sum "$1"
+    if [[ -s $1-wal ]]; then sha256sum "$1-wal"; fi
+}
+
+# refused REGEX_EN REGEX_ZH ARGS... : `log ARGS` exits 2 with one message line, in
+# English and with --lang zh in Chinese, and the database file is unchanged
+refused() {
+    local en=$1 zh=$2 before
+    shift 2
+    before=$(file_state "$DB")
+    expect_exit 2 "$PAIRAID" --db "$DB" log "$@"
+    expect_stderr_lines 1
+    expect_stderr_match "$en"
+    expect_stdout_lines_zero
+    expect_exit 2 "$PAIRAID" --db "$DB" --lang zh log "$@"
+    expect_stderr_lines 1
+    expect_stderr_match "$zh"
+    expect_eq "the database after 'log $*'" "$before" "$(file_state "$DB")"
+}
+
+expect_stdout_lines_zero() {
+    [[ ! -s $OUT ]] || { fail "stdout should be empty"; show "$OUT" stdout; }
+}
+
+case_bad_log_names() {
+    fresh
+    "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
+    local nope="^pairaid: log: no log 'NOPE': a log is a city-level pairing's code, or '\\*' for the province's\$"
+    local nope_zh='^pairaid: log: 没有日志“NOPE”：日志名是市级结对的代码，省级日志为“\*”$'
+    local county="^pairaid: log: pairing 'WX-LYG-HS-GY' is not city-level: its events are in the log of 'WX-LYG'\$"
+    local county_zh='^pairaid: log: 结对“WX-LYG-HS-GY”不是市级结对：其事件记在“WX-LYG”的日志中$'
+    local args
+    for args in "entries" "prove 0" "consistency 1 2" "checkpoint --key donor.key" \
+        "cosign --key recipient.key"; do
+        # shellcheck disable=SC2086 # the words of args are the command's
+        refused "$nope" "$nope_zh" $args --log NOPE
+        # shellcheck disable=SC2086
+        refused "$county" "$county_zh" $args --log WX-LYG-HS-GY
+    done
+    # codes are compared exactly; a project's code is no log; nor is an empty name
+    refused "no log 'wx-lyg'" '没有日志“wx-lyg”' entries --log wx-lyg
+    refused "no log 'LYG-MS-041'" '没有日志“LYG-MS-041”' checkpoint --log LYG-MS-041 --key donor.key
+    refused "no log ''" '没有日志“”' entries --log ''
+    local verb
+    for verb in verify heads "export $TMP/bundle-x"; do
+        # shellcheck disable=SC2086
+        refused '^pairaid: option --log NAME goes with log checkpoint, cosign, entries, prove and consistency' \
+            '^pairaid: 选项 --log NAME 只能用于 log checkpoint、cosign、entries、prove 和 consistency' \
+            $verb --log WX-LYG
+    done
+    [[ ! -e $TMP/bundle-x ]] || fail "log export --log wrote a bundle"
+    # numbers are the log's, not the whole log's: an index or size the whole log
+    # has but WX-LYG does not
+    local n
+    n=$(size_of "$DB" WX-LYG)
+    refused "^pairaid: index: index $n is not below the tree size $n\$" "索引 $n 不小于树的规模 $n" \
+        prove --log WX-LYG "$n"
+    refused "^pairaid: size: size $((n + 1)) is larger than the log \\($n entries\\)\$" "$((n + 1))" \
+        prove --log WX-LYG 0 --size $((n + 1))
+    refused "^pairaid: to: to $((n + 1)) is larger than the log \\($n entries\\)\$" "$((n + 1))" \
+        consistency --log WX-LYG 1 $((n + 1))
+}
+run_case "--log with an unknown, a county-level or no name, or with verify|heads|export: exit 2, nothing changed" case_bad_log_names
+
+# ---- databases from before the logs -----------------------------------------------------------
+
+case_logs_assigned_at_first_write() {
+    fresh
+    local want
+    want=$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)")
+    sqlite3 "$DB" "update events set log = null"
+    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --log '*' --key province.key
+    expect_eq "every event's log, assigned again" "$want" \
+        "$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)")"
+    expect_checker model "$DB" --keys trusted
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify --trust trusted
+}
+run_case "events without a log get theirs at the first write" case_logs_assigned_at_first_write
+
+# A database as pairaid left it before migration 012: no events.log, checkpoints of
+# the whole log only, key_heads without a log.  The first write upgrades it.
+case_schema_11() {
+    fresh
+    "$PAIRAID" --db "$DB" log checkpoint --key donor.key >/dev/null
+    "$PAIRAID" --db "$DB" log cosign --key recipient.key >/dev/null
+    local want kh
+    want=$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)")
+    kh=$(sqlite3 "$DB" "select group_concat(key_name || ':' || size || ':' || hex(root), ' ') from key_heads")
+    sqlite3 "$DB" "DROP INDEX events_by_log; ALTER TABLE events DROP COLUMN log;
+        ALTER TABLE checkpoints DROP COLUMN log;
+        CREATE TABLE key_heads_11 (key_name TEXT PRIMARY KEY, verifier TEXT NOT NULL,
+            size INTEGER NOT NULL, root BLOB NOT NULL) STRICT, WITHOUT ROWID;
+        INSERT INTO key_heads_11 SELECT key_name, verifier, size, root FROM key_heads WHERE log = '';
+        DROP TABLE key_heads; ALTER TABLE key_heads_11 RENAME TO key_heads;
+        PRAGMA user_version = 11;"
+    expect_exit 1 "$PAIRAID" --db "$DB" log heads # reading never upgrades
+    expect_stderr_match 'schema version 11 of 12'
+    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key
+    expect_eq "every event's log after the upgrade" "$want" \
+        "$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)")"
+    expect_eq "the whole log's key_heads" "$kh" "$(sqlite3 "$DB" "select group_concat(key_name || ':' || size || ':' || hex(root), ' ') from key_heads where log = ''")"
+    expect_eq "the old checkpoint is the whole log's" "" "$(sqlite3 "$DB" "select log from checkpoints where id = 1")"
+    expect_checker model "$DB" --keys trusted
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify --trust trusted
+    # the witness of the whole log still remembers what it signed
+    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --key donor.key
+    expect_exit 0 "$PAIRAID" --db "$DB" log cosign --key recipient.key
+}
+run_case "a database of schema 11 gets every log at its first write" case_schema_11
+
+# ---- bundles ---------------------------------------------------------------------------------
+
+case_bundle() {
+    signed_books
+    "$PAIRAID" --db "$DB" log checkpoint --key donor.key >/dev/null # and one of the whole log
+    rm -rf bundle restored.db
+    expect_exit 0 "$PAIRAID" --db "$DB" log export bundle
+    local f origins=""
+    for f in bundle/checkpoint-*.txt; do
+        origins+="$(head -n 1 "$f") "
+    done
+    expect_eq "the bundle's checkpoints" "pairaid/log/WX-LYG pairaid/log/* pairaid/CZ-YC,NJ-HA,SZ-SQ,WX-LYG " "$origins"
+    expect_exit 0 "$PAIRAID" log verify --bundle bundle --trust trusted
+    expect_exit 0 "$PAIRAID" log verify --bundle bundle --trust trusted --restore restored.db
+    expect_eq "log heads of the restored books" "$("$PAIRAID" --db "$DB" log heads)" \
+        "$("$PAIRAID" --db restored.db log heads)"
+    local q="select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)"
+    expect_eq "every event's log, restored" "$(sqlite3 "$DB" "$q")" "$(sqlite3 restored.db "$q")"
+    q="select group_concat(log || ':' || key_name || ':' || size || ':' || hex(root), ' ') from (select * from key_heads order by log, key_name)"
+    expect_eq "key_heads, restored" "$(sqlite3 "$DB" "$q")" "$(sqlite3 restored.db "$q")"
+    expect_checker model restored.db --keys trusted
+    expect_exit 0 "$PAIRAID" --db restored.db log verify --trust trusted
+    # a pairing's checkpoint in the bundle, its root changed: refused, nothing restored
+    rm -rf edited && cp -r bundle edited
+    sed -i '3s/^./A/; 3s/^AA/BA/' edited/checkpoint-0001.txt
+    expect_exit 3 "$PAIRAID" log verify --bundle edited --trust trusted --restore edited.db
+    [[ ! -e edited.db ]] || fail "a refused bundle left edited.db behind"
+}
+run_case "a bundle keeps every log and its checkpoints; --restore gives the same heads" case_bundle
+
 finish

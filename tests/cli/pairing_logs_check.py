@@ -44,7 +44,7 @@ def node_hash(left, right):
 
 
 def mth(leaves):
-    """MTH(D[n]) over leaf hashes (RFC 9162 2.1.1), iteratively so a big log does not recurse deep."""
+    """MTH(D[n]) over leaf hashes (RFC 9162 2.1.1)."""
     n = len(leaves)
     if n == 0:
         return hashlib.sha256(b"").digest()
