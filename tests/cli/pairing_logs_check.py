@@ -193,19 +193,22 @@ def key_hash(name, public):
     return hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
 
 
+def read_keys_line(line):
+    """A verifier key NAME+HASH8+BASE64(0x01||pub): (name, {name: (hash4, pub)})."""
+    name, khash, b64 = line.strip().split("+", 2)  # a name has no "+", base64 may
+    raw = base64.b64decode(b64)
+    assert raw[0] == 1 and len(raw) == 33, line
+    assert key_hash(name, raw[1:]).hex() == khash, "key hash of " + line
+    return name, {name: (bytes.fromhex(khash), raw[1:])}
+
+
 def read_keys(path):
-    """Verifier keys NAME+HASH8+BASE64(0x01||pub), one a line: {name: (hash4, pub)}."""
+    """Verifier keys, one a line: {name: (hash4, pub)}."""
     keys = {}
     with open(path) as f:
         for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            name, khash, b64 = line.split("+", 2)  # a name has no "+", base64 may
-            raw = base64.b64decode(b64)
-            assert raw[0] == 1 and len(raw) == 33, line
-            assert key_hash(name, raw[1:]).hex() == khash, "key hash of " + line
-            keys[name] = (bytes.fromhex(khash), raw[1:])
+            if line.strip():
+                keys.update(read_keys_line(line)[1])
     return keys
 
 
