@@ -409,7 +409,7 @@ def check_model(db, keys, ck):
         want = logs.get(log, [])
         got = json_lines(pairaid(db, "log", "entries", "--log", log, "--count", "1000000"))
         ck.eq("log entries --log %s: how many" % log, len(want), len(got))
-        leaves = []
+        leaves, wrong = [], 0
         for i, (seq, entry) in enumerate(want):
             leaves.append(leaf_hash(entry))
             if i >= len(got):
@@ -419,9 +419,12 @@ def check_model(db, keys, ck):
                   and b64(e.get("leaf_hash", "")) == leaf_hash(entry)
                   and e.get("event") == json.loads(entry)
                   and list(e) == ["index", "leaf_hash", "entry", "event", "seq"])
-            if not ok:
+            wrong += not ok
+            if not ok and wrong <= 3:  # the first few; one moved event shifts all after it
                 ck.fail("log entries --log %s, line %d: expected index %d, seq %d and the bytes of "
                         "event %d, got %s" % (log, i + 1, i, seq, seq, json.dumps(e)[:300]))
+        if wrong > 3:
+            ck.fail("log entries --log %s: %d more lines differ" % (log, wrong - 3))
         for e in got:
             seen.setdefault(e.get("seq"), []).append(log)
         ck.eq("log heads %s: size" % log, len(want), h.get("size"))
