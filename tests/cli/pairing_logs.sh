@@ -131,6 +131,10 @@ expect_checker() {
     fi
 }
 
+expect_stdout_lines_zero() { # the last command printed nothing
+    [[ ! -s $OUT ]] || { fail "stdout should be empty"; show "$OUT" stdout; }
+}
+
 case_every_type() {
     local missing
     missing=$(sqlite3 "$PRISTINE" "with t(type) as (values ('pairing.create'), ('org.create'),
@@ -405,6 +409,29 @@ case_rewritten_event() {
 }
 sqlite_only "a rewritten event of a pairing's log is named" case_rewritten_event
 
+# A city-level pairing with no books yet has a log all the same: empty, its root
+# SHA-256 of nothing; it is signed at size 0 and co-signed as it grows.
+case_new_pairing_empty_log() {
+    fresh
+    printf '%s\nTZ-XZ,泰州市—徐州市结对帮扶,321200,320300,2024-01-01,2025-12-31,,\n' "$PAIRINGS_HEADER" >tz.csv
+    expect_exit 0 "$PAIRAID" --db "$DB" import pairings tz.csv
+    expect_eq "the new log's head" "0 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" "$(head_of "$DB" TZ-XZ)"
+    expect_exit 0 "$PAIRAID" --db "$DB" log entries --log TZ-XZ
+    expect_stdout_lines_zero
+    expect_exit 2 "$PAIRAID" --db "$DB" log prove --log TZ-XZ 0
+    expect_exit 2 "$PAIRAID" --db "$DB" log cosign --log TZ-XZ --key recipient.key # nothing to co-sign
+    sign TZ-XZ donor.key checkpoint tz0.note wuxi.example/donor 0
+    sign TZ-XZ recipient.key cosign tz0b.note wuxi.example/donor,lyg.example/recipient 0
+    printf 'code,name,kind,region,pairing,project\nTZ-POOL,泰徐资金池,pool,320300,TZ-XZ,\n' >tz-accounts.csv
+    expect_exit 0 "$PAIRAID" --db "$DB" import accounts tz-accounts.csv
+    expect_eq "the new log's size" 1 "$(size_of "$DB" TZ-XZ)"
+    sign TZ-XZ donor.key checkpoint tz1.note wuxi.example/donor 1
+    sign TZ-XZ recipient.key cosign tz1b.note wuxi.example/donor,lyg.example/recipient 1
+    expect_checker model "$DB" --keys trusted
+    expect_exit 0 "$PAIRAID" --db "$DB" log verify --trust trusted
+}
+run_case "a new pairing's log: empty, signed at size 0, co-signed as it grows" case_new_pairing_empty_log
+
 # ---- bad input ------------------------------------------------------------------------------
 
 # file_state DB : the database file's bytes and its write-ahead log's (a refused
@@ -432,10 +459,6 @@ refused() {
     expect_stderr_lines 1
     expect_stderr_match "$zh"
     expect_eq "the database after 'log $*'" "$before" "$(file_state "$DB")"
-}
-
-expect_stdout_lines_zero() {
-    [[ ! -s $OUT ]] || { fail "stdout should be empty"; show "$OUT" stdout; }
 }
 
 case_bad_log_names() {
