@@ -558,8 +558,11 @@ case_bundle() {
     for f in bundle/checkpoint-*.txt; do
         origins+="$(head -n 1 "$f")"$'\n'
     done
-    expect_eq "the origins of the bundle's checkpoints" "pairaid/CZ-YC,NJ-HA,SZ-SQ,WX-LYG pairaid/log/* pairaid/log/WX-LYG" \
-        "$(sort -u <<<"${origins%$'\n'}" | paste -sd ' ')"
+    origins=$(sort -u <<<"${origins%$'\n'}" | paste -sd ' ')
+    expect_eq "the origins of the bundle's checkpoints" \
+        "$(sqlite3 "$DB" "select distinct origin from checkpoints" | sort | paste -sd ' ')" "$origins"
+    [[ " $origins " == *" pairaid/log/* "* && " $origins " == *" pairaid/log/WX-LYG "* ]] ||
+        fail "the bundle lacks the checkpoints of WX-LYG's log or the province's: $origins"
     expect_eq "the bundle's checkpoints" "$(sqlite3 "$DB" "select count(*) from checkpoints")" \
         "$(find bundle -name 'checkpoint-*.txt' | wc -l)"
     expect_exit 0 "$PAIRAID" log verify --bundle bundle --trust trusted
