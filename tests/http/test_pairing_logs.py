@@ -228,7 +228,7 @@ def test_bad_numbers_as_the_whole_log():
 
 def sign():
     """Keys in the server's folder; WX-LYG signed by both sides, '*' by the province,
-    SZ-SQ by the audit team, and the whole log by the donor."""
+    SZ-SQ by the audit team, and the whole log by the donor; a project updated first."""
     names = {"donor": "wuxi.example/donor", "recipient": "lyg.example/recipient",
              "witness": "audit.example/witness", "province": "js.example/province"}
     for role, name in names.items():
@@ -236,6 +236,13 @@ def sign():
         verifier = cli("key", "generate", "--name", name, "-o", path).strip()
         KEYS.update(model.read_keys_line(verifier)[1])
     key = lambda role: os.path.join(S.dir, role + ".key")  # noqa: E731
+    # a project changed through the API (project.update, which the CLI does not write):
+    # its event is its pairing's, WX-LYG's
+    status, body = S.call("PATCH", "/api/v1/projects/LYG-MS-041", {"beneficiaries": 761},
+                          token=token("donghai.office"))
+    assert status == 200, (status, body)
+    assert S.sql("SELECT type, log FROM events ORDER BY seq DESC LIMIT 1") == \
+        [("project.update", "WX-LYG")], S.sql("SELECT type, log FROM events ORDER BY seq DESC LIMIT 1")
     cli("log", "checkpoint", "--log", "WX-LYG", "--key", key("donor"))
     cli("log", "cosign", "--log", "WX-LYG", "--key", key("recipient"))
     cli("log", "checkpoint", "--log", "*", "--key", key("province"))
