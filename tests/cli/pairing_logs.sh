@@ -382,6 +382,10 @@ case_key_heads_altered() {
     signed_books # the row moved to another log: WX-LYG's signer has none
     sqlite3 "$DB" "update key_heads set log = 'SZ-SQ' where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
     verify_names "lyg.example/recipient"
+    signed_books # a row for a log the key never signed
+    sqlite3 "$DB" "insert into key_heads select 'CZ-YC', key_name, verifier, size, root
+        from key_heads where log = 'WX-LYG' and key_name = 'lyg.example/recipient'"
+    verify_names "lyg.example/recipient"
     signed_books
     sqlite3 "$DB" "delete from key_heads where log = '*'"
     verify_names "js.example/province"
