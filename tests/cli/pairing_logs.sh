@@ -301,18 +301,21 @@ case_witness_rollback_per_log() {
 sqlite_only "the witness refuses a rollback of one log and co-signs another's" case_witness_rollback_per_log
 
 # The whole log untouched, one log's history rewritten behind pairaid's back by
-# moving events between logs: the witness of that log sees it.
+# moving events between logs, and its stored tree (log_tiles) rebuilt to match:
+# the witness of that log sees it.
 case_witness_moved_events() {
     witness_books
     local sz
     sz=$(sqlite3 "$DB" "select min(seq) from events where log = 'SZ-SQ'")
     sqlite3 "$DB" "update events set log = 'WX-LYG' where seq = $sz"  # WX-LYG grows, rewritten
+    "${CHECK[@]}" rebuild-tiles "$DB"                                  # and its tree with it
     "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
     expect_refused WX-LYG "a fork"
     fresh
     witness_books
     sqlite3 "$DB" "update events set log = '*' where seq in
         (select seq from events where log = 'WX-LYG' order by seq limit 2)" # WX-LYG shrinks
+    "${CHECK[@]}" rebuild-tiles "$DB"
     "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key >/dev/null
     expect_refused WX-LYG "a rollback"
 }
@@ -339,20 +342,26 @@ first_wx_transfer() {
 }
 
 case_moved_event() {
-    fresh # no checkpoint of either log: the replay of log_of names it
+    fresh # the log's stored tree no longer matches its events
     local x
     x=$(first_wx_transfer)
     sqlite3 "$DB" "update events set log = 'SZ-SQ' where seq = $x"
+    verify_names "^pairaid: table log_tiles \\(log '(SZ-SQ|WX-LYG)'\\): node \\(level 0, index [0-9]+\\) "
+    fresh # the trees forged to match, no checkpoint of either log: the replay of log_of names it
+    sqlite3 "$DB" "update events set log = 'SZ-SQ' where seq = $x"
+    "${CHECK[@]}" rebuild-tiles "$DB"
     verify_names "^pairaid: event $x: table events, column log: it says 'SZ-SQ', but the event belongs to the log 'WX-LYG'\$"
     signed_books # WX-LYG signed: its checkpoint no longer holds
     x=$(first_wx_transfer)
     sqlite3 "$DB" "update events set log = 'SZ-SQ' where seq = $x"
+    "${CHECK[@]}" rebuild-tiles "$DB"
     verify_names "^pairaid: checkpoint [0-9]+ has [0-9]+ entries but the log 'WX-LYG' holds only [0-9]+: events were taken out of it\$"
     signed_books # the newest WX-LYG event, after its checkpoint, into the province's
     expect_exit 0 "$PAIRAID" --db "$DB" transfer create --id LT-WX-3 --from SRC-WX-CITY \
         --to POOL-WX-LYG --amount 5 --date 2024-09-06
     x=$(event_count "$DB")
     sqlite3 "$DB" "update events set log = '*' where seq = $x"
+    "${CHECK[@]}" rebuild-tiles "$DB"
     verify_names "^pairaid: event $x: table events, column log: it says '\\*', but the event belongs to the log 'WX-LYG'\$"
 }
 sqlite_only "an event moved to another log is named" case_moved_event
@@ -398,18 +407,20 @@ case_rewritten_event() {
     x=$(first_wx_transfer)
     sqlite3 "$DB" "update events set entry = cast(replace(cast(entry as text), '\"memo\":\"', '\"memo\":\"改') as blob) where seq = $x"
     verify_names "^pairaid: event $x no longer matches its leaf hash"
-    # the same, with the whole log's tree forged to match (it has no checkpoint here):
-    # only WX-LYG's checkpoint, signed by both sides, still knows
+    # the same, with the whole log's tree and WX-LYG's forged to match (the whole log
+    # has no checkpoint here): only WX-LYG's checkpoint, signed by both sides, still knows
     signed_books
     sqlite3 "$DB" "update events set entry = cast(replace(cast(entry as text), '\"memo\":\"', '\"memo\":\"改') as blob) where seq = $x"
     "${CHECK[@]}" rebuild-tiles "$DB"
     local cp
     cp=$(sqlite3 "$DB" "select id from checkpoints where log = 'WX-LYG'")
     verify_names "^pairaid: checkpoint $cp \\(size [0-9]+\\) no longer matches the tree of the events\$"
-    # and the witness will not sign the rewritten log
-    expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key
-    expect_exit 3 "$PAIRAID" --db "$DB" log cosign --log WX-LYG --key recipient.key
-    expect_stderr_match '\(a fork\)$'
+    # and no one signs the rewritten log again: the province log holds its head at that size
+    local n
+    n=$(sqlite3 "$DB" "select count(*) from checkpoints")
+    expect_exit 3 "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key
+    expect_stderr_match "^pairaid: refused: the province log records the log 'WX-LYG' at size [0-9]+ with another root \\(a fork\\)\$"
+    expect_eq "checkpoints after the refusal" "$n" "$(sqlite3 "$DB" "select count(*) from checkpoints")"
 }
 sqlite_only "a rewritten event of a pairing's log is named" case_rewritten_event
 
@@ -535,12 +546,17 @@ case_schema_11() {
             size INTEGER NOT NULL, root BLOB NOT NULL) STRICT, WITHOUT ROWID;
         INSERT INTO key_heads_11 SELECT key_name, verifier, size, root FROM key_heads WHERE log = '';
         DROP TABLE key_heads; ALTER TABLE key_heads_11 RENAME TO key_heads;
+        DROP TABLE log_tiles; DROP TABLE log_heads;
         PRAGMA user_version = 11;"
     expect_exit 1 "$PAIRAID" --db "$DB" log heads # reading never upgrades
     expect_stderr_match 'schema version 11 of 12'
+    local n
+    n=$(event_count "$DB")
     expect_exit 0 "$PAIRAID" --db "$DB" log checkpoint --log WX-LYG --key donor.key
     expect_eq "every event's log after the upgrade" "$want" \
-        "$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events order by seq)")"
+        "$(sqlite3 "$DB" "select group_concat(seq || '=' || log, ' ') from (select seq, log from events where seq <= $n order by seq)")"
+    expect_eq "what the pairing's checkpoint added" "log.head=*" \
+        "$(sqlite3 "$DB" "select group_concat(type || '=' || log, ' ') from events where seq > $n")"
     expect_eq "the whole log's key_heads" "$kh" "$(sqlite3 "$DB" "select group_concat(key_name || ':' || size || ':' || hex(root), ' ') from key_heads where log = ''")"
     expect_eq "the old checkpoint is the whole log's" "" "$(sqlite3 "$DB" "select log from checkpoints where id = 1")"
     expect_checker model "$DB" --keys trusted

@@ -15,8 +15,8 @@ pairaid is only asked what it answers: `log heads`, `log entries|prove|consisten
     pairing_logs_check.py note DB LOG FILE --keys F --signers A,B [--size N]
                                                       a note printed by log checkpoint|cosign --log
     pairing_logs_check.py heads DB                  "LOG SIZE ROOT" per log, computed here
-    pairing_logs_check.py rebuild-tiles DB          rewrites tlog_tiles from the events (a
-                                                      tamper that also forges the whole tree)
+    pairing_logs_check.py rebuild-tiles DB          rewrites tlog_tiles and log_tiles from the
+                                                      events (a tamper that forges the trees too)
 
 $PAIRAID names the binary.  Exit 0 when everything holds, 1 with one "FAIL ..." line per
 difference otherwise (tests/http/test_pairing_logs.py imports the functions).
@@ -305,7 +305,7 @@ class Books:
     def log_of(self, ev):
         t, data = ev["type"], ev.get("data", {})
         family = t.split(".")[0]
-        if t in ("pairing.create", "org.create", "scheme.add", "assess.run") or \
+        if t in ("pairing.create", "org.create", "scheme.add", "assess.run", "log.head") or \
                 family in ("user", "score"):
             return PROVINCE
         if family in ("project", "milestone", "exchange", "contract", "notice", "indicator",
@@ -441,14 +441,44 @@ def check_model(db, keys, ck):
     if missing:
         ck.fail("%d events in no log, the first %s" % (len(missing), missing[:5]))
     ck.eq("the logs' sizes add up to the whole log's", n, sum(h.get("size", 0) for h in heads))
-    # the latest checkpoint of each log in the table is the one log heads shows
     con = connect(db)
     try:
+        # the latest checkpoint of each log in the table is the one log heads shows
         for h in heads:
             row = con.execute("SELECT note FROM checkpoints WHERE log = ? ORDER BY id DESC LIMIT 1",
                               (h["log"],)).fetchone()
             ck.eq("log heads %s: the latest checkpoint of table checkpoints" % h["log"],
                   row[0] if row else None, h.get("checkpoint"))
+        # each log's stored tree is the one over the model's events
+        for log, events in logs.items():
+            stored = [(lvl, t, bytes(hs)) for lvl, t, hs in con.execute(
+                "SELECT level, tile, hashes FROM log_tiles WHERE log = ? ORDER BY level, tile", (log,))]
+            want = tiles([leaf_hash(e) for _, e in events])
+            if stored != want:
+                bad = [w[:2] for w, g in zip(want, stored) if w != g][:3]
+                ck.fail("table log_tiles, log %s: %d rows stored, %d computed here; first differing "
+                        "(level, tile): %s" % (log, len(stored), len(want), bad))
+        # the province log binds the pairings': every head a pairing's checkpoint signed is a
+        # log.head event of the province log, once
+        bound = {}
+        for seq, entry in logs[PROVINCE]:
+            ev = json.loads(entry)
+            if ev["type"] == "log.head":
+                d = ev["data"]
+                key = (d["log"], d["size"])
+                if key in bound:
+                    ck.fail("log.head: the head of %s at size %d recorded twice" % key)
+                bound[key] = d["root"]
+        for log, size, root in con.execute(
+                "SELECT log, size, root FROM checkpoints WHERE log IS NOT NULL AND log <> ?",
+                (PROVINCE,)):
+            ck.eq("the province log's log.head of the checkpoint of %s at size %d" % (log, size),
+                  base64.b64encode(bytes(root)).decode(), bound.get((log, size)))
+        for (log, size), root in bound.items():
+            want = logs.get(log, [])
+            if size > len(want) or root != base64.b64encode(
+                    mth([leaf_hash(e) for _, e in want[:size]])).decode():
+                ck.fail("log.head of %s at size %d: not that log's root at that size" % (log, size))
     finally:
         con.close()
     return books, logs
@@ -523,19 +553,32 @@ def heads_here(db):
     return out
 
 
+def tiles(leaves):
+    """[(level, tile, hashes)]: every perfect subtree over `leaves`, 256 hashes of a level a
+    row, as pairaid keeps a tree (tlog_tiles for the whole log, log_tiles for each log)."""
+    rows, level, lvl = [], list(leaves), 0
+    while level:
+        for t in range(0, len(level), 256):
+            rows.append((lvl, t // 256, b"".join(level[t:t + 256])))
+        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        lvl += 1
+    return rows
+
+
 def rebuild_tiles(db):
-    """tlog_tiles as pairaid keeps them: every perfect subtree, 256 hashes of a level a row."""
+    """Rewrites every stored tree from the events as they stand (a forger's last step)."""
     con = sqlite3.connect(os.path.realpath(db))
     with con:
-        level = [leaf_hash(bytes(e)) for (e,) in con.execute("SELECT entry FROM events ORDER BY seq")]
+        events = [(bytes(e), log) for e, log in
+                  con.execute("SELECT entry, log FROM events ORDER BY seq")]
         con.execute("DELETE FROM tlog_tiles")
-        lvl = 0
-        while level:
-            for t in range(0, len(level), 256):
-                con.execute("INSERT INTO tlog_tiles(level, tile, hashes) VALUES (?, ?, ?)",
-                            (lvl, t // 256, b"".join(level[t:t + 256])))
-            level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-            lvl += 1
+        con.executemany("INSERT INTO tlog_tiles(level, tile, hashes) VALUES (?, ?, ?)",
+                        tiles([leaf_hash(e) for e, _ in events]))
+        con.execute("DELETE FROM log_tiles")
+        for log in sorted({log for _, log in events if log is not None}):
+            con.executemany("INSERT INTO log_tiles(log, level, tile, hashes) VALUES (?, ?, ?, ?)",
+                            [(log,) + row for row in
+                             tiles([leaf_hash(e) for e, l in events if l == log])])
     con.close()
 
 
