@@ -10,6 +10,7 @@
  * question the log cannot answer (422 naming the parameter).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "http_int.h"
 
@@ -29,6 +30,17 @@ static void answer(struct pa_http_request *r, json_t *body)
         pa_http_json(r, 200, body);
     else
         pa_http_error(r, 503, "busy", NULL, "out of memory");
+}
+
+/* An unknown ?log= names no log to read, as an unknown path names no record:
+ * 404 (docs/openapi.yaml, LogName), where pa_http_fail would make a failed
+ * lookup with a field a 422.  A county-level pairing's code stays a 422. */
+static void fail(struct pa_http_request *r, const struct pa_error *err)
+{
+    if (err->code == PA_ENOTFOUND && strcmp(err->field, "log") == 0)
+        pa_http_error(r, 404, "not_found", "log", "%s", pa_error_text(err, r->lang));
+    else
+        pa_http_fail(r, err);
 }
 
 /* A required whole number >= 0; answers 400 and returns -1 when it is missing or bad. */
@@ -61,7 +73,7 @@ void pa_h_log_checkpoint(struct pa_http_request *r)
         rc = pa_tlog_signers_json(db, log, &signers, &err);
     if (rc != 0) {
         free(note);
-        pa_http_fail(r, &err);
+        fail(r, &err);
         return;
     }
     answer(r, json_pack("{s:I, s:o, s:o, s:o}", "size", (json_int_t)size, "root", b64_hash(root),
@@ -139,7 +151,7 @@ void pa_h_log_entries(struct pa_http_request *r)
         pa_error_set(&err, rc, "out of memory");
     if (rc != 0) {
         pa_jw_free(&w);
-        pa_http_fail(r, &err);
+        fail(r, &err);
         return;
     }
     pa_jw_end_array(&w);
@@ -164,7 +176,7 @@ void pa_h_log_inclusion(struct pa_http_request *r)
     pa_error_clear(&err);
     struct pa_inclusion p;
     if (pa_tlog_prove_inclusion(db, pa_http_query(r, "log"), index, size, &p, &err) != 0) {
-        pa_http_fail(r, &err);
+        fail(r, &err);
         return;
     }
     answer(r, pa_inclusion_json(&p));
@@ -182,7 +194,7 @@ void pa_h_log_consistency(struct pa_http_request *r)
     pa_error_clear(&err);
     struct pa_consistency c;
     if (pa_tlog_prove_consistency(db, pa_http_query(r, "log"), from, to, &c, &err) != 0) {
-        pa_http_fail(r, &err);
+        fail(r, &err);
         return;
     }
     answer(r, pa_consistency_json(&c));

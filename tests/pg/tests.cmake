@@ -30,10 +30,12 @@ endfunction()
 # the same SQLite code on both backends.
 set(PA_PG_CLI_ENV
   "PAIRAID=$<TARGET_FILE:pairaid_cli>;PA_TEST_DATA=${CMAKE_CURRENT_SOURCE_DIR}/data;PA_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
-foreach(name ledger good_input roundtrip approvals audit assess users xlsx iati i18n cli_contract photos)
+foreach(name ledger good_input roundtrip approvals audit assess users xlsx iati i18n cli_contract photos
+             pairing_logs)
   pa_pg_test(cli/${name} "${PA_PG_CLI_ENV}" bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${name}.sh)
 endforeach()
-foreach(name test_api test_authz test_approvals test_groupcommit test_audit test_assess test_forms test_read_cache test_xlsx_import)
+foreach(name test_api test_authz test_approvals test_groupcommit test_audit test_assess test_forms test_read_cache test_xlsx_import
+             test_pairing_logs)
   pa_pg_test(http/${name} "${PA_HTTP_ENV}" python3 ${CMAKE_CURRENT_SOURCE_DIR}/http/${name}.py)
 endforeach()
 pa_pg_test(http/browser "${PA_HTTP_ENV};NODE_PATH=${CMAKE_SOURCE_DIR}/node_modules"
