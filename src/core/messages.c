@@ -836,6 +836,8 @@ const struct pa_msg_entry pa_msg_catalogue[] = { /* PA_MESSAGES_BEGIN */
      "尚未进行 %d 年度考核（pairaid assess run --year %d）"},
     {"no assessment of %lld has been published",
      "尚未发布 %lld 年度考核结果"},
+    {"no checkpoint of the log '%s' yet: run 'pairaid log checkpoint --log %s --key FILE'",
+     "日志“%s”尚无检查点：请运行 'pairaid log checkpoint --log %s --key FILE'"},
     {"no checkpoint yet: run 'pairaid log checkpoint --key FILE'",
      "尚无检查点：请运行 pairaid log checkpoint --key FILE"},
     {"no database at '%s' (run 'pairaid init' or 'pairaid demo')",

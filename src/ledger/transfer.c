@@ -672,9 +672,10 @@ static int effect_from_event(struct pa_db *db, const struct pa_event *ev, struct
                              struct pa_error *err);
 
 /* A transfer is in the log of the pairing whose money it moves: the log of
- * whichever account has one (a payee and a donor's source have none).  Two
- * different ones would make it the province's; the checks refuse such a
- * transfer before it is written, so a log holding one was not written here. */
+ * whichever account has one (a payee's has none, nor a source without a
+ * pairing).  One between two pairings' accounts — the ledger refuses a pool
+ * paying another pairing's projects, but not a donor's source funding another
+ * pairing's pool — is in neither pairing's books alone: the province's. */
 static int transfer_log(struct pa_db *db, const struct effect *e, char *log,
                         struct pa_error *err)
 {

@@ -154,6 +154,11 @@ int pa_tlog_latest_checkpoint(struct pa_db *db, const char *log, char **note,
     if (step == SQLITE_ROW)
         *note = strdup((const char *)sqlite3_column_text(stmt, 0));
     sqlite3_reset(stmt);
+    if (step == SQLITE_DONE && log)
+        return pa_error_set(err, PA_ENOTFOUND,
+                            "no checkpoint of the log '%s' yet: run 'pairaid log checkpoint --log "
+                            "%s --key FILE'",
+                            log, log);
     if (step == SQLITE_DONE)
         return pa_error_set(err, PA_ENOTFOUND,
                             "no checkpoint yet: run 'pairaid log checkpoint --key FILE'");
