@@ -210,6 +210,12 @@ int pa_tlog_append(struct pa_db *db, const char *type, json_t *data, int64_t *se
  * in one transaction. */
 int pa_tlog_replay(struct pa_db *db, struct pa_error *err);
 
+/* For a write that appends many events (a bulk import, a bundle, a replica's
+ * first pull, a copy made anew): the log's own reader index (which log each
+ * event is in, events_by_log) is built once before COMMIT instead of row by
+ * row (pa_db_defer_indexes).  Inside a transaction. */
+int pa_tlog_defer_indexes(struct pa_db *db, struct pa_error *err);
+
 int pa_tlog_size(struct pa_db *db, int64_t *size, struct pa_error *err);
 
 /* The tree stored beside the log, as a source of perfect subtrees for

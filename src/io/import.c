@@ -801,8 +801,11 @@ static int defer_indexes_if_bulk(struct pa_db *db, const struct pa_kind *kind, s
 {
     int64_t logged;
     int rc = pa_tlog_size(db, &logged, err);
-    if (rc == 0 && kind->table && (int64_t)(len / 64) > logged / 2)
+    if (rc == 0 && kind->table && (int64_t)(len / 64) > logged / 2) {
         rc = pa_db_defer_indexes(db, kind->table, err);
+        if (rc == 0) /* every row is an event too */
+            rc = pa_tlog_defer_indexes(db, err);
+    }
     return rc;
 }
 

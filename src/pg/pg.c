@@ -720,8 +720,11 @@ static int after_begin(struct pa_db *db, void *state, struct pa_error *err)
      * history of any length is caught, not only a shorter one */
     if (rc == 0 && (now.size < local || !now.last_same))
         rc = stale_copy(u, err, now.size < local ? now.size + 1 : local);
-    if (rc == 0 && now.size - local > local && now.size - local > 1000)
+    if (rc == 0 && now.size - local > local && now.size - local > 1000) {
         rc = pa_tlog__defer_bulk_indexes(db, err);
+        if (rc == 0)
+            rc = pa_tlog_defer_indexes(db, err);
+    }
     if (rc == 0 && now.size > local)
         rc = pull_events(db, u, local, err);
     if (rc == 0 && now.side_sum != u->side_sum) {

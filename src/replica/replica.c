@@ -486,8 +486,11 @@ static int pull_in_transaction(struct pa_db *db, const struct pa_replica_source 
     pa_tlog_tree_source(db, &l.db_tree);
     struct applying a = {.db = db, .leaves = &l};
     /* a first pull, or one that more than doubles the copy: indexes built once */
-    if (rc == 0 && (int64_t)cp.size - info->size > info->size)
+    if (rc == 0 && (int64_t)cp.size - info->size > info->size) {
         rc = pa_tlog__defer_bulk_indexes(db, err);
+        if (rc == 0)
+            rc = pa_tlog_defer_indexes(db, err);
+    }
     if (rc == 0)
         rc = fetch_and_apply(src, &a, info->size, (int64_t)cp.size, err);
     pa_hash root;

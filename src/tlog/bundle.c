@@ -284,6 +284,8 @@ int pa_tlog_load_bundle(struct pa_db *db, const char *dir, struct pa_verifier *k
     if (rc == 0)
         rc = pa_tlog__defer_bulk_indexes(db, err);
     if (rc == 0)
+        rc = pa_tlog_defer_indexes(db, err);
+    if (rc == 0)
         rc = load_entries(db, dir, err);
     if (rc == 0)
         rc = load_checkpoints(db, dir, err);

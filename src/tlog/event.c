@@ -344,6 +344,11 @@ static int read_event(struct pa_flat_reader *r, const void *entry, size_t len, s
     return pa_tlog_decode(entry, len, ev, err);
 }
 
+int pa_tlog_defer_indexes(struct pa_db *db, struct pa_error *err)
+{
+    return pa_db_defer_indexes(db, "events", err);
+}
+
 int pa_tlog__defer_bulk_indexes(struct pa_db *db, struct pa_error *err)
 {
     int rc = 0;
