@@ -32,7 +32,8 @@
  * --events (informational): also insert, before each transfer, the event row
  * pairaid writes into the `events` table of 001_schema.sql - the same canonical
  * bytes (docs/events.md): {"actor":..,"data":{"amount_fen":..,"date":..,"from":..,
- * "id":..,"to":..},"time":..,"type":"transfer.create","v":1} - and store its
+ * "id":..,"to":..},"role":"operator","time":..,"type":"transfer.create","v":2}
+ * (version 2, issue 9: the role the actor acted in) - and store its
  * position as the transfer's seq.  It separates what the event row costs SQLite
  * and the disk from what pairaid spends producing it.
  * --insert-only (informational): the INSERT without the two UPDATEs, i.e. what
@@ -210,9 +211,9 @@ static int64_t append_event(const char *id, const char *date, const char *from, 
     put_string(&b, id);
     PUT_LIT(&b, ",\"to\":");
     put_string(&b, to);
-    PUT_LIT(&b, "},\"time\":");
+    PUT_LIT(&b, "},\"role\":\"operator\",\"time\":");
     put_int(&b, t);
-    PUT_LIT(&b, ",\"type\":\"transfer.create\",\"v\":1}");
+    PUT_LIT(&b, ",\"type\":\"transfer.create\",\"v\":2}");
     sqlite3_bind_text(st_event, 1, "transfer.create", -1, SQLITE_STATIC);
     sqlite3_bind_text(st_event, 2, BENCH_ACTOR, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st_event, 3, t);
