@@ -335,6 +335,10 @@ int cmd_log(struct pa_cli *cli, int argc, char **argv)
                             "consistency");
     if (which == 6 && a.nargs != 2)
         return pa_cli_usage("usage: pairaid log export DIR");
+    if (which == 2 && a.nargs != 1)
+        return pa_cli_usage("usage: pairaid log entries [--from N] [--count K] [--log NAME]");
+    if (which == 7 && a.nargs != 1)
+        return pa_cli_usage("usage: pairaid log heads");
     /* a bundle is checked in a database of its own: in memory, or a new file
      * that then holds the books as the bundle has them (--restore) */
     struct pa_cli in_memory = *cli;

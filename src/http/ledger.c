@@ -77,7 +77,6 @@ static json_t *find_account(json_t *accounts, const char *code)
     return NULL;
 }
 
-/* "key": value, or "key": null. */
 /* One line of a statement, written as it is read (jsonw.c): a pool's statement
  * has a line for every transfer it ever took part in. */
 int pa_http_statement_row(const struct pa_statement_line *l, void *ctx)

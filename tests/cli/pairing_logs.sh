@@ -503,6 +503,10 @@ case_bad_log_names() {
             $verb --log WX-LYG
     done
     [[ ! -e $TMP/bundle-x ]] || fail "log export --log wrote a bundle"
+    # words the command does not take are refused, not ignored
+    refused '^pairaid: usage: pairaid log heads ' '^pairaid: 用法：pairaid log heads' heads WX-LYG
+    refused '^pairaid: usage: pairaid log entries ' '^pairaid: 用法：pairaid log entries' \
+        entries WX-LYG --count 1
     # numbers are the log's, not the whole log's: an index or size the whole log
     # has but WX-LYG does not
     local n

@@ -19,7 +19,6 @@ is anywhere; the books balance in both copies; PostgreSQL's log and both copies 
 size and the same RFC 9162 root (computed here, independently of pairaid); and `pairaid log
 verify --db postgresql://…` passes.  About 60 s on this machine with the default 30 s of load.
 """
-import hashlib
 import json
 import os
 import random
@@ -35,6 +34,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import server  # noqa: E402
 from test_load import (BUILDER, CANTEEN, POOL, PROJECT, SOURCES, TODAY,  # noqa: E402
                        Client, Reader, Refused, Writer, check_books, run_clients)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tlog"))
+from rfc9162 import leaf_hash, mth  # noqa: E402
 
 SECONDS = float(os.environ.get("PA_LOAD_SECONDS", "30"))
 RATE_SECONDS = min(8.0, max(2.0, SECONDS / 4))
@@ -111,17 +113,8 @@ class Copy:
 
 
 def merkle_root(entries):
-    """RFC 9162 §2.1.1, written here so that the roots are not only pairaid's word."""
-    def mth(hashes):
-        if len(hashes) == 1:
-            return hashes[0]
-        k = 1
-        while k * 2 < len(hashes):
-            k *= 2
-        return hashlib.sha256(b"\x01" + mth(hashes[:k]) + mth(hashes[k:])).digest()
-    if not entries:
-        return hashlib.sha256(b"").digest()
-    return mth([hashlib.sha256(b"\x00" + e).digest() for e in entries])
+    """RFC 9162 §2.1.1 (tests/tlog/rfc9162.py), so that the roots are not only pairaid's word."""
+    return mth([leaf_hash(e) for e in entries])
 
 
 def transfer_ids(log):
